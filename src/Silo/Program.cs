@@ -1,6 +1,96 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Orleans.Configuration;
+using OrleansRecorder.Silo.Calls;
+using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Cluster;
+using OrleansRecorder.Silo.Configuration;
+using OrleansRecorder.Silo.Diagnostics;
+using OrleansRecorder.Silo.Hosting;
+using OrleansRecorder.Silo.Media;
+using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Sip;
+using OrleansRecorder.Silo.Web;
+
 var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+{
+    builder.WebHost.UseUrls("http://localhost:8080");
+}
+
+var options = builder.Configuration.GetSection(RecorderOptions.SectionName).Get<RecorderOptions>() ?? new RecorderOptions();
+builder.Services.Configure<RecorderOptions>(builder.Configuration.GetSection(RecorderOptions.SectionName));
+var dataDirectory = Path.GetFullPath(options.DataDirectory);
+Directory.CreateDirectory(dataDirectory);
+var nodeName = string.IsNullOrWhiteSpace(options.Node.Name) ? Environment.MachineName : options.Node.Name;
+var settings = RecorderStartup.CreateSettings(options, dataDirectory, nodeName);
+
+// The cluster database: Orleans membership and reminders, and the recordings catalog (ARCHITECTURE.md).
+var provider = options.Cluster.Provider.ToLowerInvariant();
+if (provider != "sqlite")
+{
+    throw new InvalidOperationException($"Recorder:Cluster:Provider '{options.Cluster.Provider}' is not supported yet (sqlite; postgres comes with issue #3).");
+}
+
+var clusterConnectionString = options.Cluster.ConnectionString ?? SqliteClusterSchema.ConnectionStringFor(dataDirectory);
+await SqliteClusterSchema.ApplyAsync(clusterConnectionString, CancellationToken.None);
+var catalog = new SqliteRecordingCatalog(clusterConnectionString);
+await catalog.InitializeAsync(CancellationToken.None);
+
+builder.UseOrleans(silo =>
+{
+    silo.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "recorder";
+        o.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "recorder";
+    });
+    silo.Configure<SiloOptions>(o => o.SiloName = nodeName);
+    silo.Configure<EndpointOptions>(o =>
+    {
+        // One machine by default: advertise loopback unless Orleans:Endpoints:AdvertisedIPAddress says otherwise.
+        o.AdvertisedIPAddress ??= IPAddress.Loopback;
+        o.SiloPort = builder.Configuration.GetValue("Orleans:Endpoints:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+        o.GatewayPort = builder.Configuration.GetValue("Orleans:Endpoints:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
+    });
+    silo.UseAdoNetClustering(o =>
+    {
+        o.Invariant = SqliteClusterSchema.Invariant;
+        o.ConnectionString = clusterConnectionString;
+    });
+    silo.UseAdoNetReminderService(o =>
+    {
+        o.Invariant = SqliteClusterSchema.Invariant;
+        o.ConnectionString = clusterConnectionString;
+    });
+});
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton<IRecordingCatalog>(catalog);
+builder.Services.AddSingleton<NodeHealth>();
+builder.Services.AddSingleton<CallRegistry>();
+builder.Services.AddSingleton<RecordingCoordinator>();
+builder.Services.AddSingleton<RecorderMetrics>();
+builder.Services.AddSingleton<MediaMetrics>();
+builder.Services.AddSingleton(new RtpPortAllocator(options.Rtp.PortMin, options.Rtp.PortMax));
+builder.Services.AddSingleton<RecorderUserAgent>();
+builder.Services.AddSingleton(sp => new SipStack(
+    new SipStackOptions { ListenAddress = settings.SipListenAddress, Port = options.Sip.Port },
+    sp.GetRequiredService<RecorderUserAgent>(),
+    sp.GetRequiredService<TimeProvider>(),
+    sp.GetRequiredService<ILoggerFactory>(),
+    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+builder.Services.AddHostedService<SipEdgeService>();
+builder.Services.AddHostedService<MediaWatchdog>();
+builder.Services.AddSingleton(ApiKeyStore.Load(options.Auth.AdminApiKey, dataDirectory));
+builder.Services.AddProblemDetails();
+
 var app = builder.Build();
-app.MapGet("/health/live", () => "ok");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapHealthApi();
+app.MapRecorderApi();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the tests.</summary>

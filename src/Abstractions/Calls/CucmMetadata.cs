@@ -17,4 +17,23 @@ public sealed record CucmMetadata
     [Id(7)] public string? FarEndClusterId { get; init; }
     [Id(8)] public string? FarEndGuid { get; init; }
     [Id(9)] public string? Profile { get; init; }
+
+    /// <summary>This metadata with every non-null value of <paramref name="update"/> applied: an UPDATE after a transfer brings new far-end data.</summary>
+    public CucmMetadata MergedWith(CucmMetadata update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return new()
+        {
+            RefCi = update.RefCi ?? RefCi,
+            NearEndAddress = update.NearEndAddress ?? NearEndAddress,
+            NearEndDevice = update.NearEndDevice ?? NearEndDevice,
+            NearEndClusterId = update.NearEndClusterId ?? NearEndClusterId,
+            FarEndRefCi = update.FarEndRefCi ?? FarEndRefCi,
+            FarEndAddress = update.FarEndAddress ?? FarEndAddress,
+            FarEndDevice = update.FarEndDevice ?? FarEndDevice,
+            FarEndClusterId = update.FarEndClusterId ?? FarEndClusterId,
+            FarEndGuid = update.FarEndGuid ?? FarEndGuid,
+            Profile = update.Profile ?? Profile,
+        };
+    }
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the test suite drives for real: sipp (Debian's sip-tester) as CUCM. Idempotent: does nothing
+# when everything is already there. Needs root (CI and the development machines run as root) or sudo.
+set -euo pipefail
+
+need=()
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+[ -f /usr/share/sip-tester/g711a.pcap ] || need+=(sip-tester)
+
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+sipp -v 2>/dev/null | head -n 1 || true

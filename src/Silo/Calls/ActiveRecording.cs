@@ -1,0 +1,63 @@
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Recording;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>A recording in progress on this node: its session on disk and its legs.</summary>
+internal sealed class ActiveRecording(string pairingKey, RecordingSession session, RecordingInfo info)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<LegRole, CallLeg> _legs = [];
+    private bool _finalizing;
+
+    public string PairingKey { get; } = pairingKey;
+    public string RecordingId => session.RecordingId;
+    public RecordingSession Session { get; } = session;
+    public RecordingInfo Info { get; private set; } = info;
+
+    public void UpdateInfo(Func<RecordingInfo, RecordingInfo> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            Info = change(Info);
+            Session.UpdateInfo(Info);
+        }
+    }
+
+    /// <summary>False when the role is already taken by another dialog.</summary>
+    public bool TryAttach(CallLeg leg)
+    {
+        ArgumentNullException.ThrowIfNull(leg);
+        lock (_gate)
+        {
+            return !_finalizing && _legs.TryAdd(leg.Role, leg);
+        }
+    }
+
+    public IReadOnlyList<CallLeg> Legs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _legs.Values];
+            }
+        }
+    }
+
+    /// <summary>True exactly once: when every attached leg has ended and nobody started finalizing yet.</summary>
+    public bool TryBeginFinalize(bool force = false)
+    {
+        lock (_gate)
+        {
+            if (_finalizing || (!force && _legs.Values.Any(l => !l.Ended)))
+            {
+                return false;
+            }
+
+            _finalizing = true;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Net;
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Sdp;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>One recording dialog (UAS side) and the RTP port that receives its stream.</summary>
+/// <remarks>
+/// Dialog state changes (ACK, UPDATE, re-INVITE, BYE) are serialized by <see cref="Gate"/>; the RTP receiver runs on
+/// its own loop and is only configured and stopped from here.
+/// </remarks>
+internal sealed class CallLeg(
+    string callId,
+    string localTag,
+    string? remoteTag,
+    LegRole role,
+    ActiveRecording recording,
+    int rtpPort,
+    RtpLegReceiver receiver)
+{
+    public string CallId { get; } = callId;
+    public string LocalTag { get; } = localTag;
+    public string? RemoteTag { get; } = remoteTag;
+    public LegRole Role { get; } = role;
+    public ActiveRecording Recording { get; } = recording;
+    public int RtpPort { get; } = rtpPort;
+    public RtpLegReceiver Receiver { get; } = receiver;
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Our current SDP (offer or answer) with its o= version, resent in answers to re-INVITE and UPDATE.</summary>
+    public string? LocalSdp { get; set; }
+    public long SdpVersion { get; set; } = 1;
+
+    /// <summary>True while our offer (delayed offer: in the 200 OK) waits for CUCM's answer in the ACK.</summary>
+    public bool AwaitingAnswer { get; set; }
+
+    public NegotiatedMedia? Media { get; set; }
+    public IPEndPoint? Remote { get; set; }
+    public bool Ended { get; set; }
+
+    /// <summary>Why the leg ended early (e.g. <c>media-timeout</c>), null for a normal BYE.</summary>
+    public string? EndFlag { get; set; }
+}

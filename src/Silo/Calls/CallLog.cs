@@ -1,0 +1,40 @@
+using OrleansRecorder.Abstractions.Calls;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>Call lifecycle logs (EventIds 4000–4999).</summary>
+internal static partial class CallLog
+{
+    [LoggerMessage(4000, LogLevel.Information, "Leg {CallId} ({Role}) accepted into recording {RecordingId} on RTP port {RtpPort}")]
+    public static partial void LegAccepted(ILogger logger, string callId, LegRole role, string recordingId, int rtpPort);
+
+    [LoggerMessage(4001, LogLevel.Information, "Leg {CallId} ({Role}) ended: {Reason}")]
+    public static partial void LegEnded(ILogger logger, string callId, LegRole role, string reason);
+
+    [LoggerMessage(4002, LogLevel.Information, "Recording {RecordingId} finalized as {Status}, {DurationSeconds:F1} s, {Path}")]
+    public static partial void RecordingFinalized(ILogger logger, string recordingId, RecordingStatus status, double durationSeconds, string path);
+
+    [LoggerMessage(4003, LogLevel.Error, "Recording {RecordingId} could not be finalized; its segments stay on disk for the next start")]
+    public static partial void RecordingFinalizeFailed(ILogger logger, string recordingId, Exception exception);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Call grain call for recording {RecordingId} failed")]
+    public static partial void GrainCallFailed(ILogger logger, string recordingId, Exception exception);
+
+    [LoggerMessage(4005, LogLevel.Warning, "{Method} {CallId} from {Remote} refused with {StatusCode}: {Reason}")]
+    public static partial void Refused(ILogger logger, string method, string callId, string remote, int statusCode, string reason);
+
+    [LoggerMessage(4006, LogLevel.Information, "Recording {RecordingId} metadata updated by {Method} on leg {CallId}")]
+    public static partial void MetadataUpdated(ILogger logger, string recordingId, string method, string callId);
+
+    [LoggerMessage(4007, LogLevel.Warning, "Leg {CallId}: the ACK carried no usable SDP answer")]
+    public static partial void NoUsableAnswer(ILogger logger, string callId);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Leg {CallId}: no media for {IdleSeconds:F0} s, ending it")]
+    public static partial void MediaTimeout(ILogger logger, string callId, double idleSeconds);
+
+    [LoggerMessage(4009, LogLevel.Information, "Finalized interrupted recording {RecordingId} left by a previous run")]
+    public static partial void RecoveredInterrupted(ILogger logger, string recordingId);
+
+    [LoggerMessage(4010, LogLevel.Error, "Unexpected failure handling {Method} {CallId}")]
+    public static partial void HandlerFailed(ILogger logger, string method, string callId, Exception exception);
+}

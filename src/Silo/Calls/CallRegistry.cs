@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>
+/// The recordings and legs active on this node. Channel accounting lives here: a channel is one recorded call (both of
+/// its legs), so only the leg that opens a recording needs a free channel.
+/// </summary>
+internal sealed class CallRegistry
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ActiveRecording> _recordings = [];
+    private readonly ConcurrentDictionary<string, CallLeg> _legs = new(StringComparer.Ordinal);
+
+    public int ActiveRecordings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recordings.Count;
+            }
+        }
+    }
+
+    public IReadOnlyList<ActiveRecording> Recordings
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _recordings.Values];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The recording with this id, created by <paramref name="create"/> when absent if fewer than
+    /// <paramref name="channels"/> recordings are active. Null when no channel is free.
+    /// </summary>
+    public ActiveRecording? GetOrOpen(string recordingId, int channels, Func<ActiveRecording> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        lock (_gate)
+        {
+            if (_recordings.TryGetValue(recordingId, out var existing))
+            {
+                return existing;
+            }
+
+            if (_recordings.Count >= channels)
+            {
+                return null;
+            }
+
+            var created = create();
+            _recordings.Add(recordingId, created);
+            return created;
+        }
+    }
+
+    public void Remove(ActiveRecording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        lock (_gate)
+        {
+            _recordings.Remove(recording.RecordingId);
+        }
+    }
+
+    public bool TryAddLeg(CallLeg leg) => _legs.TryAdd(leg.CallId, leg);
+
+    public CallLeg? FindLeg(string callId) => _legs.GetValueOrDefault(callId);
+
+    public void RemoveLeg(CallLeg leg) => _legs.TryRemove(new KeyValuePair<string, CallLeg>(leg.CallId, leg));
+
+    public IReadOnlyCollection<CallLeg> Legs => [.. _legs.Values];
+}

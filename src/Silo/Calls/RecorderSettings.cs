@@ -1,0 +1,19 @@
+using System.Net;
+using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Recording;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>Settings derived once at start-up from <see cref="Configuration.RecorderOptions"/> for the call path.</summary>
+internal sealed record RecorderSettings(
+    string NodeName,
+    string NodeRole,
+    IPAddress SipListenAddress,
+    IPAddress AdvertisedAddress,
+    TrustedPeers TrustedPeers,
+    RecordingUsers Users,
+    int Channels,
+    int RetryAfterSeconds,
+    TimeSpan MediaTimeout,
+    RecordingOptions Recording,
+    RtpReceiverOptions Receiver);

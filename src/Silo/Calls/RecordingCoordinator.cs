@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Options;
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Configuration;
+using OrleansRecorder.Silo.Diagnostics;
+using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Recording;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>
+/// Ends legs and finalizes recordings: stops the RTP receivers, closes the session into a WAV and manifest, inserts the
+/// catalog row and tells the call grain. Shared by the SIP transaction user (BYE, CANCEL), the media watchdog
+/// (inactivity) and shutdown.
+/// </summary>
+internal sealed class RecordingCoordinator(
+    CallRegistry registry,
+    IGrainFactory grains,
+    IRecordingCatalog catalog,
+    RtpPortAllocator ports,
+    RecorderMetrics metrics,
+    ILogger<RecordingCoordinator> logger)
+{
+    /// <summary>Ends one leg (idempotent); finalizes its recording when it was the last open leg.</summary>
+    public async Task EndLegAsync(CallLeg leg, string? flag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leg);
+        await leg.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (leg.Ended)
+            {
+                return;
+            }
+
+            leg.Ended = true;
+            leg.EndFlag = flag;
+        }
+        finally
+        {
+            leg.Gate.Release();
+        }
+
+        await leg.Receiver.StopAsync();
+        registry.RemoveLeg(leg);
+        CallLog.LegEnded(logger, leg.CallId, leg.Role, flag ?? "bye");
+
+        try
+        {
+            await grains.GetGrain<ICallGrain>(leg.Recording.PairingKey).LegEndedAsync(leg.Recording.RecordingId, leg.Role);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The local legs decide when the recording is complete; the grain only mirrors it.
+            CallLog.GrainCallFailed(logger, leg.Recording.RecordingId, ex);
+        }
+
+        if (leg.Recording.TryBeginFinalize())
+        {
+            await FinalizeAsync(leg.Recording, extraFlag: null, interrupted: false, cancellationToken);
+        }
+    }
+
+    /// <summary>Finalizes every active recording now (graceful shutdown): open legs are cut and flagged.</summary>
+    public async Task FinalizeAllAsync(string flag, CancellationToken cancellationToken)
+    {
+        foreach (var recording in registry.Recordings)
+        {
+            if (recording.TryBeginFinalize(force: true))
+            {
+                foreach (var leg in recording.Legs)
+                {
+                    leg.Ended = true;
+                    leg.EndFlag ??= flag;
+                    await leg.Receiver.StopAsync();
+                    registry.RemoveLeg(leg);
+                }
+
+                await FinalizeAsync(recording, flag, interrupted: false, cancellationToken);
+            }
+        }
+    }
+
+    private async Task FinalizeAsync(ActiveRecording recording, string? extraFlag, bool interrupted, CancellationToken cancellationToken)
+    {
+        var legs = recording.Legs;
+        var near = legs.FirstOrDefault(l => l.Role == LegRole.NearEnd);
+        var far = legs.FirstOrDefault(l => l.Role == LegRole.FarEnd);
+        var flags = new List<string>();
+        AddLegFlags(flags, near, "near-end");
+        AddLegFlags(flags, far, "far-end");
+        if (extraFlag is not null && !flags.Contains(extraFlag))
+        {
+            flags.Add(extraFlag);
+        }
+
+        var status = interrupted ? RecordingStatus.Interrupted
+            : flags.Count == 0 ? RecordingStatus.Complete
+            : RecordingStatus.Partial;
+        try
+        {
+            var finalized = await recording.Session.FinalizeAsync(
+                status, near?.Receiver.GetStats(), far?.Receiver.GetStats(), flags, cancellationToken);
+            await catalog.AddAsync(finalized.Manifest, cancellationToken);
+            metrics.RecordingFinalized(finalized.Manifest.SizeBytes);
+            CallLog.RecordingFinalized(logger, recording.RecordingId, status, finalized.Manifest.DurationSeconds, finalized.AudioPath);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The segments stay on disk: the next start finalizes them as interrupted, so nothing is lost.
+            CallLog.RecordingFinalizeFailed(logger, recording.RecordingId, ex);
+        }
+        finally
+        {
+            foreach (var leg in legs)
+            {
+                ports.Release(leg.RtpPort);
+            }
+
+            registry.Remove(recording);
+            metrics.CallEnded();
+            await recording.Session.DisposeAsync();
+        }
+
+        try
+        {
+            await grains.GetGrain<ICallGrain>(recording.PairingKey).RecordingClosedAsync(recording.RecordingId, status);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CallLog.GrainCallFailed(logger, recording.RecordingId, ex);
+        }
+    }
+
+    private static void AddLegFlags(List<string> flags, CallLeg? leg, string name)
+    {
+        if (leg is null)
+        {
+            flags.Add($"{name}-missing");
+            return;
+        }
+
+        if (!leg.Receiver.HasReceivedAudio)
+        {
+            flags.Add($"{name}-no-audio");
+        }
+
+        if (leg.EndFlag is { } flag)
+        {
+            flags.Add($"{name}-{flag}");
+        }
+    }
+}

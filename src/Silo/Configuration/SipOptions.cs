@@ -1,0 +1,17 @@
+namespace OrleansRecorder.Silo.Configuration;
+
+/// <summary>The SIP edge (UDP and TCP on one port).</summary>
+internal sealed class SipOptions
+{
+    public string ListenAddress { get; set; } = "0.0.0.0";
+    public int Port { get; set; } = 5060;
+
+    /// <summary>Address written into Contact and SDP; defaults to the first non-loopback address, or loopback when listening on it.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>CIDR blocks allowed to send INVITE (the CUCM nodes). Others get 403.</summary>
+    public List<string> TrustedPeers { get; set; } = [];
+
+    /// <summary>Seconds put in Retry-After of a 503.</summary>
+    public int RetryAfterSeconds { get; set; } = 30;
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using OrleansRecorder.Silo.Calls;
+using OrleansRecorder.Silo.Configuration;
+using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Recording;
+
+namespace OrleansRecorder.Silo.Hosting;
+
+/// <summary>Turns the bound configuration into the settings the call path uses, failing fast on bad values.</summary>
+internal static class RecorderStartup
+{
+    public static RecorderSettings CreateSettings(RecorderOptions options, string dataDirectory, string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!IPAddress.TryParse(options.Sip.ListenAddress, out var listen))
+        {
+            throw new InvalidOperationException($"Recorder:Sip:ListenAddress '{options.Sip.ListenAddress}' is not an IP address.");
+        }
+
+        if (options.Rtp.PortMin <= 0 || options.Rtp.PortMax > 65535 || options.Rtp.PortMin > options.Rtp.PortMax)
+        {
+            throw new InvalidOperationException($"Recorder:Rtp port range {options.Rtp.PortMin}-{options.Rtp.PortMax} is invalid.");
+        }
+
+        var role = options.Node.Role.ToLowerInvariant();
+        if (role is not ("primary" or "backup"))
+        {
+            throw new InvalidOperationException($"Recorder:Node:Role '{options.Node.Role}' must be 'primary' or 'backup'.");
+        }
+
+        var advertised = options.Sip.AdvertisedAddress is { Length: > 0 } text
+            ? IPAddress.Parse(text)
+            : DefaultAdvertisedAddress(listen);
+        var trusted = options.Sip.TrustedPeers.Count > 0 ? options.Sip.TrustedPeers : [.. TrustedPeers.Defaults];
+        return new RecorderSettings(
+            nodeName,
+            role,
+            listen,
+            advertised,
+            new TrustedPeers(trusted),
+            new RecordingUsers(options.Users.RecordAll, options.Users.Numbers),
+            options.License.Channels,
+            options.Sip.RetryAfterSeconds,
+            options.Rtp.MediaTimeout,
+            new RecordingOptions { DataDirectory = dataDirectory, MinFreeBytes = options.Recording.MinFreeBytes },
+            new RtpReceiverOptions());
+    }
+
+    /// <summary>The listen address itself unless it is a wildcard; then the first up, non-loopback IPv4 address.</summary>
+    private static IPAddress DefaultAdvertisedAddress(IPAddress listen)
+    {
+        if (!listen.Equals(IPAddress.Any) && !listen.Equals(IPAddress.IPv6Any))
+        {
+            return listen;
+        }
+
+        var candidate = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        return candidate ?? IPAddress.Loopback;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace OrleansRecorder.Tests.EndToEnd.Harness;
+
+/// <summary>
+/// A real recorder process (the built silo) on loopback ports of its own, with its own data directory. Killed (not
+/// stopped) on dispose unless stopped first; its console output is kept for failure messages.
+/// </summary>
+internal sealed class RecorderNode : IAsyncDisposable
+{
+    public const string ApiKey = "test-api-key";
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private RecorderNode(Process process, string name, string dataDirectory, int sipPort, int httpPort)
+    {
+        _process = process;
+        Name = name;
+        DataDirectory = dataDirectory;
+        SipPort = sipPort;
+        HttpPort = httpPort;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+    public string DataDirectory { get; }
+    public int SipPort { get; }
+    public int HttpPort { get; }
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<RecorderNode> StartAsync(IDictionary<string, string>? settings = null, string? dataDirectory = null, bool waitReady = true)
+    {
+        var name = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+        dataDirectory ??= Directory.CreateTempSubdirectory("recorder-e2e-").FullName;
+        var sipPort = FreePorts.Next();
+        var httpPort = FreePorts.Next();
+        var (rtpMin, rtpMax) = FreePorts.Range(100);
+        var start = new ProcessStartInfo("dotnet", [RepoPaths.SiloDll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Recorder__DataDirectory"] = dataDirectory,
+            ["Recorder__Node__Name"] = name,
+            ["Recorder__Sip__ListenAddress"] = "127.0.0.1",
+            ["Recorder__Sip__Port"] = sipPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Recorder__Rtp__PortMin"] = rtpMin.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Recorder__Rtp__PortMax"] = rtpMax.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Recorder__Auth__AdminApiKey"] = ApiKey,
+            ["Orleans__ClusterId"] = name,
+            ["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging__LogLevel__Default"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var node = new RecorderNode(process, name, dataDirectory, sipPort, httpPort);
+        if (waitReady)
+        {
+            await node.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
+        }
+        else
+        {
+            await node.WaitUntilAsync("/health/live", TimeSpan.FromSeconds(60));
+        }
+
+        return node;
+    }
+
+    /// <summary>Polls an endpoint until it answers 200, the process exits, or the time is up.</summary>
+    public async Task WaitUntilAsync(string path, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Recorder exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync(path);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Recorder not answering 200 on {path} after {timeout}:\n{Output}");
+    }
+
+    public async Task<T> GetJsonAsync<T>(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} → {(int)response.StatusCode}: {body}");
+        return System.Text.Json.JsonSerializer.Deserialize<T>(body, JsonDefaults.Options)!;
+    }
+
+    /// <summary>Waits until the catalog holds at least <paramref name="count"/> recordings matching the query.</summary>
+    public async Task<RecordingList> WaitForRecordingsAsync(int count, string query = "", TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        RecordingList list;
+        do
+        {
+            list = await GetJsonAsync<RecordingList>("/api/recordings?pageSize=100" + query);
+            if (list.Total >= count)
+            {
+                return list;
+            }
+
+            await Task.Delay(250);
+        }
+        while (deadline.Elapsed < (timeout ?? TimeSpan.FromSeconds(30)));
+
+        throw new TimeoutException($"Expected {count} recordings{query}, the catalog has {list.Total}.\n{Output}");
+    }
+
+    /// <summary>SIGKILL: a crash, not a shutdown.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM: the host's graceful shutdown.
+            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(cts.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        Http.Dispose();
+        _process.Dispose();
+        await Task.CompletedTask;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using OrleansRecorder.Tests.EndToEnd.Harness;
+
+namespace OrleansRecorder.Tests.EndToEnd;
+
+/// <summary>
+/// The SIP edge's answers that drive CUCM's route list (ARCHITECTURE.md, "Failover policy"), asserted from sipp's side
+/// against real recorder processes: 403 untrusted, 404 user unknown and 486 no channel (no failover), 503 and OPTIONS.
+/// </summary>
+public sealed class PolicyTests
+{
+    [Fact]
+    public async Task InviteFromAnUntrustedSourceIsForbidden()
+    {
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__Sip__TrustedPeers__0"] = "192.0.2.0/24",
+        });
+        Assert.Equal([403], await ProbeAsync(node));
+        await AssertNoRecordingsAsync(node);
+    }
+
+    [Fact]
+    public async Task InviteForAnUnknownRecordingUserIsNotFound()
+    {
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__Users__RecordAll"] = "false",
+            ["Recorder__Users__Numbers__0"] = "5000",
+        });
+        Assert.Equal([404], await ProbeAsync(node));
+        await AssertNoRecordingsAsync(node);
+    }
+
+    [Fact]
+    public async Task InviteBeyondTheLicensedChannelsIsBusy()
+    {
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__License__Channels"] = "1",
+        });
+
+        // One call holds the only channel (both of its legs count as one) while a second call is offered.
+        var holder = new SippRun
+        {
+            Scenario = "cucm_leg.xml",
+            CsvLines = [SippRun.Leg("nearend", "11111111")],
+            RecorderPort = node.SipPort,
+            DurationMs = 4000,
+        };
+        Tones.WriteMuLaw(Path.Combine(holder.WorkDirectory, "leg.ulaw"), 600, 3);
+        var holding = holder.RunAsync();
+        await WaitForActiveCallsAsync(node, 1);
+        var partner = new SippRun
+        {
+            Scenario = "probe_invite.xml",
+            CsvLines = [SippRun.Leg("farend", "11111111")],
+            RecorderPort = node.SipPort,
+        };
+        await partner.RunAsync();
+        Assert.Equal([200], partner.LoggedStatuses);
+        Assert.Equal([486], await ProbeAsync(node, refci: "22222222"));
+        await holding;
+        Assert.True(holder.ExitCode == 0, holder.Logs);
+    }
+
+    [Fact]
+    public async Task NodeWithoutEnoughFreeDiskAnswers503AndOptionsSaysSo()
+    {
+        // A node that cannot write safely must push CUCM to the backup trunk. Free space below the configured minimum
+        // stands in for a full or read-only disk (the tests run as root, which ignores read-only permission bits).
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__Recording__MinFreeBytes"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, waitReady: false);
+        Assert.Equal([503], await ProbeAsync(node));
+        Assert.Equal([503], await OptionsAsync(node));
+        using var ready = await node.Http.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var retryAfter = (await new SippRun { Scenario = "probe_invite.xml", CsvLines = [SippRun.Leg("nearend", "3")], RecorderPort = node.SipPort }
+            .RunAsync()).Logs;
+        Assert.Contains("Retry-After: 30", retryAfter, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthyNodeAnswersOptions200()
+    {
+        await using var node = await RecorderNode.StartAsync();
+        Assert.Equal([200], await OptionsAsync(node));
+    }
+
+    private static async Task<IReadOnlyList<int>> ProbeAsync(RecorderNode node, string refci = "12345678")
+    {
+        var run = await new SippRun
+        {
+            Scenario = "probe_invite.xml",
+            CsvLines = [SippRun.Leg("nearend", refci)],
+            RecorderPort = node.SipPort,
+        }.RunAsync();
+        Assert.True(run.ExitCode == 0, run.Logs + "\n--- recorder:\n" + node.Output);
+        return run.LoggedStatuses;
+    }
+
+    private static async Task<IReadOnlyList<int>> OptionsAsync(RecorderNode node)
+    {
+        var run = await new SippRun
+        {
+            Scenario = "options_ping.xml",
+            CsvLines = [SippRun.Leg("nearend", "1")],
+            RecorderPort = node.SipPort,
+        }.RunAsync();
+        Assert.True(run.ExitCode == 0, run.Logs + "\n--- recorder:\n" + node.Output);
+        return run.LoggedStatuses;
+    }
+
+    private static async Task AssertNoRecordingsAsync(RecorderNode node)
+    {
+        var list = await node.GetJsonAsync<RecordingList>("/api/recordings");
+        Assert.Equal(0, list.Total);
+        var active = await node.GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active");
+        Assert.Empty(active);
+    }
+
+    private static async Task WaitForActiveCallsAsync(RecorderNode node, int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var active = await node.GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active");
+            if (active.Count >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"{count} active call(s) expected.\n{node.Output}");
+    }
+}

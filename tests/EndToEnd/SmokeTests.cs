@@ -1,7 +1,0 @@
-namespace OrleansRecorder.Tests.EndToEnd;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void BuildWorks() => Assert.Equal(4, 2 + 2);
-}
