@@ -1,0 +1,195 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Media;
+
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>
+/// One leg's crash-safe segment: raw PCM16 little-endian mono 8 kHz, append-only, forced to disk every
+/// <see cref="RecordingOptions.FlushInterval"/> (checked on write).
+/// </summary>
+/// <remarks>
+/// Called from the leg's receive loop (hot path: no allocation per call); <see cref="Close"/> may come from another
+/// thread, hence the (uncontended) lock. An I/O failure stops the leg, is logged once and is reported as a flag.
+/// </remarks>
+internal sealed class LegSegmentWriter : IPcmSink
+{
+    private const int SwapChunkSamples = 512;
+
+    // 100 ms of PCM16 silence at 8 kHz; never written to.
+    private static readonly byte[] SilenceBlock = new byte[1600];
+
+    private readonly Lock _lock = new();
+    private readonly RecordingSession _owner;
+    private readonly LegRole _role;
+    private readonly FileStream _stream;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _flushInterval;
+    private readonly ILogger _logger;
+    private long _lastFlushTimestamp;
+    private long _samples;
+    private bool _firstPacketSeen;
+    private bool _closed;
+    private bool _failed;
+
+    public LegSegmentWriter(RecordingSession owner, LegRole role, string path, TimeProvider timeProvider, TimeSpan flushInterval, ILogger logger)
+    {
+        _owner = owner;
+        _role = role;
+        _timeProvider = timeProvider;
+        _flushInterval = flushInterval;
+        _logger = logger;
+        _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 16 * 1024);
+        _lastFlushTimestamp = timeProvider.GetTimestamp();
+    }
+
+    /// <summary>True when a write failed and the rest of the leg was dropped.</summary>
+    public bool Failed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _failed;
+            }
+        }
+    }
+
+    public void OnFirstPacket(long arrivalTimestamp)
+    {
+        lock (_lock)
+        {
+            if (_firstPacketSeen || _closed)
+            {
+                return;
+            }
+
+            _firstPacketSeen = true;
+        }
+
+        _owner.RecordFirstPacket(_role, arrivalTimestamp);
+    }
+
+    public void Write(ReadOnlySpan<short> samples)
+    {
+        if (samples.IsEmpty)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_closed || _failed)
+            {
+                return;
+            }
+
+            try
+            {
+                if (BitConverter.IsLittleEndian)
+                {
+                    _stream.Write(MemoryMarshal.AsBytes(samples));
+                }
+                else
+                {
+                    WriteSwapped(samples);
+                }
+
+                _samples += samples.Length;
+                FlushIfDue();
+            }
+            catch (IOException exception)
+            {
+                Fail(exception);
+            }
+        }
+    }
+
+    public void WriteSilence(int sampleCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sampleCount);
+        lock (_lock)
+        {
+            if (_closed || _failed)
+            {
+                return;
+            }
+
+            try
+            {
+                var remainingBytes = (long)sampleCount * sizeof(short);
+                while (remainingBytes > 0)
+                {
+                    var chunk = (int)Math.Min(remainingBytes, SilenceBlock.Length);
+                    _stream.Write(SilenceBlock, 0, chunk);
+                    remainingBytes -= chunk;
+                }
+
+                _samples += sampleCount;
+                FlushIfDue();
+            }
+            catch (IOException exception)
+            {
+                Fail(exception);
+            }
+        }
+    }
+
+    /// <summary>Flushes to disk and closes the file; later writes are ignored. Returns the samples written.</summary>
+    public long Close()
+    {
+        lock (_lock)
+        {
+            if (!_closed)
+            {
+                _closed = true;
+                try
+                {
+                    if (!_failed)
+                    {
+                        _stream.Flush(flushToDisk: true);
+                    }
+                }
+                catch (IOException exception)
+                {
+                    Fail(exception);
+                }
+                finally
+                {
+                    _stream.Dispose();
+                }
+            }
+
+            return _samples;
+        }
+    }
+
+    private void FlushIfDue()
+    {
+        var now = _timeProvider.GetTimestamp();
+        if (_timeProvider.GetElapsedTime(_lastFlushTimestamp, now) >= _flushInterval)
+        {
+            _stream.Flush(flushToDisk: true);
+            _lastFlushTimestamp = now;
+        }
+    }
+
+    private void WriteSwapped(ReadOnlySpan<short> samples)
+    {
+        Span<short> chunk = stackalloc short[SwapChunkSamples];
+        while (!samples.IsEmpty)
+        {
+            var count = Math.Min(samples.Length, SwapChunkSamples);
+            BinaryPrimitives.ReverseEndianness(samples[..count], chunk);
+            _stream.Write(MemoryMarshal.AsBytes(chunk[..count]));
+            samples = samples[count..];
+        }
+    }
+
+    private void Fail(IOException exception)
+    {
+        _failed = true;
+        RecordingLog.SegmentWriteFailed(_logger, _owner.RecordingId, _role == LegRole.NearEnd ? "near-end" : "far-end", exception);
+    }
+}

@@ -1,0 +1,25 @@
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Media;
+
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>What the transaction user knows of the call; persisted in <c>session.json</c> and the manifest.</summary>
+internal sealed record RecordingInfo
+{
+    public required string RecordingId { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public CucmMetadata Metadata { get; init; } = new();
+
+    /// <summary>Name of the node that recorded the call.</summary>
+    public required string RecordedBy { get; init; }
+
+    public AudioCodec? NearEndCodec { get; init; }
+
+    public AudioCodec? FarEndCodec { get; init; }
+
+    public string? NearEndCallId { get; init; }
+
+    public string? FarEndCallId { get; init; }
+}

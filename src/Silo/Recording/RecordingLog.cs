@@ -1,0 +1,21 @@
+
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>Log messages of the recording area (EventIds 5000-5099).</summary>
+internal static partial class RecordingLog
+{
+    [LoggerMessage(5000, LogLevel.Error, "Writing the {Leg} segment of recording {RecordingId} failed; the rest of that leg is lost")]
+    public static partial void SegmentWriteFailed(ILogger logger, string recordingId, string leg, Exception exception);
+
+    [LoggerMessage(5001, LogLevel.Information, "Recording {RecordingId} finalized: {Status}, {DurationSeconds:F1} s, {SizeBytes} bytes at {AudioPath}")]
+    public static partial void Finalized(ILogger logger, string recordingId, string status, double durationSeconds, long sizeBytes, string audioPath);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Recovered interrupted recording {RecordingId} from its segments")]
+    public static partial void Recovered(ILogger logger, string recordingId);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Segment directory {Directory} has no readable session.json; moved to {OrphanedDirectory}")]
+    public static partial void Orphaned(ILogger logger, string directory, string orphanedDirectory, Exception? exception);
+
+    [LoggerMessage(5004, LogLevel.Error, "Could not recover the recording in segment directory {Directory}; left in place")]
+    public static partial void RecoveryFailed(ILogger logger, string directory, Exception exception);
+}

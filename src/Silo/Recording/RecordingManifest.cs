@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using OrleansRecorder.Abstractions.Calls;
+
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>
+/// The JSON document stored beside each recording (<c>{id}.json</c>) and in the catalog. The catalog can always be
+/// rebuilt from these.
+/// </summary>
+internal sealed record RecordingManifest
+{
+    public required string Id { get; init; }
+
+    [JsonPropertyName("refci")]
+    public string? RefCi { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required DateTimeOffset EndedAt { get; init; }
+
+    /// <summary>Length of the audio (sample frames / 8000).</summary>
+    public required double DurationSeconds { get; init; }
+
+    /// <summary>Left channel.</summary>
+    public required RecordingParty NearEnd { get; init; }
+
+    /// <summary>Right channel.</summary>
+    public required RecordingParty FarEnd { get; init; }
+
+    /// <summary>Recording profile (Request-URI user).</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>Audio format: <c>wav</c>.</summary>
+    public required string Format { get; init; }
+
+    public required long SizeBytes { get; init; }
+
+    /// <summary>SHA-256 of the audio file, lower-case hex.</summary>
+    public required string Sha256 { get; init; }
+
+    public required string RecordedBy { get; init; }
+
+    public required RecordingStatus Status { get; init; }
+
+    public IReadOnlyList<string> Flags { get; init; } = [];
+
+    /// <summary>All CUCM metadata as received.</summary>
+    public CucmMetadata? Cucm { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>Where and how recordings are written (settings section <c>Recorder</c>).</summary>
+internal sealed class RecordingOptions
+{
+    /// <summary>Node-local data directory: <c>segments/</c> during calls, <c>recordings/</c> once finalized.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>How often the leg segments are forced to disk; bounds what a killed process loses.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Below this much free space the node refuses new calls (503).</summary>
+    public long MinFreeBytes { get; set; } = 200L * 1024 * 1024;
+}

@@ -1,0 +1,30 @@
+using OrleansRecorder.Silo.Media;
+
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>One leg of a recording as described in the manifest.</summary>
+internal sealed record RecordingParty
+{
+    /// <summary>Directory number (CUCM <c>x-nearendaddr</c> / <c>x-farendaddr</c>).</summary>
+    public string? Number { get; init; }
+
+    /// <summary>Device name (CUCM <c>x-nearenddevice</c> / <c>x-farenddevice</c>).</summary>
+    public string? Device { get; init; }
+
+    public AudioCodec? Codec { get; init; }
+
+    /// <summary>SIP Call-ID of the recording dialog that carried this leg.</summary>
+    public string? CallId { get; init; }
+
+    /// <summary>Arrival of the leg's first RTP packet (UTC); null when no audio arrived.</summary>
+    public DateTimeOffset? FirstPacketAt { get; init; }
+
+    /// <summary>Silence inserted before the leg's first sample to align it with the other leg.</summary>
+    public long LeadingSilenceSamples { get; init; }
+
+    /// <summary>Samples of the leg itself (8 kHz), without the leading silence.</summary>
+    public long Samples { get; init; }
+
+    /// <summary>RTP counters (gaps, loss, ...), null when unknown (recovered after a crash).</summary>
+    public RtpLegStats? Stats { get; init; }
+}

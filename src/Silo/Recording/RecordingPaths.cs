@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>The on-disk layout under the data directory (ARCHITECTURE.md, storage layout).</summary>
+internal static class RecordingPaths
+{
+    public const string SessionFileName = "session.json";
+    public const string NearEndFileName = "near.pcm";
+    public const string FarEndFileName = "far.pcm";
+
+    public static string SegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments");
+
+    public static string OrphanedSegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments-orphaned");
+
+    public static string SegmentDirectory(RecordingOptions options, string recordingId) => Path.Combine(SegmentsRoot(options), recordingId);
+
+    /// <summary><c>recordings/{yyyy}/{MM}/{dd}</c>, dated by the UTC start of the call.</summary>
+    public static string RecordingDirectory(RecordingOptions options, DateTimeOffset startedAt)
+    {
+        var utc = startedAt.UtcDateTime;
+        return Path.Combine(
+            options.DataDirectory,
+            "recordings",
+            utc.ToString("yyyy", CultureInfo.InvariantCulture),
+            utc.ToString("MM", CultureInfo.InvariantCulture),
+            utc.ToString("dd", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Recording ids become file names: reject anything that could escape the directory.</summary>
+    public static void ValidateRecordingId(string recordingId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordingId);
+        if (recordingId is "." or ".." || recordingId.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || recordingId.Contains('/') || recordingId.Contains('\\'))
+        {
+            throw new ArgumentException($"Recording id '{recordingId}' is not a valid file name.", nameof(recordingId));
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Media;
+
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>
+/// The per-call recording: two leg sinks writing crash-safe segments under <c>segments/{id}/</c>, merged into a stereo
+/// WAV (left = near end, right = far end) by <see cref="FinalizeAsync"/>.
+/// </summary>
+/// <remarks>
+/// Each leg sink is driven by its own receive loop; the two may run concurrently. <see cref="FinalizeAsync"/> is meant
+/// to run after both loops stopped; writes that still arrive are ignored. Disposing without finalizing closes the
+/// segments and leaves them on disk for <see cref="RecordingRecovery"/>.
+/// </remarks>
+internal sealed class RecordingSession : IAsyncDisposable
+{
+    private readonly Lock _stateLock = new();
+    private readonly RecordingOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _segmentDirectory;
+    private readonly LegSegmentWriter _nearEnd;
+    private readonly LegSegmentWriter _farEnd;
+    private SessionState _state;
+    private bool _finalizing;
+
+    private RecordingSession(RecordingOptions options, RecordingInfo info, TimeProvider timeProvider, ILogger logger)
+    {
+        _options = options;
+        _timeProvider = timeProvider;
+        _segmentDirectory = RecordingPaths.SegmentDirectory(options, info.RecordingId);
+        _state = new SessionState { Info = info };
+        Directory.CreateDirectory(_segmentDirectory);
+        PersistState(_state);
+        _nearEnd = new LegSegmentWriter(this, LegRole.NearEnd, Path.Combine(_segmentDirectory, RecordingPaths.NearEndFileName), timeProvider, options.FlushInterval, logger);
+        try
+        {
+            _farEnd = new LegSegmentWriter(this, LegRole.FarEnd, Path.Combine(_segmentDirectory, RecordingPaths.FarEndFileName), timeProvider, options.FlushInterval, logger);
+        }
+        catch
+        {
+            _nearEnd.Close();
+            throw;
+        }
+    }
+
+    public string RecordingId => _state.Info.RecordingId;
+
+    /// <summary>Left channel.</summary>
+    public IPcmSink NearEnd => _nearEnd;
+
+    /// <summary>Right channel.</summary>
+    public IPcmSink FarEnd => _farEnd;
+
+    /// <summary>Starts a recording: creates the segment directory, <c>session.json</c> and both leg files.</summary>
+    public static RecordingSession Create(RecordingOptions options, RecordingInfo info, TimeProvider timeProvider, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        RecordingPaths.ValidateRecordingId(info.RecordingId);
+        return new RecordingSession(options, info, timeProvider, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>The call's metadata changed (re-INVITE/UPDATE, codec known at ACK): rewrites <c>session.json</c> atomically.</summary>
+    public void UpdateInfo(RecordingInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (info.RecordingId != RecordingId)
+        {
+            throw new ArgumentException($"Recording id '{info.RecordingId}' does not match session '{RecordingId}'.", nameof(info));
+        }
+
+        lock (_stateLock)
+        {
+            if (_finalizing)
+            {
+                return;
+            }
+
+            _state = _state with { Info = info };
+            PersistState(_state);
+        }
+    }
+
+    /// <summary>Closes both legs, writes the aligned stereo WAV and its manifest, and deletes the segments.</summary>
+    /// <param name="status">How the call ended, as the caller judged it.</param>
+    /// <param name="nearEnd">Near-end RTP counters, if known.</param>
+    /// <param name="farEnd">Far-end RTP counters, if known.</param>
+    /// <param name="flags">Caller's flags (<c>far-end-missing</c>, <c>media-timeout</c>, ...); <c>no-audio</c> and <c>write-failed</c> are added here.</param>
+    /// <param name="cancellationToken">Cancels the merge; the segments then stay for recovery.</param>
+    public async Task<FinalizedRecording> FinalizeAsync(
+        RecordingStatus status,
+        RtpLegStats? nearEnd,
+        RtpLegStats? farEnd,
+        IReadOnlyList<string> flags,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        SessionState state;
+        lock (_stateLock)
+        {
+            if (_finalizing)
+            {
+                throw new InvalidOperationException($"Recording {RecordingId} is already finalized.");
+            }
+
+            _finalizing = true;
+            state = _state;
+        }
+
+        _nearEnd.Close();
+        _farEnd.Close();
+        var allFlags = new List<string>(flags);
+        if (_nearEnd.Failed || _farEnd.Failed)
+        {
+            allFlags.Add("write-failed");
+        }
+
+        return await SegmentFinalizer.FinalizeAsync(
+            _options, _segmentDirectory, state, status, nearEnd, farEnd, allFlags, _timeProvider.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>Closes the leg files without finalizing: the segments stay on disk for recovery.</summary>
+    public ValueTask DisposeAsync()
+    {
+        _nearEnd.Close();
+        _farEnd.Close();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Called once per leg by its sink: converts the arrival timestamp to UTC and persists it.</summary>
+    internal void RecordFirstPacket(LegRole role, long arrivalTimestamp)
+    {
+        var arrivedAt = _timeProvider.GetUtcNow() - _timeProvider.GetElapsedTime(arrivalTimestamp);
+        lock (_stateLock)
+        {
+            if (_finalizing)
+            {
+                return;
+            }
+
+            _state = role == LegRole.NearEnd
+                ? _state with { NearEndFirstPacketAt = arrivedAt }
+                : _state with { FarEndFirstPacketAt = arrivedAt };
+            PersistState(_state);
+        }
+    }
+
+    private void PersistState(SessionState state) =>
+        AtomicFile.WriteJson(Path.Combine(_segmentDirectory, RecordingPaths.SessionFileName), state, RecordingJsonContext.Default.SessionState);
+}

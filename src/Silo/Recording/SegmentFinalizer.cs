@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using NAudio.Wave;
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Media;
+
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>
+/// Merges a segment directory into <c>recordings/{yyyy}/{MM}/{dd}/{id}.wav</c> plus <c>{id}.json</c>, then deletes the
+/// segments. Shared by <see cref="RecordingSession.FinalizeAsync"/> and <see cref="RecordingRecovery"/>.
+/// </summary>
+/// <remarks>
+/// Streams in blocks (never the whole call in memory). Every output appears by atomic rename, and the segments are
+/// deleted last, so a crash at any point leaves something the next start can finalize again.
+/// </remarks>
+internal static class SegmentFinalizer
+{
+    public const int SampleRate = 8000;
+
+    /// <summary>The most leading silence inserted to align the legs (10 s): more means clock trouble, not media.</summary>
+    public const long MaxLeadingSilenceSamples = 10L * SampleRate;
+
+    private const int BlockFrames = 4096;
+    private const int HashBufferSize = 64 * 1024;
+
+    public static async Task<FinalizedRecording> FinalizeAsync(
+        RecordingOptions options,
+        string segmentDirectory,
+        SessionState state,
+        RecordingStatus status,
+        RtpLegStats? nearEndStats,
+        RtpLegStats? farEndStats,
+        IEnumerable<string> flags,
+        DateTimeOffset endedAt,
+        CancellationToken cancellationToken)
+    {
+        var info = state.Info;
+        RecordingPaths.ValidateRecordingId(info.RecordingId);
+        var nearPath = Path.Combine(segmentDirectory, RecordingPaths.NearEndFileName);
+        var farPath = Path.Combine(segmentDirectory, RecordingPaths.FarEndFileName);
+        var nearSamples = SampleCount(nearPath);
+        var farSamples = SampleCount(farPath);
+        var (nearLead, farLead) = Align(state.NearEndFirstPacketAt, state.FarEndFirstPacketAt, nearSamples, farSamples);
+        var frames = Math.Max(nearLead + nearSamples, farLead + farSamples);
+
+        var directory = RecordingPaths.RecordingDirectory(options, info.StartedAt);
+        Directory.CreateDirectory(directory);
+        var audioPath = Path.Combine(directory, info.RecordingId + ".wav");
+        var manifestPath = Path.Combine(directory, info.RecordingId + ".json");
+        var audioTemp = audioPath + ".tmp";
+
+        await WriteWaveAsync(audioTemp, new LegSource(nearPath, nearLead, nearSamples), new LegSource(farPath, farLead, farSamples), frames, cancellationToken);
+        var sha256 = await HashAsync(audioTemp, cancellationToken);
+        var sizeBytes = new FileInfo(audioTemp).Length;
+        File.Move(audioTemp, audioPath, overwrite: true);
+
+        var allFlags = new List<string>();
+        foreach (var flag in flags)
+        {
+            if (!allFlags.Contains(flag, StringComparer.Ordinal))
+            {
+                allFlags.Add(flag);
+            }
+        }
+
+        if (nearSamples == 0 && farSamples == 0)
+        {
+            // Never a silently empty recording: the file exists, the manifest says why it holds nothing.
+            if (!allFlags.Contains("no-audio", StringComparer.Ordinal))
+            {
+                allFlags.Add("no-audio");
+            }
+
+            if (status == RecordingStatus.Complete)
+            {
+                status = RecordingStatus.Partial;
+            }
+        }
+
+        var metadata = info.Metadata;
+        var manifest = new RecordingManifest
+        {
+            Id = info.RecordingId,
+            RefCi = metadata.RefCi,
+            StartedAt = info.StartedAt,
+            EndedAt = endedAt,
+            DurationSeconds = (double)frames / SampleRate,
+            NearEnd = new RecordingParty
+            {
+                Number = metadata.NearEndAddress,
+                Device = metadata.NearEndDevice,
+                Codec = info.NearEndCodec,
+                CallId = info.NearEndCallId,
+                FirstPacketAt = state.NearEndFirstPacketAt,
+                LeadingSilenceSamples = nearLead,
+                Samples = nearSamples,
+                Stats = nearEndStats,
+            },
+            FarEnd = new RecordingParty
+            {
+                Number = metadata.FarEndAddress,
+                Device = metadata.FarEndDevice,
+                Codec = info.FarEndCodec,
+                CallId = info.FarEndCallId,
+                FirstPacketAt = state.FarEndFirstPacketAt,
+                LeadingSilenceSamples = farLead,
+                Samples = farSamples,
+                Stats = farEndStats,
+            },
+            Profile = metadata.Profile,
+            Format = "wav",
+            SizeBytes = sizeBytes,
+            Sha256 = sha256,
+            RecordedBy = info.RecordedBy,
+            Status = status,
+            Flags = allFlags,
+            Cucm = metadata,
+        };
+
+        await AtomicFile.WriteJsonAsync(manifestPath, manifest, RecordingJsonContext.Default.RecordingManifest, cancellationToken);
+        Directory.Delete(segmentDirectory, recursive: true);
+        return new FinalizedRecording(info.RecordingId, audioPath, manifestPath, manifest);
+    }
+
+    /// <summary>
+    /// Leading silence per leg from the first-packet arrival times: the earlier leg starts at sample 0, the other one
+    /// later by the difference (clamped to <see cref="MaxLeadingSilenceSamples"/>). Nothing to align if a leg is silent.
+    /// </summary>
+    public static (long NearLead, long FarLead) Align(DateTimeOffset? nearFirst, DateTimeOffset? farFirst, long nearSamples, long farSamples)
+    {
+        if (nearFirst is not { } near || farFirst is not { } far || nearSamples == 0 || farSamples == 0)
+        {
+            return (0, 0);
+        }
+
+        var lead = (long)Math.Round((far - near).TotalSeconds * SampleRate, MidpointRounding.AwayFromZero);
+        return lead >= 0
+            ? (0, Math.Min(lead, MaxLeadingSilenceSamples))
+            : (Math.Min(-lead, MaxLeadingSilenceSamples), 0);
+    }
+
+    /// <summary>Whole samples in a segment; a torn last byte (odd length) is ignored, a missing file is empty.</summary>
+    private static long SampleCount(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? file.Length / sizeof(short) : 0;
+    }
+
+    private static async Task WriteWaveAsync(string path, LegSource nearEnd, LegSource farEnd, long frames, CancellationToken cancellationToken)
+    {
+        var nearBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
+        var farBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
+        var stereoBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * 2 * sizeof(short));
+        try
+        {
+            await using var nearStream = nearEnd.Open();
+            await using var farStream = farEnd.Open();
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+            using var writer = new WaveFileWriter(file, new WaveFormat(SampleRate, 16, 2));
+            for (long frame = 0; frame < frames; frame += BlockFrames)
+            {
+                var count = (int)Math.Min(BlockFrames, frames - frame);
+                await nearEnd.ReadBlockAsync(nearStream, nearBuffer, frame, count, cancellationToken);
+                await farEnd.ReadBlockAsync(farStream, farBuffer, frame, count, cancellationToken);
+                Interleave(nearBuffer, farBuffer, stereoBuffer, count);
+                writer.Write(stereoBuffer, 0, count * 2 * sizeof(short));
+            }
+
+            writer.Flush();
+            file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(nearBuffer);
+            ArrayPool<byte>.Shared.Return(farBuffer);
+            ArrayPool<byte>.Shared.Return(stereoBuffer);
+        }
+    }
+
+    private static void Interleave(byte[] left, byte[] right, byte[] stereo, int frames)
+    {
+        var l = MemoryMarshal.Cast<byte, short>(left.AsSpan(0, frames * sizeof(short)));
+        var r = MemoryMarshal.Cast<byte, short>(right.AsSpan(0, frames * sizeof(short)));
+        var s = MemoryMarshal.Cast<byte, short>(stereo.AsSpan(0, frames * 2 * sizeof(short)));
+        for (var i = 0; i < frames; i++)
+        {
+            s[2 * i] = l[i];
+            s[(2 * i) + 1] = r[i];
+        }
+    }
+
+    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+            await using (stream)
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer.AsMemory(0, HashBufferSize), cancellationToken)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                }
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace OrleansRecorder.Silo.Recording;
+
+/// <summary>The content of <c>segments/{id}/session.json</c>: enough to finalize the segments after a crash.</summary>
+internal sealed record SessionState
+{
+    public required RecordingInfo Info { get; init; }
+
+    /// <summary>Arrival of the near end's first packet (UTC), once known.</summary>
+    public DateTimeOffset? NearEndFirstPacketAt { get; init; }
+
+    /// <summary>Arrival of the far end's first packet (UTC), once known.</summary>
+    public DateTimeOffset? FarEndFirstPacketAt { get; init; }
+}

@@ -1,0 +1,24 @@
+using System.Net;
+using OrleansRecorder.Silo.Media;
+
+namespace OrleansRecorder.Silo.Sdp;
+
+/// <summary>
+/// The outcome of offer/answer for one leg, handed to the RTP receiver.
+/// </summary>
+/// <param name="Codec">The one codec the peer will send.</param>
+/// <param name="PayloadType">Its RTP payload type (static 0/8/9 or a dynamic number from the peer's rtpmap).</param>
+/// <param name="TelephoneEventPayloadType">The RFC 4733 telephone-event payload type, when negotiated.</param>
+/// <param name="RemoteRtp">
+/// Where the peer's RTP comes from, as its SDP declares (<c>c=</c> and <c>m=</c> port). Null when the address is
+/// missing, a host name or unspecified (0.0.0.0 / ::): the receiver then latches on the first source.
+/// </param>
+/// <param name="PacketTimeMs">The peer's <c>a=ptime</c>, if stated (informative only: the receiver measures packets).</param>
+/// <param name="Direction">The direction the peer declared for the stream (CUCM answers sendonly).</param>
+internal sealed record NegotiatedMedia(
+    AudioCodec Codec,
+    int PayloadType,
+    int? TelephoneEventPayloadType,
+    IPEndPoint? RemoteRtp,
+    int? PacketTimeMs,
+    MediaDirection Direction);

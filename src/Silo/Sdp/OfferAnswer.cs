@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Net;
+using OrleansRecorder.Silo.Media;
+
+namespace OrleansRecorder.Silo.Sdp;
+
+/// <summary>
+/// The recorder's side of the SDP offer/answer model (RFC 3264). The recorder only receives: it offers and answers
+/// <c>recvonly</c>, and accepts exactly one audio stream per leg in one codec it can decode (PCMU, PCMA, G.722).
+/// </summary>
+/// <remarks>
+/// Delayed offer (CUCM's default, PROTOCOL.md §1.2): INVITE without SDP → <see cref="CreateOffer"/> in the 200 OK →
+/// <see cref="TryReadAnswer"/> on the ACK's SDP. Early offer: INVITE with SDP → <see cref="TryCreateAnswer"/>.
+/// </remarks>
+internal static class OfferAnswer
+{
+    public const int TelephoneEventPayloadType = 101;
+
+    private const string AudioMediaType = "audio";
+    private const string RtpAvpProtocol = "RTP/AVP";
+    private const string TelephoneEventName = "telephone-event";
+    private const string OriginUserName = "OrleansRecorder";
+    private const int RtpClockRate = 8000;
+
+    /// <summary>Our offer for a delayed-offer INVITE: PCMU, PCMA, G.722 and telephone-event, 20 ms, <c>recvonly</c>.</summary>
+    public static SessionDescription CreateOffer(IPAddress localAddress, int rtpPort, long sessionId, long sessionVersion)
+    {
+        ArgumentNullException.ThrowIfNull(localAddress);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rtpPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rtpPort, 65535);
+
+        var media = new MediaDescription
+        {
+            MediaType = AudioMediaType,
+            Port = rtpPort,
+            Protocol = RtpAvpProtocol,
+            Formats = ["0", "8", "9", "101"],
+            RtpMaps =
+            [
+                new RtpMapAttribute(0, "PCMU", RtpClockRate),
+                new RtpMapAttribute(8, "PCMA", RtpClockRate),
+                new RtpMapAttribute(9, "G722", RtpClockRate),
+                new RtpMapAttribute(TelephoneEventPayloadType, TelephoneEventName, RtpClockRate),
+            ],
+            FormatParameters = [new FormatParametersAttribute(TelephoneEventPayloadType, "0-15")],
+            PacketTimeMs = 20,
+            Direction = MediaDirection.RecvOnly,
+        };
+
+        return new SessionDescription
+        {
+            Origin = CreateOrigin(localAddress, sessionId, sessionVersion),
+            SessionName = "-",
+            Connection = SdpConnection.FromAddress(localAddress),
+            Media = [media],
+        };
+    }
+
+    /// <summary>
+    /// Reads the peer's answer to <see cref="CreateOffer"/> (CUCM's ACK): the first audio m-line, its first payload type
+    /// we decode, telephone-event if present, and the remote RTP address (media-level <c>c=</c>, else session-level).
+    /// </summary>
+    /// <returns>false when there is no audio m-line, it is rejected (port 0) or it names no codec we decode.</returns>
+    public static bool TryReadAnswer(SessionDescription answer, out NegotiatedMedia? media)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        media = null;
+
+        foreach (var description in answer.Media)
+        {
+            if (!IsAudio(description))
+            {
+                continue;
+            }
+
+            // Only the first audio m-line counts: it is the answer to our single audio offer (RFC 3264 §6: same order).
+            if (description.Port == 0 || !TrySelectCodec(description, out var codec, out var payloadType))
+            {
+                return false;
+            }
+
+            media = new NegotiatedMedia(
+                codec,
+                payloadType,
+                FindTelephoneEvent(description),
+                RemoteEndPoint(answer, description),
+                description.PacketTimeMs,
+                answer.EffectiveDirection(description));
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Answers an early offer (INVITE with SDP): accepts the first audio m-line that is plain RTP/AVP with a codec we decode,
+    /// choosing the offer's most preferred such codec plus telephone-event if offered; every other m-line is rejected with
+    /// port 0 (RFC 3264 §6). The answer is <c>recvonly</c>, or <c>inactive</c> when the offer is <c>recvonly</c> or
+    /// <c>inactive</c> (RFC 3264 §6.1).
+    /// </summary>
+    /// <remarks><paramref name="sessionVersion"/> is the <c>o=</c> version; increment it for each new answer in the same dialog (RFC 3264 §8).</remarks>
+    /// <returns>false when no audio m-line has a codec we decode: the caller answers 488.</returns>
+    public static bool TryCreateAnswer(
+        SessionDescription offer,
+        IPAddress localAddress,
+        int rtpPort,
+        long sessionId,
+        out SessionDescription? answer,
+        out NegotiatedMedia? media,
+        long sessionVersion = 1)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        ArgumentNullException.ThrowIfNull(localAddress);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rtpPort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rtpPort, 65535);
+        answer = null;
+        media = null;
+
+        var answered = new List<MediaDescription>(offer.Media.Count);
+        foreach (var offered in offer.Media)
+        {
+            if (media is null
+                && IsAudio(offered)
+                && offered.Port != 0
+                && offered.Protocol.Equals(RtpAvpProtocol, StringComparison.OrdinalIgnoreCase)
+                && TrySelectCodec(offered, out var codec, out var payloadType))
+            {
+                var offeredDirection = offer.EffectiveDirection(offered);
+                var telephoneEvent = FindTelephoneEvent(offered);
+                media = new NegotiatedMedia(
+                    codec,
+                    payloadType,
+                    telephoneEvent,
+                    RemoteEndPoint(offer, offered),
+                    offered.PacketTimeMs,
+                    offeredDirection);
+                answered.Add(CreateAcceptedMedia(offered, rtpPort, codec, payloadType, telephoneEvent, offeredDirection));
+            }
+            else
+            {
+                answered.Add(CreateRejectedMedia(offered));
+            }
+        }
+
+        if (media is null)
+        {
+            return false;
+        }
+
+        answer = new SessionDescription
+        {
+            Origin = CreateOrigin(localAddress, sessionId, sessionVersion),
+            SessionName = "-",
+            Connection = SdpConnection.FromAddress(localAddress),
+
+            // RFC 3264 §6: the t= line of the answer must equal the offer's.
+            Timings = offer.Timings,
+            Media = answered,
+        };
+        return true;
+    }
+
+    private static MediaDescription CreateAcceptedMedia(
+        MediaDescription offered,
+        int rtpPort,
+        AudioCodec codec,
+        int payloadType,
+        int? telephoneEvent,
+        MediaDirection offeredDirection)
+    {
+        var rtpMaps = new List<RtpMapAttribute>(2) { new(payloadType, EncodingName(codec), RtpClockRate) };
+        var formats = new List<string>(2) { payloadType.ToString(CultureInfo.InvariantCulture) };
+        var fmtps = new List<FormatParametersAttribute>(1);
+        if (telephoneEvent is { } eventPayloadType)
+        {
+            // RFC 3264 §6.1: the answer uses the payload type numbers of the offer.
+            formats.Add(eventPayloadType.ToString(CultureInfo.InvariantCulture));
+            var offeredMap = offered.FindRtpMap(eventPayloadType);
+            rtpMaps.Add(new RtpMapAttribute(eventPayloadType, TelephoneEventName, offeredMap?.ClockRate ?? RtpClockRate));
+            fmtps.Add(new FormatParametersAttribute(eventPayloadType, offered.FindFormatParameters(eventPayloadType) ?? "0-15"));
+        }
+
+        // RFC 3264 §6.1: we only receive; a recvonly or inactive offer leaves nothing to receive, so answer inactive.
+        var direction = offeredDirection is MediaDirection.RecvOnly or MediaDirection.Inactive
+            ? MediaDirection.Inactive
+            : MediaDirection.RecvOnly;
+
+        return new MediaDescription
+        {
+            MediaType = offered.MediaType,
+            Port = rtpPort,
+            Protocol = offered.Protocol,
+            Formats = formats,
+            RtpMaps = rtpMaps,
+            FormatParameters = fmtps,
+            Direction = direction,
+        };
+    }
+
+    /// <summary>RFC 3264 §6: a rejected stream keeps its media type, protocol and at least one format, with port 0.</summary>
+    private static MediaDescription CreateRejectedMedia(MediaDescription offered) => new()
+    {
+        MediaType = offered.MediaType,
+        Port = 0,
+        Protocol = offered.Protocol,
+        Formats = offered.Formats.Count > 0 ? offered.Formats : ["0"],
+    };
+
+    /// <summary>The first payload type in the m-line's preference order that is a codec we decode.</summary>
+    private static bool TrySelectCodec(MediaDescription media, out AudioCodec codec, out int payloadType)
+    {
+        foreach (var candidate in media.PayloadTypes)
+        {
+            if (TryGetCodec(media, candidate, out codec))
+            {
+                payloadType = candidate;
+                return true;
+            }
+        }
+
+        codec = default;
+        payloadType = -1;
+        return false;
+    }
+
+    private static bool TryGetCodec(MediaDescription media, int payloadType, out AudioCodec codec)
+    {
+        var rtpMap = media.FindRtpMap(payloadType);
+        if (rtpMap is null)
+        {
+            // RFC 3551 Table 4: static payload types need no rtpmap.
+            switch (payloadType)
+            {
+                case 0:
+                    codec = AudioCodec.Pcmu;
+                    return true;
+                case 8:
+                    codec = AudioCodec.Pcma;
+                    return true;
+                case 9:
+                    codec = AudioCodec.G722;
+                    return true;
+                default:
+                    codec = default;
+                    return false;
+            }
+        }
+
+        codec = default;
+        if (rtpMap.ClockRate != RtpClockRate || rtpMap.Channels is > 1)
+        {
+            return false;
+        }
+
+        if (rtpMap.EncodingName.Equals("PCMU", StringComparison.OrdinalIgnoreCase))
+        {
+            codec = AudioCodec.Pcmu;
+            return true;
+        }
+
+        if (rtpMap.EncodingName.Equals("PCMA", StringComparison.OrdinalIgnoreCase))
+        {
+            codec = AudioCodec.Pcma;
+            return true;
+        }
+
+        if (rtpMap.EncodingName.Equals("G722", StringComparison.OrdinalIgnoreCase))
+        {
+            codec = AudioCodec.G722;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static int? FindTelephoneEvent(MediaDescription media)
+    {
+        foreach (var payloadType in media.PayloadTypes)
+        {
+            var rtpMap = media.FindRtpMap(payloadType);
+            if (rtpMap is not null && rtpMap.EncodingName.Equals(TelephoneEventName, StringComparison.OrdinalIgnoreCase))
+            {
+                return payloadType;
+            }
+        }
+
+        return null;
+    }
+
+    private static IPEndPoint? RemoteEndPoint(SessionDescription sdp, MediaDescription media)
+    {
+        var address = sdp.EffectiveConnection(media)?.TryGetIPAddress();
+        if (address is null || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || media.Port == 0)
+        {
+            return null;
+        }
+
+        return new IPEndPoint(address, media.Port);
+    }
+
+    private static bool IsAudio(MediaDescription media) =>
+        media.MediaType.Equals(AudioMediaType, StringComparison.OrdinalIgnoreCase);
+
+    private static string EncodingName(AudioCodec codec) => codec switch
+    {
+        AudioCodec.Pcmu => "PCMU",
+        AudioCodec.Pcma => "PCMA",
+        AudioCodec.G722 => "G722",
+        _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, "unknown codec"),
+    };
+
+    private static SdpOrigin CreateOrigin(IPAddress localAddress, long sessionId, long sessionVersion) => new(
+        OriginUserName,
+        sessionId.ToString(CultureInfo.InvariantCulture),
+        sessionVersion.ToString(CultureInfo.InvariantCulture),
+        "IN",
+        SdpFormatting.AddressType(localAddress),
+        SdpFormatting.Address(localAddress));
+}

@@ -1,0 +1,338 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace OrleansRecorder.Silo.Sip.Messages;
+
+/// <summary>
+/// Parses SIP messages (RFC 3261 §7) from bytes with Kestrel's parser contract: on a stream, incomplete input returns
+/// false and consumes nothing; bad input throws one <see cref="SipParseException"/> carrying the status to answer.
+/// </summary>
+/// <remarks>
+/// Framing (RFC 3261 §18.3): on a stream, Content-Length is mandatory and delimits the body; on a datagram, a missing
+/// Content-Length means the rest of the datagram, and bytes beyond Content-Length are discarded. Leading CRLFs
+/// (RFC 5626 §4.4.1 keep-alives) are skipped and consumed. The parser copies what it keeps (strings, body), so the
+/// caller may reuse its buffer once the call returns. Pure: no I/O, clock or logging; thread-safe.
+/// </remarks>
+internal static class SipMessageParser
+{
+    private static ReadOnlySpan<byte> HeaderTerminator => "\r\n\r\n"u8;
+
+    public static bool TryParse(ReadOnlySequence<byte> buffer, bool isDatagram, int maxMessageSize,
+        out SipMessage? message, out SequencePosition consumed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessageSize);
+        message = null;
+        var reader = new SequenceReader<byte>(buffer);
+        while (reader.TryPeek(out var b) && b is (byte)'\r' or (byte)'\n')
+        {
+            reader.Advance(1);
+        }
+
+        consumed = reader.Position;
+        if (reader.End)
+        {
+            return false;
+        }
+
+        var messageStart = reader.Position;
+        var afterCrlf = reader.Consumed;
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> head, HeaderTerminator, advancePastDelimiter: true))
+        {
+            if (reader.Remaining > maxMessageSize)
+            {
+                SipParseException.Throw(513, "message", "header section exceeds the maximum message size");
+            }
+
+            if (isDatagram)
+            {
+                SipParseException.ThrowBadRequest("message", "header section not terminated by an empty line");
+            }
+
+            return false;
+        }
+
+        var headLength = reader.Consumed - afterCrlf;
+        if (headLength > maxMessageSize)
+        {
+            SipParseException.Throw(513, "message", "header section exceeds the maximum message size");
+        }
+
+        var parsed = ParseHead(Encoding.UTF8.GetString(head));
+        var available = reader.Remaining;
+        var contentLengthText = parsed.Headers.GetFirst(SipHeaderNames.ContentLength);
+        long bodyLength;
+        if (contentLengthText is null)
+        {
+            if (!isDatagram)
+            {
+                // RFC 3261 §18.3: Content-Length MUST be used with stream-oriented transports.
+                parsed.Fail(400, SipHeaderNames.ContentLength, "missing on a stream transport");
+            }
+
+            bodyLength = available;
+        }
+        else if (!int.TryParse(contentLengthText.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture,
+                     out var declared))
+        {
+            return parsed.Fail<bool>(400, SipHeaderNames.ContentLength, "invalid value");
+        }
+        else
+        {
+            bodyLength = declared;
+        }
+
+        if (headLength + bodyLength > maxMessageSize)
+        {
+            parsed.Fail(513, "message", "message exceeds the maximum message size");
+        }
+
+        if (bodyLength > available)
+        {
+            if (isDatagram)
+            {
+                // RFC 3261 §18.3: a datagram shorter than its Content-Length is rejected with 400.
+                parsed.Fail(400, SipHeaderNames.ContentLength, "larger than the datagram");
+            }
+
+            consumed = messageStart;
+            return false;
+        }
+
+        var bodySequence = buffer.Slice(reader.Position, bodyLength);
+        ReadOnlyMemory<byte> body = bodyLength == 0 ? ReadOnlyMemory<byte>.Empty : bodySequence.ToArray();
+        consumed = isDatagram ? buffer.End : bodySequence.End;
+        message = parsed.Build(body);
+        return true;
+    }
+
+    /// <summary>Parses one datagram; throws <see cref="SipParseException"/> if it holds no message or a bad one.</summary>
+    public static SipMessage Parse(ReadOnlySpan<byte> datagram, int maxMessageSize)
+    {
+        var sequence = new ReadOnlySequence<byte>(datagram.ToArray());
+        return TryParse(sequence, isDatagram: true, maxMessageSize, out var message, out _)
+            ? message!
+            : SipParseException.ThrowBadRequest<SipMessage>("message", "empty datagram");
+    }
+
+    private static ParsedHead ParseHead(string text)
+    {
+        var lines = text.Split("\r\n");
+        var startLine = lines[0];
+        var headers = new SipHeaders();
+        SipParseException? deferred = null;
+
+        // RFC 3261 §7.3.1: a line starting with SP/HTAB continues the previous header value (unfolded to one SP).
+        string? name = null;
+        var value = new StringBuilder();
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.AsSpan().ContainsAny('\r', '\n'))
+            {
+                deferred ??= new SipParseException(400, "header", "bare CR or LF in header section");
+                continue;
+            }
+
+            if (line.Length > 0 && SipSyntax.IsWhitespace(line[0]))
+            {
+                if (name is null)
+                {
+                    deferred ??= new SipParseException(400, "header", "continuation line without a header");
+                    continue;
+                }
+
+                value.Append(' ').Append(line.AsSpan().Trim());
+                continue;
+            }
+
+            if (name is not null)
+            {
+                headers.Add(name, value.ToString().Trim());
+                name = null;
+            }
+
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var headerName = colon > 0 ? line.AsSpan(0, colon).TrimEnd(" \t") : default;
+            if (!SipSyntax.IsToken(headerName))
+            {
+                deferred ??= new SipParseException(400, "header", "malformed header line");
+                continue;
+            }
+
+            name = headerName.ToString();
+            value.Clear().Append(line.AsSpan(colon + 1).Trim());
+        }
+
+        if (name is not null)
+        {
+            headers.Add(name, value.ToString().Trim());
+        }
+
+        return startLine.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase)
+            ? ParseResponseHead(startLine, headers, deferred)
+            : ParseRequestHead(startLine, headers, deferred);
+    }
+
+    private static ParsedHead ParseRequestHead(string startLine, SipHeaders headers, SipParseException? deferred)
+    {
+        const string Field = "Request-Line";
+
+        // RFC 3261 §7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF. Runs of SP are tolerated.
+        var parts = startLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 3 || !SipSyntax.IsToken(parts[0]))
+        {
+            SipParseException.ThrowBadRequest(Field, "expected '<method> <request-uri> SIP/2.0'");
+        }
+
+        var method = parts[0];
+        if (!string.Equals(parts[2], "SIP/2.0", StringComparison.OrdinalIgnoreCase))
+        {
+            deferred = parts[2].StartsWith("SIP/", StringComparison.OrdinalIgnoreCase)
+                ? new SipParseException(505, "SIP-Version", $"unsupported version '{parts[2]}'")
+                : new SipParseException(400, "SIP-Version", "malformed version");
+        }
+
+        SipUri? requestUri = null;
+        try
+        {
+            requestUri = SipUri.Parse(parts[1]);
+        }
+        catch (SipParseException ex)
+        {
+            deferred ??= new SipParseException(ex.StatusCode, "Request-URI", ex.Detail);
+        }
+
+        var vias = headers.GetAll(SipHeaderNames.Via);
+        if (vias.Count == 0)
+        {
+            SipParseException.ThrowBadRequest(SipHeaderNames.Via, "missing");
+        }
+
+        // The top Via must parse for any response to be addressable (RFC 3261 §18.2.2).
+        ViaHeader.Parse(vias[0].AsSpan(0, IndexOfUnquotedComma(vias[0])));
+        var head = new ParsedHead(method, requestUri, 0, string.Empty, headers);
+        try
+        {
+            if (deferred is not null)
+            {
+                throw deferred;
+            }
+
+            foreach (var via in vias)
+            {
+                ViaHeader.ParseAll(via);
+            }
+
+            RequireHeader(headers, SipHeaderNames.CallId);
+            NameAddress.Parse(RequireHeader(headers, SipHeaderNames.From), SipHeaderNames.From);
+            NameAddress.Parse(RequireHeader(headers, SipHeaderNames.To), SipHeaderNames.To);
+            var cseq = CSeqHeader.Parse(RequireHeader(headers, SipHeaderNames.CSeq));
+
+            // RFC 3261 §8.1.1.5: the CSeq method MUST match the request method.
+            if (cseq.Method != method)
+            {
+                SipParseException.ThrowBadRequest(SipHeaderNames.CSeq, "method does not match the request line");
+            }
+
+            if (headers.GetFirst(SipHeaderNames.MaxForwards) is { } maxForwards &&
+                (!int.TryParse(maxForwards, NumberStyles.None, CultureInfo.InvariantCulture, out var hops) || hops > 255))
+            {
+                SipParseException.ThrowBadRequest(SipHeaderNames.MaxForwards, "invalid value");
+            }
+        }
+        catch (SipParseException ex)
+        {
+            throw ex.WithRequestContext(method, headers);
+        }
+
+        return head;
+    }
+
+    private static ParsedHead ParseResponseHead(string startLine, SipHeaders headers, SipParseException? deferred)
+    {
+        const string Field = "Status-Line";
+
+        // RFC 3261 §7.2: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF.
+        var firstSpace = startLine.IndexOf(' ', StringComparison.Ordinal);
+        if (firstSpace < 0)
+        {
+            SipParseException.ThrowBadRequest(Field, "expected 'SIP/2.0 <code> <reason>'");
+        }
+
+        var version = startLine[..firstSpace];
+        if (!string.Equals(version, "SIP/2.0", StringComparison.OrdinalIgnoreCase))
+        {
+            SipParseException.Throw(505, "SIP-Version", $"unsupported version '{version}'");
+        }
+
+        var rest = startLine.AsSpan(firstSpace + 1);
+        var codeEnd = rest.IndexOf(' ');
+        var codeText = codeEnd < 0 ? rest : rest[..codeEnd];
+        var statusCode = 0;
+        if (codeText.Length != 3 ||
+            !int.TryParse(codeText, NumberStyles.None, CultureInfo.InvariantCulture, out statusCode) ||
+            statusCode < 100 || statusCode > 699)
+        {
+            SipParseException.ThrowBadRequest(Field, "invalid status code");
+        }
+
+        var reason = codeEnd < 0 ? string.Empty : rest[(codeEnd + 1)..].ToString();
+        if (deferred is not null)
+        {
+            throw deferred;
+        }
+
+        foreach (var via in headers.GetAll(SipHeaderNames.Via))
+        {
+            ViaHeader.ParseAll(via);
+        }
+
+        RequireHeader(headers, SipHeaderNames.CallId);
+        CSeqHeader.Parse(RequireHeader(headers, SipHeaderNames.CSeq));
+        NameAddress.Parse(RequireHeader(headers, SipHeaderNames.From), SipHeaderNames.From);
+        NameAddress.Parse(RequireHeader(headers, SipHeaderNames.To), SipHeaderNames.To);
+        return new ParsedHead(null, null, statusCode, reason, headers);
+    }
+
+    private static string RequireHeader(SipHeaders headers, string name) =>
+        headers.GetFirst(name) is { Length: > 0 } value
+            ? value
+            : SipParseException.ThrowBadRequest<string>(name, "missing");
+
+    private static int IndexOfUnquotedComma(string value)
+    {
+        var inQuotes = false;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '"')
+            {
+                inQuotes = !inQuotes;
+            }
+            else if (value[i] == ',' && !inQuotes)
+            {
+                return i;
+            }
+        }
+
+        return value.Length;
+    }
+
+    private sealed class ParsedHead(string? method, SipUri? requestUri, int statusCode, string reason, SipHeaders headers)
+    {
+        public SipHeaders Headers { get; } = headers;
+
+        public SipMessage Build(ReadOnlyMemory<byte> body) =>
+            method is not null
+                ? new SipRequest(method, requestUri!, Headers, body)
+                : new SipResponse(statusCode, reason, Headers, body);
+
+        public void Fail(int status, string field, string detail) => Fail<bool>(status, field, detail);
+
+        public T Fail<T>(int status, string field, string detail)
+        {
+            var exception = new SipParseException(status, field, detail);
+            throw method is null ? exception : exception.WithRequestContext(method, Headers);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+
+namespace OrleansRecorder.Silo.Sip.Messages;
+
+/// <summary>One Via value (RFC 3261 §20.42, RFC 3581 rport): <c>SIP/2.0/UDP host[:port];branch=...;received=...;rport</c>.</summary>
+internal sealed class ViaHeader
+{
+    /// <summary>The RFC 3261 §8.1.1.7 branch magic cookie.</summary>
+    public const string MagicCookie = "z9hG4bK";
+
+    public ViaHeader(string transport, string host, int? port, IReadOnlyList<KeyValuePair<string, string?>>? parameters = null,
+        string protocol = "SIP/2.0")
+    {
+        Protocol = protocol;
+        Transport = transport;
+        Host = host;
+        Port = port;
+        Parameters = parameters ?? [];
+    }
+
+    /// <summary>Protocol name and version, e.g. "SIP/2.0".</summary>
+    public string Protocol { get; }
+
+    /// <summary>Transport, upper-case as received (UDP, TCP, TLS, SCTP, WS...).</summary>
+    public string Transport { get; }
+
+    public string Host { get; }
+
+    public int? Port { get; }
+
+    public IReadOnlyList<KeyValuePair<string, string?>> Parameters { get; }
+
+    public string? Branch => SipParameters.Get(Parameters, "branch");
+
+    public string? Received => SipParameters.Get(Parameters, "received");
+
+    public bool HasRport => SipParameters.Has(Parameters, "rport");
+
+    public int? Rport =>
+        int.TryParse(SipParameters.Get(Parameters, "rport"), NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+            ? p
+            : null;
+
+    /// <summary>The sent-by as text: <c>host[:port]</c>.</summary>
+    public string SentBy => Port is { } port ? string.Create(CultureInfo.InvariantCulture, $"{Host}:{port}") : Host;
+
+    public string? GetParameter(string name) => SipParameters.Get(Parameters, name);
+
+    /// <summary>Returns a copy with <paramref name="name"/> set (replaced in place, or appended).</summary>
+    public ViaHeader WithParameter(string name, string? value) =>
+        new(Transport, Host, Port, SipParameters.With(Parameters, name, value), Protocol);
+
+    /// <summary>Parses one header line, which may hold several comma-separated Via values.</summary>
+    public static List<ViaHeader> ParseAll(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var result = new List<ViaHeader>(1);
+        var span = line.AsSpan();
+        var start = 0;
+        var inQuotes = false;
+        for (var i = 0; i <= span.Length; i++)
+        {
+            if (i < span.Length)
+            {
+                if (span[i] == '"')
+                {
+                    inQuotes = !inQuotes;
+                }
+
+                if (span[i] != ',' || inQuotes)
+                {
+                    continue;
+                }
+            }
+
+            result.Add(Parse(span[start..i]));
+            start = i + 1;
+        }
+
+        return result;
+    }
+
+    public static ViaHeader Parse(ReadOnlySpan<char> value)
+    {
+        const string Field = SipHeaderNames.Via;
+        var s = value.Trim();
+        var i = 0;
+        var name = ReadToken(s, ref i);
+        ExpectSlash(s, ref i);
+        var version = ReadToken(s, ref i);
+        ExpectSlash(s, ref i);
+        var transport = ReadToken(s, ref i);
+        if (name.IsEmpty || version.IsEmpty || transport.IsEmpty)
+        {
+            return SipParseException.ThrowBadRequest<ViaHeader>(Field, "invalid sent-protocol");
+        }
+
+        if (i >= s.Length || !SipSyntax.IsWhitespace(s[i]))
+        {
+            return SipParseException.ThrowBadRequest<ViaHeader>(Field, "missing sent-by");
+        }
+
+        var rest = s[i..].TrimStart();
+        var semi = rest.IndexOf(';');
+        var sentBy = semi < 0 ? rest : rest[..semi];
+        var (host, port) = SipUri.ParseHostPort(sentBy, Field);
+        var parameters = semi < 0 ? [] : SipParameters.Parse(rest[(semi + 1)..], Field);
+        var protocol = string.Concat(name, "/", version).ToUpperInvariant();
+        return new ViaHeader(transport.ToString().ToUpperInvariant(), host, port, parameters, protocol);
+    }
+
+    private static ReadOnlySpan<char> ReadToken(ReadOnlySpan<char> s, ref int i)
+    {
+        var start = i;
+        while (i < s.Length && !SipSyntax.IsWhitespace(s[i]) && s[i] != '/')
+        {
+            i++;
+        }
+
+        var token = s[start..i];
+        return SipSyntax.IsToken(token) ? token : [];
+    }
+
+    private static void ExpectSlash(ReadOnlySpan<char> s, ref int i)
+    {
+        // RFC 3261 §25.1: SLASH = SWS "/" SWS.
+        while (i < s.Length && SipSyntax.IsWhitespace(s[i]))
+        {
+            i++;
+        }
+
+        if (i >= s.Length || s[i] != '/')
+        {
+            SipParseException.ThrowBadRequest(SipHeaderNames.Via, "invalid sent-protocol");
+        }
+
+        i++;
+        while (i < s.Length && SipSyntax.IsWhitespace(s[i]))
+        {
+            i++;
+        }
+    }
+
+    public override string ToString()
+    {
+        var builder = new StringBuilder(64);
+        builder.Append(Protocol).Append('/').Append(Transport).Append(' ').Append(SentBy);
+        SipParameters.Append(builder, Parameters);
+        return builder.ToString();
+    }
+}
