@@ -327,7 +327,7 @@ internal sealed class RecorderUserAgent(
                     return;
                 }
 
-                answer = answer with { OriginVersion = leg.SdpVersion };
+                answer = answer with { Origin = answer.Origin with { SessionVersion = leg.SdpVersion.ToString(CultureInfo.InvariantCulture) } };
                 leg.LocalSdp = SdpWriter.Write(answer);
                 leg.Media = media;
                 leg.Receiver.Configure(media);
@@ -399,7 +399,7 @@ internal sealed class RecorderUserAgent(
     private Task RespondOkAsync(SipServerRequest request, CallLeg leg, string? sdp) =>
         RespondAsync(request, 200, "OK", response =>
         {
-            response.To = response.To.WithTag(leg.LocalTag);
+            response.Headers.Set("To", response.To.WithTag(leg.LocalTag).ToString());
             var transport = request.Transport == SipTransportKind.Tcp ? ";transport=tcp" : "";
             var user = request.Request.RequestUri.User is { Length: > 0 } u ? u + "@" : "";
             response.Headers.Set("Contact", $"<sip:{user}{FormatHost(settings.AdvertisedAddress)}:{request.LocalEndPoint.Port}{transport}>");
@@ -418,7 +418,7 @@ internal sealed class RecorderUserAgent(
         if (statusCode > 100 && response.To.Tag is null)
         {
             // RFC 3261 §8.2.6.2: a response that can create or refuse a dialog carries our To tag.
-            response.To = response.To.WithTag(registry.FindLeg(request.Request.CallId)?.LocalTag ?? NewTag());
+            response.Headers.Set("To", response.To.WithTag(registry.FindLeg(request.Request.CallId)?.LocalTag ?? NewTag()).ToString());
         }
 
         decorate?.Invoke(response);
