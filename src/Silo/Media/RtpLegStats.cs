@@ -10,7 +10,10 @@ public sealed record RtpLegStats
     public long PacketsLate { get; init; }
     public long PacketsWrongSource { get; init; }
     public long PacketsMalformed { get; init; }
+    public long PacketsUnknownPayloadType { get; init; }
+    public long PacketsHeldOverflow { get; init; }
     public long TelephoneEvents { get; init; }
+    public long ComfortNoisePackets { get; init; }
     public long SsrcChanges { get; init; }
     public long Gaps { get; init; }
     public long GapSamples { get; init; }

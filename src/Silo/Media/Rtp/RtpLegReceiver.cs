@@ -1,0 +1,425 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using OrleansRecorder.Silo.Sdp;
+
+namespace OrleansRecorder.Silo.Media.Rtp;
+
+/// <summary>
+/// Receives one leg's RTP on its own port (legs are told apart by our receive port, never by the source: CUCM legs can
+/// share a source port), accepts it only from the IP address the SDP declared (or the first source, when it declared
+/// none), and feeds a <see cref="RtpJitterReorderer"/> that writes gap-free PCM into the leg's <see cref="IPcmSink"/>.
+/// </summary>
+/// <remarks>
+/// <para>Ownership: the receiver owns the socket from construction and closes it in <see cref="StopAsync"/>;
+/// the caller releases the port to its allocator afterwards.</para>
+/// <para>Threading: one receive loop; <see cref="Configure"/>, <see cref="GetStats"/> and the final flush run on other
+/// threads and take the same lock, so the sink is never called concurrently (though not always from the loop's thread).</para>
+/// <para>Allocations: none per packet in steady state. One receive buffer (pooled) and one reused <see cref="SocketAddress"/>;
+/// the reorderer copies payloads into pre-allocated slots. Packets held before <see cref="Configure"/> use pooled buffers
+/// that are returned once they are replayed.</para>
+/// </remarks>
+internal sealed class RtpLegReceiver : IAsyncDisposable
+{
+    private const int MaxSocketAddressSize = 32;
+
+    private readonly Socket _socket;
+    private readonly RtpReceiverOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly MediaMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly int _port;
+    private readonly Lock _gate = new();
+    private readonly Lock _stopGate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly RtpJitterReorderer _reorderer;
+    private readonly SocketAddress _receiveAddress;
+    private readonly byte[] _receiveBuffer;
+    private readonly byte[] _expectedAddress = new byte[16];
+
+    private Task? _loop;
+    private Task? _stopTask;
+    private bool _configured;
+    private bool _stopped;
+    private bool _hasExpectedSource;
+    private AddressFamily _expectedFamily;
+    private int _expectedAddressLength;
+    private HeldDatagram[]? _held;
+    private int _heldCount;
+    private long _heldOverflow;
+    private long _received;
+    private long _wrongSource;
+    private long _malformed;
+    private long _loopErrors;
+    private long _lastAcceptedTimestamp;
+    private volatile bool _hasReceivedAudio;
+
+    public RtpLegReceiver(Socket socket, IPcmSink sink, RtpReceiverOptions options, TimeProvider timeProvider, MediaMetrics metrics, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        _socket = socket;
+        _options = options;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+        _port = socket.LocalEndPoint is IPEndPoint local ? local.Port : 0;
+        _reorderer = new RtpJitterReorderer(
+            sink,
+            options.ReorderWindowPackets,
+            options.MaxDatagramSize - RtpPacket.FixedHeaderLength,
+            options.MaxGapFill,
+            timeProvider.TimestampFrequency,
+            metrics);
+        _receiveAddress = new SocketAddress(socket.AddressFamily);
+        _receiveBuffer = ArrayPool<byte>.Shared.Rent(options.MaxDatagramSize + 1);
+        _lastAcceptedTimestamp = timeProvider.GetTimestamp();
+    }
+
+    /// <summary>Time since the last packet accepted from the expected source (or since construction/start).</summary>
+    public TimeSpan IdleTime => _timeProvider.GetElapsedTime(Volatile.Read(ref _lastAcceptedTimestamp));
+
+    /// <summary>Whether any audio has been written to the sink.</summary>
+    public bool HasReceivedAudio => _hasReceivedAudio;
+
+    /// <summary>Starts the receive loop. Packets that arrive before <see cref="Configure"/> are held (bounded).</summary>
+    public void Start()
+    {
+        lock (_stopGate)
+        {
+            ObjectDisposedException.ThrowIf(_stopTask is not null, this);
+            if (_loop is not null)
+            {
+                throw new InvalidOperationException("The receiver is already started.");
+            }
+
+            Volatile.Write(ref _lastAcceptedTimestamp, _timeProvider.GetTimestamp());
+            _loop = ReceiveLoopAsync(_stopping.Token);
+        }
+    }
+
+    /// <summary>
+    /// Sets codec, payload types and the expected source address (null: latch on the first source). May be called again
+    /// (re-INVITE, UPDATE); held packets are replayed through the new settings.
+    /// </summary>
+    public void Configure(NegotiatedMedia media)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _reorderer.Configure(media.Codec, media.PayloadType, media.TelephoneEventPayloadType);
+            if (media.RemoteRtp is { } remote)
+            {
+                SetExpectedSource(remote.Address);
+            }
+
+            _configured = true;
+            MediaLog.RtpLegConfigured(_logger, _port, media.Codec, media.PayloadType, media.TelephoneEventPayloadType, media.RemoteRtp);
+            ReplayHeld();
+        }
+    }
+
+    public RtpLegStats GetStats()
+    {
+        lock (_gate)
+        {
+            return _reorderer.GetStats(_received, _wrongSource, _malformed) with { PacketsHeldOverflow = _heldOverflow };
+        }
+    }
+
+    /// <summary>Stops the loop, closes the socket, writes what the reorder window still holds and logs the leg's summary. Idempotent.</summary>
+    public Task StopAsync()
+    {
+        lock (_stopGate)
+        {
+            return _stopTask ??= StopCoreAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+
+    private async Task StopCoreAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        _socket.Dispose();
+        RtpLegStats stats;
+        lock (_gate)
+        {
+            _stopped = true;
+            if (_configured)
+            {
+                _reorderer.Flush();
+            }
+
+            ReturnHeld();
+            _hasReceivedAudio = _reorderer.HasWrittenAudio;
+            stats = _reorderer.GetStats(_received, _wrongSource, _malformed) with { PacketsHeldOverflow = _heldOverflow };
+        }
+
+        ArrayPool<byte>.Shared.Return(_receiveBuffer);
+        MediaLog.RtpLegSummary(
+            _logger,
+            _port,
+            stats.PacketsReceived,
+            stats.PacketsLost,
+            stats.PacketsLate,
+            stats.PacketsDuplicate,
+            stats.PacketsReordered,
+            stats.PacketsWrongSource,
+            stats.PacketsMalformed,
+            stats.PacketsUnknownPayloadType,
+            stats.TelephoneEvents,
+            stats.SsrcChanges,
+            stats.Gaps,
+            stats.GapSamples,
+            stats.SamplesWritten);
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        // Leave Start() at once even when datagrams are already queued.
+        await Task.Yield();
+
+        // One byte more than the limit: a datagram that fills it was larger than MaxDatagramSize (truncated).
+        var buffer = _receiveBuffer.AsMemory(0, _options.MaxDatagramSize + 1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, _receiveAddress, cancellationToken);
+                var arrival = _timeProvider.GetTimestamp();
+                OnDatagram(_receiveBuffer.AsSpan(0, length), arrival);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                if (Interlocked.Increment(ref _loopErrors) == 1)
+                {
+                    MediaLog.RtpReceiveLoopError(_logger, _port, ex);
+                }
+
+                // Do not spin on a persistent socket error.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10), _timeProvider, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void OnDatagram(ReadOnlySpan<byte> datagram, long arrival)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _received++;
+            _metrics.PacketReceived();
+            if (!_configured)
+            {
+                Hold(datagram, arrival);
+                return;
+            }
+
+            Accept(datagram, _receiveAddress.Family, _receiveAddress.Buffer.Span[.._receiveAddress.Size], arrival);
+        }
+    }
+
+    /// <summary>Source check, parse, then the reorderer. Runs under <see cref="_gate"/> once configured.</summary>
+    private void Accept(ReadOnlySpan<byte> datagram, AddressFamily family, ReadOnlySpan<byte> socketAddress, long arrival)
+    {
+        if (_hasExpectedSource && !SourceMatches(family, socketAddress))
+        {
+            _wrongSource++;
+            _metrics.PacketDropped(RtpDropReason.WrongSource);
+            return;
+        }
+
+        if (datagram.Length > _options.MaxDatagramSize || !RtpPacket.TryParse(datagram, out var packet))
+        {
+            _malformed++;
+            _metrics.PacketDropped(RtpDropReason.Malformed);
+            return;
+        }
+
+        if (!_hasExpectedSource)
+        {
+            // No address in the SDP: latch on the first source that sends well-formed RTP.
+            LatchSource(family, socketAddress);
+        }
+
+        Volatile.Write(ref _lastAcceptedTimestamp, arrival);
+        _reorderer.Push(packet, arrival);
+        if (!_hasReceivedAudio && _reorderer.HasWrittenAudio)
+        {
+            _hasReceivedAudio = true;
+        }
+    }
+
+    private void SetExpectedSource(IPAddress address)
+    {
+        if (_socket.AddressFamily == AddressFamily.InterNetworkV6 && address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            address = address.MapToIPv6();
+        }
+        else if (_socket.AddressFamily == AddressFamily.InterNetwork && address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        _expectedFamily = address.AddressFamily;
+        _hasExpectedSource = address.TryWriteBytes(_expectedAddress, out _expectedAddressLength);
+    }
+
+    private void LatchSource(AddressFamily family, ReadOnlySpan<byte> socketAddress)
+    {
+        var address = AddressBytes(family, socketAddress);
+        if (address.IsEmpty)
+        {
+            return;
+        }
+
+        address.CopyTo(_expectedAddress);
+        _expectedAddressLength = address.Length;
+        _expectedFamily = family;
+        _hasExpectedSource = true;
+        MediaLog.RtpSourceLatched(_logger, _port, new IPAddress(address));
+    }
+
+    private bool SourceMatches(AddressFamily family, ReadOnlySpan<byte> socketAddress) =>
+        family == _expectedFamily && AddressBytes(family, socketAddress).SequenceEqual(_expectedAddress.AsSpan(0, _expectedAddressLength));
+
+    /// <summary>The IP address inside a native sockaddr: sockaddr_in has it at offset 4, sockaddr_in6 at offset 8.</summary>
+    private static ReadOnlySpan<byte> AddressBytes(AddressFamily family, ReadOnlySpan<byte> socketAddress) => family switch
+    {
+        AddressFamily.InterNetwork when socketAddress.Length >= 8 => socketAddress.Slice(4, 4),
+        AddressFamily.InterNetworkV6 when socketAddress.Length >= 24 => socketAddress.Slice(8, 16),
+        _ => [],
+    };
+
+    private void Hold(ReadOnlySpan<byte> datagram, long arrival)
+    {
+        _held ??= new HeldDatagram[_options.HeldPacketsBeforeConfigure];
+        if (_heldCount == _held.Length || datagram.Length > _options.MaxDatagramSize || _receiveAddress.Size > MaxSocketAddressSize)
+        {
+            // Bounded: the newest packets beyond the limit are dropped (the start of the stream is kept for alignment).
+            _heldOverflow++;
+            _metrics.PacketDropped(RtpDropReason.Late);
+            return;
+        }
+
+        var held = _held[_heldCount] ??= new HeldDatagram();
+        held.Store(datagram, arrival, _receiveAddress);
+        _heldCount++;
+    }
+
+    private void ReplayHeld()
+    {
+        if (_held is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < _heldCount; i++)
+        {
+            var held = _held[i];
+            Accept(held.Datagram, held.Family, held.SocketAddress, held.Arrival);
+        }
+
+        ReturnHeld();
+    }
+
+    private void ReturnHeld()
+    {
+        if (_held is null)
+        {
+            return;
+        }
+
+        foreach (var held in _held)
+        {
+            held?.Release();
+        }
+
+        _held = null;
+        _heldCount = 0;
+    }
+
+    /// <summary>A datagram received before the SDP answer: a pooled copy, its source sockaddr and its arrival time.</summary>
+    private sealed class HeldDatagram
+    {
+        private readonly byte[] _socketAddress = new byte[MaxSocketAddressSize];
+        private byte[]? _data;
+        private int _length;
+        private int _socketAddressLength;
+
+        public long Arrival { get; private set; }
+
+        public AddressFamily Family { get; private set; }
+
+        public ReadOnlySpan<byte> Datagram => _data.AsSpan(0, _length);
+
+        public ReadOnlySpan<byte> SocketAddress => _socketAddress.AsSpan(0, _socketAddressLength);
+
+        public void Store(ReadOnlySpan<byte> datagram, long arrival, SocketAddress source)
+        {
+            _data ??= ArrayPool<byte>.Shared.Rent(datagram.Length);
+            if (_data.Length < datagram.Length)
+            {
+                ArrayPool<byte>.Shared.Return(_data);
+                _data = ArrayPool<byte>.Shared.Rent(datagram.Length);
+            }
+
+            datagram.CopyTo(_data);
+            _length = datagram.Length;
+            Arrival = arrival;
+            Family = source.Family;
+            _socketAddressLength = source.Size;
+            source.Buffer.Span[..source.Size].CopyTo(_socketAddress);
+        }
+
+        public void Release()
+        {
+            if (_data is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_data);
+                _data = null;
+            }
+
+            _length = 0;
+        }
+    }
+}
