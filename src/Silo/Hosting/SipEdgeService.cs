@@ -42,6 +42,6 @@ internal sealed partial class SipEdgeService(
         await sip.DisposeAsync();
     }
 
-    [LoggerMessage(5000, LogLevel.Information, "Node {NodeName} ({Role}) records: SIP UDP {UdpPort}, TCP {TcpPort}, advertised {Address}")]
+    [LoggerMessage(6000, LogLevel.Information, "Node {NodeName} ({Role}) records: SIP UDP {UdpPort}, TCP {TcpPort}, advertised {Address}")]
     private static partial void Started(ILogger logger, string nodeName, string role, int udpPort, int tcpPort, string address);
 }
