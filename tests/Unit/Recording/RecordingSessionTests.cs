@@ -90,6 +90,40 @@ public sealed class RecordingSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task BothLegsWrittenConcurrentlyStayOnTheirOwnChannel()
+    {
+        var session = RecordingSession.Create(Options(), Info("concurrent"), _time);
+        var start = _time.GetTimestamp();
+        using var barrier = new Barrier(2);
+
+        void Leg(OrleansRecorder.Silo.Media.IPcmSink sink, short value)
+        {
+            var packet = Enumerable.Repeat(value, 160).ToArray();
+            barrier.SignalAndWait(TestContext.Current.CancellationToken);
+            sink.OnFirstPacket(start);
+            for (var i = 0; i < 200; i++)
+            {
+                sink.Write(packet);
+                sink.WriteSilence(i % 50 == 0 ? 160 : 0);
+            }
+        }
+
+        await Task.WhenAll(
+            Task.Factory.StartNew(() => Leg(session.NearEnd, 1), TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+            Task.Factory.StartNew(() => Leg(session.FarEnd, 2), TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        var result = await session.FinalizeAsync(RecordingStatus.Complete, null, null, [], TestContext.Current.CancellationToken);
+
+        var (left, right) = Channels(result.AudioPath);
+        Assert.Equal((200 * 160) + (4 * 160), left.Length);
+        Assert.Equal(200 * 160, left.Count(s => s == 1));
+        Assert.Equal(200 * 160, right.Count(s => s == 2));
+        Assert.DoesNotContain(left, s => s == 2);
+        Assert.DoesNotContain(right, s => s == 1);
+        Assert.NotNull(result.Manifest.NearEnd.FirstPacketAt);
+        Assert.NotNull(result.Manifest.FarEnd.FirstPacketAt);
+    }
+
+    [Fact]
     public void AlignmentIsClampedAtTenSeconds()
     {
         var start = CallStart;
