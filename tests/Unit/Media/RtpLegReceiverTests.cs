@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Codecs;
 using OrleansRecorder.Silo.Media.Rtp;
@@ -95,7 +96,6 @@ public sealed class RtpLegReceiverTests : IAsyncDisposable
         Assert.Equal(50, stats.PacketsReceived);
         Assert.Equal(0, stats.PacketsLost);
         Assert.Equal(8000, stats.SamplesWritten);
-        Assert.True(_receiver.IdleTime >= TimeSpan.Zero);
     }
 
     [Fact]
@@ -200,5 +200,28 @@ public sealed class RtpLegReceiverTests : IAsyncDisposable
 
         Assert.Same(first, second);
         Assert.Equal(1, _receiver.GetStats().PacketsMalformed);
+    }
+
+    [Fact]
+    public async Task IdleTimeCountsFromStartUntilAPacketIsAccepted()
+    {
+        var time = new FakeTimeProvider();
+        var sink = new RecordingPcmSink();
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var endPoint = (IPEndPoint)socket.LocalEndPoint!;
+        await using var receiver = new RtpLegReceiver(socket, sink, new RtpReceiverOptions(), time, new MediaMetrics(_meterFactory), NullLogger.Instance);
+        receiver.Start();
+        receiver.Configure(Pcmu(IPAddress.Loopback));
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromSeconds(5), receiver.IdleTime);
+
+        using var sender = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        sender.Send(RtpPacketWriter.Build(0, 1, 160, 7, Payload(0)), endPoint);
+        await sink.WaitForSamplesAsync(160).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), receiver.IdleTime);
     }
 }
