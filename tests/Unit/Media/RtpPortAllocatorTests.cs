@@ -62,14 +62,7 @@ public sealed class RtpPortAllocatorTests
     {
         var start = FindBase();
         using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            squatter.Bind(new IPEndPoint(IPAddress.Loopback, start));
-        }
-        catch (SocketException)
-        {
-            Assert.Skip("could not reserve the test port");
-        }
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, start));
 
         var allocator = new RtpPortAllocator(start, start + 2);
 
