@@ -71,6 +71,21 @@ internal sealed class SipHeaders : IEnumerable<SipHeader>
         _headers.Insert(index, new SipHeader(canonical, value));
     }
 
+    /// <summary>Replaces the value of the first line named <paramref name="name"/>; returns false if there is none.</summary>
+    public bool ReplaceFirst(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var canonical = SipHeaderNames.Canonicalize(name);
+        var index = _headers.FindIndex(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase));
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _headers[index] = new SipHeader(canonical, value);
+        return true;
+    }
+
     /// <summary>Removes every line named <paramref name="name"/>; returns whether any was present.</summary>
     public bool Remove(string name)
     {

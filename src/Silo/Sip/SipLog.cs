@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace OrleansRecorder.Silo.Sip;
+
+/// <summary>SIP stack log messages, EventIds 1000–1999.</summary>
+internal static partial class SipLog
+{
+    [LoggerMessage(1000, LogLevel.Information, "SIP stack listening on UDP {UdpEndPoint} and TCP {TcpEndPoint}")]
+    public static partial void Listening(ILogger logger, IPEndPoint udpEndPoint, IPEndPoint tcpEndPoint);
+
+    [LoggerMessage(1001, LogLevel.Debug, "SIP {Transport} request {Method} from {Remote}, Call-ID {CallId}")]
+    public static partial void RequestReceived(ILogger logger, string transport, string method, IPEndPoint remote, string callId);
+
+    [LoggerMessage(1002, LogLevel.Debug, "SIP {Transport} response {StatusCode} from {Remote} dropped: the recorder sends no requests")]
+    public static partial void ResponseDropped(ILogger logger, string transport, int statusCode, IPEndPoint remote);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Malformed SIP message over {Transport} from {Remote}: {StatusCode} {Field}: {Detail} (answered: {Answered})")]
+    public static partial void ParseError(ILogger logger, string transport, IPEndPoint remote, int statusCode, string field, string detail, bool answered);
+
+    [LoggerMessage(1004, LogLevel.Warning, "SIP {Transport} transport error (remote {Remote}); continuing")]
+    public static partial void TransportError(ILogger logger, Exception exception, string transport, IPEndPoint? remote);
+
+    [LoggerMessage(1005, LogLevel.Debug, "SIP TCP connection from {Remote} closed: {Reason}")]
+    public static partial void ConnectionClosed(ILogger logger, IPEndPoint remote, string reason);
+
+    [LoggerMessage(1006, LogLevel.Warning, "SIP request handler failed for {Method}, Call-ID {CallId}")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string method, string callId);
+
+    [LoggerMessage(1007, LogLevel.Warning, "2xx to INVITE Call-ID {CallId} was not acknowledged within 64*T1")]
+    public static partial void AckTimeout(ILogger logger, string callId);
+
+    [LoggerMessage(1008, LogLevel.Information, "INVITE Call-ID {CallId} cancelled by the caller")]
+    public static partial void InviteCancelled(ILogger logger, string callId);
+
+    [LoggerMessage(1009, LogLevel.Warning, "SIP request handler callback {Callback} failed for Call-ID {CallId}")]
+    public static partial void CallbackFailed(ILogger logger, Exception exception, string callback, string callId);
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using OrleansRecorder.Silo.Sip.Messages;
+using OrleansRecorder.Silo.Sip.Transactions;
+using OrleansRecorder.Silo.Sip.Transport;
+
+namespace OrleansRecorder.Silo.Sip;
+
+/// <summary>A request handed to the <see cref="ISipRequestHandler"/>, with the means to answer it.</summary>
+internal sealed class SipServerRequest
+{
+    private readonly TransactionTable _table;
+    private readonly TransactionKey _key;
+
+    internal SipServerRequest(SipRequest request, bool isAck, ISipResponseChannel channel, TransactionTable table)
+    {
+        Request = request;
+        IsAck = isAck;
+        Transport = channel.Kind;
+        RemoteEndPoint = channel.RemoteEndPoint;
+        LocalEndPoint = channel.LocalEndPoint;
+        _table = table;
+        _key = TransactionKey.FromRequest(request);
+    }
+
+    public SipRequest Request { get; }
+
+    public bool IsAck { get; }
+
+    public SipTransportKind Transport { get; }
+
+    public IPEndPoint RemoteEndPoint { get; }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>True once a final response went out through the transaction.</summary>
+    public bool HasFinalResponse => _table.HasFinalResponse(_key);
+
+    /// <summary>Sends <paramref name="response"/> through the server transaction (which retransmits it as needed).</summary>
+    /// <exception cref="InvalidOperationException">The request is an ACK, which is never answered (RFC 3261 §17.1.1.3).</exception>
+    public ValueTask RespondAsync(SipResponse response, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (IsAck)
+        {
+            throw new InvalidOperationException("An ACK is never answered.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        _table.Respond(_key, response);
+        return ValueTask.CompletedTask;
+    }
+}

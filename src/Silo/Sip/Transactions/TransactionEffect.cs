@@ -1,0 +1,25 @@
+using OrleansRecorder.Silo.Sip.Messages;
+
+namespace OrleansRecorder.Silo.Sip.Transactions;
+
+/// <summary>An output of a server transaction state machine, applied by <see cref="TransactionTable"/>.</summary>
+internal readonly record struct TransactionEffect(
+    TransactionEffectKind Kind,
+    SipResponse? Response = null,
+    SipRequest? Request = null,
+    SipTimerKind Timer = default,
+    TimeSpan Delay = default,
+    TransactionTermination Termination = TransactionTermination.Normal)
+{
+    public static TransactionEffect Send(SipResponse response) => new(TransactionEffectKind.Send, Response: response);
+
+    public static TransactionEffect StartTimer(SipTimerKind timer, TimeSpan delay) =>
+        new(TransactionEffectKind.StartTimer, Timer: timer, Delay: delay);
+
+    public static TransactionEffect StopTimer(SipTimerKind timer) => new(TransactionEffectKind.StopTimer, Timer: timer);
+
+    public static TransactionEffect PassToUser(SipRequest request) => new(TransactionEffectKind.PassToUser, Request: request);
+
+    public static TransactionEffect Terminate(TransactionTermination reason = TransactionTermination.Normal) =>
+        new(TransactionEffectKind.Terminate, Termination: reason);
+}

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using OrleansRecorder.Silo.Sip.Messages;
+
+namespace OrleansRecorder.Silo.Sip.Transport;
+
+/// <summary>
+/// SIP over UDP (RFC 3261 §18): one socket, one receive loop into one pooled buffer with a reused
+/// <see cref="SocketAddress"/>. Each datagram is parsed (the parser copies what it keeps, so the buffer is reused at
+/// once) and handed to the <see cref="ISipTransportSink"/>; malformed requests are answered when addressable.
+/// </summary>
+/// <remarks>
+/// The receive buffer is rented from <see cref="ArrayPool{T}.Shared"/> by the loop and returned when the loop ends;
+/// only the loop touches it. <see cref="Send"/> is synchronous (UDP sendto does not block on a healthy host) and
+/// thread-safe. No exception escapes the loop: errors go to the sink, and the loop continues.
+/// </remarks>
+internal sealed class UdpSipTransport : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly int _maxMessageSize;
+    private readonly ISipTransportSink _sink;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _receiveLoop = Task.CompletedTask;
+
+    public UdpSipTransport(IPEndPoint bindEndPoint, int maxMessageSize, ISipTransportSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(bindEndPoint);
+        ArgumentNullException.ThrowIfNull(sink);
+        _maxMessageSize = maxMessageSize;
+        _sink = sink;
+        _socket = new Socket(bindEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(bindEndPoint);
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public void Start() => _receiveLoop = ReceiveLoopAsync(_stopping.Token);
+
+    public void Send(SipResponse response, IPEndPoint destination)
+    {
+        try
+        {
+            _socket.SendTo(SipMessageWriter.ToArray(response), SocketFlags.None, destination);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            _sink.OnTransportError(SipTransportKind.Udp, destination, ex);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        // One byte more than the cap, so an oversize datagram is detected instead of silently truncated.
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_maxMessageSize, 65535) + 1);
+        var address = new SocketAddress(_socket.AddressFamily);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                int received;
+                try
+                {
+                    received = await _socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, address, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+                catch (SocketException ex)
+                {
+                    // e.g. ICMP port unreachable surfacing as ConnectionReset on some platforms.
+                    _sink.OnTransportError(SipTransportKind.Udp, null, ex);
+                    continue;
+                }
+
+                IPEndPoint? remote = null;
+                try
+                {
+                    remote = (IPEndPoint)LocalEndPoint.Create(address);
+                    HandleDatagram(buffer.AsMemory(0, received), remote);
+                }
+                catch (Exception ex)
+                {
+                    _sink.OnTransportError(SipTransportKind.Udp, remote, ex);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void HandleDatagram(ReadOnlyMemory<byte> datagram, IPEndPoint remote)
+    {
+        SipMessage? message;
+        try
+        {
+            if (datagram.Length > _maxMessageSize)
+            {
+                SipParseException.Throw(513, "message", "datagram exceeds the maximum message size");
+            }
+
+            if (!SipMessageParser.TryParse(new ReadOnlySequence<byte>(datagram), isDatagram: true, _maxMessageSize,
+                    out message, out _))
+            {
+                return; // RFC 5626 CRLF keep-alive
+            }
+        }
+        catch (SipParseException ex)
+        {
+            var answered = false;
+            if (ex.CanRespond)
+            {
+                var topVia = SipViaStamping.Stamp(ex.PartialHeaders!, remote);
+                Send(SipErrorResponses.For(ex), SipViaStamping.ResponseDestination(topVia, remote));
+                answered = true;
+            }
+
+            _sink.OnParseError(ex, SipTransportKind.Udp, remote, answered);
+            return;
+        }
+
+        switch (message)
+        {
+            case SipRequest request:
+                var via = SipViaStamping.Stamp(request.Headers, remote);
+                var destination = SipViaStamping.ResponseDestination(via, remote);
+                _sink.OnRequest(request, new UdpResponseChannel(this, destination, remote));
+                break;
+            case SipResponse response:
+                _sink.OnResponse(response, SipTransportKind.Udp, remote);
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _socket.Dispose();
+        await _receiveLoop;
+        _stopping.Dispose();
+    }
+}
