@@ -1,5 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Orleans.Configuration;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
@@ -9,11 +10,11 @@ using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Hosting;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
-using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Sip;
 using OrleansRecorder.Silo.Web;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 {
     builder.WebHost.UseUrls("http://localhost:8080");
@@ -85,6 +86,7 @@ builder.Services.AddHostedService<SipEdgeService>();
 builder.Services.AddHostedService<MediaWatchdog>();
 builder.Services.AddSingleton(ApiKeyStore.Load(options.Auth.AdminApiKey, dataDirectory));
 builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -75,7 +75,7 @@ public sealed class PolicyTests
         }, waitReady: false);
         Assert.Equal([503], await ProbeAsync(node));
         Assert.Equal([503], await OptionsAsync(node));
-        using var ready = await node.Http.GetAsync("/health/ready");
+        using var ready = await node.Http.GetAsync("/health/ready", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         var retryAfter = (await new SippRun { Scenario = "probe_invite.xml", CsvLines = [SippRun.Leg("nearend", "3")], RecorderPort = node.SipPort }
             .RunAsync()).Logs;

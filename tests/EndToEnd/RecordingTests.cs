@@ -116,20 +116,20 @@ public sealed class RecordingTests(RecorderFixture fixture) : IClassFixture<Reco
 
         using var ranged = new HttpRequestMessage(HttpMethod.Get, $"/api/recordings/{recording.Id}/audio");
         ranged.Headers.Range = new RangeHeaderValue(0, 99);
-        using var partial = await Node.Http.SendAsync(ranged);
+        using var partial = await Node.Http.SendAsync(ranged, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
         Assert.Equal("audio/wav", partial.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(100, (await partial.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal(100, (await partial.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length);
 
         using var anonymous = new HttpClient { BaseAddress = Node.Http.BaseAddress };
-        using var refused = await anonymous.GetAsync("/api/recordings");
+        using var refused = await anonymous.GetAsync("/api/recordings", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
 
-        using var missing = await Node.Http.GetAsync("/api/recordings/does-not-exist");
+        using var missing = await Node.Http.GetAsync("/api/recordings/does-not-exist", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
-        using var badPage = await Node.Http.GetAsync("/api/recordings?page=0&status=bogus");
+        using var badPage = await Node.Http.GetAsync("/api/recordings?page=0&status=bogus", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
         Assert.Equal("application/problem+json", badPage.Content.Headers.ContentType?.MediaType);
     }

@@ -11,7 +11,7 @@ internal sealed class ActiveRecording(string pairingKey, RecordingSession sessio
     private bool _finalizing;
 
     public string PairingKey { get; } = pairingKey;
-    public string RecordingId => session.RecordingId;
+    public string RecordingId => Session.RecordingId;
     public RecordingSession Session { get; } = session;
     public RecordingInfo Info { get; private set; } = info;
 

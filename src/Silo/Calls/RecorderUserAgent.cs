@@ -9,6 +9,7 @@ using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Sdp;
 using OrleansRecorder.Silo.Sip;
 using OrleansRecorder.Silo.Sip.Messages;
+using OrleansRecorder.Silo.Sip.Transport;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -320,14 +321,13 @@ internal sealed class RecorderUserAgent(
                 }
 
                 leg.SdpVersion++;
-                if (!OfferAnswer.TryCreateAnswer(offer, settings.AdvertisedAddress, leg.RtpPort, SessionIdFor(leg.CallId), out var answer, out var media)
+                if (!OfferAnswer.TryCreateAnswer(offer, settings.AdvertisedAddress, leg.RtpPort, SessionIdFor(leg.CallId), out var answer, out var media, leg.SdpVersion)
                     || answer is null || media is null)
                 {
                     await RespondAsync(request, 488, "Not Acceptable Here");
                     return;
                 }
 
-                answer = answer with { Origin = answer.Origin with { SessionVersion = leg.SdpVersion.ToString(CultureInfo.InvariantCulture) } };
                 leg.LocalSdp = SdpWriter.Write(answer);
                 leg.Media = media;
                 leg.Receiver.Configure(media);

@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Options;
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Catalog;
-using OrleansRecorder.Silo.Configuration;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Media.Rtp;
-using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Calls;
 
