@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace OrleansRecorder.Silo.Licensing;
@@ -23,7 +24,12 @@ internal static class LicenseSigner
             License = Convert.ToBase64String(payload),
             Signature = Convert.ToBase64String(signature),
         };
-        var indented = new JsonSerializerOptions(LicenseJsonContext.Default.Options) { WriteIndented = true };
+        // Indented for people; relaxed escaping so base64's '+' is written as itself rather than \u002B.
+        var indented = new JsonSerializerOptions(LicenseJsonContext.Default.Options)
+        {
+            WriteIndented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
         return JsonSerializer.Serialize(envelope, indented.GetTypeInfo(typeof(LicenseEnvelope))) + "\n";
     }
 }
