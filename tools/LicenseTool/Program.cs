@@ -1,0 +1,3 @@
+using OrleansRecorder.Silo.Licensing;
+
+return LicenseCli.Run(args, Console.Out, Console.Error, TimeProvider.System);
