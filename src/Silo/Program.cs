@@ -8,6 +8,7 @@ using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Configuration;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Hosting;
+using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Sip;
@@ -75,6 +76,8 @@ builder.Services.AddSingleton<RecordingCoordinator>();
 builder.Services.AddSingleton<RecorderMetrics>();
 builder.Services.AddSingleton<MediaMetrics>();
 builder.Services.AddSingleton(new RtpPortAllocator(options.Rtp.PortMin, options.Rtp.PortMax));
+builder.Services.AddSingleton(sp => LicenseMonitor.Create(options.License, nodeName, settings.NodeRole,
+    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LicenseMonitor>>()));
 builder.Services.AddSingleton<RecorderUserAgent>();
 builder.Services.AddSingleton(sp => new SipStack(
     new SipStackOptions { ListenAddress = settings.SipListenAddress, Port = options.Sip.Port },

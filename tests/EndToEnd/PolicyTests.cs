@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Tests.EndToEnd.Harness;
 
 namespace OrleansRecorder.Tests.EndToEnd;
@@ -62,6 +63,39 @@ public sealed class PolicyTests
         Assert.Equal([486], await ProbeAsync(node, refci: "22222222"));
         await holding;
         Assert.True(holder.ExitCode == 0, holder.Logs);
+    }
+
+    [Fact]
+    public async Task ALicenceForAnotherNodeLeavesNoChannelAndAnswersBusy()
+    {
+        using var key = LicenseKeys.CreatePrivateKey();
+        var dataDirectory = Directory.CreateTempSubdirectory("recorder-e2e-").FullName;
+        var licenseFile = Path.Combine(dataDirectory, "node.lic");
+        var publicKey = Path.Combine(dataDirectory, "licence-public.pem");
+        await File.WriteAllTextAsync(publicKey, key.ExportSubjectPublicKeyInfoPem(), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(licenseFile, LicenseSigner.Sign(new LicenseDocument
+        {
+            LicenseId = "L-1",
+            Customer = "Test",
+            Node = "some-other-node",
+            Role = "primary",
+            Channels = 10,
+            IssuedAt = DateTimeOffset.UtcNow.AddDays(-1),
+            ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
+        }, key), TestContext.Current.CancellationToken);
+
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__License__File"] = licenseFile,
+            ["Recorder__License__PublicKey"] = publicKey,
+        }, dataDirectory);
+
+        Assert.Equal([486], await ProbeAsync(node));
+        var license = await node.GetJsonAsync<System.Text.Json.JsonElement>("/api/license");
+        Assert.Equal("invalid", license.GetProperty("kind").GetString());
+        Assert.Equal(0, license.GetProperty("channels").GetInt32());
+        Assert.Contains("some-other-node", license.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        await AssertNoRecordingsAsync(node);
     }
 
     [Fact]

@@ -59,6 +59,15 @@ internal sealed class CallRegistry
         }
     }
 
+    /// <summary>The open recording of a call key, if any: its partner leg joins without a new channel.</summary>
+    public ActiveRecording? FindRecordingForPairing(string pairingKey)
+    {
+        lock (_gate)
+        {
+            return _recordings.Values.FirstOrDefault(r => r.PairingKey == pairingKey);
+        }
+    }
+
     public void Remove(ActiveRecording recording)
     {
         ArgumentNullException.ThrowIfNull(recording);

@@ -12,7 +12,6 @@ internal sealed record RecorderSettings(
     IPAddress AdvertisedAddress,
     TrustedPeers TrustedPeers,
     RecordingUsers Users,
-    int Channels,
     int RetryAfterSeconds,
     TimeSpan MediaTimeout,
     RecordingOptions Recording,

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Diagnostics;
+using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Recording;
@@ -29,6 +30,7 @@ internal sealed class RecorderUserAgent(
     RecordingCoordinator coordinator,
     IGrainFactory grains,
     RtpPortAllocator ports,
+    LicenseMonitor license,
     MediaMetrics mediaMetrics,
     RecorderMetrics metrics,
     TimeProvider timeProvider,
@@ -138,6 +140,13 @@ internal sealed class RecorderUserAgent(
             return;
         }
 
+        // An invalid or expired licence leaves no channel at all: 486 like an exhausted one (no failover).
+        if (license.Channels == 0 && registry.FindRecordingForPairing(CallKeys.ForMetadata(metadata, sip.CallId)) is null)
+        {
+            await RefuseAsync(request, AdmissionDecision.Busy($"Licence: {license.Problem}"));
+            return;
+        }
+
         SessionDescription? offer = null;
         if (!sip.Body.IsEmpty)
         {
@@ -185,7 +194,7 @@ internal sealed class RecorderUserAgent(
         }
 
         var opened = false;
-        var recording = registry.GetOrOpen(assignment.RecordingId, settings.Channels, () =>
+        var recording = registry.GetOrOpen(assignment.RecordingId, license.Channels, () =>
         {
             opened = true;
             var info = new RecordingInfo

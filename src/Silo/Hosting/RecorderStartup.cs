@@ -41,7 +41,6 @@ internal static class RecorderStartup
             advertised,
             new TrustedPeers(trusted),
             new RecordingUsers(options.Users.RecordAll, options.Users.Numbers),
-            options.License.Channels,
             options.Sip.RetryAfterSeconds,
             options.Rtp.MediaTimeout,
             new RecordingOptions { DataDirectory = dataDirectory, MinFreeBytes = options.Recording.MinFreeBytes },

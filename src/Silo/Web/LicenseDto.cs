@@ -1,4 +1,5 @@
 namespace OrleansRecorder.Silo.Web;
 
-/// <summary>This node's licence and channel use. The signed licence file comes with issue #3; until then the configured evaluation channels apply.</summary>
-internal sealed record LicenseDto(string Node, string Role, string Kind, int Channels, int ChannelsInUse, string? Problem);
+/// <summary>This node's licence (evaluation, valid or invalid, and why) and its channel use.</summary>
+internal sealed record LicenseDto(
+    string Node, string Role, string Kind, int Channels, int ChannelsInUse, string? LicenseId, string? Customer, DateTimeOffset? ExpiresAt, string? Problem);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansRecorder.Silo.Calls;
-using OrleansRecorder.Silo.Diagnostics;
+using OrleansRecorder.Silo.Licensing;
 
 namespace OrleansRecorder.Silo.Web;
 
@@ -25,12 +25,18 @@ internal static class NodeEndpoints
             [.. r.Legs.Select(l => l.Role.ToString())]))
         .ToArray());
 
-    private static Ok<LicenseDto> License(RecorderSettings settings, CallRegistry registry, NodeHealth health) =>
-        TypedResults.Ok(new LicenseDto(
+    private static Ok<LicenseDto> License(RecorderSettings settings, CallRegistry registry, LicenseMonitor license)
+    {
+        var state = license.Current;
+        return TypedResults.Ok(new LicenseDto(
             settings.NodeName,
             settings.NodeRole,
-            "evaluation",
-            settings.Channels,
+            state.Kind.ToString().ToLowerInvariant(),
+            state.Channels,
             registry.ActiveRecordings,
-            health.GetProblem()));
+            state.License?.LicenseId,
+            state.License?.Customer,
+            state.ExpiresAt,
+            state.Reason));
+    }
 }
