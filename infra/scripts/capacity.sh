@@ -10,9 +10,14 @@ seconds=${2:-60}
 work=$(mktemp -d /tmp/recorder-capacity-XXXX)
 bash infra/scripts/install-test-deps.sh >/dev/null
 dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
+# The evaluation licence allows 4 channels: issue a signed one for this test node.
+tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
+$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
+$tool issue --private "$work/key.pem" --node capacity --role primary --channels $((calls + 10)) --days 1 --out "$work/node.lic" >/dev/null
 
 export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5960 \
-       Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=44999 Recorder__License__Channels=$((calls + 10)) \
+       Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=44999 Recorder__Node__Name=capacity Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
        Recorder__Auth__AdminApiKey=capacity ASPNETCORE_URLS=http://127.0.0.1:8960 Orleans__ClusterId=capacity \
        Orleans__Endpoints__SiloPort=11960 Orleans__Endpoints__GatewayPort=30960 Logging__LogLevel__Default=Warning
 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
