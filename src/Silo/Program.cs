@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using OrleansRecorder.Abstractions.Cluster;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Cluster;
@@ -55,6 +57,23 @@ builder.UseOrleans(silo =>
         o.SiloPort = builder.Configuration.GetValue("Orleans:Endpoints:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
         o.GatewayPort = builder.Configuration.GetValue("Orleans:Endpoints:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
     });
+    silo.UseSiloMetadata(new Dictionary<string, string>
+    {
+        [NodeMetadata.Role] = settings.NodeRole,
+        [NodeMetadata.Node] = nodeName,
+    });
+    silo.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
+    silo.Configure<ClusterMembershipOptions>(o =>
+    {
+        // Hot standby wants a dead primary detected in seconds (ORLEANS.md §4.4: defaults take ~11 s on loopback and
+        // 15-60 s on a real network). Two missed 2 s probes, one vote: fine for the 2-3 nodes of a recorder cluster.
+        // Orleans:Membership:* in configuration overrides these.
+        o.ProbeTimeout = TimeSpan.FromSeconds(2);
+        o.NumMissedProbesLimit = 2;
+        o.NumVotesForDeathDeclaration = 1;
+        o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
+        builder.Configuration.GetSection("Orleans:Membership").Bind(o);
+    });
     silo.UseAdoNetClustering(o =>
     {
         o.Invariant = SqliteClusterSchema.Invariant;
@@ -79,6 +98,8 @@ builder.Services.AddSingleton(new RtpPortAllocator(options.Rtp.PortMin, options.
 builder.Services.AddSingleton(sp => LicenseMonitor.Create(options.License, nodeName, settings.NodeRole,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LicenseMonitor>>()));
 builder.Services.AddSingleton<RecorderUserAgent>();
+builder.Services.AddSingleton<INodeStatusProvider, NodeStatusProvider>();
+builder.Services.AddSingleton<ClusterView>();
 builder.Services.AddSingleton(sp => new SipStack(
     new SipStackOptions { ListenAddress = settings.SipListenAddress, Port = options.Sip.Port },
     sp.GetRequiredService<RecorderUserAgent>(),

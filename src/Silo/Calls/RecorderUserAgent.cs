@@ -162,11 +162,11 @@ internal sealed class RecorderUserAgent(
         var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
         var callGrain = grains.GetGrain<ICallGrain>(pairingKey);
         var now = timeProvider.GetUtcNow();
-        var assignment = await callGrain.OfferLegAsync(new LegOffer(role, sip.CallId, metadata, settings.NodeName, now));
+        var assignment = await OfferLegAsync(callGrain, pairingKey, new LegOffer(role, sip.CallId, metadata, settings.NodeName, now));
 
         if (!ports.TryBind(settings.SipListenAddress, out var socket, out var rtpPort) || socket is null)
         {
-            await callGrain.LegEndedAsync(assignment.RecordingId, role);
+            coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
             await RefuseAsync(request, AdmissionDecision.Unavailable("No free RTP port"));
             return;
         }
@@ -180,7 +180,7 @@ internal sealed class RecorderUserAgent(
             {
                 ports.Release(rtpPort);
                 socket.Dispose();
-                await callGrain.LegEndedAsync(assignment.RecordingId, role);
+                coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
                 await RespondAsync(request, 488, "Not Acceptable Here");
                 return;
             }
@@ -210,7 +210,7 @@ internal sealed class RecorderUserAgent(
         {
             ports.Release(rtpPort);
             socket.Dispose();
-            await callGrain.LegEndedAsync(assignment.RecordingId, role);
+            coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
             await RefuseAsync(request, AdmissionDecision.Busy("No licensed channel free"));
             return;
         }
@@ -307,14 +307,7 @@ internal sealed class RecorderUserAgent(
         {
             leg.Recording.UpdateInfo(info => info with { Metadata = info.Metadata.MergedWith(metadata) });
             CallLog.MetadataUpdated(_logger, leg.Recording.RecordingId, sip.Method, sip.CallId);
-            try
-            {
-                await grains.GetGrain<ICallGrain>(leg.Recording.PairingKey).UpdateMetadataAsync(leg.Recording.RecordingId, metadata);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                CallLog.GrainCallFailed(_logger, leg.Recording.RecordingId, ex);
-            }
+            coordinator.TellGrain(leg.Recording.PairingKey, g => g.UpdateMetadataAsync(leg.Recording.RecordingId, metadata));
         }
 
         await leg.Gate.WaitAsync();
@@ -432,6 +425,26 @@ internal sealed class RecorderUserAgent(
 
         decorate?.Invoke(response);
         await request.RespondAsync(response);
+    }
+
+    /// <summary>
+    /// Asks the call grain which recording the leg joins. The SIP edge never waits on the cluster for long: when the
+    /// grain does not answer in time (its directory owner just died and is not yet declared dead), the leg is paired
+    /// locally, which is right for CUCM since both legs of a call come to the same trunk.
+    /// </summary>
+    private async Task<LegAssignment> OfferLegAsync(ICallGrain callGrain, string pairingKey, LegOffer offer)
+    {
+        try
+        {
+            return await callGrain.OfferLegAsync(offer).WaitAsync(RecordingCoordinator.GrainTimeout);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException or SiloUnavailableException)
+        {
+            CallLog.GrainCallFailed(_logger, pairingKey, ex);
+            return registry.FindRecordingForPairing(pairingKey) is { } open && !open.Legs.Any(l => l.Role == offer.Role)
+                ? new LegAssignment(open.RecordingId, IsNewRecording: false)
+                : new LegAssignment(Guid.CreateVersion7().ToString("N"), IsNewRecording: true);
+        }
     }
 
     private async Task EndLegQuietlyAsync(CallLeg leg, string flag)

@@ -42,15 +42,8 @@ internal sealed class RecordingCoordinator(
         registry.RemoveLeg(leg);
         CallLog.LegEnded(logger, leg.CallId, leg.Role, flag ?? "bye");
 
-        try
-        {
-            await grains.GetGrain<ICallGrain>(leg.Recording.PairingKey).LegEndedAsync(leg.Recording.RecordingId, leg.Role);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The local legs decide when the recording is complete; the grain only mirrors it.
-            CallLog.GrainCallFailed(logger, leg.Recording.RecordingId, ex);
-        }
+        // The local legs decide when the recording is complete; the grain only mirrors it.
+        TellGrain(leg.Recording.PairingKey, g => g.LegEndedAsync(leg.Recording.RecordingId, leg.Role));
 
         if (leg.Recording.TryBeginFinalize())
         {
@@ -119,13 +112,31 @@ internal sealed class RecordingCoordinator(
             await recording.Session.DisposeAsync();
         }
 
-        try
+        TellGrain(recording.PairingKey, g => g.RecordingClosedAsync(recording.RecordingId, status));
+    }
+
+    /// <summary>How long the call path waits for a call grain before going on without it.</summary>
+    public static readonly TimeSpan GrainTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Tells the call grain about a lifecycle edge without making the SIP or media path wait for the cluster: a failure
+    /// or a slow answer (a dying silo) is logged, never propagated. Recording files and the catalog do not depend on it.
+    /// </summary>
+    public void TellGrain(string pairingKey, Func<ICallGrain, Task> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        _ = TellAsync();
+
+        async Task TellAsync()
         {
-            await grains.GetGrain<ICallGrain>(recording.PairingKey).RecordingClosedAsync(recording.RecordingId, status);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            CallLog.GrainCallFailed(logger, recording.RecordingId, ex);
+            try
+            {
+                await call(grains.GetGrain<ICallGrain>(pairingKey)).WaitAsync(GrainTimeout);
+            }
+            catch (Exception ex)
+            {
+                CallLog.GrainCallFailed(logger, pairingKey, ex);
+            }
         }
     }
 

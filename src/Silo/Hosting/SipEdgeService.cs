@@ -1,5 +1,7 @@
+using OrleansRecorder.Abstractions.Cluster;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Sip;
@@ -18,6 +20,7 @@ internal sealed partial class SipEdgeService(
     NodeHealth health,
     IRecordingCatalog catalog,
     RecordingCoordinator coordinator,
+    ClusterView cluster,
     TimeProvider timeProvider,
     ILogger<SipEdgeService> logger) : IHostedService
 {
@@ -28,6 +31,15 @@ internal sealed partial class SipEdgeService(
         {
             await catalog.AddAsync(recording.Manifest, cancellationToken);
             CallLog.RecoveredInterrupted(logger, recording.RecordingId);
+        }
+
+        // At most one primary: CUCM's route list sends every call to the primary trunk first (ARCHITECTURE.md).
+        if (settings.NodeRole == NodeMetadata.Primary
+            && await cluster.OtherPrimariesAsync(settings.NodeName, cancellationToken) is { Count: > 0 } others)
+        {
+            SecondPrimary(logger, settings.NodeName, string.Join(", ", others));
+            throw new InvalidOperationException(
+                $"Node {settings.NodeName} is configured as primary but {string.Join(", ", others)} is already the active primary; configure it as backup (Recorder__Node__Role=backup).");
         }
 
         await sip.StartAsync(cancellationToken);
@@ -41,6 +53,9 @@ internal sealed partial class SipEdgeService(
         await coordinator.FinalizeAllAsync("node-stopped", cancellationToken);
         await sip.DisposeAsync();
     }
+
+    [LoggerMessage(6001, LogLevel.Critical, "Node {NodeName} refuses to start: configured as primary while {Others} is the active primary")]
+    private static partial void SecondPrimary(ILogger logger, string nodeName, string others);
 
     [LoggerMessage(6000, LogLevel.Information, "Node {NodeName} ({Role}) records: SIP UDP {UdpPort}, TCP {TcpPort}, advertised {Address}")]
     private static partial void Started(ILogger logger, string nodeName, string role, int udpPort, int tcpPort, string address);

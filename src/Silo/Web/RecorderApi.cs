@@ -8,6 +8,7 @@ internal static class RecorderApi
         var api = routes.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
         api.MapRecordingsApi();
         api.MapNodeApi();
+        api.MapClusterApi();
         return api;
     }
 }

@@ -157,6 +157,13 @@ internal sealed class RecorderNode : IAsyncDisposable
         throw new TimeoutException($"Expected {count} recordings{query}, the catalog has {list.Total}.\n{Output}");
     }
 
+    /// <summary>Waits for the process to end by itself (e.g. a node that refuses to start).</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
     /// <summary>SIGKILL: a crash, not a shutdown.</summary>
     public void Kill()
     {

@@ -1,0 +1,38 @@
+using OrleansRecorder.Abstractions.Cluster;
+using OrleansRecorder.Silo.Calls;
+using OrleansRecorder.Silo.Diagnostics;
+using OrleansRecorder.Silo.Licensing;
+
+namespace OrleansRecorder.Silo.Cluster;
+
+/// <summary>This node's status for the cluster view: role, SIP health, channel use, free disk.</summary>
+internal sealed class NodeStatusProvider(
+    RecorderSettings settings, NodeHealth health, CallRegistry registry, LicenseMonitor license) : INodeStatusProvider
+{
+    public NodeStatus GetStatus()
+    {
+        var problem = health.GetProblem();
+        var status = health.IsDraining ? "draining" : !health.IsJoined ? "joining" : problem is null ? "healthy" : "unavailable";
+        long freeBytes;
+        try
+        {
+            freeBytes = new DriveInfo(settings.Recording.DataDirectory).AvailableFreeSpace;
+        }
+        catch (IOException)
+        {
+            freeBytes = -1;
+        }
+
+        return new NodeStatus(
+            settings.NodeName,
+            settings.NodeRole,
+            status,
+            problem is null ? "200 OK" : "503 Service Unavailable",
+            registry.ActiveRecordings,
+            license.Channels,
+            freeBytes,
+            // Replication arrives with issue #4: nothing is queued yet.
+            ReplicationBacklog: 0,
+            problem ?? license.Problem);
+    }
+}

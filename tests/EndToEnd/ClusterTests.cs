@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using OrleansRecorder.Tests.EndToEnd.Harness;
+
+namespace OrleansRecorder.Tests.EndToEnd;
+
+/// <summary>
+/// Hot standby with real processes sharing one cluster database: roles, a refused second primary, CUCM's route list
+/// failing over to the backup when the primary is killed, and not failing over on 404 or 486.
+/// </summary>
+public sealed class ClusterTests
+{
+    [Fact]
+    public async Task TheClusterViewShowsBothRolesAndASecondPrimaryRefusesToStart()
+    {
+        var cluster = SharedCluster();
+        await using var primary = await RecorderNode.StartAsync(cluster.With("primary"));
+        await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
+
+        var view = await WaitForNodesAsync(backup, 2);
+        var roles = view.GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("name").GetString()!, n => n.GetProperty("role").GetString());
+        Assert.Equal("primary", roles[primary.Name]);
+        Assert.Equal("backup", roles[backup.Name]);
+
+        await using var second = await RecorderNode.StartAsync(cluster.With("primary"), waitReady: false);
+        await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains("refuses to start: configured as primary", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithThePrimaryKilledTheRouteListRecordsOnTheBackup()
+    {
+        var cluster = SharedCluster();
+        await using var primary = await RecorderNode.StartAsync(cluster.With("primary"));
+        await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
+
+        var (first, _) = await RouteList.PlaceAsync([primary, backup], "61000001");
+        Assert.Same(primary, first);
+
+        primary.Kill();
+        var (second, statuses) = await RouteList.PlaceAsync([primary, backup], "61000002");
+        Assert.Same(backup, second);
+        Assert.Null(statuses[0]);
+
+        // One catalog: the backup lists both calls, each recorded by the node that answered it.
+        var list = await backup.WaitForRecordingsAsync(2);
+        Assert.Equal(primary.Name, list.Items.Single(r => r.Refci == "61000001").RecordedBy);
+        Assert.Equal(backup.Name, list.Items.Single(r => r.Refci == "61000002").RecordedBy);
+    }
+
+    [Theory]
+    [InlineData("Recorder__Users__RecordAll", "false", 404)]
+    [InlineData("Recorder__License__Channels", "0", 486)]
+    public async Task UserUnknownAndNoLicenceStopTheRouteList(string setting, string value, int expected)
+    {
+        var cluster = SharedCluster();
+        await using var primary = await RecorderNode.StartAsync(cluster.With("primary", (setting, value)));
+        await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
+
+        var (recordedBy, statuses) = await RouteList.PlaceAsync([primary, backup], "62000001");
+        Assert.Null(recordedBy);
+        Assert.Equal([expected], statuses);
+        Assert.Equal(0, (await backup.GetJsonAsync<RecordingList>("/api/recordings")).Total);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> WaitForNodesAsync(RecorderNode node, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var view = await node.GetJsonAsync<System.Text.Json.JsonElement>("/api/cluster");
+            var healthy = view.GetProperty("nodes").EnumerateArray().Count(n => n.GetProperty("status").GetString() == "healthy");
+            if (healthy >= count || clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                Assert.True(healthy >= count, $"{count} healthy nodes expected: {view}");
+                return view;
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    private static SharedClusterSettings SharedCluster()
+    {
+        var directory = Directory.CreateTempSubdirectory("recorder-cluster-").FullName;
+        return new SharedClusterSettings($"Data Source={Path.Combine(directory, "cluster.db")};Default Timeout=30;Pooling=True",
+            "c" + Guid.NewGuid().ToString("N")[..8]);
+    }
+
+    private sealed record SharedClusterSettings(string ConnectionString, string ClusterId)
+    {
+        public Dictionary<string, string> With(string role, params (string Key, string Value)[] extra)
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Recorder__Cluster__ConnectionString"] = ConnectionString,
+                ["Orleans__ClusterId"] = ClusterId,
+                ["Recorder__Node__Role"] = role,
+            };
+            foreach (var (key, value) in extra)
+            {
+                settings[key] = value;
+            }
+
+            return settings;
+        }
+    }
+}
