@@ -20,6 +20,10 @@ connection="Host=127.0.0.1;Port=$port;Database=recorder;Username=recorder;Passwo
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
+# Two test runs starting together must not both run initdb: one waits for the other, then finds the server up.
+exec 9>"/tmp/orleans-recorder-pg-$port.lock"
+flock -w 600 9 || { echo "start-postgres.sh: timed out waiting for another start-postgres.sh on port $port" >&2; exit 1; }
+
 # The binaries of the newest installed major version, e.g. /usr/lib/postgresql/15/bin.
 find_bin() {
   local dir
@@ -68,10 +72,11 @@ as_postgres mkdir -p "$socket_dir"
 if ! as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
   $sudo touch "$log"
   $sudo chown postgres:postgres "$log"
-  # Throw-away server: no fsync, loopback only, enough connections for two silos and the tests.
+  # Throw-away server: no fsync, loopback only, enough connections for two silos and the tests. The server must
+  # not inherit the lock descriptor (9>&-), or it would hold the lock for its whole life.
   if ! as_postgres "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
       -o "-p $port -k $socket_dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >&2; then
+      start >&2 9>&-; then
     echo "start-postgres.sh: the server did not start; its log ($log):" >&2
     tail -n 50 "$log" >&2 || true
     exit 1
