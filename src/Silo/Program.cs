@@ -31,15 +31,29 @@ var nodeName = string.IsNullOrWhiteSpace(options.Node.Name) ? Environment.Machin
 var settings = RecorderStartup.CreateSettings(options, dataDirectory, nodeName);
 
 // The cluster database: Orleans membership and reminders, and the recordings catalog (ARCHITECTURE.md).
-var provider = options.Cluster.Provider.ToLowerInvariant();
-if (provider != "sqlite")
+// Schemas are applied idempotently at every start (infra/sql/<provider>/, embedded in the binary).
+string clusterConnectionString;
+string invariant;
+IRecordingCatalog catalog;
+switch (options.Cluster.Provider.ToLowerInvariant())
 {
-    throw new InvalidOperationException($"Recorder:Cluster:Provider '{options.Cluster.Provider}' is not supported yet (sqlite; postgres comes with issue #3).");
+    case "sqlite":
+        clusterConnectionString = options.Cluster.ConnectionString ?? SqliteClusterSchema.ConnectionStringFor(dataDirectory);
+        await SqliteClusterSchema.ApplyAsync(clusterConnectionString, CancellationToken.None);
+        invariant = SqliteClusterSchema.Invariant;
+        catalog = new SqliteRecordingCatalog(clusterConnectionString);
+        break;
+    case "postgres":
+        clusterConnectionString = options.Cluster.ConnectionString
+            ?? throw new InvalidOperationException("Recorder:Cluster:ConnectionString is required for provider 'postgres'.");
+        await PostgresClusterSchema.ApplyAsync(clusterConnectionString, CancellationToken.None);
+        invariant = PostgresClusterSchema.Invariant;
+        catalog = new PostgresRecordingCatalog(clusterConnectionString);
+        break;
+    default:
+        throw new InvalidOperationException($"Recorder:Cluster:Provider '{options.Cluster.Provider}' is not supported (sqlite, postgres).");
 }
 
-var clusterConnectionString = options.Cluster.ConnectionString ?? SqliteClusterSchema.ConnectionStringFor(dataDirectory);
-await SqliteClusterSchema.ApplyAsync(clusterConnectionString, CancellationToken.None);
-var catalog = new SqliteRecordingCatalog(clusterConnectionString);
 await catalog.InitializeAsync(CancellationToken.None);
 
 builder.UseOrleans(silo =>
@@ -76,12 +90,12 @@ builder.UseOrleans(silo =>
     });
     silo.UseAdoNetClustering(o =>
     {
-        o.Invariant = SqliteClusterSchema.Invariant;
+        o.Invariant = invariant;
         o.ConnectionString = clusterConnectionString;
     });
     silo.UseAdoNetReminderService(o =>
     {
-        o.Invariant = SqliteClusterSchema.Invariant;
+        o.Invariant = invariant;
         o.ConnectionString = clusterConnectionString;
     });
 });

@@ -22,7 +22,7 @@ public sealed class ClusterTests
         Assert.Equal("primary", roles[primary.Name]);
         Assert.Equal("backup", roles[backup.Name]);
 
-        await using var second = await RecorderNode.StartAsync(cluster.With("primary"), waitReady: false);
+        await using var second = await RecorderNode.StartAsync(cluster.With("primary"), wait: StartWait.None);
         await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains("refuses to start: configured as primary", second.Output, StringComparison.Ordinal);
     }
@@ -44,6 +44,7 @@ public sealed class ClusterTests
 
         // One catalog: the backup lists both calls, each recorded by the node that answered it.
         var list = await backup.WaitForRecordingsAsync(2);
+        Assert.True(list.Total == 2, string.Join("\n", list.Items));
         Assert.Equal(primary.Name, list.Items.Single(r => r.Refci == "61000001").RecordedBy);
         Assert.Equal(backup.Name, list.Items.Single(r => r.Refci == "61000002").RecordedBy);
     }

@@ -106,7 +106,7 @@ public sealed class PolicyTests
         await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
         {
             ["Recorder__Recording__MinFreeBytes"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, waitReady: false);
+        }, wait: StartWait.Live);
         Assert.Equal([503], await ProbeAsync(node));
         Assert.Equal([503], await OptionsAsync(node));
         using var ready = await node.Http.GetAsync("/health/ready", TestContext.Current.CancellationToken);

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 
+using OrleansRecorder.Abstractions.Calls;
+
 namespace OrleansRecorder.Silo.Calls;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal sealed class CallRegistry
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ActiveRecording> _recordings = [];
+    private readonly Dictionary<string, (string RecordingId, HashSet<LegRole> Roles)> _localPairings = [];
     private readonly ConcurrentDictionary<string, CallLeg> _legs = new(StringComparer.Ordinal);
 
     public int ActiveRecordings
@@ -59,6 +62,30 @@ internal sealed class CallRegistry
         }
     }
 
+    /// <summary>
+    /// Pairs a leg on this node alone, atomically (the fallback when the call grain does not answer): the leg joins the
+    /// recording that its partner opened or reserved here, else reserves a new recording id for its call key.
+    /// </summary>
+    public string PairLocally(string pairingKey, LegRole role)
+    {
+        lock (_gate)
+        {
+            if (_recordings.Values.FirstOrDefault(r => r.PairingKey == pairingKey) is { } open && !open.Legs.Any(l => l.Role == role))
+            {
+                return open.RecordingId;
+            }
+
+            if (_localPairings.TryGetValue(pairingKey, out var reserved) && reserved.Roles.Add(role))
+            {
+                return reserved.RecordingId;
+            }
+
+            var id = Guid.CreateVersion7().ToString("N");
+            _localPairings[pairingKey] = (id, [role]);
+            return id;
+        }
+    }
+
     /// <summary>The open recording of a call key, if any: its partner leg joins without a new channel.</summary>
     public ActiveRecording? FindRecordingForPairing(string pairingKey)
     {
@@ -74,6 +101,10 @@ internal sealed class CallRegistry
         lock (_gate)
         {
             _recordings.Remove(recording.RecordingId);
+            if (_localPairings.TryGetValue(recording.PairingKey, out var reserved) && reserved.RecordingId == recording.RecordingId)
+            {
+                _localPairings.Remove(recording.PairingKey);
+            }
         }
     }
 

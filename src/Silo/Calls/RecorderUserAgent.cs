@@ -441,9 +441,7 @@ internal sealed class RecorderUserAgent(
         catch (Exception ex) when (ex is TimeoutException or OrleansException or SiloUnavailableException)
         {
             CallLog.GrainCallFailed(_logger, pairingKey, ex);
-            return registry.FindRecordingForPairing(pairingKey) is { } open && !open.Legs.Any(l => l.Role == offer.Role)
-                ? new LegAssignment(open.RecordingId, IsNewRecording: false)
-                : new LegAssignment(Guid.CreateVersion7().ToString("N"), IsNewRecording: true);
+            return new LegAssignment(registry.PairLocally(pairingKey, offer.Role), IsNewRecording: false);
         }
     }
 

@@ -45,7 +45,7 @@ internal sealed class RecorderNode : IAsyncDisposable
         }
     }
 
-    public static async Task<RecorderNode> StartAsync(IDictionary<string, string>? settings = null, string? dataDirectory = null, bool waitReady = true)
+    public static async Task<RecorderNode> StartAsync(IDictionary<string, string>? settings = null, string? dataDirectory = null, StartWait wait = StartWait.Ready)
     {
         var name = "e2e-" + Guid.NewGuid().ToString("N")[..8];
         dataDirectory ??= Directory.CreateTempSubdirectory("recorder-e2e-").FullName;
@@ -74,6 +74,9 @@ internal sealed class RecorderNode : IAsyncDisposable
             ["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Orleans"] = "Warning",
+            ["Logging__LogLevel__Microsoft"] = "Warning",
+            ["Logging__LogLevel__Polly"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -87,13 +90,14 @@ internal sealed class RecorderNode : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var node = new RecorderNode(process, name, dataDirectory, sipPort, httpPort);
-        if (waitReady)
+        switch (wait)
         {
-            await node.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
-        }
-        else
-        {
-            await node.WaitUntilAsync("/health/live", TimeSpan.FromSeconds(60));
+            case StartWait.Ready:
+                await node.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
+                break;
+            case StartWait.Live:
+                await node.WaitUntilAsync("/health/live", TimeSpan.FromSeconds(60));
+                break;
         }
 
         return node;
