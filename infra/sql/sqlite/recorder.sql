@@ -17,7 +17,12 @@ CREATE TABLE IF NOT EXISTS Recordings
     recorded_by TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     size_bytes INTEGER NOT NULL,
-    manifest TEXT NOT NULL
+    manifest TEXT NOT NULL,
+    -- 1 = kept by the purge whatever its age (legal hold); set through the catalog.
+    preserved INTEGER NOT NULL DEFAULT 0,
+    -- Insertion order (1, 2, ...), assigned once when the row is first added and kept on updates: the export's
+    -- checkpoint. Files created before these columns existed get them from SqliteRecordingCatalog.InitializeAsync.
+    seq INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE INDEX IF NOT EXISTS IX_Recordings_started_at ON Recordings (started_at);
@@ -26,3 +31,43 @@ CREATE INDEX IF NOT EXISTS IX_Recordings_far_number ON Recordings (far_number, s
 CREATE INDEX IF NOT EXISTS IX_Recordings_near_device ON Recordings (near_device, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_far_device ON Recordings (far_device, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_refci ON Recordings (refci);
+
+-- Maintenance (purge and export, run by the maintenance grain on one node). Indexes on the columns added above are
+-- created by SqliteRecordingCatalog.InitializeAsync after it has upgraded an older file.
+
+-- The settings: a single row (id = 1). Periods in milliseconds.
+CREATE TABLE IF NOT EXISTS MaintenanceSettings
+(
+    id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    retention_days INTEGER NOT NULL,
+    export_folder TEXT NULL,
+    file_name_pattern TEXT NOT NULL,
+    purge_period_ms INTEGER NOT NULL,
+    export_period_ms INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+-- The run history: one row per run. job is 'purge' or 'export'; result 'succeeded', 'failed' or 'skipped'.
+CREATE TABLE IF NOT EXISTS MaintenanceRuns
+(
+    run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job TEXT NOT NULL,
+    node TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    done INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    message TEXT NULL
+);
+
+CREATE INDEX IF NOT EXISTS IX_MaintenanceRuns_job ON MaintenanceRuns (job, run_id);
+
+-- Job checkpoints: the export's position is the last Recordings.seq exported. Only ever moves forward.
+CREATE TABLE IF NOT EXISTS MaintenanceCheckpoints
+(
+    name TEXT NOT NULL PRIMARY KEY,
+    position INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);

@@ -1,3 +1,4 @@
+using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Catalog;
@@ -16,4 +17,38 @@ internal interface IRecordingCatalog
 
     /// <summary>Filters, newest first, paged.</summary>
     Task<RecordingPage> QueryAsync(RecordingQuery query, CancellationToken ct);
+
+    /// <summary>Removes the recording's row; false when there was none.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken ct);
+
+    /// <summary>Marks a recording as preserved (the purge keeps it) or not; false when there is no such recording.</summary>
+    Task<bool> SetPreservedAsync(string id, bool preserved, CancellationToken ct);
+
+    /// <summary>
+    /// Recordings that started before <paramref name="before"/>, preserved or not, ordered by (startedAt, id), after
+    /// the key (<paramref name="afterStartedAt"/>, <paramref name="afterId"/>) when given (keyset paging).
+    /// </summary>
+    Task<IReadOnlyList<CatalogEntry>> ListStartedBeforeAsync(
+        DateTimeOffset before, DateTimeOffset? afterStartedAt, string? afterId, int limit, CancellationToken ct);
+
+    /// <summary>Recordings whose <see cref="CatalogEntry.Sequence"/> is greater than <paramref name="afterSequence"/>, in sequence order.</summary>
+    Task<IReadOnlyList<CatalogEntry>> ListAddedAfterAsync(long afterSequence, int limit, CancellationToken ct);
+
+    /// <summary>The maintenance settings, or null when never saved.</summary>
+    Task<MaintenanceSettings?> GetMaintenanceSettingsAsync(CancellationToken ct);
+
+    /// <summary>Stores the maintenance settings (single row, replaced).</summary>
+    Task SaveMaintenanceSettingsAsync(MaintenanceSettings settings, CancellationToken ct);
+
+    /// <summary>Appends a run to the maintenance run history.</summary>
+    Task AddMaintenanceRunAsync(MaintenanceRun run, CancellationToken ct);
+
+    /// <summary>The latest runs of <paramref name="job"/>, newest first.</summary>
+    Task<IReadOnlyList<MaintenanceRun>> GetMaintenanceRunsAsync(MaintenanceJob job, int limit, CancellationToken ct);
+
+    /// <summary>A job checkpoint (for example <c>export</c>: the last exported sequence); 0 when never set.</summary>
+    Task<long> GetCheckpointAsync(string name, CancellationToken ct);
+
+    /// <summary>Moves a job checkpoint forward to <paramref name="position"/>; never moves it back.</summary>
+    Task AdvanceCheckpointAsync(string name, long position, CancellationToken ct);
 }

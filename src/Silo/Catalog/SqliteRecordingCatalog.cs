@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Recording;
 
@@ -15,21 +16,32 @@ namespace OrleansRecorder.Silo.Catalog;
 internal sealed class SqliteRecordingCatalog : IRecordingCatalog
 {
     private const string SelectManifest = "SELECT manifest FROM Recordings";
+    private const string SelectEntry = "SELECT manifest, seq, preserved FROM Recordings";
+    private const string RunColumns = "job, node, started_at, ended_at, result, done, skipped, errors, message";
 
     private readonly string _connectionString;
+    private readonly TimeProvider _timeProvider;
 
-    public SqliteRecordingCatalog(string connectionString)
+    /// <param name="connectionString">The cluster database.</param>
+    /// <param name="timeProvider">Stamps <c>updated_at</c> of maintenance rows; the system clock when null.</param>
+    public SqliteRecordingCatalog(string connectionString, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     public async Task InitializeAsync(CancellationToken ct)
     {
         SqliteClusterSchema.EnsureDirectory(_connectionString);
         await using var connection = await OpenAsync(ct);
+        await UpgradeRecordingsAsync(connection, ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode = WAL;\n" + SqlScripts.Read("sqlite/recorder.sql");
+        command.CommandText = "PRAGMA journal_mode = WAL;\n" + SqlScripts.Read("sqlite/recorder.sql") + """
+
+            CREATE INDEX IF NOT EXISTS IX_Recordings_seq ON Recordings (seq);
+            CREATE INDEX IF NOT EXISTS IX_Recordings_started_at_id ON Recordings (started_at, id);
+            """;
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -40,9 +52,10 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci,
-                                    status, recorded_by, sha256, size_bytes, manifest)
+                                    status, recorded_by, sha256, size_bytes, manifest, seq)
             VALUES (@id, @started_at, @ended_at, @near_number, @near_device, @far_number, @far_device, @refci,
-                    @status, @recorded_by, @sha256, @size_bytes, @manifest)
+                    @status, @recorded_by, @sha256, @size_bytes, @manifest,
+                    (SELECT COALESCE(MAX(seq), 0) + 1 FROM Recordings))
             ON CONFLICT (id) DO UPDATE SET
                 started_at = excluded.started_at, ended_at = excluded.ended_at,
                 near_number = excluded.near_number, near_device = excluded.near_device,
@@ -137,6 +150,174 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         return new RecordingPage(items, total);
     }
 
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM Recordings WHERE id = @id;";
+        Add(command, "@id", id);
+        return await command.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    public async Task<bool> SetPreservedAsync(string id, bool preserved, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE Recordings SET preserved = @preserved WHERE id = @id;";
+        Add(command, "@id", id);
+        Add(command, "@preserved", preserved ? 1 : 0);
+        return await command.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    public async Task<IReadOnlyList<CatalogEntry>> ListStartedBeforeAsync(
+        DateTimeOffset before, DateTimeOffset? afterStartedAt, string? afterId, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectEntry + " WHERE started_at < @before"
+            + (afterStartedAt is null ? string.Empty : " AND (started_at > @after_started_at OR (started_at = @after_started_at AND id > @after_id))")
+            + " ORDER BY started_at, id LIMIT @limit;";
+        Add(command, "@before", before.ToUnixTimeMilliseconds());
+        if (afterStartedAt is { } after)
+        {
+            Add(command, "@after_started_at", after.ToUnixTimeMilliseconds());
+            Add(command, "@after_id", afterId ?? string.Empty);
+        }
+
+        Add(command, "@limit", limit);
+        return await ReadEntriesAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyList<CatalogEntry>> ListAddedAfterAsync(long afterSequence, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectEntry + " WHERE seq > @after ORDER BY seq LIMIT @limit;";
+        Add(command, "@after", afterSequence);
+        Add(command, "@limit", limit);
+        return await ReadEntriesAsync(command, ct);
+    }
+
+    public async Task<MaintenanceSettings?> GetMaintenanceSettingsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT retention_days, export_folder, file_name_pattern, purge_period_ms, export_period_ms
+            FROM MaintenanceSettings WHERE id = 1;
+            """;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new MaintenanceSettings(
+            reader.GetInt32(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.GetString(2),
+            TimeSpan.FromMilliseconds(reader.GetInt64(3)),
+            TimeSpan.FromMilliseconds(reader.GetInt64(4)));
+    }
+
+    public async Task SaveMaintenanceSettingsAsync(MaintenanceSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO MaintenanceSettings (id, retention_days, export_folder, file_name_pattern, purge_period_ms, export_period_ms, updated_at)
+            VALUES (1, @retention_days, @export_folder, @file_name_pattern, @purge_period_ms, @export_period_ms, @updated_at)
+            ON CONFLICT (id) DO UPDATE SET
+                retention_days = excluded.retention_days, export_folder = excluded.export_folder,
+                file_name_pattern = excluded.file_name_pattern, purge_period_ms = excluded.purge_period_ms,
+                export_period_ms = excluded.export_period_ms, updated_at = excluded.updated_at;
+            """;
+        Add(command, "@retention_days", settings.RetentionDays);
+        Add(command, "@export_folder", settings.ExportFolder);
+        Add(command, "@file_name_pattern", settings.FileNamePattern);
+        Add(command, "@purge_period_ms", (long)settings.PurgePeriod.TotalMilliseconds);
+        Add(command, "@export_period_ms", (long)settings.ExportPeriod.TotalMilliseconds);
+        Add(command, "@updated_at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task AddMaintenanceRunAsync(MaintenanceRun run, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO MaintenanceRuns (" + RunColumns + ") VALUES "
+            + "(@job, @node, @started_at, @ended_at, @result, @done, @skipped, @errors, @message);";
+        Add(command, "@job", MaintenanceKeys.NameOf(run.Job));
+        Add(command, "@node", run.Node);
+        Add(command, "@started_at", run.StartedAt.ToUnixTimeMilliseconds());
+        Add(command, "@ended_at", run.EndedAt.ToUnixTimeMilliseconds());
+        Add(command, "@result", run.Result.ToString().ToLowerInvariant());
+        Add(command, "@done", run.Done);
+        Add(command, "@skipped", run.Skipped);
+        Add(command, "@errors", run.Errors);
+        Add(command, "@message", run.Message);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<MaintenanceRun>> GetMaintenanceRunsAsync(MaintenanceJob job, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT " + RunColumns + " FROM MaintenanceRuns WHERE job = @job ORDER BY run_id DESC LIMIT @limit;";
+        Add(command, "@job", MaintenanceKeys.NameOf(job));
+        Add(command, "@limit", limit);
+        var runs = new List<MaintenanceRun>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            runs.Add(new MaintenanceRun(
+                job,
+                reader.GetString(1),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                Enum.Parse<MaintenanceResult>(reader.GetString(4), ignoreCase: true),
+                reader.GetInt32(5),
+                reader.GetInt32(6),
+                reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        return runs;
+    }
+
+    public async Task<long> GetCheckpointAsync(string name, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT position FROM MaintenanceCheckpoints WHERE name = @name;";
+        Add(command, "@name", name);
+        return await command.ExecuteScalarAsync(ct) is long position ? position : 0;
+    }
+
+    public async Task AdvanceCheckpointAsync(string name, long position, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO MaintenanceCheckpoints (name, position, updated_at) VALUES (@name, @position, @updated_at)
+            ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+            WHERE excluded.position > MaintenanceCheckpoints.position;
+            """;
+        Add(command, "@name", name);
+        Add(command, "@position", position);
+        Add(command, "@updated_at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     internal static string StatusText(RecordingStatus status) => status switch
     {
         RecordingStatus.Complete => "complete",
@@ -144,6 +325,60 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         RecordingStatus.Interrupted => "interrupted",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
+
+    /// <summary>
+    /// Adds the columns newer releases need to a Recordings table created by an older one (SQLite has no
+    /// <c>ADD COLUMN IF NOT EXISTS</c>); existing rows get their insertion order from the rowid.
+    /// </summary>
+    private static async Task UpgradeRecordingsAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var info = connection.CreateCommand())
+        {
+            info.CommandText = "SELECT name FROM pragma_table_info('Recordings');";
+            await using var reader = await info.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        if (columns.Count == 0)
+        {
+            return; // no table yet: the script creates it with every column
+        }
+
+        await using var upgrade = connection.CreateCommand();
+        var sql = new StringBuilder();
+        if (!columns.Contains("preserved"))
+        {
+            sql.AppendLine("ALTER TABLE Recordings ADD COLUMN preserved INTEGER NOT NULL DEFAULT 0;");
+        }
+
+        if (!columns.Contains("seq"))
+        {
+            sql.AppendLine("ALTER TABLE Recordings ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;");
+            sql.AppendLine("UPDATE Recordings SET seq = rowid WHERE seq = 0;");
+        }
+
+        if (sql.Length > 0)
+        {
+            upgrade.CommandText = "BEGIN IMMEDIATE;\n" + sql + "COMMIT;";
+            await upgrade.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static async Task<IReadOnlyList<CatalogEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken ct)
+    {
+        var entries = new List<CatalogEntry>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            entries.Add(new CatalogEntry(Deserialize(reader.GetString(0)), reader.GetInt64(1), reader.GetInt64(2) != 0));
+        }
+
+        return entries;
+    }
 
     private static void AddFilters(SqliteCommand command, RecordingQuery query)
     {

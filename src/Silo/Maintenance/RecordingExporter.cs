@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using OrleansRecorder.Abstractions.Maintenance;
+using OrleansRecorder.Grains.Maintenance;
+using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Recording;
+
+namespace OrleansRecorder.Silo.Maintenance;
+
+/// <summary>
+/// The export: copies recordings added to the catalog since the checkpoint, in catalog order, to the export folder
+/// (audio and manifest, named by the settings' pattern), and moves the checkpoint forward after each one.
+/// </summary>
+/// <remarks>
+/// Exactly once per recording, also across crashes: each file is written under a temporary name, its SHA-256 checked
+/// against the manifest, then renamed; the checkpoint moves only after that. A re-run after a crash finds the target
+/// already there with the right hash and counts it as done. The first recording that cannot be exported stops the
+/// run (failed, with the reason) and is retried next run, so a recording is never silently skipped.
+/// </remarks>
+internal sealed class RecordingExporter(IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingExporter> logger)
+{
+    /// <summary>The checkpoint's name in the catalog.</summary>
+    public const string CheckpointName = "export";
+
+    private const int PageSize = 200;
+
+    public async Task<JobOutcome> ExportAsync(MaintenanceSettings settings, CancellationToken ct)
+    {
+        if (settings.ExportFolder is not { } folder)
+        {
+            return new JobOutcome(MaintenanceResult.Skipped, 0, 0, 0, "No export folder is configured.");
+        }
+
+        if (!ExportFileNamePattern.TryParse(settings.FileNamePattern, out var pattern, out var patternError))
+        {
+            return JobOutcome.Failed($"The file-name pattern is invalid: {patternError}");
+        }
+
+        if (CheckFolder(folder) is { } folderError)
+        {
+            return JobOutcome.Failed(folderError);
+        }
+
+        var checkpoint = await catalog.GetCheckpointAsync(CheckpointName, ct);
+        var done = 0;
+        while (true)
+        {
+            var page = await catalog.ListAddedAfterAsync(checkpoint, PageSize, ct);
+            foreach (var entry in page)
+            {
+                if (await ExportOneAsync(entry.Manifest, folder, pattern, ct) is { } error)
+                {
+                    MaintenanceJobLog.ExportFailed(logger, entry.Manifest.Id, error);
+                    return new JobOutcome(MaintenanceResult.Failed, done, 0, 1,
+                        $"Recording {entry.Manifest.Id}: {error} The export stops here and retries it next run.");
+                }
+
+                await catalog.AdvanceCheckpointAsync(CheckpointName, entry.Sequence, ct);
+                checkpoint = entry.Sequence;
+                done++;
+            }
+
+            if (page.Count < PageSize)
+            {
+                return new JobOutcome(MaintenanceResult.Succeeded, done, 0, 0, null);
+            }
+        }
+    }
+
+    /// <summary>The audio file extension of a recording: its format, if that is a plain short word, else <c>bin</c>.</summary>
+    internal static string Extension(RecordingManifest manifest) =>
+        manifest.Format is { Length: > 0 and <= 8 } format && format.All(char.IsAsciiLetterOrDigit) ? format.ToLowerInvariant() : "bin";
+
+    /// <summary>Null when the folder exists and takes a file; else why not.</summary>
+    private static string? CheckFolder(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return $"The export folder '{folder}' does not exist.";
+        }
+
+        var probe = Path.Combine(folder, ".orleans-recorder-write-test");
+        try
+        {
+            using (new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"The export folder '{folder}' is not writable: {e.Message}";
+        }
+    }
+
+    /// <summary>Null when the recording is in the folder (now or already); else the reason it is not.</summary>
+    private async Task<string?> ExportOneAsync(RecordingManifest manifest, string folder, ExportFileNamePattern pattern, CancellationToken ct)
+    {
+        try
+        {
+            RecordingPaths.ValidateRecordingId(manifest.Id);
+            var name = pattern.Format(
+                manifest.StartedAt, manifest.NearEnd.Number ?? manifest.NearEnd.Device, manifest.FarEnd.Number ?? manifest.FarEnd.Device, manifest.Id);
+            var audioTarget = Path.Combine(folder, name + "." + Extension(manifest));
+            var manifestTarget = Path.Combine(folder, name + ".json");
+            if (File.Exists(audioTarget))
+            {
+                if (!HashMatches(await HashAsync(audioTarget, ct), manifest))
+                {
+                    return $"A different file named '{Path.GetFileName(audioTarget)}' is already in the export folder.";
+                }
+            }
+            else
+            {
+                var source = Path.Combine(RecordingPaths.RecordingDirectory(recording, manifest.StartedAt), manifest.Id + "." + Extension(manifest));
+                if (!File.Exists(source))
+                {
+                    // TODO(#4): fetch it from a peer's store or the shared store once replication exists.
+                    return "The audio is not in this node's store.";
+                }
+
+                var temp = audioTarget + ".partial";
+                await CopyAsync(source, temp, ct);
+                if (!HashMatches(await HashAsync(temp, ct), manifest))
+                {
+                    File.Delete(temp);
+                    return "The copy's SHA-256 differs from the manifest (the stored audio is damaged).";
+                }
+
+                File.Move(temp, audioTarget, overwrite: false);
+            }
+
+            if (!File.Exists(manifestTarget))
+            {
+                await AtomicFile.WriteJsonAsync(manifestTarget, manifest, RecordingJsonContext.Default.RecordingManifest, ct);
+            }
+
+            MaintenanceJobLog.Exported(logger, manifest.Id, name);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or JsonException)
+        {
+            return e.Message;
+        }
+    }
+
+    private static async Task CopyAsync(string source, string target, CancellationToken ct)
+    {
+        await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        await input.CopyToAsync(output, ct);
+        output.Flush(flushToDisk: true);
+    }
+
+    private static async Task<string> HashAsync(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+    }
+
+    private static bool HashMatches(string sha256, RecordingManifest manifest) =>
+        string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase);
+}
