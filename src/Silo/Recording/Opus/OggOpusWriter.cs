@@ -5,7 +5,8 @@ namespace OrleansRecorder.Silo.Recording.Opus;
 
 /// <summary>
 /// Writes 8 kHz interleaved stereo PCM16 (left = near end, right = far end) as an Ogg Opus stream (RFC 7845):
-/// <c>OpusHead</c> on the BOS page, <c>OpusTags</c> on the next page, then one 20 ms Opus packet per frame.
+/// <c>OpusHead</c> on the BOS page, <c>OpusTags</c> on the next page, then one 20 ms Opus packet per frame (two mono
+/// streams, left then right, in each).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -137,17 +138,28 @@ internal sealed class OggOpusWriter : IDisposable
 
     public void Dispose() => _encoder.Dispose();
 
-    /// <summary>RFC 7845 §5.1 identification header, 19 bytes (channel mapping family 0: mono or stereo, no table).</summary>
+    /// <summary>
+    /// RFC 7845 §5.1 identification header, 23 bytes: the 19 fixed ones, stream count, coupled count and a 2-byte
+    /// channel mapping. Mapping family 1 (Vorbis order; for two channels: left, right) because family 0 can only
+    /// describe one coupled stereo stream, and ours are two mono streams (<see cref="OpusFrameEncoder"/> says why).
+    /// Family 1 rather than 255 so that players know the layout.
+    /// </summary>
     internal static byte[] BuildOpusHead(ushort preSkip)
     {
-        var head = new byte[19];
+        var head = new byte[23];
         "OpusHead"u8.CopyTo(head);
         head[8] = 1; // version
         head[9] = OpusFrameEncoder.Channels;
         BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(10), preSkip);
         BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), OpusFrameEncoder.SampleRate); // input sample rate, informational
         BinaryPrimitives.WriteInt16LittleEndian(head.AsSpan(16), 0); // output gain, Q7.8 dB
-        head[18] = 0; // channel mapping family
+        head[18] = 1; // channel mapping family
+        head[19] = OpusFrameEncoder.Streams;
+        head[20] = OpusFrameEncoder.CoupledStreams;
+
+        // Channel mapping: output channel i (0 = left = near end, 1 = right = far end) comes from stream i.
+        head[21] = 0;
+        head[22] = 1;
         return head;
     }
 
