@@ -71,7 +71,7 @@ internal sealed class OggOpusWriter : IDisposable
     public bool IsNative => _encoder.IsNative;
 
     /// <summary>For logs and the <c>ENCODER</c> comment: which implementation and version encoded the file.</summary>
-    public string EncoderDescription => _encoder.IsNative ? $"native {_encoder.Version} via Concentus" : $"Concentus managed {_encoder.Version}";
+    public string EncoderDescription => _encoder.IsNative ? $"{_encoder.Version} (native, via Concentus)" : $"{_encoder.Version} (managed)";
 
     /// <summary>Input sample frames (per channel, 8 kHz) accepted so far.</summary>
     public long Samples { get; private set; }
