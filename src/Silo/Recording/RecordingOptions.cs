@@ -1,3 +1,5 @@
+using OrleansRecorder.Silo.Recording.Opus;
+
 namespace OrleansRecorder.Silo.Recording;
 
 /// <summary>Where and how recordings are written (settings section <c>Recorder</c>).</summary>
@@ -11,4 +13,10 @@ internal sealed class RecordingOptions
 
     /// <summary>Below this much free space the node refuses new calls (503).</summary>
     public long MinFreeBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Finalized audio: <c>wav</c> (stereo PCM16) or <c>opus</c> (Ogg Opus, <c>.opus</c>, <c>audio/ogg</c>).</summary>
+    public string Format { get; set; } = RecordingFormats.Wav;
+
+    /// <summary>Encoder settings when <see cref="Format"/> is <c>opus</c>.</summary>
+    public OpusEncoderOptions Opus { get; set; } = new();
 }

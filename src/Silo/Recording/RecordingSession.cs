@@ -6,7 +6,7 @@ namespace OrleansRecorder.Silo.Recording;
 
 /// <summary>
 /// The per-call recording: two leg sinks writing crash-safe segments under <c>segments/{id}/</c>, merged into a stereo
-/// WAV (left = near end, right = far end) by <see cref="FinalizeAsync"/>.
+/// WAV or Ogg Opus file (left = near end, right = far end; <see cref="RecordingOptions.Format"/>) by <see cref="FinalizeAsync"/>.
 /// </summary>
 /// <remarks>
 /// Each leg sink is driven by its own receive loop; the two may run concurrently. <see cref="FinalizeAsync"/> is meant
@@ -18,6 +18,7 @@ internal sealed class RecordingSession : IAsyncDisposable
     private readonly Lock _stateLock = new();
     private readonly RecordingOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly string _segmentDirectory;
     private readonly LegSegmentWriter _nearEnd;
     private readonly LegSegmentWriter _farEnd;
@@ -28,6 +29,7 @@ internal sealed class RecordingSession : IAsyncDisposable
     {
         _options = options;
         _timeProvider = timeProvider;
+        _logger = logger;
         _segmentDirectory = RecordingPaths.SegmentDirectory(options, info.RecordingId);
         _state = new SessionState { Info = info };
         Directory.CreateDirectory(_segmentDirectory);
@@ -83,7 +85,7 @@ internal sealed class RecordingSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes both legs, writes the aligned stereo WAV and its manifest, and deletes the segments.</summary>
+    /// <summary>Closes both legs, writes the aligned stereo recording and its manifest, and deletes the segments.</summary>
     /// <param name="status">How the call ended, as the caller judged it.</param>
     /// <param name="nearEnd">Near-end RTP counters, if known.</param>
     /// <param name="farEnd">Far-end RTP counters, if known.</param>
@@ -118,7 +120,7 @@ internal sealed class RecordingSession : IAsyncDisposable
         }
 
         return await SegmentFinalizer.FinalizeAsync(
-            _options, _segmentDirectory, state, status, nearEnd, farEnd, allFlags, _timeProvider.GetUtcNow(), cancellationToken);
+            _options, _segmentDirectory, state, status, nearEnd, farEnd, allFlags, _timeProvider.GetUtcNow(), _logger, cancellationToken);
     }
 
     /// <summary>Closes the leg files without finalizing: the segments stay on disk for recovery.</summary>

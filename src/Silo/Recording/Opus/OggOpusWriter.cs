@@ -1,0 +1,228 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace OrleansRecorder.Silo.Recording.Opus;
+
+/// <summary>
+/// Writes 8 kHz interleaved stereo PCM16 (left = near end, right = far end) as an Ogg Opus stream (RFC 7845):
+/// <c>OpusHead</c> on the BOS page, <c>OpusTags</c> on the next page, then one 20 ms Opus packet per frame (two mono
+/// streams, left then right, in each).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Streaming: holds one PCM frame and one encoded packet, never the call. The last packet is held back until the next
+/// one exists or <see cref="Complete"/> is called, because only then is it known to be last and can carry the EOS flag
+/// and the trimmed granule position.
+/// </para>
+/// <para>
+/// Granule positions count 48 kHz samples (RFC 7845 §4): every 20 ms packet adds 960 and the count includes the
+/// pre-skip. <see cref="Complete"/> pads the partial last frame with silence, then encodes silent frames until the
+/// encoder's lookahead has pushed out every real sample, and sets the final granule to pre-skip + samples × 6 so a
+/// player trims the padding (§4.5) and the decoded length equals the input exactly.
+/// </para>
+/// <para>Single-threaded; the caller owns <c>output</c> and flushes or disposes it.</para>
+/// </remarks>
+internal sealed class OggOpusWriter : IDisposable
+{
+    public const string Vendor = "OrleansRecorder";
+
+    /// <summary>48 kHz granule units per 8 kHz input sample.</summary>
+    private const int GranuleScale = 48000 / OpusFrameEncoder.SampleRate;
+
+    private const int GranulePerPacket = OpusFrameEncoder.FrameSamples * GranuleScale;
+    private const int FrameShorts = OpusFrameEncoder.FrameSamples * OpusFrameEncoder.Channels;
+
+    private readonly OpusFrameEncoder _encoder;
+    private readonly OggPageWriter _pages;
+    private readonly short[] _frame = new short[FrameShorts];
+    private byte[] _pending = new byte[OpusFrameEncoder.MaxPacketBytes];
+    private byte[] _encoded = new byte[OpusFrameEncoder.MaxPacketBytes];
+    private int _pendingLength = -1;
+    private int _frameFill;
+    private long _packets;
+    private bool _completed;
+
+    public OggOpusWriter(Stream output, OpusEncoderOptions options, int serialNumber, IReadOnlyList<string>? comments = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _encoder = new OpusFrameEncoder(options);
+        try
+        {
+            PreSkip = checked(_encoder.Lookahead * GranuleScale);
+            _pages = new OggPageWriter(output, serialNumber);
+
+            // RFC 7845 §3: the identification header alone on the first page, the comment header ending its page.
+            _pages.WritePacket(BuildOpusHead((ushort)PreSkip), 0);
+            _pages.FlushPage();
+            _pages.WritePacket(BuildOpusTags(EncoderDescription, _encoder, comments), 0);
+            _pages.FlushPage();
+        }
+        catch
+        {
+            _encoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Samples at 48 kHz the decoder discards at the start (the encoder's lookahead).</summary>
+    public int PreSkip { get; }
+
+    /// <summary>True when native libopus does the encoding.</summary>
+    public bool IsNative => _encoder.IsNative;
+
+    /// <summary>For logs and the <c>ENCODER</c> comment: which implementation and version encoded the file.</summary>
+    public string EncoderDescription => _encoder.IsNative ? $"{_encoder.Version} (native, via Concentus)" : $"{_encoder.Version} (managed)";
+
+    /// <summary>Input sample frames (per channel, 8 kHz) accepted so far.</summary>
+    public long Samples { get; private set; }
+
+    /// <summary>Opus packets produced so far (including the one held back).</summary>
+    public long Packets => _packets;
+
+    /// <summary>Appends interleaved stereo samples (L, R, L, R, ...); any length that is whole frames of two.</summary>
+    public void Write(ReadOnlySpan<short> interleaved)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The Ogg Opus stream is already complete.");
+        }
+
+        if (interleaved.Length % OpusFrameEncoder.Channels != 0)
+        {
+            throw new ArgumentException("Interleaved stereo needs an even number of samples.", nameof(interleaved));
+        }
+
+        Samples += interleaved.Length / OpusFrameEncoder.Channels;
+        while (!interleaved.IsEmpty)
+        {
+            var take = Math.Min(interleaved.Length, FrameShorts - _frameFill);
+            interleaved[..take].CopyTo(_frame.AsSpan(_frameFill));
+            _frameFill += take;
+            interleaved = interleaved[take..];
+            if (_frameFill == FrameShorts)
+            {
+                EncodeFrame();
+            }
+        }
+    }
+
+    /// <summary>Pads and flushes the encoder and writes the EOS page with the trimmed granule position.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _completed = true;
+        var endGranule = PreSkip + (Samples * GranuleScale);
+        if (_frameFill > 0)
+        {
+            _frame.AsSpan(_frameFill).Clear();
+            EncodeFrame();
+        }
+
+        // The lookahead still holds the last PreSkip/6 real samples: feed silence until the packets cover them.
+        // At least one packet, so even an empty recording has a page to carry EOS.
+        while (_packets == 0 || _packets * GranulePerPacket < endGranule)
+        {
+            _frame.AsSpan().Clear();
+            _frameFill = FrameShorts;
+            EncodeFrame();
+        }
+
+        // RFC 7845 §4.5: a final granule below the packets' total tells the player to drop the padding.
+        _pages.WritePacket(_pending.AsSpan(0, _pendingLength), endGranule, endOfStream: true);
+        _pendingLength = -1;
+    }
+
+    public void Dispose() => _encoder.Dispose();
+
+    /// <summary>
+    /// RFC 7845 §5.1 identification header, 23 bytes: the 19 fixed ones, stream count, coupled count and a 2-byte
+    /// channel mapping. Mapping family 1 (Vorbis order; for two channels: left, right) because family 0 can only
+    /// describe one coupled stereo stream, and ours are two mono streams (<see cref="OpusFrameEncoder"/> says why).
+    /// Family 1 rather than 255 so that players know the layout.
+    /// </summary>
+    internal static byte[] BuildOpusHead(ushort preSkip)
+    {
+        var head = new byte[23];
+        "OpusHead"u8.CopyTo(head);
+        head[8] = 1; // version
+        head[9] = OpusFrameEncoder.Channels;
+        BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(10), preSkip);
+        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), OpusFrameEncoder.SampleRate); // input sample rate, informational
+        BinaryPrimitives.WriteInt16LittleEndian(head.AsSpan(16), 0); // output gain, Q7.8 dB
+        head[18] = 1; // channel mapping family
+        head[19] = OpusFrameEncoder.Streams;
+        head[20] = OpusFrameEncoder.CoupledStreams;
+
+        // Channel mapping: output channel i (0 = left = near end, 1 = right = far end) comes from stream i.
+        head[21] = 0;
+        head[22] = 1;
+        return head;
+    }
+
+    /// <summary>RFC 7845 §5.2 comment header: vendor string, then user comments <c>KEY=value</c>, lengths little-endian.</summary>
+    internal static byte[] BuildOpusTags(string vendor, IEnumerable<string> comments)
+    {
+        ArgumentNullException.ThrowIfNull(vendor);
+        ArgumentNullException.ThrowIfNull(comments);
+        using var buffer = new MemoryStream();
+        Span<byte> length = stackalloc byte[4];
+        buffer.Write("OpusTags"u8);
+        WriteString(buffer, vendor, length);
+        var list = comments.ToList();
+        BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)list.Count);
+        buffer.Write(length);
+        foreach (var comment in list)
+        {
+            WriteString(buffer, comment, length);
+        }
+
+        return buffer.ToArray();
+
+        static void WriteString(MemoryStream buffer, string value, Span<byte> length)
+        {
+            var bytes = Encoding.UTF8.GetBytes(value);
+            BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)bytes.Length);
+            buffer.Write(length);
+            buffer.Write(bytes);
+        }
+    }
+
+    private static byte[] BuildOpusTags(string encoderDescription, OpusFrameEncoder encoder, IReadOnlyList<string>? comments)
+    {
+        List<string> all =
+        [
+            $"ENCODER={encoderDescription}",
+            $"ENCODER_OPTIONS=bitrate={encoder.Bitrate} complexity={encoder.Complexity} application=voip frame=20ms",
+            "CHANNELS=left=near-end right=far-end",
+        ];
+        if (comments is not null)
+        {
+            all.AddRange(comments);
+        }
+
+        return BuildOpusTags(Vendor, all);
+    }
+
+    private void EncodeFrame()
+    {
+        var length = _encoder.Encode(_frame, _encoded);
+        if (length <= 0)
+        {
+            throw new InvalidOperationException($"The Opus encoder returned {length} for a 20 ms frame.");
+        }
+
+        _frameFill = 0;
+        if (_pendingLength >= 0)
+        {
+            _pages.WritePacket(_pending.AsSpan(0, _pendingLength), _packets * GranulePerPacket);
+        }
+
+        (_pending, _encoded) = (_encoded, _pending);
+        _pendingLength = length;
+        _packets++;
+    }
+}
