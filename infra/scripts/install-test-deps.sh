@@ -6,6 +6,8 @@ set -euo pipefail
 need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 [ -f /usr/share/sip-tester/g711a.pcap ] || need+=(sip-tester)
+# Native libopus for Concentus (libopus.so); without it the managed encoder runs, about 3x the CPU.
+ls /usr/lib/*/libopus.so >/dev/null 2>&1 || need+=(libopus-dev)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

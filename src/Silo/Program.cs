@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Configuration;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using OrleansRecorder.Abstractions.Cluster;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
@@ -11,6 +10,7 @@ using OrleansRecorder.Silo.Configuration;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Hosting;
 using OrleansRecorder.Silo.Licensing;
+using OrleansRecorder.Silo.Maintenance;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Sip;
@@ -71,11 +71,8 @@ builder.UseOrleans(silo =>
         o.SiloPort = builder.Configuration.GetValue("Orleans:Endpoints:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
         o.GatewayPort = builder.Configuration.GetValue("Orleans:Endpoints:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
     });
-    silo.UseSiloMetadata(new Dictionary<string, string>
-    {
-        [NodeMetadata.Role] = settings.NodeRole,
-        [NodeMetadata.Node] = nodeName,
-    });
+    // Role and name as silo metadata; the maintenance grain prefers the primary (ORLEANS.md §1.3).
+    silo.UsePrimaryNodePlacement(nodeName, settings.NodeRole);
     silo.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
     silo.Configure<ClusterMembershipOptions>(o =>
     {
@@ -114,6 +111,7 @@ builder.Services.AddSingleton(sp => LicenseMonitor.Create(options.License, nodeN
 builder.Services.AddSingleton<RecorderUserAgent>();
 builder.Services.AddSingleton<INodeStatusProvider, NodeStatusProvider>();
 builder.Services.AddSingleton<ClusterView>();
+builder.Services.AddRecorderMaintenance();
 builder.Services.AddSingleton(sp => new SipStack(
     new SipStackOptions { ListenAddress = settings.SipListenAddress, Port = options.Sip.Port },
     sp.GetRequiredService<RecorderUserAgent>(),

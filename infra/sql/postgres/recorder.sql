@@ -21,9 +21,54 @@ CREATE TABLE IF NOT EXISTS Recordings
     manifest json NOT NULL
 );
 
+-- Added with maintenance (purge and export); ADD COLUMN IF NOT EXISTS upgrades an older database in place.
+-- preserved: kept by the purge whatever its age (legal hold). seq: insertion order, the export's checkpoint; assigned
+-- under a transaction-scoped advisory lock in PostgresRecordingCatalog.AddAsync so numbers become visible in order.
+ALTER TABLE Recordings ADD COLUMN IF NOT EXISTS preserved boolean NOT NULL DEFAULT false;
+ALTER TABLE Recordings ADD COLUMN IF NOT EXISTS seq bigint NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS IX_Recordings_seq ON Recordings (seq);
+CREATE INDEX IF NOT EXISTS IX_Recordings_started_at_id ON Recordings (started_at, id);
+
 CREATE INDEX IF NOT EXISTS IX_Recordings_started_at ON Recordings (started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_near_number ON Recordings (near_number, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_far_number ON Recordings (far_number, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_near_device ON Recordings (near_device, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_far_device ON Recordings (far_device, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_refci ON Recordings (refci);
+
+-- The maintenance settings: a single row (id = 1). Periods in milliseconds.
+CREATE TABLE IF NOT EXISTS MaintenanceSettings
+(
+    id integer NOT NULL PRIMARY KEY CHECK (id = 1),
+    retention_days integer NOT NULL,
+    export_folder text NULL,
+    file_name_pattern text NOT NULL,
+    purge_period_ms bigint NOT NULL,
+    export_period_ms bigint NOT NULL,
+    updated_at timestamptz NOT NULL
+);
+
+-- The run history: one row per run. job is 'purge' or 'export'; result 'succeeded', 'failed' or 'skipped'.
+CREATE TABLE IF NOT EXISTS MaintenanceRuns
+(
+    run_id bigserial PRIMARY KEY,
+    job text NOT NULL,
+    node text NOT NULL,
+    started_at timestamptz NOT NULL,
+    ended_at timestamptz NOT NULL,
+    result text NOT NULL,
+    done integer NOT NULL,
+    skipped integer NOT NULL,
+    errors integer NOT NULL,
+    message text NULL
+);
+
+CREATE INDEX IF NOT EXISTS IX_MaintenanceRuns_job ON MaintenanceRuns (job, run_id);
+
+-- Job checkpoints: the export's position is the last Recordings.seq exported. Only ever moves forward.
+CREATE TABLE IF NOT EXISTS MaintenanceCheckpoints
+(
+    name text NOT NULL PRIMARY KEY,
+    position bigint NOT NULL,
+    updated_at timestamptz NOT NULL
+);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Recording;
 
@@ -18,13 +19,20 @@ namespace OrleansRecorder.Silo.Catalog;
 internal sealed class PostgresRecordingCatalog : IRecordingCatalog
 {
     private const string SelectManifest = "SELECT manifest FROM Recordings";
+    private const string SelectEntry = "SELECT manifest, seq, preserved FROM Recordings";
+    private const string RunColumns = "job, node, started_at, ended_at, result, done, skipped, errors, message";
+
+    /// <summary>Advisory lock key that serializes seq assignment ("OrRecSeq").</summary>
+    private const long SequenceLock = 0x4F72526563536571;
 
     private readonly string _connectionString;
+    private readonly TimeProvider _timeProvider;
 
-    public PostgresRecordingCatalog(string connectionString)
+    public PostgresRecordingCatalog(string connectionString, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     public Task InitializeAsync(CancellationToken ct) =>
@@ -34,12 +42,21 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // seq must become visible in the order it is assigned, or the export's checkpoint could pass a recording
+        // whose transaction commits later: one writer at a time, until commit.
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            Add(lockCommand, "key", NpgsqlDbType.Bigint, SequenceLock);
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci,
-                                    status, recorded_by, sha256, size_bytes, manifest)
+                                    status, recorded_by, sha256, size_bytes, manifest, seq)
             VALUES (@id, @started_at, @ended_at, @near_number, @near_device, @far_number, @far_device, @refci,
-                    @status, @recorded_by, @sha256, @size_bytes, @manifest)
+                    @status, @recorded_by, @sha256, @size_bytes, @manifest, (SELECT COALESCE(MAX(seq), 0) + 1 FROM Recordings))
             ON CONFLICT (id) DO UPDATE SET
                 started_at = excluded.started_at, ended_at = excluded.ended_at,
                 near_number = excluded.near_number, near_device = excluded.near_device,
@@ -47,7 +64,8 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
                 status = excluded.status, recorded_by = excluded.recorded_by, sha256 = excluded.sha256,
                 size_bytes = excluded.size_bytes, manifest = excluded.manifest
             """,
-            connection);
+            connection,
+            transaction);
         Add(command, "id", NpgsqlDbType.Text, manifest.Id);
         Add(command, "started_at", NpgsqlDbType.TimestampTz, manifest.StartedAt.UtcDateTime);
         Add(command, "ended_at", NpgsqlDbType.TimestampTz, manifest.EndedAt.UtcDateTime);
@@ -62,6 +80,184 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         Add(command, "size_bytes", NpgsqlDbType.Bigint, manifest.SizeBytes);
         Add(command, "manifest", NpgsqlDbType.Json, JsonSerializer.Serialize(manifest, RecordingJsonContext.Default.RecordingManifest));
         await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("DELETE FROM Recordings WHERE id = @id", connection);
+        Add(command, "id", NpgsqlDbType.Text, id);
+        return await command.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    public async Task<bool> SetPreservedAsync(string id, bool preserved, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("UPDATE Recordings SET preserved = @preserved WHERE id = @id", connection);
+        Add(command, "id", NpgsqlDbType.Text, id);
+        Add(command, "preserved", NpgsqlDbType.Boolean, preserved);
+        return await command.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    public async Task<IReadOnlyList<CatalogEntry>> ListStartedBeforeAsync(
+        DateTimeOffset before, DateTimeOffset? afterStartedAt, string? afterId, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            SelectEntry + " WHERE started_at < @before"
+            + (afterStartedAt is null ? string.Empty : " AND (started_at, id) > (@after_started_at, @after_id)")
+            + " ORDER BY started_at, id LIMIT @limit",
+            connection);
+        Add(command, "before", NpgsqlDbType.TimestampTz, before.UtcDateTime);
+        if (afterStartedAt is { } after)
+        {
+            Add(command, "after_started_at", NpgsqlDbType.TimestampTz, after.UtcDateTime);
+            Add(command, "after_id", NpgsqlDbType.Text, afterId ?? string.Empty);
+        }
+
+        Add(command, "limit", NpgsqlDbType.Integer, limit);
+        return await ReadEntriesAsync(command, ct);
+    }
+
+    public async Task<IReadOnlyList<CatalogEntry>> ListAddedAfterAsync(long afterSequence, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(SelectEntry + " WHERE seq > @after ORDER BY seq LIMIT @limit", connection);
+        Add(command, "after", NpgsqlDbType.Bigint, afterSequence);
+        Add(command, "limit", NpgsqlDbType.Integer, limit);
+        return await ReadEntriesAsync(command, ct);
+    }
+
+    public async Task<MaintenanceSettings?> GetMaintenanceSettingsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT retention_days, export_folder, file_name_pattern, purge_period_ms, export_period_ms FROM MaintenanceSettings WHERE id = 1",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new MaintenanceSettings(
+            reader.GetInt32(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.GetString(2),
+            TimeSpan.FromMilliseconds(reader.GetInt64(3)),
+            TimeSpan.FromMilliseconds(reader.GetInt64(4)));
+    }
+
+    public async Task SaveMaintenanceSettingsAsync(MaintenanceSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO MaintenanceSettings (id, retention_days, export_folder, file_name_pattern, purge_period_ms, export_period_ms, updated_at)
+            VALUES (1, @retention_days, @export_folder, @file_name_pattern, @purge_period_ms, @export_period_ms, @updated_at)
+            ON CONFLICT (id) DO UPDATE SET
+                retention_days = excluded.retention_days, export_folder = excluded.export_folder,
+                file_name_pattern = excluded.file_name_pattern, purge_period_ms = excluded.purge_period_ms,
+                export_period_ms = excluded.export_period_ms, updated_at = excluded.updated_at
+            """,
+            connection);
+        Add(command, "retention_days", NpgsqlDbType.Integer, settings.RetentionDays);
+        Add(command, "export_folder", NpgsqlDbType.Text, settings.ExportFolder);
+        Add(command, "file_name_pattern", NpgsqlDbType.Text, settings.FileNamePattern);
+        Add(command, "purge_period_ms", NpgsqlDbType.Bigint, (long)settings.PurgePeriod.TotalMilliseconds);
+        Add(command, "export_period_ms", NpgsqlDbType.Bigint, (long)settings.ExportPeriod.TotalMilliseconds);
+        Add(command, "updated_at", NpgsqlDbType.TimestampTz, _timeProvider.GetUtcNow().UtcDateTime);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task AddMaintenanceRunAsync(MaintenanceRun run, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO MaintenanceRuns (" + RunColumns + ") VALUES (@job, @node, @started_at, @ended_at, @result, @done, @skipped, @errors, @message)",
+            connection);
+        Add(command, "job", NpgsqlDbType.Text, MaintenanceKeys.NameOf(run.Job));
+        Add(command, "node", NpgsqlDbType.Text, run.Node);
+        Add(command, "started_at", NpgsqlDbType.TimestampTz, run.StartedAt.UtcDateTime);
+        Add(command, "ended_at", NpgsqlDbType.TimestampTz, run.EndedAt.UtcDateTime);
+        Add(command, "result", NpgsqlDbType.Text, run.Result.ToString().ToLowerInvariant());
+        Add(command, "done", NpgsqlDbType.Integer, run.Done);
+        Add(command, "skipped", NpgsqlDbType.Integer, run.Skipped);
+        Add(command, "errors", NpgsqlDbType.Integer, run.Errors);
+        Add(command, "message", NpgsqlDbType.Text, run.Message);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<MaintenanceRun>> GetMaintenanceRunsAsync(MaintenanceJob job, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT " + RunColumns + " FROM MaintenanceRuns WHERE job = @job ORDER BY run_id DESC LIMIT @limit", connection);
+        Add(command, "job", NpgsqlDbType.Text, MaintenanceKeys.NameOf(job));
+        Add(command, "limit", NpgsqlDbType.Integer, limit);
+        var runs = new List<MaintenanceRun>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            runs.Add(new MaintenanceRun(
+                job,
+                reader.GetString(1),
+                new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc)),
+                new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc)),
+                Enum.Parse<MaintenanceResult>(reader.GetString(4), ignoreCase: true),
+                reader.GetInt32(5),
+                reader.GetInt32(6),
+                reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        return runs;
+    }
+
+    public async Task<long> GetCheckpointAsync(string name, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT position FROM MaintenanceCheckpoints WHERE name = @name", connection);
+        Add(command, "name", NpgsqlDbType.Text, name);
+        return await command.ExecuteScalarAsync(ct) is long position ? position : 0;
+    }
+
+    public async Task AdvanceCheckpointAsync(string name, long position, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO MaintenanceCheckpoints (name, position, updated_at) VALUES (@name, @position, @updated_at)
+            ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+            WHERE excluded.position > MaintenanceCheckpoints.position
+            """,
+            connection);
+        Add(command, "name", NpgsqlDbType.Text, name);
+        Add(command, "position", NpgsqlDbType.Bigint, position);
+        Add(command, "updated_at", NpgsqlDbType.TimestampTz, _timeProvider.GetUtcNow().UtcDateTime);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<IReadOnlyList<CatalogEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var entries = new List<CatalogEntry>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            entries.Add(new CatalogEntry(Deserialize(reader.GetString(0)), reader.GetInt64(1), reader.GetBoolean(2)));
+        }
+
+        return entries;
     }
 
     public async Task<RecordingManifest?> GetAsync(string id, CancellationToken ct)

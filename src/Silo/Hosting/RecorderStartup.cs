@@ -5,6 +5,7 @@ using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Configuration;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Recording.Opus;
 
 namespace OrleansRecorder.Silo.Hosting;
 
@@ -43,8 +44,29 @@ internal static class RecorderStartup
             new RecordingUsers(options.Users.RecordAll, options.Users.Numbers),
             options.Sip.RetryAfterSeconds,
             options.Rtp.MediaTimeout,
-            new RecordingOptions { DataDirectory = dataDirectory, MinFreeBytes = options.Recording.MinFreeBytes },
+            CreateRecordingOptions(options.Recording, dataDirectory),
             new RtpReceiverOptions());
+    }
+
+    private static RecordingOptions CreateRecordingOptions(RecordingSettings recording, string dataDirectory)
+    {
+        var opus = new OpusEncoderOptions { Bitrate = recording.OpusBitrate, Complexity = recording.OpusComplexity };
+        try
+        {
+            opus.Validate();
+            return new RecordingOptions
+            {
+                DataDirectory = dataDirectory,
+                MinFreeBytes = recording.MinFreeBytes,
+                Format = RecordingFormats.Normalize(recording.Format),
+                Opus = opus,
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            // A bad format must stop the node at start, not fail the first call's finalize.
+            throw new InvalidOperationException($"Recorder:Recording: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The listen address itself unless it is a wildcard; then the first up, non-loopback IPv4 address.</summary>

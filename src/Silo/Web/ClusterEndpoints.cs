@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Cluster;
 
 namespace OrleansRecorder.Silo.Web;
@@ -12,6 +13,23 @@ internal static class ClusterEndpoints
         return api;
     }
 
-    private static async Task<Ok<ClusterDto>> GetAsync(ClusterView view, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new ClusterDto(await view.GetNodesAsync(cancellationToken), MaintenanceNode: null));
+    private static async Task<Ok<ClusterDto>> GetAsync(ClusterView view, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var nodes = await view.GetNodesAsync(cancellationToken);
+        string? maintenanceNode;
+        try
+        {
+            // Asking activates the grain where placement puts it: the primary while it lives, else a backup.
+            var state = await grains.GetGrain<IMaintenanceGrain>(MaintenanceKeys.Grain).GetStateAsync()
+                .WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            maintenanceNode = state.HostNode;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            // A job running right now holds the grain; the view does not wait for it.
+            maintenanceNode = null;
+        }
+
+        return TypedResults.Ok(new ClusterDto(nodes, maintenanceNode));
+    }
 }

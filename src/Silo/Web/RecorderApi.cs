@@ -9,6 +9,7 @@ internal static class RecorderApi
         api.MapRecordingsApi();
         api.MapNodeApi();
         api.MapClusterApi();
+        api.MapMaintenanceApi();
         return api;
     }
 }

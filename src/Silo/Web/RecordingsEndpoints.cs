@@ -3,6 +3,7 @@ using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Recording.Opus;
 
 namespace OrleansRecorder.Silo.Web;
 
@@ -87,7 +88,7 @@ internal static class RecordingsEndpoints
             return NotFound(id);
         }
 
-        var path = Path.Combine(RecordingPaths.RecordingDirectory(settings.Recording, manifest.StartedAt), $"{manifest.Id}.{manifest.Format}");
+        var path = Path.Combine(RecordingPaths.RecordingDirectory(settings.Recording, manifest.StartedAt), manifest.Id + RecordingFormats.Extension(manifest.Format));
         if (!File.Exists(path))
         {
             // Fetching from a peer or the shared store comes with replication (issue #4).
@@ -95,8 +96,7 @@ internal static class RecordingsEndpoints
                 detail: $"Recording {id} is in the catalog but its audio is not in this node's store.");
         }
 
-        var contentType = manifest.Format == "wav" ? "audio/wav" : "audio/ogg";
-        return TypedResults.PhysicalFile(path, contentType, $"{manifest.Id}.{manifest.Format}", enableRangeProcessing: true);
+        return TypedResults.PhysicalFile(path, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true);
     }
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(

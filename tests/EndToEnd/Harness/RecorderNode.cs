@@ -70,6 +70,8 @@ internal sealed class RecorderNode : IAsyncDisposable
             ["Recorder__Rtp__PortMin"] = rtpMin.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Recorder__Rtp__PortMax"] = rtpMax.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Recorder__Auth__AdminApiKey"] = ApiKey,
+            // The tone checks read PCM; OpusRecordingTests sets opus explicitly.
+            ["Recorder__Recording__Format"] = "wav",
             ["Orleans__ClusterId"] = name,
             ["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -35,10 +35,13 @@ internal sealed class StereoWav
     }
 
     /// <summary>Relative power of <paramref name="frequency"/> over the non-silent part of the channel (Goertzel).</summary>
-    public double Power(short[] channel, double frequency)
+    public double Power(short[] channel, double frequency) => Goertzel(channel, frequency, Format.SampleRate);
+
+    /// <summary>Relative power of <paramref name="frequency"/> in PCM samples at <paramref name="sampleRate"/>.</summary>
+    public static double Goertzel(short[] channel, double frequency, int sampleRate)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / Format.SampleRate);
+        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / sampleRate);
         double s1 = 0, s2 = 0;
         foreach (var sample in channel)
         {
@@ -50,7 +53,4 @@ internal sealed class StereoWav
         return (s1 * s1 + s2 * s2 - coefficient * s1 * s2) / Math.Max(1, channel.Length);
     }
 
-    /// <summary>Seconds of audio whose absolute value exceeds a small threshold.</summary>
-    public static double AudibleSeconds(short[] channel, int sampleRate) =>
-        (double)channel.Count(s => Math.Abs((int)s) > 500) / sampleRate;
 }
