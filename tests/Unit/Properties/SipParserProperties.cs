@@ -38,6 +38,14 @@ public sealed class SipParserProperties
         }, iter: Iterations, print: Escaped);
 
     [Fact]
+    public void MutatedResponseGivesAWritableMessageOrSipParseException() =>
+        Mutations(SipTestMessages.Bytes(SipTestMessages.Response)).Sample(bytes =>
+        {
+            Outcome(() => SipMessageParser.Parse(bytes, Max));
+            StreamOutcome(new ReadOnlySequence<byte>(bytes), isDatagram: false);
+        }, iter: Iterations, print: Escaped);
+
+    [Fact]
     public void GeneratedRequestsRoundTripThroughTheWriter() =>
         SipGenerators.Request.Sample(bytes =>
         {
@@ -104,10 +112,16 @@ public sealed class SipParserProperties
     /// <summary>The parser's answer as text: the message, "incomplete" with the consumed offset, or the rejection.</summary>
     private static string StreamOutcome(ReadOnlySequence<byte> sequence, bool isDatagram) => Outcome(() =>
         SipMessageParser.TryParse(sequence, isDatagram, Max, out var message, out var consumed)
-            ? $"{SipMessageParserTests.Describe(message!)} @{sequence.Slice(0, consumed).Length}"
+            ? $"{SipMessageParserTests.Describe(message!)} {SipMessageWriter.ToArray(message!).Length} @{sequence.Slice(0, consumed).Length}"
             : $"incomplete @{sequence.Slice(0, consumed).Length}");
 
-    private static string Outcome(Func<SipMessage> parse) => Outcome(() => SipMessageParserTests.Describe(parse()));
+    /// <summary>A message the parser accepted must also be writable (the writer refuses CR/LF in values and reasons).</summary>
+    private static string Outcome(Func<SipMessage> parse) => Outcome(() =>
+    {
+        var message = parse();
+        _ = SipMessageWriter.ToArray(message);
+        return SipMessageParserTests.Describe(message);
+    });
 
     private static string Outcome(Func<string> parse)
     {
