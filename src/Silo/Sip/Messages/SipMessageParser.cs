@@ -119,6 +119,13 @@ internal static class SipMessageParser
     {
         var lines = text.Split("\r\n");
         var startLine = lines[0];
+        if (startLine.AsSpan().ContainsAny('\r', '\n'))
+        {
+            // RFC 3261 §7.1/§7.2: the start line ends at the first CRLF and holds no other CR or LF. A bare one would
+            // otherwise end up inside the Request-URI or the reason phrase, which the writer refuses to send.
+            SipParseException.ThrowBadRequest("start-line", "bare CR or LF in the start line");
+        }
+
         var headers = new SipHeaders();
         SipParseException? deferred = null;
 
