@@ -36,6 +36,8 @@ public sealed class ClusterTests
 
         var (first, _) = await RouteList.PlaceAsync([primary, backup], "61000001");
         Assert.Same(primary, first);
+        // The recording is finalized just after the BYE: let it reach the catalog before the crash.
+        await primary.WaitForRecordingsAsync(1);
 
         primary.Kill();
         var (second, statuses) = await RouteList.PlaceAsync([primary, backup], "61000002");

@@ -209,6 +209,8 @@ internal sealed class RecorderNode : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            // Also on disk beside the node's data, for reading after a failed run.
+            File.AppendAllText(Path.Combine(DataDirectory, "node.log"), line + Environment.NewLine);
         }
     }
 }
