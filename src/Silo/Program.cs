@@ -90,6 +90,12 @@ builder.UseOrleans(silo =>
         o.Invariant = invariant;
         o.ConnectionString = clusterConnectionString;
     });
+    if (builder.Configuration.GetValue<TimeSpan?>("Recorder:Maintenance:MinimumReminderPeriod") is { } minimumPeriod)
+    {
+        // Tests and demos only: Orleans warns that periods under a minute are unsuitable for production.
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumPeriod);
+    }
+
     silo.UseAdoNetReminderService(o =>
     {
         o.Invariant = invariant;

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansRecorder.Abstractions.Maintenance;
 
 /// <summary>
@@ -19,6 +21,14 @@ public interface IMaintenanceGrain : IGrainWithStringKey
     /// <summary>Validates and stores the settings and reschedules the jobs; returns the errors instead when invalid.</summary>
     [Alias("update-settings")]
     Task<MaintenanceSettingsUpdate> UpdateSettingsAsync(MaintenanceSettings settings);
+
+    /// <summary>
+    /// The node hosting this grain. Cheap (no database read): every node calls it every few seconds, which keeps the
+    /// singleton active somewhere, so a backup takes over within seconds of the primary's death (not at the next tick).
+    /// </summary>
+    [Alias("host-node")]
+    [AlwaysInterleave]
+    Task<string> GetHostNodeAsync();
 
     /// <summary>Runs <paramref name="job"/> now, on the node hosting this grain, and returns the recorded run.</summary>
     [Alias("run-now")]

@@ -25,6 +25,8 @@ internal sealed class MaintenanceGrain(
 {
     private static readonly MaintenanceJob[] Jobs = [MaintenanceJob.Purge, MaintenanceJob.Export];
 
+    private static readonly TimeSpan PlacementCheckPeriod = TimeSpan.FromSeconds(2);
+
     private MaintenanceSettings _settings = MaintenanceSettings.Default;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -39,8 +41,12 @@ internal sealed class MaintenanceGrain(
             }
         }
 
+        // Failback does not wait for the next (hourly) tick: the preferred silo is checked every few seconds.
+        this.RegisterGrainTimer(CheckPlacementAsync, PlacementCheckPeriod, PlacementCheckPeriod);
         MaintenanceLog.Activated(logger, node.Name);
     }
+
+    public Task<string> GetHostNodeAsync() => Task.FromResult(node.Name);
 
     public async Task<MaintenanceState> GetStateAsync() => new(
         _settings,
@@ -99,6 +105,18 @@ internal sealed class MaintenanceGrain(
         await store.AddRunAsync(run, CancellationToken.None);
         MaintenanceLog.Ran(logger, job, run.Node, run.Result, run.Done, run.Skipped, run.Errors, run.Message);
         return run;
+    }
+
+    private Task CheckPlacementAsync(CancellationToken cancellationToken)
+    {
+        if (!node.IsPreferred())
+        {
+            // The primary is back: move there once idle (ORLEANS.md §1.6).
+            MaintenanceLog.Migrating(logger, node.Name);
+            MigrateOnIdle();
+        }
+
+        return Task.CompletedTask;
     }
 
     private Task ScheduleAsync(MaintenanceJob job)

@@ -5,6 +5,9 @@ namespace OrleansRecorder.Silo.Maintenance;
 /// <summary>Log messages of the maintenance jobs (EventIds 9100-9199).</summary>
 internal static partial class MaintenanceJobLog
 {
+    [LoggerMessage(9106, LogLevel.Information, "Maintenance runs on {Host} (was {Previous})")]
+    public static partial void HostChanged(ILogger logger, string previous, string host);
+
     [LoggerMessage(9100, LogLevel.Information, "Purged recording {RecordingId} (started {StartedAt})")]
     public static partial void Purged(ILogger logger, string recordingId, DateTimeOffset startedAt);
 

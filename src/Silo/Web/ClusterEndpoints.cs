@@ -20,13 +20,12 @@ internal static class ClusterEndpoints
         try
         {
             // Asking activates the grain where placement puts it: the primary while it lives, else a backup.
-            var state = await grains.GetGrain<IMaintenanceGrain>(MaintenanceKeys.Grain).GetStateAsync()
+            maintenanceNode = await grains.GetGrain<IMaintenanceGrain>(MaintenanceKeys.Grain).GetHostNodeAsync()
                 .WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
-            maintenanceNode = state.HostNode;
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
-            // A job running right now holds the grain; the view does not wait for it.
+            // The host just died and is not yet declared dead; the view does not wait for it.
             maintenanceNode = null;
         }
 

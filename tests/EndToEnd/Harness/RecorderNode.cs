@@ -45,9 +45,10 @@ internal sealed class RecorderNode : IAsyncDisposable
         }
     }
 
-    public static async Task<RecorderNode> StartAsync(IDictionary<string, string>? settings = null, string? dataDirectory = null, StartWait wait = StartWait.Ready)
+    public static async Task<RecorderNode> StartAsync(
+        IDictionary<string, string>? settings = null, string? dataDirectory = null, StartWait wait = StartWait.Ready, string? name = null)
     {
-        var name = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+        name ??= "e2e-" + Guid.NewGuid().ToString("N")[..8];
         dataDirectory ??= Directory.CreateTempSubdirectory("recorder-e2e-").FullName;
         var sipPort = FreePorts.Next();
         var httpPort = FreePorts.Next();
