@@ -10,11 +10,16 @@ namespace OrleansRecorder.Tests.EndToEnd;
 public sealed class ClusterTests
 {
     [Fact]
-    public async Task TheClusterViewShowsBothRolesAndASecondPrimaryRefusesToStart()
+    public async Task ALateBackupSeesEveryRecordingTheClusterViewShowsBothRolesAndASecondPrimaryRefusesToStart()
     {
         var cluster = SharedCluster();
         await using var primary = await RecorderNode.StartAsync(cluster.With("primary"));
+        await CallPlacer.PlaceAsync(primary, ["60000001"], toneSeconds: 1, durationMs: 1500);
+        await primary.WaitForRecordingsAsync(1);
+
+        // A backup added later finds every existing recording in the (shared) catalog.
         await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
+        Assert.Equal("60000001", (await backup.GetJsonAsync<RecordingList>("/api/recordings")).Items.Single().Refci);
 
         var view = await WaitForNodesAsync(backup, 2);
         var roles = view.GetProperty("nodes").EnumerateArray()
