@@ -119,7 +119,14 @@ builder.Services.AddSingleton<INodeStatusProvider, NodeStatusProvider>();
 builder.Services.AddSingleton<ClusterView>();
 builder.Services.AddRecorderMaintenance();
 builder.Services.AddSingleton(sp => new SipStack(
-    new SipStackOptions { ListenAddress = settings.SipListenAddress, Port = options.Sip.Port },
+    new SipStackOptions
+    {
+        ListenAddress = settings.SipListenAddress,
+        Port = options.Sip.Port,
+        IncompleteMessageTimeout = options.Sip.IncompleteMessageTimeout,
+        IsTrustedSource = settings.TrustedPeers.Contains,
+        UntrustedRequestsPerSecond = options.Sip.UntrustedRequestsPerSecond,
+    },
     sp.GetRequiredService<RecorderUserAgent>(),
     sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<ILoggerFactory>(),

@@ -12,6 +12,12 @@ internal sealed class SipOptions
     /// <summary>CIDR blocks allowed to send INVITE (the CUCM nodes). Others get 403.</summary>
     public List<string> TrustedPeers { get; set; } = [];
 
+    /// <summary>A TCP connection holding an incomplete message this long is closed (slow senders, slowloris).</summary>
+    public TimeSpan IncompleteMessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests per second answered for each source that is not a trusted peer; the rest are dropped.</summary>
+    public int UntrustedRequestsPerSecond { get; set; } = 20;
+
     /// <summary>Seconds put in Retry-After of a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
 }

@@ -19,6 +19,7 @@ namespace OrleansRecorder.Silo.Sip;
 internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTransportSink
 {
     private readonly SipStackOptions _options;
+    private readonly SourceRateLimiter _untrusted;
     private readonly ISipRequestHandler _handler;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -36,6 +37,7 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessageSize, 1024);
         _options = options;
+        _untrusted = new SourceRateLimiter(options.UntrustedRequestsPerSecond, timeProvider);
         _handler = handler;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<SipStack>();
@@ -87,6 +89,14 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             SipLog.RequestReceived(_logger, channel.Kind.ToString(), request.Method, channel.RemoteEndPoint, request.CallId);
+        }
+
+        var source = channel.RemoteEndPoint.Address;
+        if (_options.IsTrustedSource is { } trusted && !trusted(source) && !_untrusted.TryAcquire(source))
+        {
+            // A flood from an untrusted address: no transaction, no answer, just counted.
+            Counters.IncrementThrottled();
+            return;
         }
 
         _transactions.OnRequest(request, channel);

@@ -9,6 +9,7 @@ internal sealed class SipStackCounters
     private long _dropped;
     private long _messagesReceived;
     private long _handlerErrors;
+    private long _throttled;
 
     public SipStackCounters(Func<int> activeTransactions) => _activeTransactions = activeTransactions;
 
@@ -21,6 +22,9 @@ internal sealed class SipStackCounters
 
     public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
 
+    /// <summary>Requests from untrusted sources dropped by the per-source rate limit.</summary>
+    public long Throttled => Interlocked.Read(ref _throttled);
+
     public long ActiveTransactions => _activeTransactions();
 
     internal void IncrementParseErrors() => Interlocked.Increment(ref _parseErrors);
@@ -30,4 +34,6 @@ internal sealed class SipStackCounters
     internal void IncrementMessagesReceived() => Interlocked.Increment(ref _messagesReceived);
 
     internal void IncrementHandlerErrors() => Interlocked.Increment(ref _handlerErrors);
+
+    internal void IncrementThrottled() => Interlocked.Increment(ref _throttled);
 }

@@ -16,5 +16,11 @@ internal sealed class SipStackOptions
     /// <summary>A TCP connection holding part of a message for longer than this is closed (slowloris).</summary>
     public TimeSpan IncompleteMessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether a source address is a trusted peer (null: all are). Others are rate-limited.</summary>
+    public Func<IPAddress, bool>? IsTrustedSource { get; set; }
+
+    /// <summary>Requests per second accepted from each untrusted source; beyond that they are dropped and counted.</summary>
+    public int UntrustedRequestsPerSecond { get; set; } = 20;
+
     public SipTimerOptions Timers { get; set; } = new();
 }

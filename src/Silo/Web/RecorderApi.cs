@@ -10,6 +10,7 @@ internal static class RecorderApi
         api.MapNodeApi();
         api.MapClusterApi();
         api.MapMaintenanceApi();
+        api.MapDiagnosticsApi();
         return api;
     }
 }

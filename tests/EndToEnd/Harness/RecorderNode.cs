@@ -13,8 +13,9 @@ internal sealed class RecorderNode : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private RecorderNode(Process process, string name, string dataDirectory, int sipPort, int httpPort)
+    private RecorderNode(Process process, string name, string dataDirectory, int sipPort, int httpPort, (int Min, int Max) rtp)
     {
+        RtpPorts = rtp;
         _process = process;
         Name = name;
         DataDirectory = dataDirectory;
@@ -33,6 +34,9 @@ internal sealed class RecorderNode : IAsyncDisposable
     public int SipPort { get; }
     public int HttpPort { get; }
     public HttpClient Http { get; }
+
+    /// <summary>The node's RTP port range.</summary>
+    public (int Min, int Max) RtpPorts { get; }
 
     public string Output
     {
@@ -92,7 +96,7 @@ internal sealed class RecorderNode : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var node = new RecorderNode(process, name, dataDirectory, sipPort, httpPort);
+        var node = new RecorderNode(process, name, dataDirectory, sipPort, httpPort, (rtpMin, rtpMax));
         switch (wait)
         {
             case StartWait.Ready:
