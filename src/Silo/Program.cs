@@ -14,6 +14,7 @@ using OrleansRecorder.Silo.Maintenance;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Sip;
+using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Web;
 
 // appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
@@ -118,6 +119,7 @@ builder.Services.AddSingleton<RecorderUserAgent>();
 builder.Services.AddSingleton<INodeStatusProvider, NodeStatusProvider>();
 builder.Services.AddSingleton<ClusterView>();
 builder.Services.AddRecorderMaintenance();
+builder.Services.AddRecorderReplication(builder.Configuration, dataDirectory, nodeName);
 builder.Services.AddSingleton(sp => new SipStack(
     new SipStackOptions
     {

@@ -2,6 +2,7 @@ using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -16,6 +17,7 @@ internal sealed class RecordingCoordinator(
     IRecordingCatalog catalog,
     RtpPortAllocator ports,
     RecorderMetrics metrics,
+    IReplicationQueue replication,
     ILogger<RecordingCoordinator> logger)
 {
     /// <summary>Ends one leg (idempotent); finalizes its recording when it was the last open leg.</summary>
@@ -92,6 +94,7 @@ internal sealed class RecordingCoordinator(
             var finalized = await recording.Session.FinalizeAsync(
                 status, near?.Receiver.GetStats(), far?.Receiver.GetStats(), flags, cancellationToken);
             await catalog.AddAsync(finalized.Manifest, cancellationToken);
+            replication.Enqueue(finalized.Manifest.Id);
             metrics.RecordingFinalized(finalized.Manifest.SizeBytes);
             CallLog.RecordingFinalized(logger, recording.RecordingId, status, finalized.Manifest.DurationSeconds, finalized.AudioPath);
         }

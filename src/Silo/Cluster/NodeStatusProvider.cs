@@ -2,12 +2,13 @@ using OrleansRecorder.Abstractions.Cluster;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Licensing;
+using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Cluster;
 
 /// <summary>This node's status for the cluster view: role, SIP health, channel use, free disk.</summary>
 internal sealed class NodeStatusProvider(
-    RecorderSettings settings, NodeHealth health, CallRegistry registry, LicenseMonitor license) : INodeStatusProvider
+    RecorderSettings settings, NodeHealth health, CallRegistry registry, LicenseMonitor license, IReplicationQueue replication) : INodeStatusProvider
 {
     public NodeStatus GetStatus()
     {
@@ -31,8 +32,7 @@ internal sealed class NodeStatusProvider(
             registry.ActiveRecordings,
             license.Channels,
             freeBytes,
-            // Replication arrives with issue #4: nothing is queued yet.
-            ReplicationBacklog: 0,
+            ReplicationBacklog: replication.Backlog,
             problem ?? license.Problem);
     }
 }

@@ -4,6 +4,7 @@ using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Recording.Opus;
+using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Web;
 
@@ -23,6 +24,7 @@ internal static class RecordingsEndpoints
 
     private static async Task<Results<Ok<RecordingListDto>, ValidationProblem>> ListAsync(
         IRecordingCatalog catalog,
+        IReplicaLocator locator,
         DateTimeOffset? from,
         DateTimeOffset? to,
         string? number,
@@ -69,18 +71,21 @@ internal static class RecordingsEndpoints
         var result = await catalog.QueryAsync(
             new RecordingQuery(from, to, Blank(number), Blank(device), parsedStatus, page ?? 1, pageSize ?? 50),
             cancellationToken);
-        return TypedResults.Ok(new RecordingListDto([.. result.Items.Select(m => RecordingDto.From(m))], result.Total));
+        var items = await Task.WhenAll(result.Items.Select(async m => RecordingDto.From(m) with { Replicas = await locator.LocateAsync(m, cancellationToken) }));
+        return TypedResults.Ok(new RecordingListDto(items, result.Total));
     }
 
     private static async Task<Results<Ok<RecordingDto>, ProblemHttpResult>> GetAsync(
-        string id, IRecordingCatalog catalog, CancellationToken cancellationToken)
+        string id, IRecordingCatalog catalog, IReplicaLocator locator, CancellationToken cancellationToken)
     {
         var manifest = await catalog.GetAsync(id, cancellationToken);
-        return manifest is null ? NotFound(id) : TypedResults.Ok(RecordingDto.From(manifest, withManifest: true));
+        return manifest is null
+            ? NotFound(id)
+            : TypedResults.Ok(RecordingDto.From(manifest, withManifest: true) with { Replicas = await locator.LocateAsync(manifest, cancellationToken) });
     }
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetAudioAsync(
-        string id, IRecordingCatalog catalog, RecorderSettings settings, CancellationToken cancellationToken)
+        string id, IRecordingCatalog catalog, RecorderSettings settings, LocalReplicaFetcher fetcher, CancellationToken cancellationToken)
     {
         var manifest = await catalog.GetAsync(id, cancellationToken);
         if (manifest is null)
@@ -89,9 +94,8 @@ internal static class RecordingsEndpoints
         }
 
         var path = Path.Combine(RecordingPaths.RecordingDirectory(settings.Recording, manifest.StartedAt), manifest.Id + RecordingFormats.Extension(manifest.Format));
-        if (!File.Exists(path))
+        if (!File.Exists(path) && await fetcher.EnsureLocalAsync(manifest, cancellationToken) is null)
         {
-            // Fetching from a peer or the shared store comes with replication (issue #4).
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Audio not on this node",
                 detail: $"Recording {id} is in the catalog but its audio is not in this node's store.");
         }

@@ -1,0 +1,363 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using OrleansRecorder.Abstractions.Storage;
+
+namespace OrleansRecorder.Silo.Storage;
+
+/// <summary>
+/// <see cref="INodeLocalStore"/> on the filesystem under the data directory, in the recorder's own layout, so a
+/// replica looks exactly like a recording made here.
+/// </summary>
+/// <remarks>
+/// A transfer writes <c>{id}.{format}.replica</c> beside its final name (same directory, so the rename is atomic),
+/// hashing as it goes. On completion the size and hash are checked, the file is flushed to disk and renamed, then the
+/// manifest is written to <c>{id}.json.tmp</c> and renamed: a manifest on disk always has its complete audio beside it.
+/// Transfers in progress live in memory only; a restart leaves a stray <c>.replica</c> file that the next transfer of
+/// that recording overwrites. Thread-safe: each transfer has its own lock, the table is concurrent.
+/// </remarks>
+internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time) : INodeLocalStore
+{
+    /// <summary>A transfer with no chunk for this long is considered abandoned by its sender.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
+
+    private const string PartSuffix = ".replica";
+    private readonly string _root = Path.GetFullPath(dataDirectory);
+    private readonly ConcurrentDictionary<string, Transfer> _transfers = new(StringComparer.Ordinal);
+
+    public string AudioPath(ReplicaKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Validate(key);
+        return Path.Combine(_root, key.AudioName);
+    }
+
+    private string ManifestPath(ReplicaKey key) => Path.Combine(_root, key.ManifestName);
+
+    public async Task<ReplicaBegin> BeginAsync(ReplicaDescriptor replica, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replica);
+        Validate(replica.Key);
+        ArgumentOutOfRangeException.ThrowIfNegative(replica.SizeBytes);
+        if (await HasAsync(replica.Key, replica.Sha256, cancellationToken))
+        {
+            return ReplicaBegin.AlreadyStored;
+        }
+
+        var now = time.GetTimestamp();
+        while (true)
+        {
+            if (_transfers.TryGetValue(replica.Key.Id, out var existing))
+            {
+                if (time.GetElapsedTime(existing.LastActivity, now) < StaleAfter)
+                {
+                    return ReplicaBegin.InProgress;
+                }
+
+                if (_transfers.TryRemove(new KeyValuePair<string, Transfer>(replica.Key.Id, existing)))
+                {
+                    existing.Dispose(deleteFile: true);
+                }
+
+                continue;
+            }
+
+            var audio = AudioPath(replica.Key);
+            Directory.CreateDirectory(Path.GetDirectoryName(audio)!);
+            var transfer = new Transfer(replica, audio + PartSuffix, now);
+            if (_transfers.TryAdd(replica.Key.Id, transfer))
+            {
+                return ReplicaBegin.Accepted;
+            }
+
+            transfer.Dispose(deleteFile: true);
+        }
+    }
+
+    public async Task WriteChunkAsync(string id, long offset, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    {
+        var transfer = Find(id);
+        if (chunk.Length > INodeLocalStore.MaxChunkBytes)
+        {
+            throw new ReplicaTransferException($"Chunk of {chunk.Length} bytes for {id}: at most {INodeLocalStore.MaxChunkBytes}.");
+        }
+
+        await transfer.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (offset != transfer.Written)
+            {
+                // Out of order or repeated: the transfer is no longer trustworthy, the sender starts again.
+                Abort(id);
+                throw new ReplicaTransferException($"Chunk at offset {offset} for {id}: expected offset {transfer.Written}; transfer dropped.");
+            }
+
+            if (transfer.Written + chunk.Length > transfer.Replica.SizeBytes)
+            {
+                Abort(id);
+                throw new ReplicaTransferException($"Chunk overruns {id}'s size of {transfer.Replica.SizeBytes} bytes; transfer dropped.");
+            }
+
+            await transfer.File.WriteAsync(chunk, cancellationToken);
+            transfer.Hash.AppendData(chunk.Span);
+            transfer.Written += chunk.Length;
+            transfer.LastActivity = time.GetTimestamp();
+        }
+        finally
+        {
+            transfer.Gate.Release();
+        }
+    }
+
+    public async Task<ReplicaCompletion> CompleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var transfer = Find(id);
+        await transfer.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_transfers.TryRemove(new KeyValuePair<string, Transfer>(id, transfer)))
+            {
+                throw new ReplicaTransferException($"Transfer of {id} was dropped.");
+            }
+
+            var replica = transfer.Replica;
+            if (transfer.Written != replica.SizeBytes)
+            {
+                transfer.Dispose(deleteFile: true);
+                return ReplicaCompletion.SizeMismatch;
+            }
+
+            var hash = Convert.ToHexStringLower(transfer.Hash.GetHashAndReset());
+            if (!string.Equals(hash, replica.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                transfer.Dispose(deleteFile: true);
+                return ReplicaCompletion.HashMismatch;
+            }
+
+            await transfer.File.FlushAsync(cancellationToken);
+            transfer.File.Flush(flushToDisk: true);
+            transfer.Dispose(deleteFile: false);
+            await PublishAsync(replica, transfer.PartPath, cancellationToken);
+            return ReplicaCompletion.Stored;
+        }
+        finally
+        {
+            transfer.Gate.Release();
+        }
+    }
+
+    public void Abort(string id)
+    {
+        if (id is not null && _transfers.TryRemove(id, out var transfer))
+        {
+            transfer.Dispose(deleteFile: true);
+        }
+    }
+
+    public async Task<ReplicaCompletion> StoreAsync(
+        ReplicaDescriptor replica, Func<Stream, CancellationToken, Task> writeAudio, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writeAudio);
+        switch (await BeginAsync(replica, cancellationToken))
+        {
+            case ReplicaBegin.AlreadyStored:
+                return ReplicaCompletion.Stored;
+            case ReplicaBegin.InProgress:
+                throw new ReplicaTransferException($"Recording {replica.Key.Id} is being received from another node.");
+        }
+
+        try
+        {
+            await using (var sink = new TransferStream(this, replica.Key.Id))
+            {
+                await writeAudio(sink, cancellationToken);
+            }
+
+            return await CompleteAsync(replica.Key.Id, cancellationToken);
+        }
+        catch
+        {
+            Abort(replica.Key.Id);
+            throw;
+        }
+    }
+
+    public async Task<bool> HasAsync(ReplicaKey key, string sha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var info = await ReadInfoAsync(ManifestPath(key), cancellationToken);
+        if (info is null || !string.Equals(info.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var audio = new FileInfo(AudioPath(key));
+        return audio.Exists && audio.Length == info.SizeBytes;
+    }
+
+    public async Task<int> ReadAsync(ReplicaKey key, long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        await using var stream = OpenRead(key) ?? throw new FileNotFoundException($"Recording {key.Id} is not in this store.", AudioPath(key));
+        stream.Position = offset;
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer[total..], cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    public Stream? OpenRead(ReplicaKey key)
+    {
+        try
+        {
+            return new FileStream(AudioPath(key), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, useAsync: true);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<ReplicaInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var recordings = Path.Combine(_root, "recordings");
+        if (!Directory.Exists(recordings))
+        {
+            return [];
+        }
+
+        var list = new List<ReplicaInfo>();
+        foreach (var manifest in Directory.EnumerateFiles(recordings, "*.json", SearchOption.AllDirectories))
+        {
+            if (await ReadInfoAsync(manifest, cancellationToken) is { } info)
+            {
+                list.Add(info);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The manifest's id, sha256 and sizeBytes; null when missing or unreadable (a half-written file never is: renames).</summary>
+    private static async Task<ReplicaInfo?> ReadInfoAsync(string manifestPath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(manifestPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true);
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            var root = document.RootElement;
+            return root.TryGetProperty("id", out var id) && root.TryGetProperty("sha256", out var sha)
+                && root.TryGetProperty("sizeBytes", out var size) && size.TryGetInt64(out var bytes)
+                ? new ReplicaInfo(id.GetString() ?? "", sha.GetString() ?? "", bytes)
+                : null;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task PublishAsync(ReplicaDescriptor replica, string partPath, CancellationToken cancellationToken)
+    {
+        File.Move(partPath, AudioPath(replica.Key), overwrite: true);
+        var manifest = ManifestPath(replica.Key);
+        var temp = manifest + ".tmp";
+        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+        {
+            await stream.WriteAsync(replica.Manifest, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, manifest, overwrite: true);
+    }
+
+    private Transfer Find(string id) =>
+        id is not null && _transfers.TryGetValue(id, out var transfer)
+            ? transfer
+            : throw new ReplicaTransferException($"No transfer of {id} in progress.");
+
+    private static void Validate(ReplicaKey key)
+    {
+        var id = key.Id;
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (id is "." or ".." || id.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || id.Contains('/') || id.Contains('\\')
+            || key.Format is not ("wav" or "opus"))
+        {
+            throw new ArgumentException($"Recording '{id}' ({key.Format}) cannot name a file in the store.", nameof(key));
+        }
+    }
+
+    /// <summary>One replica being received: its temporary file and running hash.</summary>
+    private sealed class Transfer(ReplicaDescriptor replica, string partPath, long startedAt)
+    {
+        public ReplicaDescriptor Replica { get; } = replica;
+        public string PartPath { get; } = partPath;
+        public FileStream File { get; } = new(partPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+        public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public long Written { get; set; }
+        public long LastActivity { get; set; } = startedAt;
+
+        public void Dispose(bool deleteFile)
+        {
+            File.Dispose();
+            Hash.Dispose();
+            if (deleteFile)
+            {
+                System.IO.File.Delete(PartPath);
+            }
+        }
+    }
+
+    /// <summary>A write-only stream that feeds <see cref="WriteChunkAsync"/> in chunks of at most 64 KiB.</summary>
+    private sealed class TransferStream(FileNodeLocalStore store, string id) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (!buffer.IsEmpty)
+            {
+                var chunk = buffer[..Math.Min(buffer.Length, INodeLocalStore.MaxChunkBytes)];
+                await store.WriteChunkAsync(id, _position, chunk, cancellationToken);
+                _position += chunk.Length;
+                buffer = buffer[chunk.Length..];
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count) =>
+            WriteAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

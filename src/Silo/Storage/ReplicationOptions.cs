@@ -1,0 +1,30 @@
+namespace OrleansRecorder.Silo.Storage;
+
+/// <summary>The <c>Recorder:Replication</c> section.</summary>
+internal sealed class ReplicationOptions
+{
+    public const string SectionName = "Recorder:Replication";
+
+    /// <summary>
+    /// Cap on catch-up traffic (pushes, pulls and uploads of older recordings), bytes per second; 0 = unlimited.
+    /// Live replication of a recording just finalized is not limited: its rate is bounded by the call rate itself.
+    /// </summary>
+    public long BytesPerSecond { get; set; }
+
+    /// <summary>How often every recording in the catalog is reconciled, besides at start and on membership changes.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First retry delay of a failed live replication; doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Live retries before a recording is left to the next reconcile pass.</summary>
+    public int MaxLiveAttempts { get; set; } = 10;
+
+    /// <summary>Recordings waiting for live replication; beyond this they are left to catch-up (the call path never waits).</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Time limit of a question to a peer (inventory, has) before it counts as unreachable.</summary>
+    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,454 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using System.Threading.RateLimiting;
+using OrleansRecorder.Abstractions.Storage;
+using OrleansRecorder.Silo.Catalog;
+
+namespace OrleansRecorder.Silo.Storage;
+
+/// <summary>
+/// Copies every recording to every other active node's store and to the shared store (ARCHITECTURE.md, data flow
+/// step 6). Live: recordings queued right after finalize are pushed at once, retried with exponential backoff while a
+/// target fails. Catch-up: at start, whenever a node joins or comes back, and every
+/// <see cref="ReplicationOptions.ReconcileInterval"/>, the whole catalog is walked oldest first and every missing copy
+/// is pushed (we have it, a live peer or the shared store lacks it) or pulled (we lack it, a peer or the shared store
+/// has it).
+/// </summary>
+/// <remarks>
+/// One worker loop: live items always go first (the catch-up walk drains the live queue before each recording), so a
+/// long catch-up never delays a fresh recording. Catch-up traffic goes through the token bucket
+/// (<see cref="ReplicationOptions.BytesPerSecond"/>); live traffic does not, because its rate is bounded by the call
+/// rate and it is what keeps the newest recordings safe. The call path only calls <see cref="Enqueue"/>, which never
+/// waits: a full queue leaves the recording to catch-up.
+/// </remarks>
+internal sealed class ReplicationService : BackgroundService, IReplicationQueue
+{
+    private const int PageSize = 200;
+    private readonly string _self;
+    private readonly IRecordingCatalog _catalog;
+    private readonly ReplicaTransfer _transfer;
+    private readonly IClusterMembershipService _membership;
+    private readonly ReplicationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<LiveItem> _live;
+    private readonly Channel<string> _reconcile = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly RateLimiter? _catchUpLimiter;
+    private long _liveBacklog;
+    private long _catchUpBacklog;
+    private CancellationToken _stopping;
+
+    public ReplicationService(
+        string nodeName,
+        IRecordingCatalog catalog,
+        ReplicaTransfer transfer,
+        IClusterMembershipService membership,
+        ReplicationOptions options,
+        IMeterFactory meterFactory,
+        TimeProvider time,
+        ILogger<ReplicationService> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nodeName);
+        ArgumentNullException.ThrowIfNull(options);
+        _self = nodeName;
+        _catalog = catalog;
+        _transfer = transfer;
+        _membership = membership;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        Metrics = new ReplicationMetrics(meterFactory, () => Backlog);
+        _live = Channel.CreateBounded<LiveItem>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true });
+        _catchUpLimiter = CreateLimiter(options.BytesPerSecond);
+    }
+
+    public ReplicationMetrics Metrics { get; }
+
+    public long Backlog => Interlocked.Read(ref _liveBacklog) + Interlocked.Read(ref _catchUpBacklog);
+
+    public bool Enqueue(string recordingId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordingId);
+        Interlocked.Increment(ref _liveBacklog);
+        if (_live.Writer.TryWrite(new LiveItem(recordingId, 0)))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _liveBacklog);
+        ReplicationLog.QueueFull(_logger, recordingId);
+        return false;
+    }
+
+    /// <summary>Asks for a catch-up pass soon (coalesced with one already asked for).</summary>
+    public void RequestReconcile(string reason) => _reconcile.Writer.TryWrite(reason);
+
+    /// <summary>The names of the other nodes that are active now.</summary>
+    public IReadOnlyList<string> ActivePeers() =>
+        [.. _membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !string.Equals(m.Name, _self, StringComparison.Ordinal))
+            .Select(m => m.Name)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>The token bucket for catch-up bytes, or null when unlimited: refills a tenth of the rate every 100 ms, bursts up to one second's worth (at least one chunk).</summary>
+    internal static TokenBucketRateLimiter? CreateLimiter(long bytesPerSecond) => bytesPerSecond <= 0 ? null : new TokenBucketRateLimiter(
+        new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = (int)Math.Clamp(bytesPerSecond, ReplicaTransfer.ChunkBytes, int.MaxValue),
+            TokensPerPeriod = (int)Math.Clamp(bytesPerSecond / 10, 1, int.MaxValue),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        ReplicationLog.Started(_logger, string.Join(", ", ActivePeers()), _transfer.Shared.IsEnabled);
+        RequestReconcile("start");
+        var watch = WatchMembershipAsync(stoppingToken);
+        var tick = TickAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (_live.Reader.TryRead(out var item))
+                {
+                    await ReplicateLiveAsync(item, stoppingToken);
+                }
+                else if (_reconcile.Reader.TryRead(out var reason))
+                {
+                    await ReconcileAsync(reason, stoppingToken);
+                }
+                else
+                {
+                    await Task.WhenAny(_live.Reader.WaitToReadAsync(stoppingToken).AsTask(), _reconcile.Reader.WaitToReadAsync(stoppingToken).AsTask());
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what is not copied yet is copied by someone's next catch-up.
+        }
+
+        await Task.WhenAll(watch, tick);
+    }
+
+    public override void Dispose()
+    {
+        _catchUpLimiter?.Dispose();
+        base.Dispose();
+    }
+
+    private async Task ReplicateLiveAsync(LiveItem item, CancellationToken ct)
+    {
+        var done = true;
+        try
+        {
+            var manifest = await _catalog.GetAsync(item.Id, ct);
+            if (manifest is null)
+            {
+                return; // Deleted meanwhile.
+            }
+
+            var replica = ReplicaTransfer.Describe(manifest);
+            if (!await _transfer.Local.HasAsync(replica.Key, replica.Sha256, ct))
+            {
+                return; // Not ours to send (or purged): catch-up pulls it from whoever has it.
+            }
+
+            var copies = new List<Task<bool>>();
+            foreach (var peer in ActivePeers())
+            {
+                copies.Add(CopyAsync(replica, peer, "node", "live", () => _transfer.PushAsync(peer, replica, limiter: null, ct), ct));
+            }
+
+            if (_transfer.Shared.IsEnabled)
+            {
+                copies.Add(CopyAsync(replica, "shared", "shared", "live", async () =>
+                    await _transfer.SharedHasAsync(replica, ct) ? 0 : await _transfer.UploadAsync(replica, limiter: null, ct), ct));
+            }
+
+            var results = await Task.WhenAll(copies);
+            if (results.All(ok => ok))
+            {
+                return;
+            }
+
+            var attempt = item.Attempt + 1;
+            if (attempt >= _options.MaxLiveAttempts)
+            {
+                ReplicationLog.GaveUp(_logger, item.Id, attempt);
+                return;
+            }
+
+            done = false;
+            _ = RetryLaterAsync(item with { Attempt = attempt }, RetryDelay(attempt));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            ReplicationLog.CopyFailed(_logger, item.Id, "catalog", "live", TimeSpan.Zero, ex);
+        }
+        finally
+        {
+            if (done)
+            {
+                Interlocked.Decrement(ref _liveBacklog);
+            }
+        }
+    }
+
+    private TimeSpan RetryDelay(int attempt)
+    {
+        var delay = _options.InitialRetryDelay * Math.Pow(2, Math.Min(attempt - 1, 20));
+        return delay < _options.MaxRetryDelay ? delay : _options.MaxRetryDelay;
+    }
+
+    private async Task RetryLaterAsync(LiveItem item, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stopping);
+            if (_live.Writer.TryWrite(item))
+            {
+                return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+
+        Interlocked.Decrement(ref _liveBacklog);
+    }
+
+    /// <summary>Runs one copy, timing it; false (logged and counted) when it failed or another sender holds the target.</summary>
+    private async Task<bool> CopyAsync(ReplicaDescriptor replica, string target, string kind, string mode, Func<Task<long?>> copy, CancellationToken ct)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            var bytes = await copy();
+            if (bytes is null)
+            {
+                return false; // Another node is sending it right now; checked again later.
+            }
+
+            if (bytes > 0)
+            {
+                var elapsed = _time.GetElapsedTime(started);
+                Metrics.Copied(kind, mode, bytes.Value, elapsed);
+                ReplicationLog.Copied(_logger, replica.Key.Id, target, mode, bytes.Value, elapsed.TotalMilliseconds);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            Metrics.Failed(kind, mode);
+            ReplicationLog.CopyFailed(_logger, replica.Key.Id, target, mode, _options.InitialRetryDelay, ex);
+            return false;
+        }
+    }
+
+    private Task<bool> CopyAsync(ReplicaDescriptor replica, string target, string kind, string mode, Func<Task<long>> copy, CancellationToken ct) =>
+        CopyAsync(replica, target, kind, mode, async () => (long?)await copy(), ct);
+
+    /// <summary>One catch-up pass over the whole catalog, oldest first.</summary>
+    private async Task ReconcileAsync(string reason, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        int recordings = 0, copies = 0, missing = 0;
+        Interlocked.Exchange(ref _catchUpBacklog, 0);
+        try
+        {
+            var peers = ActivePeers();
+            var inventories = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var peer in peers)
+            {
+                try
+                {
+                    var list = await _transfer.Grains.GetGrain<INodeStoreGrain>(peer).ListAsync().WaitAsync(_options.PeerTimeout, ct);
+                    inventories[peer] = [.. list.Select(Key)];
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    ReplicationLog.InventoryFailed(_logger, peer, ex);
+                }
+            }
+
+            HashSet<string>? sharedManifests = null;
+            Dictionary<string, string?>? sharedAudio = null;
+            if (_transfer.Shared.IsEnabled)
+            {
+                try
+                {
+                    var manifests = new HashSet<string>(StringComparer.Ordinal);
+                    var audio = new Dictionary<string, string?>(StringComparer.Ordinal);
+                    await foreach (var blob in _transfer.Shared.ListAsync("recordings/", ct))
+                    {
+                        if (blob.Name.EndsWith(".json", StringComparison.Ordinal))
+                        {
+                            manifests.Add(blob.Name);
+                        }
+                        else
+                        {
+                            audio[blob.Name] = blob.Sha256;
+                        }
+                    }
+
+                    (sharedManifests, sharedAudio) = (manifests, audio);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    ReplicationLog.InventoryFailed(_logger, "shared", ex);
+                }
+            }
+
+            var local = (await _transfer.Local.ListAsync(ct)).Select(Key).ToHashSet(StringComparer.Ordinal);
+            var before = _time.GetUtcNow().AddYears(100);
+            DateTimeOffset? afterStartedAt = null;
+            string? afterId = null;
+            while (true)
+            {
+                var page = await _catalog.ListStartedBeforeAsync(before, afterStartedAt, afterId, PageSize, ct);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                var work = new List<(ReplicaDescriptor Replica, bool LocalHas, List<string> PeersLacking, List<string> PeersHaving, bool SharedLacks)>();
+                foreach (var entry in page)
+                {
+                    recordings++;
+                    var replica = ReplicaTransfer.Describe(entry.Manifest);
+                    var key = Key(replica);
+                    var lacking = inventories.Where(i => !i.Value.Contains(key)).Select(i => i.Key).ToList();
+                    var having = inventories.Where(i => i.Value.Contains(key)).Select(i => i.Key).ToList();
+                    var sharedHas = sharedManifests is not null && sharedManifests.Contains(replica.Key.ManifestName)
+                        && sharedAudio!.TryGetValue(replica.Key.AudioName, out var sha) && string.Equals(sha, replica.Sha256, StringComparison.OrdinalIgnoreCase);
+                    var sharedLacks = sharedManifests is not null && !sharedHas;
+                    var localHas = local.Contains(key);
+                    if ((localHas && (lacking.Count > 0 || sharedLacks)) || (!localHas && (having.Count > 0 || sharedHas)))
+                    {
+                        work.Add((replica, localHas, lacking, having, sharedLacks));
+                    }
+                    else if (!localHas)
+                    {
+                        missing++; // Nobody reachable has it: nothing to do until they come back.
+                    }
+                }
+
+                Interlocked.Add(ref _catchUpBacklog, work.Count);
+                foreach (var (replica, localHas, lacking, having, sharedLacks) in work)
+                {
+                    await DrainLiveAsync(ct);
+                    var ok = true;
+                    if (localHas)
+                    {
+                        foreach (var peer in lacking)
+                        {
+                            ok &= await CopyAsync(replica, peer, "node", "catchup", () => _transfer.PushAsync(peer, replica, _catchUpLimiter, ct), ct);
+                        }
+
+                        if (sharedLacks)
+                        {
+                            ok &= await CopyAsync(replica, "shared", "shared", "catchup", () => _transfer.UploadAsync(replica, _catchUpLimiter, ct), ct);
+                        }
+                    }
+                    else
+                    {
+                        ok = false;
+                        foreach (var peer in having)
+                        {
+                            if (ok = await CopyAsync(replica, _self + " from " + peer, "local", "catchup", () => _transfer.PullAsync(peer, replica, _catchUpLimiter, ct), ct))
+                            {
+                                break;
+                            }
+                        }
+
+                        if (!ok && sharedManifests is not null)
+                        {
+                            ok = await CopyAsync(replica, _self + " from shared", "local", "catchup", () => _transfer.DownloadAsync(replica, _catchUpLimiter, ct), ct);
+                        }
+                    }
+
+                    copies += ok ? 1 : 0;
+                    missing += ok ? 0 : 1;
+                    Interlocked.Decrement(ref _catchUpBacklog);
+                }
+
+                var last = page[^1].Manifest;
+                (afterStartedAt, afterId) = (last.StartedAt, last.Id);
+            }
+
+            ReplicationLog.PassDone(_logger, reason, recordings, copies, missing, clock.Elapsed.TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            ReplicationLog.PassFailed(_logger, reason, ex);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _catchUpBacklog, 0);
+        }
+    }
+
+    private async Task DrainLiveAsync(CancellationToken ct)
+    {
+        while (_live.Reader.TryRead(out var item))
+        {
+            await ReplicateLiveAsync(item, ct);
+        }
+    }
+
+    private async Task WatchMembershipAsync(CancellationToken ct)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var snapshot in _membership.MembershipUpdates.WithCancellation(ct))
+            {
+                var active = snapshot.Members.Values
+                    .Where(m => m.Status == SiloStatus.Active && !string.Equals(m.Name, _self, StringComparison.Ordinal))
+                    .Select(m => m.Name)
+                    .ToHashSet(StringComparer.Ordinal);
+                if (!active.IsSubsetOf(known))
+                {
+                    RequestReconcile("node joined: " + string.Join(", ", active.Except(known)));
+                }
+
+                known = active;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task TickAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(_options.ReconcileInterval, _time);
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                RequestReconcile("periodic");
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private static string Key(ReplicaInfo info) => info.Id + ":" + info.Sha256.ToLowerInvariant();
+
+    private static string Key(ReplicaDescriptor replica) => replica.Key.Id + ":" + replica.Sha256;
+
+    private sealed record LiveItem(string Id, int Attempt);
+}

@@ -1,0 +1,54 @@
+using OrleansRecorder.Abstractions.Storage;
+using OrleansRecorder.Silo.Catalog;
+
+namespace OrleansRecorder.Silo.Storage;
+
+/// <summary>Silo wiring for storage and replication.</summary>
+internal static class ReplicationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the node-local store (for <see cref="INodeStoreGrain"/>), the shared store (Azure Blob Storage when
+    /// <c>Recorder:SharedStore:ConnectionString</c> is set, else disabled), <see cref="ReplicationService"/> (hosted,
+    /// and as <see cref="IReplicationQueue"/>), <see cref="IReplicaLocator"/> and <see cref="LocalReplicaFetcher"/>.
+    /// Needs <see cref="IRecordingCatalog"/>, <see cref="TimeProvider"/> and Orleans in the container.
+    /// </summary>
+    public static IServiceCollection AddRecorderReplication(
+        this IServiceCollection services, IConfiguration configuration, string dataDirectory, string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var replication = configuration.GetSection(ReplicationOptions.SectionName).Get<ReplicationOptions>() ?? new ReplicationOptions();
+        var shared = configuration.GetSection(SharedStoreOptions.SectionName).Get<SharedStoreOptions>() ?? new SharedStoreOptions();
+        if (replication.BytesPerSecond < 0 || replication.QueueCapacity < 1 || replication.ReconcileInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Recorder:Replication: BytesPerSecond must be >= 0, QueueCapacity >= 1 and ReconcileInterval positive.");
+        }
+
+        services.AddSingleton(replication);
+        services.AddSingleton<INodeLocalStore>(sp => new FileNodeLocalStore(dataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ISharedBlobStore>(string.IsNullOrWhiteSpace(shared.ConnectionString)
+            ? new DisabledSharedBlobStore()
+            : new AzureBlobSharedStore(shared.ConnectionString, shared.Container));
+        services.AddSingleton(sp => new ReplicaTransfer(
+            sp.GetRequiredService<INodeLocalStore>(), sp.GetRequiredService<ISharedBlobStore>(), sp.GetRequiredService<IGrainFactory>())
+        {
+            CallTimeout = replication.PeerTimeout,
+        });
+        services.AddSingleton(sp => new ReplicationService(
+            nodeName,
+            sp.GetRequiredService<IRecordingCatalog>(),
+            sp.GetRequiredService<ReplicaTransfer>(),
+            sp.GetRequiredService<IClusterMembershipService>(),
+            replication,
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReplicationService>>()));
+        services.AddSingleton<IReplicationQueue>(sp => sp.GetRequiredService<ReplicationService>());
+        services.AddHostedService(sp => sp.GetRequiredService<ReplicationService>());
+        services.AddSingleton<IReplicaLocator>(sp => new ReplicaLocator(
+            nodeName, sp.GetRequiredService<ReplicaTransfer>(), sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LocalReplicaFetcher(
+            nodeName, sp.GetRequiredService<ReplicaTransfer>(), sp.GetRequiredService<IClusterMembershipService>(),
+            sp.GetRequiredService<ILogger<LocalReplicaFetcher>>()));
+        return services;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using OrleansRecorder.Abstractions.Storage;
+using OrleansRecorder.Silo.Storage;
+
+namespace OrleansRecorder.Tests.Unit.Storage;
+
+public sealed class FileNodeLocalStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("recorder-store-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FileNodeLocalStore _store;
+
+    public FileNodeLocalStoreTests() => _store = new FileNodeLocalStore(_directory, _time);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task ChunksInOrderBecomeAVisibleVerifiedReplicaInTheRecorderLayout()
+    {
+        var (replica, audio) = Replica("r1", 150_000);
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.Equal(ReplicaBegin.Accepted, await _store.BeginAsync(replica, ct));
+        await WriteAllAsync(replica.Key.Id, audio, ct);
+        Assert.False(await _store.HasAsync(replica.Key, replica.Sha256, ct));
+        Assert.Empty(await _store.ListAsync(ct));
+
+        Assert.Equal(ReplicaCompletion.Stored, await _store.CompleteAsync(replica.Key.Id, ct));
+
+        Assert.True(await _store.HasAsync(replica.Key, replica.Sha256, ct));
+        var path = Path.Combine(_directory, "recordings", "2026", "02", "28", "r1.wav");
+        Assert.Equal(path, _store.AudioPath(replica.Key));
+        Assert.Equal(audio, await File.ReadAllBytesAsync(path, ct));
+        Assert.Equal(replica.Manifest, await File.ReadAllBytesAsync(Path.ChangeExtension(path, ".json"), ct));
+        Assert.Equal([new ReplicaInfo("r1", replica.Sha256, audio.Length)], await _store.ListAsync(ct));
+        Assert.Equal(["r1.json", "r1.wav"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order());
+        Assert.Equal(ReplicaBegin.AlreadyStored, await _store.BeginAsync(replica, ct));
+    }
+
+    [Fact]
+    public async Task ACorruptedChunkFailsCompletionAndLeavesNothingVisible()
+    {
+        var (replica, audio) = Replica("r2", 100_000);
+        var ct = TestContext.Current.CancellationToken;
+        var corrupted = (byte[])audio.Clone();
+        corrupted[70_000] ^= 0xFF;
+
+        await _store.BeginAsync(replica, ct);
+        await WriteAllAsync(replica.Key.Id, corrupted, ct);
+
+        Assert.Equal(ReplicaCompletion.HashMismatch, await _store.CompleteAsync(replica.Key.Id, ct));
+        Assert.False(await _store.HasAsync(replica.Key, replica.Sha256, ct));
+        Assert.Empty(await _store.ListAsync(ct));
+        var folder = Path.GetDirectoryName(_store.AudioPath(replica.Key))!;
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public async Task AShortTransferFailsWithSizeMismatch()
+    {
+        var (replica, audio) = Replica("r3", 10_000);
+        var ct = TestContext.Current.CancellationToken;
+        await _store.BeginAsync(replica, ct);
+        await _store.WriteChunkAsync("r3", 0, audio.AsMemory(0, 5_000), ct);
+
+        Assert.Equal(ReplicaCompletion.SizeMismatch, await _store.CompleteAsync("r3", ct));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(_store.AudioPath(replica.Key))!));
+    }
+
+    [Fact]
+    public async Task AnOutOfOrderChunkIsRejectedAndDropsTheTransfer()
+    {
+        var (replica, audio) = Replica("r4", 200_000);
+        var ct = TestContext.Current.CancellationToken;
+        await _store.BeginAsync(replica, ct);
+        await _store.WriteChunkAsync("r4", 0, audio.AsMemory(0, 65_536), ct);
+
+        await Assert.ThrowsAsync<ReplicaTransferException>(() => _store.WriteChunkAsync("r4", 131_072, audio.AsMemory(131_072, 65_536), ct));
+        await Assert.ThrowsAsync<ReplicaTransferException>(() => _store.WriteChunkAsync("r4", 65_536, audio.AsMemory(65_536, 65_536), ct));
+        await Assert.ThrowsAsync<ReplicaTransferException>(() => _store.CompleteAsync("r4", ct));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(_store.AudioPath(replica.Key))!));
+
+        // The sender starts again and succeeds.
+        Assert.Equal(ReplicaBegin.Accepted, await _store.BeginAsync(replica, ct));
+        await WriteAllAsync("r4", audio, ct);
+        Assert.Equal(ReplicaCompletion.Stored, await _store.CompleteAsync("r4", ct));
+    }
+
+    [Fact]
+    public async Task AChunkOverSixtyFourKibibytesIsRejected()
+    {
+        var (replica, audio) = Replica("r5", 70_000);
+        var ct = TestContext.Current.CancellationToken;
+        await _store.BeginAsync(replica, ct);
+
+        await Assert.ThrowsAsync<ReplicaTransferException>(() => _store.WriteChunkAsync("r5", 0, audio, ct));
+    }
+
+    [Fact]
+    public async Task ASecondSenderIsToldInProgressUntilTheFirstGoesStale()
+    {
+        var (replica, audio) = Replica("r6", 1_000);
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(ReplicaBegin.Accepted, await _store.BeginAsync(replica, ct));
+        Assert.Equal(ReplicaBegin.InProgress, await _store.BeginAsync(replica, ct));
+
+        _time.Advance(FileNodeLocalStore.StaleAfter);
+        Assert.Equal(ReplicaBegin.Accepted, await _store.BeginAsync(replica, ct));
+        await _store.WriteChunkAsync("r6", 0, audio, ct);
+        Assert.Equal(ReplicaCompletion.Stored, await _store.CompleteAsync("r6", ct));
+    }
+
+    [Fact]
+    public async Task StoreAsyncSplitsAStreamIntoChunksAndReadAsyncServesThemBack()
+    {
+        var (replica, audio) = Replica("r7", 300_001);
+        var ct = TestContext.Current.CancellationToken;
+
+        var result = await _store.StoreAsync(replica, (sink, token) => sink.WriteAsync(audio, token).AsTask(), ct);
+
+        Assert.Equal(ReplicaCompletion.Stored, result);
+        var buffer = new byte[65_536];
+        var read = await _store.ReadAsync(replica.Key, 262_144, buffer, ct);
+        Assert.Equal(300_001 - 262_144, read);
+        Assert.Equal(audio[262_144..], buffer[..read]);
+    }
+
+    [Fact]
+    public async Task AReplicaWithAnotherHashIsNotCountedAsHeld()
+    {
+        var (replica, audio) = Replica("r8", 1_000);
+        var ct = TestContext.Current.CancellationToken;
+        await _store.StoreAsync(replica, (sink, token) => sink.WriteAsync(audio, token).AsTask(), ct);
+
+        Assert.False(await _store.HasAsync(replica.Key, new string('0', 64), ct));
+        Assert.False(await _store.HasAsync(replica.Key with { Id = "other" }, replica.Sha256, ct));
+    }
+
+    internal static (ReplicaDescriptor Replica, byte[] Audio) Replica(string id, int size)
+    {
+        var audio = new byte[size];
+        new Random(size).NextBytes(audio);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(audio));
+        var manifest = Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","sha256":"{{sha}}","sizeBytes":{{size}}}""");
+        var key = new ReplicaKey(id, new DateTimeOffset(2026, 2, 28, 23, 30, 0, TimeSpan.FromHours(-1)).AddHours(-1), "wav");
+        return (new ReplicaDescriptor(key, size, sha, manifest), audio);
+    }
+
+    private async Task WriteAllAsync(string id, byte[] audio, CancellationToken ct)
+    {
+        for (var offset = 0; offset < audio.Length; offset += 65_536)
+        {
+            await _store.WriteChunkAsync(id, offset, audio.AsMemory(offset, Math.Min(65_536, audio.Length - offset)), ct);
+        }
+    }
+}
