@@ -60,6 +60,46 @@ public sealed class ReplicationTests
             [$"{DateTimeOffset.UtcNow:O}", .. timings], ct);
     }
 
+    [Fact]
+    public async Task ADeletedRecordingLeavesEveryStoreAndADownNodeDoesNotBringItBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = await ReplicatedCluster.CreateAsync();
+        await using var primary = await RecorderNode.StartAsync(cluster.With("primary"));
+        var backupData = Directory.CreateTempSubdirectory("recorder-e2e-").FullName;
+        var backupName = "backup-" + Guid.NewGuid().ToString("N")[..8];
+        var backup = await RecorderNode.StartAsync(cluster.With("backup"), backupData, name: backupName);
+        await WaitForActiveNodesAsync(backup, 2);
+
+        Assert.Same(primary, (await RouteList.PlaceAsync([primary, backup], "64000001")).RecordedBy);
+        var recording = (await primary.WaitForRecordingsAsync(1)).Items.Single();
+        await WaitForAsync($"{recording.Id} on the backup", () => Task.FromResult(OnDisk(backup, recording)), backup);
+        await WaitForAsync($"{recording.Id} in the shared store", () => InSharedStoreAsync(cluster, recording, ct), primary);
+
+        // The backup is down while the recording is deleted.
+        backup.Kill();
+        await backup.DisposeAsync();
+        using (var deleted = await primary.Http.DeleteAsync($"/api/recordings/{recording.Id}", ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.False(OnDisk(primary, recording));
+        Assert.False(await InSharedStoreAsync(cluster, recording, ct));
+        using (var gone = await primary.Http.GetAsync($"/api/recordings/{recording.Id}", ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        // It comes back with its old copy: the tombstone removes it, and no store gets it again.
+        await using var returned = await RecorderNode.StartAsync(cluster.With("backup"), backupData, name: backupName);
+        await WaitForAsync($"{recording.Id} swept from the returned backup", () => Task.FromResult(!OnDisk(returned, recording)), returned);
+        await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        Assert.False(OnDisk(primary, recording));
+        Assert.False(await InSharedStoreAsync(cluster, recording, ct));
+        Assert.Equal(0, (await returned.GetJsonAsync<RecordingList>("/api/recordings")).Total);
+    }
+
     /// <summary>True when the node's store has the audio with the catalog's SHA-256 and the manifest beside it.</summary>
     private static bool OnDisk(RecorderNode node, RecordingView recording)
     {

@@ -72,3 +72,11 @@ CREATE TABLE IF NOT EXISTS MaintenanceCheckpoints
     position bigint NOT NULL,
     updated_at timestamptz NOT NULL
 );
+
+-- Deleted recordings (delete or purge): no store, node or catch-up may bring them back.
+CREATE TABLE IF NOT EXISTS Tombstones
+(
+    id text NOT NULL PRIMARY KEY,
+    deleted_at timestamptz NOT NULL,
+    reason text NOT NULL
+);

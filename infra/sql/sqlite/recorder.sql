@@ -71,3 +71,11 @@ CREATE TABLE IF NOT EXISTS MaintenanceCheckpoints
     position INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
+
+-- Deleted recordings (delete or purge): no store, node or catch-up may bring them back.
+CREATE TABLE IF NOT EXISTS Tombstones
+(
+    id TEXT NOT NULL PRIMARY KEY,
+    deleted_at INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);

@@ -42,4 +42,7 @@ public interface INodeLocalStore
 
     /// <summary>Every complete replica (those with a manifest), read from the manifests on disk.</summary>
     Task<IReadOnlyList<ReplicaInfo>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes a replica (audio and manifest); true when something was there.</summary>
+    Task<bool> DeleteAsync(ReplicaKey key, CancellationToken cancellationToken);
 }

@@ -35,4 +35,8 @@ public interface INodeStoreGrain : IGrainWithStringKey
     /// <summary>The inventory: every complete replica on this node.</summary>
     [Alias("list")]
     Task<IReadOnlyList<ReplicaInfo>> ListAsync();
+
+    /// <summary>Deletes this node's replica of a recording (delete or purge); true when it had one.</summary>
+    [Alias("delete")]
+    Task<bool> DeleteAsync(ReplicaKey key);
 }

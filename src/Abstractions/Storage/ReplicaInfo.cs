@@ -5,4 +5,5 @@ namespace OrleansRecorder.Abstractions.Storage;
 public sealed record ReplicaInfo(
     [property: Id(0)] string Id,
     [property: Id(1)] string Sha256,
-    [property: Id(2)] long SizeBytes);
+    [property: Id(2)] long SizeBytes,
+    [property: Id(3)] ReplicaKey? Key = null);

@@ -43,4 +43,6 @@ internal sealed class NodeStoreGrain(INodeLocalStore store) : Grain, INodeStoreG
     }
 
     public Task<IReadOnlyList<ReplicaInfo>> ListAsync() => store.ListAsync(CancellationToken.None);
+
+    public Task<bool> DeleteAsync(ReplicaKey key) => store.DeleteAsync(key, CancellationToken.None);
 }

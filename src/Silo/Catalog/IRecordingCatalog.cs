@@ -21,6 +21,12 @@ internal interface IRecordingCatalog
     /// <summary>Removes the recording's row; false when there was none.</summary>
     Task<bool> DeleteAsync(string id, CancellationToken ct);
 
+    /// <summary>Records that a recording was deleted (delete or purge), so no store brings it back; idempotent.</summary>
+    Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct);
+
+    /// <summary>Which of <paramref name="ids"/> were deleted.</summary>
+    Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct);
+
     /// <summary>Marks a recording as preserved (the purge keeps it) or not; false when there is no such recording.</summary>
     Task<bool> SetPreservedAsync(string id, bool preserved, CancellationToken ct);
 

@@ -92,6 +92,39 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
+    public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO Tombstones (id, deleted_at, reason) VALUES (@id, @deleted_at, @reason) ON CONFLICT (id) DO NOTHING", connection);
+        Add(command, "id", NpgsqlDbType.Text, id);
+        Add(command, "deleted_at", NpgsqlDbType.TimestampTz, deletedAt.UtcDateTime);
+        Add(command, "reason", NpgsqlDbType.Text, reason);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT id FROM Tombstones WHERE id = ANY(@ids)", connection);
+        Add(command, "ids", NpgsqlDbType.Array | NpgsqlDbType.Text, ids.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            found.Add(reader.GetString(0));
+        }
+
+        return found;
+    }
+
     public async Task<bool> SetPreservedAsync(string id, bool preserved, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);

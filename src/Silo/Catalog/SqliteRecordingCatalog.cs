@@ -160,6 +160,49 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
+    public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO Tombstones (id, deleted_at, reason) VALUES (@id, @deleted_at, @reason) ON CONFLICT (id) DO NOTHING;";
+        Add(command, "@id", id);
+        Add(command, "@deleted_at", deletedAt.ToUnixTimeMilliseconds());
+        Add(command, "@reason", reason);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        await using var connection = await OpenAsync(ct);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            var names = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names.Add("@i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Add(command, names[i], chunk[i]);
+            }
+
+            command.CommandText = "SELECT id FROM Tombstones WHERE id IN (" + string.Join(", ", names) + ");";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                found.Add(reader.GetString(0));
+            }
+        }
+
+        return found;
+    }
+
     public async Task<bool> SetPreservedAsync(string id, bool preserved, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -2,6 +2,8 @@ using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
 
+using OrleansRecorder.Silo.Storage;
+
 namespace OrleansRecorder.Silo.Maintenance;
 
 /// <summary>Service wiring for the maintenance jobs (needs <see cref="RecorderSettings"/>, <see cref="IRecordingCatalog"/> and <see cref="TimeProvider"/>).</summary>
@@ -18,7 +20,8 @@ internal static class MaintenanceServiceCollectionExtensions
         services.AddSingleton(sp => new RecordingPurger(
             sp.GetRequiredService<IRecordingCatalog>(),
             sp.GetRequiredService<RecorderSettings>().Recording,
-            sp.GetRequiredService<ILogger<RecordingPurger>>()));
+            sp.GetRequiredService<ILogger<RecordingPurger>>(),
+            sp.GetService<RecordingRemover>()));
         services.AddSingleton(sp => new RecordingExporter(
             sp.GetRequiredService<IRecordingCatalog>(),
             sp.GetRequiredService<RecorderSettings>().Recording,

@@ -1,6 +1,7 @@
 using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Maintenance;
 
@@ -11,10 +12,12 @@ namespace OrleansRecorder.Silo.Maintenance;
 /// <remarks>
 /// Files go first, then the catalog row, so a failure part-way leaves a row that the next run retries rather than a
 /// file nobody knows about.
-/// TODO(#4): with replication, delete the other nodes' replicas and the shared-store copy too (today only this node's
-/// store is cleaned; a node that never runs the purge keeps its old files).
+/// With a <see cref="RecordingRemover"/> (the silo always has one) the recording leaves every store and gets a tombstone,
+/// so a node that is down during the purge drops its copy when it returns; without one (unit tests of the selection)
+/// only this node's files and the catalog row go.
 /// </remarks>
-internal sealed class RecordingPurger(IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingPurger> logger)
+internal sealed class RecordingPurger(
+    IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingPurger> logger, RecordingRemover? remover = null)
 {
     private const int PageSize = 500;
 
@@ -40,8 +43,16 @@ internal sealed class RecordingPurger(IRecordingCatalog catalog, RecordingOption
 
                 try
                 {
-                    DeleteLocalFiles(manifest);
-                    await catalog.DeleteAsync(manifest.Id, ct);
+                    if (remover is not null)
+                    {
+                        await remover.RemoveAsync(manifest, "purge", ct);
+                    }
+                    else
+                    {
+                        DeleteLocalFiles(manifest);
+                        await catalog.DeleteAsync(manifest.Id, ct);
+                    }
+
                     done++;
                     MaintenanceJobLog.Purged(logger, manifest.Id, manifest.StartedAt);
                 }

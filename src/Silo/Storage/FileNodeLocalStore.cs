@@ -261,7 +261,7 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
             var root = document.RootElement;
             return root.TryGetProperty("id", out var id) && root.TryGetProperty("sha256", out var sha)
                 && root.TryGetProperty("sizeBytes", out var size) && size.TryGetInt64(out var bytes)
-                ? new ReplicaInfo(id.GetString() ?? "", sha.GetString() ?? "", bytes)
+                ? new ReplicaInfo(id.GetString() ?? "", sha.GetString() ?? "", bytes, KeyOf(root))
                 : null;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or JsonException)
@@ -269,6 +269,26 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
             return null;
         }
     }
+
+    /// <summary>Deletes a replica's audio and manifest (manifest first: a store never lists audio it cannot name).</summary>
+    public Task<bool> DeleteAsync(ReplicaKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var manifest = Path.Combine(_root, key.ManifestName);
+        var audio = AudioPath(key);
+        var existed = File.Exists(manifest) || File.Exists(audio);
+        File.Delete(manifest);
+        File.Delete(audio);
+        File.Delete(audio + ".replica");
+        return Task.FromResult(existed);
+    }
+
+    private static ReplicaKey? KeyOf(JsonElement manifest) =>
+        manifest.TryGetProperty("id", out var id) && id.GetString() is { } value
+        && manifest.TryGetProperty("startedAt", out var started) && started.TryGetDateTimeOffset(out var startedAt)
+        && manifest.TryGetProperty("format", out var format) && format.GetString() is { } formatName
+            ? new ReplicaKey(value, startedAt, formatName)
+            : null;
 
     private async Task PublishAsync(ReplicaDescriptor replica, string partPath, CancellationToken cancellationToken)
     {

@@ -43,6 +43,8 @@ internal static class ReplicationServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ReplicationService>>()));
         services.AddSingleton<IReplicationQueue>(sp => sp.GetRequiredService<ReplicationService>());
+        services.AddSingleton<RecordingRemover>();
+        services.AddHostedService<TombstoneSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ReplicationService>());
         services.AddSingleton<IReplicaLocator>(sp => new ReplicaLocator(
             nodeName, sp.GetRequiredService<ReplicaTransfer>(), sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<TimeProvider>()));

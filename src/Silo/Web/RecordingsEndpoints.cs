@@ -19,6 +19,7 @@ internal static class RecordingsEndpoints
         group.MapGet("/", ListAsync).WithName("ListRecordings");
         group.MapGet("/{id}", GetAsync).WithName("GetRecording");
         group.MapGet("/{id}/audio", GetAudioAsync).WithName("GetRecordingAudio");
+        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteRecording");
         return group;
     }
 
@@ -101,6 +102,20 @@ internal static class RecordingsEndpoints
         }
 
         return TypedResults.PhysicalFile(path, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true);
+    }
+
+    /// <summary>Removes the recording from the catalog and every store, and leaves a tombstone (admin key only for now).</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, IRecordingCatalog catalog, RecordingRemover remover, CancellationToken cancellationToken)
+    {
+        var manifest = await catalog.GetAsync(id, cancellationToken);
+        if (manifest is null)
+        {
+            return NotFound(id);
+        }
+
+        await remover.RemoveAsync(manifest, "deleted through the API", cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(

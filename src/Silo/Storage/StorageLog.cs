@@ -1,0 +1,20 @@
+namespace OrleansRecorder.Silo.Storage;
+
+/// <summary>Deletion and tombstone logs (EventIds 12000–12099).</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(12000, LogLevel.Information, "Recording {RecordingId} removed from the cluster ({Reason})")]
+    public static partial void Removed(ILogger logger, string recordingId, string reason);
+
+    [LoggerMessage(12001, LogLevel.Warning, "Recording {RecordingId}: node {Node} did not delete its copy now; its sweeper will")]
+    public static partial void PeerDeleteFailed(ILogger logger, string recordingId, string node, Exception exception);
+
+    [LoggerMessage(12002, LogLevel.Warning, "Recording {RecordingId}: the shared store did not delete its copy now; a sweeper will")]
+    public static partial void SharedDeleteFailed(ILogger logger, string recordingId, Exception exception);
+
+    [LoggerMessage(12003, LogLevel.Information, "Deleted tombstoned recording {RecordingId} from the {Store} store")]
+    public static partial void Swept(ILogger logger, string recordingId, string store);
+
+    [LoggerMessage(12004, LogLevel.Warning, "Tombstone sweep failed; retrying next period")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+}
