@@ -353,6 +353,41 @@ public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Contains(lines, l => l.Contains(",bob,127.0.0.1,sign-in-failed,", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task OpenApiDocsMetricsAndDashboard()
+    {
+        using var anonymous = fixture.Anonymous();
+        var document = await GetAsync<JsonElement>(anonymous, "/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/recordings", "/api/recordings/{id}/audio", "/api/recordings/{id}/peaks", "/api/users", "/api/audit", "/api/auth/login" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
+        }
+
+        using (var docs = await anonymous.GetAsync("/api/docs/", Ct)) // /api/docs redirects here
+        {
+            Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+            Assert.Contains("scalar", (await docs.Content.ReadAsStringAsync(Ct)).ToLowerInvariant(), StringComparison.Ordinal);
+        }
+
+        var metrics = await anonymous.GetStringAsync("/metrics", Ct);
+        Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+        Assert.Contains("orleans", metrics, StringComparison.Ordinal);
+
+        using (var denied = await anonymous.GetAsync("/dashboard", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        }
+
+        using (var forbidden = await (await fixture.SignInAsync("aud")).GetAsync("/dashboard", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        using var dashboard = await (await fixture.SignInAsync("admin")).GetAsync("/dashboard/", Ct); // /dashboard redirects here
+        Assert.True(dashboard.IsSuccessStatusCode, $"admin /dashboard: {(int)dashboard.StatusCode}");
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<string> CreateKeyAsync(HttpClient admin, object body)
