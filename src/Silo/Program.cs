@@ -14,6 +14,7 @@ using OrleansRecorder.Silo.Maintenance;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Sip;
+using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Web;
 
 // appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
@@ -55,6 +56,8 @@ switch (options.Cluster.Provider.ToLowerInvariant())
 }
 
 await catalog.InitializeAsync(CancellationToken.None);
+builder.Services.AddRecorderObservability();
+builder.Services.AddRecorderSecurity(builder.Configuration, options.Cluster.Provider, clusterConnectionString, dataDirectory);
 
 builder.UseOrleans(silo =>
 {
@@ -101,6 +104,7 @@ builder.UseOrleans(silo =>
         o.Invariant = invariant;
         o.ConnectionString = clusterConnectionString;
     });
+    silo.AddRecorderDashboard();
 });
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -133,8 +137,10 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRecorderWeb();
 app.MapHealthApi();
 app.MapRecorderApi();
+app.MapRecorderObservability();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the tests.</summary>
