@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the test suite drives for real: sipp (Debian's sip-tester) as CUCM. Idempotent: does nothing
+# Installs what the test suite drives for real: sipp (Debian's sip-tester) as CUCM, Chromium for the browser tests. Idempotent: does nothing
 # when everything is already there. Needs root (CI and the development machines run as root) or sudo.
 set -euo pipefail
 
 need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+# Debian's Chromium for the browser tests (Microsoft.Playwright drives /usr/bin/chromium; never "playwright install").
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -f /usr/share/sip-tester/g711a.pcap ] || need+=(sip-tester)
 # Native libopus for Concentus (libopus.so); without it the managed encoder runs, about 3x the CPU.
 ls /usr/lib/*/libopus.so >/dev/null 2>&1 || need+=(libopus-dev)

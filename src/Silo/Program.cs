@@ -15,6 +15,7 @@ using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Sip;
 using OrleansRecorder.Silo.Storage;
+using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Web;
 
 // appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
@@ -56,6 +57,8 @@ switch (options.Cluster.Provider.ToLowerInvariant())
 }
 
 await catalog.InitializeAsync(CancellationToken.None);
+builder.Services.AddRecorderObservability();
+builder.Services.AddRecorderSecurity(builder.Configuration, options.Cluster.Provider, clusterConnectionString, dataDirectory);
 
 builder.UseOrleans(silo =>
 {
@@ -102,6 +105,7 @@ builder.UseOrleans(silo =>
         o.Invariant = invariant;
         o.ConnectionString = clusterConnectionString;
     });
+    silo.AddRecorderDashboard();
 });
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -142,8 +146,10 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRecorderWeb();
 app.MapHealthApi();
 app.MapRecorderApi();
+app.MapRecorderObservability();
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the tests.</summary>

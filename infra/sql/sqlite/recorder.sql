@@ -78,4 +78,72 @@ CREATE TABLE IF NOT EXISTS Tombstones
     id TEXT NOT NULL PRIMARY KEY,
     deleted_at INTEGER NOT NULL,
     reason TEXT NOT NULL
+-- Security (src/Silo/Security): local users, API keys for automation, the append-only audit log, and the notes
+-- and tags on recordings. Times are Unix milliseconds (UTC). Lists (numbers, devices, groups) are JSON arrays.
+CREATE TABLE IF NOT EXISTS Users
+(
+    name TEXT NOT NULL PRIMARY KEY,
+    display_name TEXT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    numbers TEXT NOT NULL DEFAULT '[]',
+    devices TEXT NOT NULL DEFAULT '[]',
+    groups_json TEXT NOT NULL DEFAULT '[]',
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+-- key_hash: SHA-256 (hex) of the key; the key itself is shown once, when created.
+CREATE TABLE IF NOT EXISTS ApiKeys
+(
+    id TEXT NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    owner TEXT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS AuditLog
+(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    user_name TEXT NULL,
+    source TEXT NULL,
+    action TEXT NOT NULL,
+    target TEXT NULL,
+    details TEXT NULL
+);
+
+CREATE INDEX IF NOT EXISTS IX_AuditLog_at ON AuditLog (at);
+CREATE INDEX IF NOT EXISTS IX_AuditLog_user ON AuditLog (user_name, at);
+
+-- Append-only: rows are never changed or removed.
+CREATE TRIGGER IF NOT EXISTS TR_AuditLog_NoUpdate BEFORE UPDATE ON AuditLog
+BEGIN
+    SELECT RAISE(ABORT, 'AuditLog is append-only');
+END;
+
+CREATE TRIGGER IF NOT EXISTS TR_AuditLog_NoDelete BEFORE DELETE ON AuditLog
+BEGIN
+    SELECT RAISE(ABORT, 'AuditLog is append-only');
+END;
+
+CREATE TABLE IF NOT EXISTS RecordingNotes
+(
+    note_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recording_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    user_name TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS IX_RecordingNotes_recording ON RecordingNotes (recording_id, note_id);
+
+CREATE TABLE IF NOT EXISTS RecordingTags
+(
+    recording_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (recording_id, tag)
 );

@@ -336,17 +336,20 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
             where.Append(" AND status = @status");
         }
 
+        var scope = RecordingQuerySql.AppendScope(where, query.Scope, "@");
         await using var connection = await OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM Recordings" + where, connection, transaction);
         AddFilters(count, query);
+        AddScope(count, scope);
         var total = (long)(await count.ExecuteScalarAsync(ct))!;
 
         await using var select = new NpgsqlCommand(
-            SelectManifest + where + " ORDER BY started_at DESC, id DESC LIMIT @limit OFFSET @offset",
+            SelectManifest + where + RecordingQuerySql.OrderBy(query) + " LIMIT @limit OFFSET @offset",
             connection,
             transaction);
         AddFilters(select, query);
+        AddScope(select, scope);
         Add(select, "limit", NpgsqlDbType.Integer, query.PageSize);
         Add(select, "offset", NpgsqlDbType.Bigint, (long)(query.Page - 1) * query.PageSize);
         var items = new List<RecordingManifest>(query.PageSize);
@@ -387,6 +390,14 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         if (query.Status is { } status)
         {
             Add(command, "status", NpgsqlDbType.Text, SqliteRecordingCatalog.StatusText(status));
+        }
+    }
+
+    private static void AddScope(NpgsqlCommand command, IReadOnlyList<(string Name, string Value)> scope)
+    {
+        foreach (var (name, value) in scope)
+        {
+            Add(command, name, NpgsqlDbType.Text, value);
         }
     }
 

@@ -20,4 +20,99 @@ internal sealed record RecordingQuery(
     int PageSize = 50)
 {
     public const int MaxPageSize = 1000;
+
+    /// <summary>Only recordings this caller may see (a near-end or far-end number or device in the scope); null: all.</summary>
+    public RecordingScope? Scope { get; init; }
+
+    /// <summary>Sort column; ties are broken by id.</summary>
+    public RecordingSort Sort { get; init; } = RecordingSort.StartedAt;
+
+    /// <summary>Oldest / smallest first when true; newest first (the default) otherwise.</summary>
+    public bool Ascending { get; init; }
+}
+
+/// <summary>
+/// What a restricted caller may see: recordings where either party's number is in <paramref name="Numbers"/> or
+/// either party's device is in <paramref name="Devices"/>. Both empty: nothing.
+/// </summary>
+internal sealed record RecordingScope(IReadOnlyList<string> Numbers, IReadOnlyList<string> Devices)
+{
+    public static RecordingScope Nothing { get; } = new([], []);
+
+    /// <summary>Whether a recording with these parties is inside the scope (the same rule as the SQL filter).</summary>
+    public bool Allows(string? nearNumber, string? nearDevice, string? farNumber, string? farDevice) =>
+        (nearNumber is not null && Numbers.Contains(nearNumber, StringComparer.Ordinal))
+        || (farNumber is not null && Numbers.Contains(farNumber, StringComparer.Ordinal))
+        || (nearDevice is not null && Devices.Contains(nearDevice, StringComparer.Ordinal))
+        || (farDevice is not null && Devices.Contains(farDevice, StringComparer.Ordinal));
+}
+
+/// <summary>Sort columns of a recording search.</summary>
+internal enum RecordingSort
+{
+    StartedAt,
+    Duration,
+    NearNumber,
+    FarNumber,
+    Size,
+}
+
+/// <summary>The SQL both catalogs share for <see cref="RecordingQuery.Scope"/> and <see cref="RecordingQuery.Sort"/>.</summary>
+internal static class RecordingQuerySql
+{
+    /// <summary>
+    /// Appends the scope filter (parameters <c>{prefix}sn0..</c> for numbers and <c>{prefix}sd0..</c> for devices)
+    /// and returns the parameters to bind, by name without prefix.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Value)> AppendScope(System.Text.StringBuilder where, RecordingScope? scope, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(where);
+        if (scope is null)
+        {
+            return [];
+        }
+
+        var parameters = new List<(string, string)>();
+        var numbers = scope.Numbers.Distinct(StringComparer.Ordinal).Select((n, i) => (Name: "sn" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Value: n)).ToList();
+        var devices = scope.Devices.Distinct(StringComparer.Ordinal).Select((d, i) => (Name: "sd" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Value: d)).ToList();
+        if (numbers.Count == 0 && devices.Count == 0)
+        {
+            where.Append(" AND 1 = 0");
+            return [];
+        }
+
+        var clauses = new List<string>();
+        if (numbers.Count > 0)
+        {
+            var list = string.Join(", ", numbers.Select(n => prefix + n.Name));
+            clauses.Add($"near_number IN ({list}) OR far_number IN ({list})");
+            parameters.AddRange(numbers);
+        }
+
+        if (devices.Count > 0)
+        {
+            var list = string.Join(", ", devices.Select(d => prefix + d.Name));
+            clauses.Add($"near_device IN ({list}) OR far_device IN ({list})");
+            parameters.AddRange(devices);
+        }
+
+        where.Append(" AND (").Append(string.Join(" OR ", clauses)).Append(')');
+        return parameters;
+    }
+
+    /// <summary>The ORDER BY clause (whitelisted columns only).</summary>
+    public static string OrderBy(RecordingQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var direction = query.Ascending ? "ASC" : "DESC";
+        var column = query.Sort switch
+        {
+            RecordingSort.Duration => "(ended_at - started_at)",
+            RecordingSort.NearNumber => "near_number",
+            RecordingSort.FarNumber => "far_number",
+            RecordingSort.Size => "size_bytes",
+            _ => "started_at",
+        };
+        return $" ORDER BY {column} {direction}, id {direction}";
+    }
 }

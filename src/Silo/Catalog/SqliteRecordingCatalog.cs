@@ -123,18 +123,21 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
             where.Append(" AND status = @status");
         }
 
+        var scope = RecordingQuerySql.AppendScope(where, query.Scope, "@");
         await using var connection = await OpenAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var count = connection.CreateCommand();
         count.Transaction = transaction;
         count.CommandText = "SELECT COUNT(*) FROM Recordings" + where + ";";
         AddFilters(count, query);
+        AddScope(count, scope);
         var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
 
         await using var select = connection.CreateCommand();
         select.Transaction = transaction;
-        select.CommandText = SelectManifest + where + " ORDER BY started_at DESC, id DESC LIMIT @limit OFFSET @offset;";
+        select.CommandText = SelectManifest + where + RecordingQuerySql.OrderBy(query) + " LIMIT @limit OFFSET @offset;";
         AddFilters(select, query);
+        AddScope(select, scope);
         Add(select, "@limit", query.PageSize);
         Add(select, "@offset", (long)(query.Page - 1) * query.PageSize);
         var items = new List<RecordingManifest>(query.PageSize);
@@ -448,6 +451,14 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         if (query.Status is { } status)
         {
             Add(command, "@status", StatusText(status));
+        }
+    }
+
+    private static void AddScope(SqliteCommand command, IReadOnlyList<(string Name, string Value)> scope)
+    {
+        foreach (var (name, value) in scope)
+        {
+            Add(command, "@" + name, value);
         }
     }
 

@@ -9,7 +9,7 @@ internal static class ClusterEndpoints
 {
     public static RouteGroupBuilder MapClusterApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/cluster", GetAsync).WithName("Cluster").WithTags("Cluster");
+        api.MapGet("/cluster", GetAsync).WithName("Cluster").WithTags("Cluster").RequireAuthorization(Security.RecorderPolicies.Operations);
         return api;
     }
 

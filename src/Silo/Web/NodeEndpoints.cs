@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Licensing;
+using OrleansRecorder.Silo.Security;
 
 namespace OrleansRecorder.Silo.Web;
 
@@ -9,12 +10,21 @@ internal static class NodeEndpoints
 {
     public static RouteGroupBuilder MapNodeApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/calls/active", ActiveCalls).WithName("ActiveCalls").WithTags("Calls");
-        api.MapGet("/license", License).WithName("License").WithTags("Node");
+        api.MapGet("/calls/active", ActiveCallsAsync).WithName("ActiveCalls").WithTags("Calls").RequireAuthorization(RecorderPolicies.Recordings);
+        api.MapGet("/license", License).WithName("License").WithTags("Node").RequireAuthorization(RecorderPolicies.Operations);
         return api;
     }
 
-    private static Ok<ActiveCallDto[]> ActiveCalls(CallRegistry registry) => TypedResults.Ok(registry.Recordings
+    private static async Task<Ok<ActiveCallDto[]>> ActiveCallsAsync(
+        CallRegistry registry, RecordingAccess access, System.Security.Claims.ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        // Supervisors and users see only the calls of their scope.
+        var scope = await access.ScopeAsync(principal, cancellationToken);
+        return TypedResults.Ok(ActiveCalls(registry).Where(c => scope is null
+            || scope.Allows(c.NearEnd.Number, c.NearEnd.Device, c.FarEnd.Number, c.FarEnd.Device)).ToArray());
+    }
+
+    private static ActiveCallDto[] ActiveCalls(CallRegistry registry) => registry.Recordings
         .Select(r => new ActiveCallDto(
             r.RecordingId,
             r.Info.StartedAt,
@@ -23,7 +33,7 @@ internal static class NodeEndpoints
             r.Info.Metadata.RefCi,
             r.Info.RecordedBy,
             [.. r.Legs.Select(l => l.Role.ToString())]))
-        .ToArray());
+        .ToArray();
 
     private static Ok<LicenseDto> License(RecorderSettings settings, CallRegistry registry, LicenseMonitor license)
     {

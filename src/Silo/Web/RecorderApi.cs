@@ -1,12 +1,19 @@
 namespace OrleansRecorder.Silo.Web;
 
-/// <summary>The admin REST API under <c>/api</c>, behind the API key.</summary>
+/// <summary>
+/// The REST API under <c>/api</c>: a signed-in user (cookie) or <c>X-Api-Key</c>; each route asks for its roles
+/// (<see cref="Security.RecorderPolicies"/>). Needs <c>AddRecorderSecurity</c> and <c>UseAuthentication</c>/<c>UseAuthorization</c>.
+/// </summary>
 internal static class RecorderApi
 {
     public static RouteGroupBuilder MapRecorderApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        var api = routes.MapGroup("/api").RequireAuthorization(Security.RecorderPolicies.Authenticated);
+        api.MapAuthApi();
         api.MapRecordingsApi();
+        api.MapRecordingControlsApi();
+        api.MapUsersApi();
+        api.MapAuditApi();
         api.MapNodeApi();
         api.MapClusterApi();
         api.MapMaintenanceApi();

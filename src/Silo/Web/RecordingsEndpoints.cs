@@ -1,9 +1,12 @@
+using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Recording.Opus;
+using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Web;
@@ -15,11 +18,10 @@ internal static class RecordingsEndpoints
 
     public static RouteGroupBuilder MapRecordingsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/recordings").WithTags("Recordings");
+        var group = api.MapGroup("/recordings").WithTags("Recordings").RequireAuthorization(RecorderPolicies.Recordings);
         group.MapGet("/", ListAsync).WithName("ListRecordings");
         group.MapGet("/{id}", GetAsync).WithName("GetRecording");
         group.MapGet("/{id}/audio", GetAudioAsync).WithName("GetRecordingAudio");
-        group.MapDelete("/{id}", DeleteAsync).WithName("DeleteRecording");
         return group;
     }
 
@@ -33,9 +35,26 @@ internal static class RecordingsEndpoints
         string? status,
         int? page,
         int? pageSize,
+        string? sort,
+        string? order,
+        ClaimsPrincipal principal,
+        HttpContext http,
+        RecordingAccess access,
+        AuditLog audit,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        var parsedSort = RecordingSort.StartedAt;
+        if (sort is not null && (!Enum.TryParse(sort, ignoreCase: true, out parsedSort) || int.TryParse(sort, out _)))
+        {
+            errors["sort"] = ["sort must be one of startedAt, duration, nearNumber, farNumber, size."];
+        }
+
+        if (order is not null && order is not ("asc" or "desc"))
+        {
+            errors["order"] = ["order must be asc or desc."];
+        }
+
         RecordingStatus? parsedStatus = null;
         if (status is not null)
         {
@@ -69,26 +88,41 @@ internal static class RecordingsEndpoints
             return TypedResults.ValidationProblem(errors, title: "Invalid recording search");
         }
 
-        var result = await catalog.QueryAsync(
-            new RecordingQuery(from, to, Blank(number), Blank(device), parsedStatus, page ?? 1, pageSize ?? 50),
-            cancellationToken);
+        var query = new RecordingQuery(from, to, Blank(number), Blank(device), parsedStatus, page ?? 1, pageSize ?? 50)
+        {
+            Scope = await access.ScopeAsync(principal, cancellationToken),
+            Sort = parsedSort,
+            Ascending = order == "asc",
+        };
+        var result = await catalog.QueryAsync(query, cancellationToken);
+        await audit.WriteAsync(http, AuditActions.Search, target: null, details: string.Join("; ", new[]
+        {
+            from is null ? null : "from=" + from.Value.ToString("O", CultureInfo.InvariantCulture),
+            to is null ? null : "to=" + to.Value.ToString("O", CultureInfo.InvariantCulture),
+            query.Number is null ? null : "number=" + query.Number,
+            query.Device is null ? null : "device=" + query.Device,
+            status is null ? null : "status=" + status,
+            "page=" + query.Page.ToString(CultureInfo.InvariantCulture),
+            "results=" + result.Total.ToString(CultureInfo.InvariantCulture),
+        }.Where(p => p is not null)));
         var items = await Task.WhenAll(result.Items.Select(async m => RecordingDto.From(m) with { Replicas = await locator.LocateAsync(m, cancellationToken) }));
         return TypedResults.Ok(new RecordingListDto(items, result.Total));
     }
 
     private static async Task<Results<Ok<RecordingDto>, ProblemHttpResult>> GetAsync(
-        string id, IRecordingCatalog catalog, IReplicaLocator locator, CancellationToken cancellationToken)
+        string id, IRecordingCatalog catalog, IReplicaLocator locator, RecordingAccess access, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        var manifest = await catalog.GetAsync(id, cancellationToken);
+        var manifest = await RecordingVisibility.FindAsync(id, catalog, access, principal, cancellationToken);
         return manifest is null
             ? NotFound(id)
             : TypedResults.Ok(RecordingDto.From(manifest, withManifest: true) with { Replicas = await locator.LocateAsync(manifest, cancellationToken) });
     }
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetAudioAsync(
-        string id, IRecordingCatalog catalog, RecorderSettings settings, LocalReplicaFetcher fetcher, CancellationToken cancellationToken)
+        string id, bool? download, IRecordingCatalog catalog, RecorderSettings settings, RecordingAccess access, ClaimsPrincipal principal,
+        HttpContext http, AuditLog audit, LocalReplicaFetcher fetcher, CancellationToken cancellationToken)
     {
-        var manifest = await catalog.GetAsync(id, cancellationToken);
+        var manifest = await RecordingVisibility.FindAsync(id, catalog, access, principal, cancellationToken);
         if (manifest is null)
         {
             return NotFound(id);
@@ -101,21 +135,18 @@ internal static class RecordingsEndpoints
                 detail: $"Recording {id} is in the catalog but its audio is not in this node's store.");
         }
 
-        return TypedResults.PhysicalFile(path, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true);
-    }
-
-    /// <summary>Removes the recording from the catalog and every store, and leaves a tombstone (admin key only for now).</summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string id, IRecordingCatalog catalog, RecordingRemover remover, CancellationToken cancellationToken)
-    {
-        var manifest = await catalog.GetAsync(id, cancellationToken);
-        if (manifest is null)
+        // A player fetches the audio in ranges: one "play" per playback start (no range or from byte 0), one "download" per download.
+        var range = http.Request.Headers.Range.ToString();
+        if (download == true)
         {
-            return NotFound(id);
+            await audit.WriteAsync(http, AuditActions.Download, id, null);
+        }
+        else if (range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal))
+        {
+            await audit.WriteAsync(http, AuditActions.Play, id, range.Length == 0 ? null : range);
         }
 
-        await remover.RemoveAsync(manifest, "deleted through the API", cancellationToken);
-        return TypedResults.NoContent();
+        return TypedResults.PhysicalFile(path, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true);
     }
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(

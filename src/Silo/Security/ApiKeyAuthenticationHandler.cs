@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using OrleansRecorder.Silo.Web;
+
+namespace OrleansRecorder.Silo.Security;
+
+/// <summary>
+/// The <c>X-Api-Key</c> scheme: the configured admin key (role admin) or a stored automation key (its role).
+/// No header: no result (the cookie scheme decides). A wrong key: failure, audited.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyStore adminKey,
+    ISecurityStore store,
+    AuditLog audit)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var supplied = values.ToString();
+        if (adminKey.Matches(supplied))
+        {
+            return Success(Principal("api-key:admin", RecorderRoles.Admin, owner: null));
+        }
+
+        var key = await store.FindApiKeyAsync(ApiKeys.Hash(supplied), Context.RequestAborted);
+        if (key is null)
+        {
+            await audit.WriteAsync(Context, AuditActions.ApiKeyRejected, target: null, details: "unknown API key");
+            return AuthenticateResult.Fail("The API key is not valid.");
+        }
+
+        return Success(Principal("api-key:" + key.Name, key.Role, key.Owner));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        SecurityProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+            $"Sign in (POST /api/auth/login) or send a valid API key in the {HeaderName} header.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        SecurityProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "This API key's role may not do this.");
+
+    private static ClaimsPrincipal Principal(string name, string role, string? owner)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, name),
+            new(ClaimTypes.Role, role),
+            new(RecorderClaims.Kind, "api-key"),
+        };
+        if (owner is not null)
+        {
+            claims.Add(new Claim(RecorderClaims.ScopeUser, owner));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+    }
+
+    private AuthenticateResult Success(ClaimsPrincipal principal) =>
+        AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+}

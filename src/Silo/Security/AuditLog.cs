@@ -1,0 +1,65 @@
+using System.Security.Claims;
+
+namespace OrleansRecorder.Silo.Security;
+
+/// <summary>Writes audit rows: the time, the caller (user name or API key name), its address, the action and details.</summary>
+internal sealed class AuditLog(ISecurityStore store, TimeProvider time)
+{
+    public Task WriteAsync(HttpContext context, string action, string? target, string? details, string? user = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return store.AppendAuditAsync(
+            new AuditEntry(0, time.GetUtcNow(), user ?? context.User.Identity?.Name, Source(context), action, target, details),
+            CancellationToken.None);
+    }
+
+    /// <summary>For work done without a request (the first admin created at start).</summary>
+    public Task WriteSystemAsync(string action, string? target, string? details) =>
+        store.AppendAuditAsync(new AuditEntry(0, time.GetUtcNow(), "system", null, action, target, details), CancellationToken.None);
+
+    private static string? Source(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
+}
+
+/// <summary>What the caller may see: everything (admin), or the numbers and devices of a scope.</summary>
+internal sealed class RecordingAccess(ISecurityStore store)
+{
+    /// <summary>Null: every recording. Otherwise the caller's scope (possibly empty).</summary>
+    public async Task<Catalog.RecordingScope?> ScopeAsync(ClaimsPrincipal principal, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        if (principal.IsInRole(RecorderRoles.Admin))
+        {
+            return null;
+        }
+
+        var isSupervisor = principal.IsInRole(RecorderRoles.Supervisor);
+        if (!isSupervisor && !principal.IsInRole(RecorderRoles.User))
+        {
+            return Catalog.RecordingScope.Nothing;
+        }
+
+        var name = principal.FindFirstValue(RecorderClaims.ScopeUser)
+            ?? (principal.FindFirstValue(RecorderClaims.Kind) == "password" ? principal.Identity?.Name : null);
+        if (name is null || await store.GetUserAsync(name, ct) is not { Disabled: false } user)
+        {
+            return Catalog.RecordingScope.Nothing;
+        }
+
+        var numbers = new HashSet<string>(user.Numbers, StringComparer.Ordinal);
+        var devices = new HashSet<string>(user.Devices, StringComparer.Ordinal);
+        if (isSupervisor && user.Groups.Count > 0)
+        {
+            // The people of the groups it supervises: their numbers and devices.
+            foreach (var member in await store.ListUsersAsync(ct))
+            {
+                if (member.Groups.Any(g => user.Groups.Contains(g, StringComparer.Ordinal)))
+                {
+                    numbers.UnionWith(member.Numbers);
+                    devices.UnionWith(member.Devices);
+                }
+            }
+        }
+
+        return new Catalog.RecordingScope([.. numbers.Order(StringComparer.Ordinal)], [.. devices.Order(StringComparer.Ordinal)]);
+    }
+}

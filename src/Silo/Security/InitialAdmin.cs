@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace OrleansRecorder.Silo.Security;
+
+/// <summary>
+/// At start, when no enabled admin exists: creates <c>admin</c> with <c>Recorder:Auth:InitialAdminPassword</c>, or with a
+/// generated password written to <c>{DataDirectory}/admin-password</c> (mode 600) and logged once.
+/// </summary>
+internal sealed partial class InitialAdmin(
+    ISecurityStore store, AuditLog audit, IOptions<SecurityOptions> options, SecurityPaths paths, TimeProvider time, ILogger<InitialAdmin> logger)
+    : IHostedService
+{
+    public const string UserName = "admin";
+    public const string PasswordFileName = "admin-password";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var users = await store.ListUsersAsync(cancellationToken);
+        if (users.Any(u => u.Role == RecorderRoles.Admin && !u.Disabled))
+        {
+            return;
+        }
+
+        var configured = options.Value.InitialAdminPassword;
+        var password = string.IsNullOrWhiteSpace(configured) ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)) : configured;
+        var now = time.GetUtcNow();
+        var admin = new RecorderUser(UserName, "Administrator", RecorderRoles.Admin, Passwords.Hash(password), [], [], [], false, now, now);
+        var created = await store.CreateUserAsync(admin, cancellationToken)
+            || (users.Any(u => u.Name == UserName) && await store.UpdateUserAsync(admin, cancellationToken));
+        if (!created)
+        {
+            return; // another node created it a moment ago
+        }
+
+        await audit.WriteSystemAsync(AuditActions.UserCreate, UserName, "first admin");
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            var path = Path.Combine(paths.DataDirectory, PasswordFileName);
+            await File.WriteAllTextAsync(path, password + Environment.NewLine, cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            LogGenerated(logger, UserName, password, path);
+        }
+        else
+        {
+            LogConfigured(logger, UserName);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin '{User}' with the generated password {Password} (also in {Path}); change it after signing in.")]
+    private static partial void LogGenerated(ILogger logger, string user, string password, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the first admin '{User}' with Recorder:Auth:InitialAdminPassword.")]
+    private static partial void LogConfigured(ILogger logger, string user);
+}
+
+/// <summary>Where the security files live (the node's data directory).</summary>
+internal sealed record SecurityPaths(string DataDirectory);

@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace OrleansRecorder.Silo.Security;
+
+/// <summary>
+/// Wiring of users, roles, API keys and the audit log: cookie sign-in and <c>X-Api-Key</c> as two authentication
+/// schemes behind one policy scheme (the header decides), authorization policies per role set, the first admin.
+/// </summary>
+internal static class SecurityServiceCollectionExtensions
+{
+    public const string Scheme = "Recorder";
+    public const string CookieName = "recorder.auth";
+
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">Binds <see cref="SecurityOptions"/> from <c>Recorder:Auth</c>.</param>
+    /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>
+    /// <param name="connectionString">The cluster database (the catalog's).</param>
+    /// <param name="dataDirectory">Where a generated first-admin password is written.</param>
+    public static IServiceCollection AddRecorderSecurity(
+        this IServiceCollection services, IConfiguration configuration, string provider, string connectionString, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(provider);
+        services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.SectionName));
+        var sessionTimeout = configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>()?.SessionTimeout ?? TimeSpan.FromHours(8);
+        services.AddSingleton<ISecurityStore>(provider.ToLowerInvariant() switch
+        {
+            "postgres" => new PostgresSecurityStore(connectionString),
+            _ => new SqliteSecurityStore(connectionString),
+        });
+        services.AddSingleton(new SecurityPaths(dataDirectory));
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<RecordingAccess>();
+        services.AddHostedService<InitialAdmin>();
+
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie or X-Api-Key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = sessionTimeout;
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context => SecurityProblems.WriteAsync(
+                    context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized",
+                    "Sign in (POST /api/auth/login) or send an API key in the X-Api-Key header.");
+                o.Events.OnRedirectToAccessDenied = context => SecurityProblems.WriteAsync(
+                    context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "Your role may not do this.");
+                o.Events.OnValidatePrincipal = ValidateAsync;
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(RecorderPolicies.Authenticated, p => p.RequireAuthenticatedUser())
+            .AddPolicy(RecorderPolicies.Recordings, p => p.RequireRole(RecorderRoles.Admin, RecorderRoles.Supervisor, RecorderRoles.User))
+            .AddPolicy(RecorderPolicies.Preserve, p => p.RequireRole(RecorderRoles.Admin, RecorderRoles.Supervisor))
+            .AddPolicy(RecorderPolicies.Operations, p => p.RequireRole(RecorderRoles.Admin, RecorderRoles.Auditor))
+            .AddPolicy(RecorderPolicies.Audit, p => p.RequireRole(RecorderRoles.Admin, RecorderRoles.Auditor))
+            .AddPolicy(RecorderPolicies.Admin, p => p.RequireRole(RecorderRoles.Admin));
+        return services;
+    }
+
+    /// <summary>The principal of a password sign-in.</summary>
+    public static ClaimsPrincipal PrincipalFor(RecorderUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Name, user.Name),
+                new Claim(ClaimTypes.Role, user.Role),
+                new Claim(RecorderClaims.Kind, "password"),
+            ],
+            CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+
+    /// <summary>Every request re-reads the user: a deleted or disabled user is signed out at once, a role change applies at once.</summary>
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var name = context.Principal?.Identity?.Name;
+        var store = context.HttpContext.RequestServices.GetRequiredService<ISecurityStore>();
+        var user = name is null ? null : await store.GetUserAsync(name, context.HttpContext.RequestAborted);
+        if (user is null || user.Disabled)
+        {
+            context.RejectPrincipal();
+            return;
+        }
+
+        if (!context.Principal!.IsInRole(user.Role))
+        {
+            context.ReplacePrincipal(PrincipalFor(user));
+            context.ShouldRenew = true;
+        }
+    }
+}

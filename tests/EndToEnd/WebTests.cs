@@ -1,0 +1,411 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using OrleansRecorder.Tests.EndToEnd.Harness;
+
+namespace OrleansRecorder.Tests.EndToEnd;
+
+/// <summary>
+/// The REST API's security against a real recorder process with two recorded sipp calls: every main route for every
+/// role (admin, supervisor, user, auditor, anonymous), visibility (404, never 403, for a recording one may not see),
+/// bad input as problem details, paging and sorting, API keys, and the audit log of what the tests did.
+/// </summary>
+public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
+{
+    private static readonly string[] Roles = ["admin", "sup", "alice", "aud", "anonymous"];
+
+    [Fact]
+    public async Task EveryRouteAnswersEachRoleAsTheMatrixSays()
+    {
+        var first = fixture.First.Id;
+        var second = fixture.Second.Id;
+        // Expected status per role, in the order of Roles: admin, supervisor, user, auditor, anonymous.
+        var matrix = new (string Method, string Path, object? Body, int[] Expected)[]
+        {
+            ("GET", "/api/recordings", null, [200, 200, 200, 403, 401]),
+            ("GET", $"/api/recordings/{first}", null, [200, 200, 200, 403, 401]),
+            ("GET", $"/api/recordings/{second}", null, [200, 404, 404, 403, 401]),
+            ("GET", $"/api/recordings/{first}/audio", null, [200, 200, 200, 403, 401]),
+            ("GET", $"/api/recordings/{second}/audio", null, [200, 404, 404, 403, 401]),
+            ("GET", $"/api/recordings/{first}/peaks?buckets=100", null, [200, 200, 200, 403, 401]),
+            ("GET", $"/api/recordings/{first}/annotations", null, [200, 200, 200, 403, 401]),
+            ("GET", "/api/calls/active", null, [200, 200, 200, 403, 401]),
+            ("GET", "/api/cluster", null, [200, 403, 403, 200, 401]),
+            ("GET", "/api/license", null, [200, 403, 403, 200, 401]),
+            ("GET", "/api/maintenance", null, [200, 403, 403, 200, 401]),
+            ("GET", "/api/maintenance/history", null, [200, 403, 403, 200, 401]),
+            ("GET", "/api/users", null, [200, 403, 403, 403, 401]),
+            ("GET", "/api/keys", null, [200, 403, 403, 403, 401]),
+            ("GET", "/api/audit", null, [200, 403, 403, 200, 401]),
+            ("GET", "/api/audit.csv", null, [200, 403, 403, 200, 401]),
+            ("GET", "/api/auth/me", null, [200, 200, 200, 200, 401]),
+            ("PUT", $"/api/recordings/{first}/preserve", new { preserved = false }, [200, 200, 403, 403, 401]),
+            ("PUT", $"/api/recordings/{second}/preserve", new { preserved = false }, [200, 404, 403, 403, 401]),
+            ("POST", "/api/maintenance/no-such-job/run", null, [404, 403, 403, 403, 401]),
+            ("DELETE", "/api/recordings/no-such-recording", null, [404, 403, 403, 403, 401]),
+            ("DELETE", "/api/users/no-such-user", null, [404, 403, 403, 403, 401]),
+        };
+
+        var clients = new Dictionary<string, HttpClient>();
+        foreach (var role in Roles)
+        {
+            clients[role] = role == "anonymous" ? fixture.Anonymous() : await fixture.SignInAsync(role);
+        }
+
+        var failures = new List<string>();
+        foreach (var (method, path, body, expected) in matrix)
+        {
+            for (var i = 0; i < Roles.Length; i++)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (body is not null)
+                {
+                    request.Content = JsonContent.Create(body);
+                }
+
+                using var response = await clients[Roles[i]].SendAsync(request, Ct);
+                if ((int)response.StatusCode != expected[i])
+                {
+                    failures.Add($"{method} {path} as {Roles[i]}: {(int)response.StatusCode}, expected {expected[i]}");
+                }
+                else if (expected[i] >= 400)
+                {
+                    // Every refusal is a problem document with a message.
+                    var problem = await response.Content.ReadAsStringAsync(Ct);
+                    if (!problem.Contains("\"title\"", StringComparison.Ordinal))
+                    {
+                        failures.Add($"{method} {path} as {Roles[i]}: {(int)response.StatusCode} without problem details: {problem}");
+                    }
+                }
+            }
+        }
+
+        // The admin API key keeps working as before (role admin).
+        foreach (var (method, path, _, expected) in matrix.Where(m => m.Method == "GET"))
+        {
+            using var response = await fixture.Node.Http.GetAsync(path, Ct);
+            if ((int)response.StatusCode != expected[0])
+            {
+                failures.Add($"GET {path} with the admin key: {(int)response.StatusCode}, expected {expected[0]}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    [Fact]
+    public async Task EachRoleSeesOnlyItsRecordings()
+    {
+        var admin = await fixture.SignInAsync("admin");
+        var all = await GetAsync<RecordingList>(admin, "/api/recordings?pageSize=100");
+        Assert.Contains(all.Items, r => r.Id == fixture.First.Id);
+        Assert.Contains(all.Items, r => r.Id == fixture.Second.Id);
+
+        var alice = await GetAsync<RecordingList>(await fixture.SignInAsync("alice"), "/api/recordings?pageSize=100");
+        Assert.Equal([fixture.First.Id], alice.Items.Select(r => r.Id));
+        Assert.Equal(1, alice.Total);
+
+        // The supervisor of "sales" sees alice's recordings (alice is in sales), not the other one.
+        var sup = await GetAsync<RecordingList>(await fixture.SignInAsync("sup"), "/api/recordings?pageSize=100");
+        Assert.Equal([fixture.First.Id], sup.Items.Select(r => r.Id));
+
+        var bobClient = await fixture.SignInAsync("bob");
+        var bob = await GetAsync<RecordingList>(bobClient, "/api/recordings?pageSize=100");
+        Assert.Empty(bob.Items);
+        Assert.Equal(0, bob.Total);
+        foreach (var path in new[] { "", "/audio", "/peaks", "/notes", "/tags", "/annotations" })
+        {
+            using var response = await bobClient.GetAsync($"/api/recordings/{fixture.First.Id}{path}", Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"bob GET {path}: {(int)response.StatusCode}");
+        }
+
+        // Same answer as for a recording that does not exist: no existence leak.
+        using var missing = await bobClient.GetAsync("/api/recordings/does-not-exist", Ct);
+        using var hidden = await bobClient.GetAsync($"/api/recordings/{fixture.First.Id}", Ct);
+        Assert.Equal(
+            (await Problem(missing)).GetProperty("title").GetString(),
+            (await Problem(hidden)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task PagingAndSortingAreConsistent()
+    {
+        var admin = await fixture.SignInAsync("admin");
+        var page1 = await GetAsync<RecordingList>(admin, "/api/recordings?pageSize=1&page=1&sort=startedAt&order=asc");
+        var page2 = await GetAsync<RecordingList>(admin, "/api/recordings?pageSize=1&page=2&sort=startedAt&order=asc");
+        var page3 = await GetAsync<RecordingList>(admin, "/api/recordings?pageSize=1&page=3&sort=startedAt&order=asc");
+        Assert.Equal(2, page1.Total);
+        Assert.Equal(2, page2.Total);
+        Assert.Single(page1.Items);
+        Assert.Single(page2.Items);
+        Assert.Empty(page3.Items);
+        Assert.NotEqual(page1.Items[0].Id, page2.Items[0].Id);
+        Assert.True(page1.Items[0].StartedAt <= page2.Items[0].StartedAt);
+
+        var desc = await GetAsync<RecordingList>(admin, "/api/recordings?pageSize=2&sort=startedAt&order=desc");
+        Assert.Equal(page2.Items[0].Id, desc.Items[0].Id);
+        var byNumber = await GetAsync<RecordingList>(admin, "/api/recordings?pageSize=2&sort=nearNumber&order=desc");
+        Assert.Equal(fixture.Second.Id, byNumber.Items[0].Id); // 198202 > 198101
+        var filtered = await GetAsync<RecordingList>(admin, "/api/recordings?number=198202");
+        Assert.Equal([fixture.Second.Id], filtered.Items.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task BadInputIsAProblemWithAClearMessage()
+    {
+        var admin = await fixture.SignInAsync("admin");
+        async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status, string field)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(field, body, StringComparison.Ordinal);
+            response.Dispose();
+        }
+
+        await ExpectAsync(await admin.GetAsync("/api/recordings?status=bogus", Ct), HttpStatusCode.BadRequest, "status must be one of");
+        await ExpectAsync(await admin.GetAsync("/api/recordings?pageSize=0", Ct), HttpStatusCode.BadRequest, "pageSize");
+        await ExpectAsync(await admin.GetAsync("/api/recordings?sort=colour", Ct), HttpStatusCode.BadRequest, "sort must be one of");
+        await ExpectAsync(await admin.GetAsync("/api/recordings?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", Ct), HttpStatusCode.BadRequest, "from must not be after to");
+        await ExpectAsync(await admin.GetAsync($"/api/recordings/{fixture.First.Id}/peaks?buckets=0", Ct), HttpStatusCode.BadRequest, "buckets");
+        await ExpectAsync(await admin.GetAsync("/api/audit?pageSize=100000", Ct), HttpStatusCode.BadRequest, "pageSize");
+        await ExpectAsync(await admin.PostAsJsonAsync("/api/users", new { name = "x y", role = "boss", password = "short" }, Ct), HttpStatusCode.BadRequest, "role must be one of");
+        await ExpectAsync(await admin.PostAsJsonAsync("/api/users", new { name = "ok", role = "user", password = "short" }, Ct), HttpStatusCode.BadRequest, "at least 8 characters");
+        await ExpectAsync(await admin.PostAsJsonAsync("/api/users", new { name = "alice", role = "user", password = "long-enough" }, Ct), HttpStatusCode.Conflict, "already a user");
+        await ExpectAsync(await admin.PostAsJsonAsync("/api/keys", new { name = "k", role = "user" }, Ct), HttpStatusCode.BadRequest, "owner");
+        await ExpectAsync(await admin.PutAsJsonAsync($"/api/recordings/{fixture.First.Id}/preserve", new { }, Ct), HttpStatusCode.BadRequest, "preserved");
+        await ExpectAsync(await admin.PutAsJsonAsync($"/api/recordings/{fixture.First.Id}/tags", new { tags = new[] { new string('x', 41) } }, Ct), HttpStatusCode.BadRequest, "tags");
+        await ExpectAsync(await admin.PostAsJsonAsync($"/api/recordings/{fixture.First.Id}/notes", new { text = "" }, Ct), HttpStatusCode.BadRequest, "note");
+        await ExpectAsync(await admin.DeleteAsync("/api/users/admin", Ct), HttpStatusCode.Conflict, "last enabled admin");
+
+        using var anonymous = fixture.Anonymous();
+        await ExpectAsync(await anonymous.PostAsJsonAsync("/api/auth/login", new { username = "alice", password = "wrong-password" }, Ct), HttpStatusCode.Unauthorized, "Wrong user name or password");
+        await ExpectAsync(await anonymous.PostAsJsonAsync("/api/auth/login", new { username = "" }, Ct), HttpStatusCode.BadRequest, "username");
+        using var badKey = fixture.Anonymous();
+        badKey.DefaultRequestHeaders.Add("X-Api-Key", "not-a-key");
+        await ExpectAsync(await badKey.GetAsync("/api/recordings", Ct), HttpStatusCode.Unauthorized, "X-Api-Key");
+    }
+
+    [Fact]
+    public async Task DownloadPeaksNotesTagsAndLegalHold()
+    {
+        var alice = await fixture.SignInAsync("alice");
+        var bytes = await alice.GetByteArrayAsync($"/api/recordings/{fixture.First.Id}/audio?download=true", Ct);
+        Assert.Equal(fixture.First.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, $"/api/recordings/{fixture.First.Id}/audio");
+        ranged.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 199);
+        using var partial = await alice.SendAsync(ranged, Ct);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(100, (await partial.Content.ReadAsByteArrayAsync(Ct)).Length);
+
+        var peaks = await GetAsync<JsonElement>(alice, $"/api/recordings/{fixture.First.Id}/peaks?buckets=800");
+        Assert.Equal(800, peaks.GetProperty("buckets").GetInt32());
+        var channels = peaks.GetProperty("channels");
+        Assert.Equal(2, channels.GetArrayLength());
+        foreach (var channel in channels.EnumerateArray())
+        {
+            Assert.Equal(800, channel.GetProperty("max").GetArrayLength());
+            Assert.True(channel.GetProperty("max").EnumerateArray().Max(v => v.GetInt32()) > 1000, "a tone is in each channel");
+        }
+
+        using (var note = await alice.PostAsJsonAsync($"/api/recordings/{fixture.First.Id}/notes", new { text = "customer asked for a refund" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, note.StatusCode);
+        }
+
+        using (var tags = await alice.PutAsJsonAsync($"/api/recordings/{fixture.First.Id}/tags", new { tags = new[] { "refund", "vip" } }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, tags.StatusCode);
+        }
+
+        var annotations = await GetAsync<JsonElement>(alice, $"/api/recordings/{fixture.First.Id}/annotations");
+        Assert.Equal(["refund", "vip"], annotations.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Contains(annotations.GetProperty("notes").EnumerateArray(), n => n.GetProperty("text").GetString() == "customer asked for a refund" && n.GetProperty("user").GetString() == "alice");
+
+        // Legal hold: a supervisor sets it, an admin cannot delete until it is lifted.
+        var sup = await fixture.SignInAsync("sup");
+        using (var hold = await sup.PutAsJsonAsync($"/api/recordings/{fixture.First.Id}/preserve", new { preserved = true }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, hold.StatusCode);
+            Assert.True((await hold.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("preserved").GetBoolean());
+        }
+
+        var admin = await fixture.SignInAsync("admin");
+        using (var delete = await admin.DeleteAsync($"/api/recordings/{fixture.First.Id}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, delete.StatusCode);
+        }
+
+        using (var release = await sup.PutAsJsonAsync($"/api/recordings/{fixture.First.Id}/preserve", new { preserved = false }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, release.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task ApiKeysCarryARoleAndAScope()
+    {
+        var admin = await fixture.SignInAsync("admin");
+        var auditorKey = await CreateKeyAsync(admin, new { name = "siem", role = "auditor" });
+        var userKey = await CreateKeyAsync(admin, new { name = "crm", role = "user", owner = "alice" });
+
+        using var auditor = fixture.Anonymous();
+        auditor.DefaultRequestHeaders.Add("X-Api-Key", auditorKey);
+        using (var audit = await auditor.GetAsync("/api/audit", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
+        }
+
+        using (var recordings = await auditor.GetAsync("/api/recordings", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, recordings.StatusCode);
+        }
+
+        using var user = fixture.Anonymous();
+        user.DefaultRequestHeaders.Add("X-Api-Key", userKey);
+        var list = await GetAsync<RecordingList>(user, "/api/recordings");
+        Assert.Equal([fixture.First.Id], list.Items.Select(r => r.Id));
+
+        var keys = await GetAsync<JsonElement>(admin, "/api/keys");
+        Assert.All(keys.EnumerateArray(), k => Assert.Equal(JsonValueKind.Null, k.GetProperty("key").ValueKind)); // shown once only
+    }
+
+    [Fact]
+    public async Task ADeletedUserLosesItsSessionAtOnce()
+    {
+        var admin = await fixture.SignInAsync("admin");
+        using (var create = await admin.PostAsJsonAsync("/api/users", new { name = "temp", role = "user", password = WebFixture.Password }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        }
+
+        var temp = await fixture.SignInAsync("temp");
+        using (var me = await temp.GetAsync("/api/auth/me", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+
+        using (var delete = await admin.DeleteAsync("/api/users/temp", Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        using var after = await temp.GetAsync("/api/auth/me", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+
+        var alice = await fixture.SignInAsync("alice");
+        using (var logout = await alice.PostAsync("/api/auth/logout", null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        using var afterLogout = await alice.GetAsync("/api/auth/me", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterLogout.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheAuditLogHoldsWhatTheTestsDid()
+    {
+        // Actions of this test; the others add theirs (the log is shared by the class).
+        using (var failed = await fixture.Anonymous().PostAsJsonAsync("/api/auth/login", new { username = "bob", password = "nope-nope" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        var bob = await fixture.SignInAsync("bob");
+        await GetAsync<RecordingList>(bob, "/api/recordings?number=198101");
+        var admin = await fixture.SignInAsync("admin");
+        await admin.GetByteArrayAsync($"/api/recordings/{fixture.Second.Id}/audio", Ct);
+        await admin.GetByteArrayAsync($"/api/recordings/{fixture.Second.Id}/audio?download=true", Ct);
+        var maintenance = await GetAsync<JsonElement>(admin, "/api/maintenance");
+        using (var put = await admin.PutAsync("/api/maintenance", JsonContent.Create(maintenance.GetProperty("settings")), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var auditor = await fixture.SignInAsync("aud");
+        var log = await GetAsync<JsonElement>(auditor, "/api/audit?pageSize=500");
+        var entries = log.GetProperty("items").EnumerateArray().Select(e => (
+            User: e.GetProperty("user").GetString(),
+            Action: e.GetProperty("action").GetString(),
+            Target: e.GetProperty("target").GetString(),
+            Source: e.GetProperty("source").GetString(),
+            Details: e.GetProperty("details").GetString())).ToList();
+        Assert.Contains(entries, e => e is { User: "bob", Action: "sign-in-failed", Details: "wrong password" });
+        Assert.Contains(entries, e => e is { User: "bob", Action: "sign-in", Source: "127.0.0.1" });
+        Assert.Contains(entries, e => e.User == "bob" && e.Action == "search" && e.Details!.Contains("number=198101", StringComparison.Ordinal) && e.Details.Contains("results=0", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.User == "admin" && e.Action == "play" && e.Target == fixture.Second.Id);
+        Assert.Contains(entries, e => e.User == "admin" && e.Action == "download" && e.Target == fixture.Second.Id);
+        Assert.Contains(entries, e => e is { User: "admin", Action: "setting", Target: "maintenance" });
+        Assert.Contains(entries, e => e is { User: "api-key:admin", Action: "user-create", Target: "alice" });
+        Assert.Contains(entries, e => e is { User: "system", Action: "user-create", Target: "admin" });
+
+        var filtered = await GetAsync<JsonElement>(auditor, "/api/audit?user=bob&action=sign-in-failed");
+        Assert.All(filtered.GetProperty("items").EnumerateArray(), e => Assert.Equal("sign-in-failed", e.GetProperty("action").GetString()));
+        Assert.True(filtered.GetProperty("total").GetInt64() >= 1);
+
+        using var csv = await auditor.GetAsync("/api/audit.csv?user=bob", Ct);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync(Ct)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("seq,time,user,source,action,target,details", lines[0]);
+        Assert.Contains(lines, l => l.Contains(",bob,127.0.0.1,sign-in-failed,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OpenApiDocsMetricsAndDashboard()
+    {
+        using var anonymous = fixture.Anonymous();
+        var document = await GetAsync<JsonElement>(anonymous, "/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/recordings", "/api/recordings/{id}/audio", "/api/recordings/{id}/peaks", "/api/users", "/api/audit", "/api/auth/login" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
+        }
+
+        using (var docs = await anonymous.GetAsync("/api/docs/", Ct)) // /api/docs redirects here
+        {
+            Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+            Assert.Contains("scalar", (await docs.Content.ReadAsStringAsync(Ct)).ToLowerInvariant(), StringComparison.Ordinal);
+        }
+
+        var metrics = await anonymous.GetStringAsync("/metrics", Ct);
+        Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+        Assert.Contains("orleans", metrics, StringComparison.Ordinal);
+
+        using (var denied = await anonymous.GetAsync("/dashboard", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        }
+
+        using (var forbidden = await (await fixture.SignInAsync("aud")).GetAsync("/dashboard", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        using var dashboard = await (await fixture.SignInAsync("admin")).GetAsync("/dashboard/", Ct); // /dashboard redirects here
+        Assert.True(dashboard.IsSuccessStatusCode, $"admin /dashboard: {(int)dashboard.StatusCode}");
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<string> CreateKeyAsync(HttpClient admin, object body)
+    {
+        using var response = await admin.PostAsJsonAsync("/api/keys", body);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, json.ToString());
+        return json.GetProperty("key").GetString()!;
+    }
+
+    private static async Task<T> GetAsync<T>(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} → {(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, JsonDefaults.Options)!;
+    }
+
+    private static async Task<JsonElement> Problem(HttpResponseMessage response) =>
+        JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync());
+}
