@@ -156,6 +156,13 @@ internal sealed class CallLeg
         return true;
     }
 
+    /// <summary>Baseline mode (<c>--rtp-only</c>): no dialog, the stream goes straight to <paramref name="destination"/>.</summary>
+    public void UseRawDestination(IPEndPoint destination)
+    {
+        RtpDestination = destination.Serialize();
+        FinalStatus = 0;
+    }
+
     /// <summary>BYE until its final response (bounded); false on timeout.</summary>
     public async Task<bool> ByeAsync(CancellationToken cancellationToken)
     {

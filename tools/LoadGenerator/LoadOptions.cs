@@ -20,6 +20,9 @@ internal sealed class LoadOptions
           --verify-audio      also download each recording (WAV) and check the tones (default on with --verify)
           --no-verify-audio   skip the audio download
           --summary FILE      write the figures as JSON
+          --measure-pid PID   sample this process's CPU (/proc/PID/stat) and RSS during the run (the recorder or udp-sink)
+          --clk-tck N         kernel clock ticks per second for --measure-pid (default 100; getconf CLK_TCK)
+          --rtp-only          no SIP: leg k of the run streams to port (target port + k), e.g. to infra/scripts/udp-sink
         Places CUCM-like recorded calls (two delayed-offer SIP dialogs per call, PCMU tones 600 Hz near / 1400 Hz far)
         over UDP. Refuses any non-loopback target.
         """;
@@ -36,6 +39,11 @@ internal sealed class LoadOptions
     public string? ApiKey { get; init; }
     public bool VerifyAudio { get; init; } = true;
     public string? SummaryFile { get; init; }
+
+    public int MeasurePid { get; init; }
+
+    /// <summary>Baseline mode: no SIP; leg k streams to the target port + k (a raw UDP sink).</summary>
+    public bool RtpOnly { get; init; }
 
     /// <summary>RTP packets each leg sends: the duration in whole 20 ms packets.</summary>
     public int PacketsPerLeg => (int)Math.Round(DurationSeconds * 50);
@@ -55,6 +63,8 @@ internal sealed class LoadOptions
         Uri? verify = null;
         string? apiKey = null, summary = null;
         var audio = true;
+        var rtpOnly = false;
+        var pid = 0;
         for (var i = 1; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -72,6 +82,9 @@ internal sealed class LoadOptions
                 case "--verify-audio": audio = true; break;
                 case "--no-verify-audio": audio = false; break;
                 case "--summary": summary = Next(); break;
+                case "--rtp-only": rtpOnly = true; break;
+                case "--measure-pid": pid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--clk-tck": ProcessSampler.ClockTicks = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
@@ -86,6 +99,11 @@ internal sealed class LoadOptions
         if (verify is not null && !IsLoopbackHost(verify.Host))
         {
             throw new ArgumentException($"--verify {verify} is not a loopback address: this tool only talks to this machine");
+        }
+
+        if (rtpOnly && (verify is not null || target.Port + (2 * calls) > 65535))
+        {
+            throw new ArgumentException("--rtp-only: no --verify, and target port + 2 x calls must stay below 65536");
         }
 
         if (limit <= 0)
@@ -107,6 +125,8 @@ internal sealed class LoadOptions
             ApiKey = apiKey,
             VerifyAudio = audio,
             SummaryFile = summary,
+            RtpOnly = rtpOnly,
+            MeasurePid = pid,
         };
     }
 

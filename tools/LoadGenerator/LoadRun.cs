@@ -24,6 +24,12 @@ internal sealed class LoadRun(LoadOptions options)
 
     public IReadOnlyCollection<PlacedCall> Calls => _calls;
 
+    /// <summary>The measured process's sampler (with <c>--measure-pid</c>), still sampling after the run.</summary>
+    public ProcessSampler? Sampler { get; private set; }
+
+    /// <summary>The measured process before the first call.</summary>
+    public ProcessSample? Baseline { get; private set; }
+
     public async Task<RunSummary> RunAsync(CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -40,6 +46,12 @@ internal sealed class LoadRun(LoadOptions options)
         var started = Stopwatch.GetTimestamp();
         using (var pump = new RtpPump(options.LateMilliseconds))
         {
+            if (options.MeasurePid > 0)
+            {
+                Sampler = new ProcessSampler(options.MeasurePid, () => (pump.ActiveLegs, pump.PacketsSent));
+                Baseline = Sampler.Sample();
+            }
+
             var tasks = new List<Task>(options.Calls);
             for (var i = 0; i < options.Calls && !limit.IsCancellationRequested; i++)
             {
@@ -101,7 +113,18 @@ internal sealed class LoadRun(LoadOptions options)
         _calls.Add(call);
         try
         {
-            var invites = await Task.WhenAll(near.InviteAsync(options.Profile, cancellationToken), far.InviteAsync(options.Profile, cancellationToken));
+            bool[] invites;
+            if (options.RtpOnly)
+            {
+                near.UseRawDestination(new IPEndPoint(options.Target.Address, options.Target.Port + (2 * metadata.Index)));
+                far.UseRawDestination(new IPEndPoint(options.Target.Address, options.Target.Port + (2 * metadata.Index) + 1));
+                invites = [true, true];
+            }
+            else
+            {
+                invites = await Task.WhenAll(near.InviteAsync(options.Profile, cancellationToken), far.InviteAsync(options.Profile, cancellationToken));
+            }
+
             foreach (var leg in (CallLeg[])[near, far])
             {
                 if (leg.FinalStatus is >= 200 and < 300)

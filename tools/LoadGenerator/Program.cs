@@ -31,10 +31,12 @@ Console.WriteLine(string.Create(inv, $"INVITE->200 latency p50 {summary.InviteLa
 Console.WriteLine(string.Create(inv, $"RTP packets sent {summary.RtpPacketsSent} (send errors {summary.RtpSendErrors}); ticks {summary.Ticks}, late (> {summary.LateThresholdMs:F0} ms) {summary.SendLateTicks}, worst {summary.MaxTickLateMs:F1} ms"));
 Console.WriteLine(string.Create(inv, $"wall {summary.WallSeconds:F1} s{(summary.TimedOut ? ", HARD TIME LIMIT HIT" : "")}"));
 
+ProcessSample? allRecorded = null;
 var ok = summary.CallsFailed == 0 && summary.CallsAnswered == summary.CallsPlaced && !summary.TimedOut;
 if (options.VerifyUrl is not null)
 {
-    var verify = await new RecordingVerifier(options.VerifyUrl, options.ApiKey, options.VerifyAudio).VerifyAsync(run.Calls, stop.Token);
+    var verifier = new RecordingVerifier(options.VerifyUrl, options.ApiKey, options.VerifyAudio) { AllRecorded = () => allRecorded = run.Sampler?.Sample() };
+    var verify = await verifier.VerifyAsync(run.Calls, stop.Token);
     summary = summary with { Verify = verify };
     Console.WriteLine(string.Create(inv,
         $"verify: {verify.RecordingsFound}/{verify.CallsChecked} recordings found, {verify.RecordingsComplete} complete, packets received {verify.PacketsReceived}, lost {verify.PacketsLost}, tones ok {verify.TonesOk}/{verify.TonesChecked}"));
@@ -45,6 +47,19 @@ if (options.VerifyUrl is not null)
 
     Console.WriteLine(verify.Passed ? "verify: PASS" : $"verify: FAIL ({verify.Problems.Count} problems)");
     ok &= verify.Passed;
+}
+
+if (run.Sampler is { } sampler && run.Baseline is { } before)
+{
+    var end = allRecorded ?? sampler.Sample();
+    sampler.Dispose();
+    var callSeconds = run.Calls.Where(c => c.Answered).Sum(c => Math.Max(c.Near.PacketsSent, c.Far.PacketsSent) / 50.0);
+    var m = MeasureSummary.From(sampler, before, end, callSeconds);
+    summary = summary with { Measured = m };
+    Console.WriteLine(string.Create(inv,
+        $"measured pid {options.MeasurePid}: steady {m.SteadyLegs / 2} calls for {m.SteadySeconds:F1} s: cpu {m.SteadyCpuPercent:F1} % of a core, {m.CpuMicrosecondsPerPacket:F2} us/packet, {m.SteadyCpuSecondsPerCallHour:F1} cpu-s per call-hour"));
+    Console.WriteLine(string.Create(inv,
+        $"measured pid {options.MeasurePid}: whole run {m.TotalCpuSeconds:F1} cpu-s for {m.RecordedCallSeconds / 3600:F3} call-hours = {m.TotalCpuSecondsPerCallHour:F1} cpu-s per call-hour; rss before {m.RssBeforeKilobytes / 1024.0:F0} MiB, steady {m.RssSteadyKilobytes / 1024.0:F0} MiB, peak {m.RssPeakKilobytes / 1024.0:F0} MiB, {m.RssPerCallKilobytes:F0} KiB per active call"));
 }
 
 if (options.SummaryFile is not null)

@@ -15,6 +15,9 @@ internal sealed class RecordingVerifier(Uri baseUrl, string? apiKey, bool checkA
     private const double DominanceRatio = 20;
     private readonly List<string> _problems = [];
 
+    /// <summary>Called once every recording is listed (before the per-call reads), to sample the recorder's CPU.</summary>
+    public Action? AllRecorded { get; init; }
+
     public async Task<VerifySummary> VerifyAsync(IReadOnlyCollection<PlacedCall> calls, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
@@ -61,6 +64,7 @@ internal sealed class RecordingVerifier(Uri baseUrl, string? apiKey, bool checkA
             await Task.Delay(1000, cancellationToken);
         }
 
+        AllRecorded?.Invoke();
         long received = 0, lost = 0;
         int complete = 0, tonesChecked = 0, tonesOk = 0;
         foreach (var (refci, call) in answered)

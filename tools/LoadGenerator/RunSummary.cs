@@ -21,4 +21,5 @@ internal sealed record RunSummary
     public double WallSeconds { get; init; }
     public bool TimedOut { get; init; }
     public VerifySummary? Verify { get; init; }
+    public MeasureSummary? Measured { get; init; }
 }
