@@ -15,6 +15,7 @@ internal sealed class LoadOptions
           --profile DN        Request-URI user, the recording profile's destination (default 7878)
           --rtp-sockets K     RTP source sockets shared round-robin by the legs (default 64)
           --late-ms M         a tick woken more than M ms after its deadline counts as late (default 5)
+          --bye-delay-ms M    wait M ms after a call's last RTP packet before its BYEs (default 0: BYE right after)
           --verify URL        afterwards check every call through the REST API (e.g. http://127.0.0.1:8080)
           --api-key K         X-Api-Key for --verify
           --verify-audio      also download each recording (WAV) and check the tones (default on with --verify)
@@ -42,6 +43,8 @@ internal sealed class LoadOptions
 
     public int MeasurePid { get; init; }
 
+    public int ByeDelayMilliseconds { get; init; }
+
     /// <summary>Baseline mode: no SIP; leg k streams to the target port + k (a raw UDP sink).</summary>
     public bool RtpOnly { get; init; }
 
@@ -65,6 +68,7 @@ internal sealed class LoadOptions
         var audio = true;
         var rtpOnly = false;
         var pid = 0;
+        var byeDelay = 0;
         for (var i = 1; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -83,6 +87,7 @@ internal sealed class LoadOptions
                 case "--no-verify-audio": audio = false; break;
                 case "--summary": summary = Next(); break;
                 case "--rtp-only": rtpOnly = true; break;
+                case "--bye-delay-ms": byeDelay = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--measure-pid": pid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--clk-tck": ProcessSampler.ClockTicks = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
@@ -95,6 +100,8 @@ internal sealed class LoadOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(duration, 3600);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(rate, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(sockets, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(byeDelay);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(byeDelay, 10000);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(sockets, 4096);
         if (verify is not null && !IsLoopbackHost(verify.Host))
         {
@@ -127,6 +134,7 @@ internal sealed class LoadOptions
             SummaryFile = summary,
             RtpOnly = rtpOnly,
             MeasurePid = pid,
+            ByeDelayMilliseconds = byeDelay,
         };
     }
 

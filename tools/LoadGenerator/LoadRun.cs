@@ -160,6 +160,11 @@ internal sealed class LoadRun(LoadOptions options)
                 Interlocked.Increment(ref _failed);
             }
 
+            if (call.Answered && options.ByeDelayMilliseconds > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(options.ByeDelayMilliseconds, CancellationToken.None);
+            }
+
             // The hang-up gets its own short budget so calls still end cleanly after the hard limit.
             using var byeBudget = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             var byes = await Task.WhenAll(
