@@ -57,18 +57,24 @@ common=(127.0.0.1:5970 --measure-pid "$node" --clk-tck "$clk" --verify http://12
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "recorder pid $node on CPU 0, format $format; generator on CPU 1; ${step_seconds} s per step, calls started at ${ramp_rate}/s"
+cpu0() { awk '/^cpu0 /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }   # busy, total ticks of CPU 0
+node_ticks() { awk '{print $14 + $15}' /proc/$node/stat; }
 # Warm-up (JIT, pools): not reported.
 gen "${common[@]}" --calls 20 --duration 3 --rate 20 --summary "$work/warmup.json" > "$work/warmup.out" 2>&1 || true
 
-report() { # summary.json -> one table row
-  python3 - "$1" "$2" <<'PY'
+t0=$(node_ticks); sleep 5; t1=$(node_ticks)
+echo "recorder idle (no calls): $(( (t1 - t0) * 100 / (5 * clk) )) % of CPU 0"
+report() { # summary.json label cpu0-before cpu0-after -> one table row
+  python3 - "$1" "$2" "$3" "$4" "$clk" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1])); m = s.get("measured") or {}; v = s.get("verify") or {}
+b0, t0 = map(int, sys.argv[3].split()); b1, t1 = map(int, sys.argv[4].split()); clk = int(sys.argv[5])
+others = max(0.0, 100.0 * ((b1 - b0) - m.get("totalCpuSeconds", 0) * clk) / max(1, t1 - t0))
 sent = s["rtpPacketsSent"]; rec = v.get("packetsReceived", 0); lost = v.get("packetsLost", 0)
 print(f"| {sys.argv[2]} | {s['callsAnswered']}/{s['callsPlaced']} | {sent} | {rec} | {sent - rec} | {lost} | "
       f"{m.get('steadyCpuPercent', 0):.0f} % | {m.get('steadyCpuSecondsPerCallHour', 0):.1f} | {m.get('totalCpuSecondsPerCallHour', 0):.1f} | "
       f"{m.get('cpuMicrosecondsPerPacket', 0):.1f} | {m.get('rssSteadyKilobytes', 0) / 1024:.0f} | {m.get('rssPerCallKilobytes', 0):.0f} | "
-      f"{s['sendLateTicks']}/{s['ticks']} | {'PASS' if v.get('passed') else 'FAIL'} |")
+      f"{others:.0f} % | {s['sendLateTicks']}/{s['ticks']}, worst {s['maxTickLateMs']:.0f} ms | {'PASS' if v.get('passed') else 'FAIL'} |")
 PY
 }
 clean() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); v=s.get("verify") or {}; m=s.get("measured") or {}
@@ -77,13 +83,14 @@ sys.exit(0 if ok else 1)' "$1"; }
 
 echo
 echo "## ramp"
-echo "| concurrent calls | answered | packets sent | received | not received | lost (gaps, manifest) | recorder CPU (steady) | CPU-s per call-hour (steady) | CPU-s per call-hour (whole step) | CPU µs per packet | RSS MiB | RSS KiB per call | late ticks | verify |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| concurrent calls | answered | packets sent | received | not received | lost (gaps, manifest) | recorder CPU (steady) | CPU-s per call-hour (steady) | CPU-s per call-hour (whole step) | CPU µs per packet | RSS MiB | RSS KiB per call | others on CPU 0 | generator late ticks (> 5 ms) | verify |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 best=0
 for calls in $steps; do
+  c0=$(cpu0)
   gen "${common[@]}" --calls "$calls" --duration "$step_seconds" --rate "$ramp_rate" --bye-delay-ms "$bye_delay" \
       --time-limit $(( calls / ramp_rate + step_seconds + 90 )) --summary "$work/step-$calls.json" > "$work/step-$calls.out" 2>&1 || true
-  report "$work/step-$calls.json" "$calls"
+  report "$work/step-$calls.json" "$calls" "$c0" "$(cpu0)"
   if clean "$work/step-$calls.json"; then best=$calls; else break; fi
 done
 echo "largest clean step: $best concurrent calls (details: $work/step-*.out)"
