@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Capacity per core (issue: >= 500 concurrent recorded calls per core with no packet lost, >= 300 new calls/s).
+# One recorder node pinned to CPU 0 (taskset -c 0), tools/LoadGenerator pinned to CPU 1, loopback only.
+#   1. ramp: concurrent calls STEPS (default 50 100 200 400 800 1600), each streaming STEP_SECONDS (default 30 s) of
+#      20 ms PCMU per leg, calls started at RAMP_RATE/s; stops after the first step that loses or misses a packet, fails
+#      a call, or takes >= 95 % of the recorder's core. Per step: packets sent/received/lost (from the manifests
+#      through the REST API), recorder CPU % of its core and CPU-s per call-hour (steady state, and the whole step
+#      including set-up and finalization), RSS and RSS per active call.
+#   2. set-up rate: RATES (default 100 200 300 400) new calls per second, 1 s calls, RATE_SECONDS (default 5) of
+#      arrivals each: answered/failed, INVITE->200 p50/p99.
+#   3. baseline: the largest clean ramp step's packets sent by the same generator (--rtp-only) to udp-sink (recvmmsg,
+#      cc -O2) pinned to CPU 0, with the recorder stopped: CPU per packet of the recorder as a multiple of the sink's.
+# Bounded: fixed lists of steps and rates, every generator run has --time-limit, the node is stopped on exit.
+#   The ramp's calls wait BYE_DELAY_MS (default 200) after their last packet before the BYE, so the capacity figure is
+#   not mixed with the BYE race (a BYE right behind the last packets loses the packets the recorder has not read yet);
+#   a separate short run with no delay measures that race.
+#   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+steps=${STEPS:-50 100 200 400 800 1600}
+step_seconds=${STEP_SECONDS:-30}
+ramp_rate=${RAMP_RATE:-100}
+rates=${RATES:-100 200 300 400}
+rate_seconds=${RATE_SECONDS:-5}
+bye_delay=${BYE_DELAY_MS:-200}
+format=${FORMAT:-opus}          # the shipped default (src/Silo/appsettings.json); FORMAT=wav for the WAV path
+max_calls=0; for c in $steps; do [ "$c" -gt "$max_calls" ] && max_calls=$c; done
+max_rate=0; for r in $rates; do [ "$r" -gt "$max_rate" ] && max_rate=$r; done
+[ "$max_calls" -le 4000 ] || { echo "steps above 4000 calls exceed the RTP port range" >&2; exit 2; }
+[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (recorder on 0, generator on 1)" >&2; exit 2; }
+work=$(mktemp -d /tmp/recorder-capacity-core-XXXX)
+echo "work directory: $work"
+
+dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/LoadGenerator -c Release -nologo -clp:ErrorsOnly >/dev/null
+cc -O2 -Wall -o "$work/udp-sink" infra/scripts/udp-sink.c
+tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
+gen() { taskset -c 1 dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll "$@"; }
+$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
+channels=$(( max_calls > 3 * max_rate ? max_calls + 100 : 3 * max_rate + 100 ))
+$tool issue --private "$work/key.pem" --node capacity-core --role primary --channels $channels --days 1 --out "$work/node.lic" >/dev/null
+
+export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5970 \
+       Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=49999 Recorder__Node__Name=capacity-core \
+       Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__Auth__AdminApiKey=capacity Recorder__Recording__Format=$format ASPNETCORE_URLS=http://127.0.0.1:8970 \
+       Orleans__ClusterId=capacity-core Orleans__Endpoints__SiloPort=11970 Orleans__Endpoints__GatewayPort=30970 \
+       Logging__LogLevel__Default=Warning
+taskset -c 0 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+node=$!
+trap 'kill $node 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8970/health/ready >/dev/null && break; sleep 0.5; done
+curl -sf http://127.0.0.1:8970/health/ready >/dev/null || { echo "node not ready; see $work/node.log" >&2; exit 1; }
+clk=$(getconf CLK_TCK)
+common=(127.0.0.1:5970 --measure-pid "$node" --clk-tck "$clk" --verify http://127.0.0.1:8970 --api-key capacity --no-verify-audio)
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "recorder pid $node on CPU 0, format $format; generator on CPU 1; ${step_seconds} s per step, calls started at ${ramp_rate}/s"
+cpu0() { awk '/^cpu0 /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }   # busy, total ticks of CPU 0
+node_ticks() { awk '{print $14 + $15}' /proc/$node/stat; }
+# Warm-up (JIT, pools): not reported.
+gen "${common[@]}" --calls 20 --duration 3 --rate 20 --summary "$work/warmup.json" > "$work/warmup.out" 2>&1 || true
+
+t0=$(node_ticks); sleep 5; t1=$(node_ticks)
+echo "recorder idle (no calls): $(( (t1 - t0) * 100 / (5 * clk) )) % of CPU 0"
+report() { # summary.json label cpu0-before cpu0-after -> one table row
+  python3 - "$1" "$2" "$3" "$4" "$clk" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); m = s.get("measured") or {}; v = s.get("verify") or {}
+b0, t0 = map(int, sys.argv[3].split()); b1, t1 = map(int, sys.argv[4].split()); clk = int(sys.argv[5])
+others = max(0.0, 100.0 * ((b1 - b0) - m.get("totalCpuSeconds", 0) * clk) / max(1, t1 - t0))
+sent = s["rtpPacketsSent"]; rec = v.get("packetsReceived", 0); lost = v.get("packetsLost", 0)
+print(f"| {sys.argv[2]} | {s['callsAnswered']}/{s['callsPlaced']} | {sent} | {rec} | {sent - rec} | {lost} | "
+      f"{m.get('steadyCpuPercent', 0):.0f} % | {m.get('steadyCpuSecondsPerCallHour', 0):.1f} | {m.get('totalCpuSecondsPerCallHour', 0):.1f} | "
+      f"{m.get('cpuMicrosecondsPerPacket', 0):.1f} | {m.get('rssSteadyKilobytes', 0) / 1024:.0f} | {m.get('rssPerCallKilobytes', 0):.0f} | "
+      f"{others:.0f} % | {s['sendLateTicks']}/{s['ticks']}, worst {s['maxTickLateMs']:.0f} ms | {'PASS' if v.get('passed') else 'FAIL'} |")
+PY
+}
+clean() { python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); v=s.get("verify") or {}; m=s.get("measured") or {}
+ok = s["callsFailed"] == 0 and s["callsAnswered"] == s["callsPlaced"] and v.get("packetsReceived") == s["rtpPacketsSent"] and v.get("packetsLost") == 0 and m.get("steadyCpuPercent", 100) < 95
+sys.exit(0 if ok else 1)' "$1"; }
+
+echo
+echo "## ramp"
+echo "| concurrent calls | answered | packets sent | received | not received | lost (gaps, manifest) | recorder CPU (steady) | CPU-s per call-hour (steady) | CPU-s per call-hour (whole step) | CPU µs per packet | RSS MiB | RSS KiB per call | others on CPU 0 | generator late ticks (> 5 ms) | verify |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+best=0
+for calls in $steps; do
+  c0=$(cpu0)
+  gen "${common[@]}" --calls "$calls" --duration "$step_seconds" --rate "$ramp_rate" --bye-delay-ms "$bye_delay" \
+      --time-limit $(( calls / ramp_rate + step_seconds + 90 )) --summary "$work/step-$calls.json" > "$work/step-$calls.out" 2>&1 || true
+  report "$work/step-$calls.json" "$calls" "$c0" "$(cpu0)"
+  if clean "$work/step-$calls.json"; then best=$calls; else break; fi
+done
+echo "largest clean step: $best concurrent calls (details: $work/step-*.out)"
+
+echo
+echo "## BYE right after the last RTP packet (no delay), 50 calls x 10 s"
+gen "${common[@]}" --calls 50 --duration 10 --rate "$ramp_rate" --time-limit 120 --summary "$work/bye-race.json" > "$work/bye-race.out" 2>&1 || true
+python3 - "$work/bye-race.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); v = s.get("verify") or {}
+print(f"packets sent {s['rtpPacketsSent']}, received {v.get('packetsReceived')}, lost (gaps) {v.get('packetsLost')}, "
+      f"not received {s['rtpPacketsSent'] - v.get('packetsReceived', 0)}; calls with a problem: "
+      f"{len({p.split(':')[0] for p in v.get('problems', [])})} of {s['callsAnswered']}")
+PY
+
+echo
+echo "## set-up rate (1 s calls, ${rate_seconds} s of arrivals per rate)"
+echo "| new calls/s | placed | answered | failed | INVITE→200 p50 ms | p99 ms | max ms | recorder CPU-s per call |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+for rate in $rates; do
+  gen "${common[@]}" --calls $(( rate * rate_seconds )) --duration 1 --rate "$rate" --time-limit $(( rate_seconds + 90 )) \
+      --summary "$work/rate-$rate.json" > "$work/rate-$rate.out" 2>&1 || true
+  python3 - "$work/rate-$rate.json" "$rate" <<'PY' || break
+import json, sys
+s = json.load(open(sys.argv[1])); m = s.get("measured") or {}
+per_call = m.get("totalCpuSeconds", 0) / max(1, s["callsAnswered"])
+print(f"| {sys.argv[2]} | {s['callsPlaced']} | {s['callsAnswered']} | {s['callsFailed']} | {s['inviteLatencyP50Ms']:.1f} | {s['inviteLatencyP99Ms']:.1f} | {s['inviteLatencyMaxMs']:.1f} | {per_call * 1000:.1f} ms |")
+sys.exit(1 if s["callsFailed"] or s["callsAnswered"] < s["callsPlaced"] else 0)
+PY
+done
+
+kill $node; wait $node 2>/dev/null || true
+trap - EXIT
+
+echo
+echo "## baseline: the same RTP to udp-sink (recvmmsg) on CPU 0"
+base=${best:-0}; [ "$base" -gt 0 ] || base=$(echo $steps | cut -d' ' -f1)
+taskset -c 0 "$work/udp-sink" 40000 $(( 2 * base )) $(( base / ramp_rate + step_seconds + 30 )) > "$work/sink.out" 2>&1 &
+sink=$!
+for _ in $(seq 1 50); do grep -q ready "$work/sink.out" && break; sleep 0.1; done
+gen 127.0.0.1:40000 --rtp-only --measure-pid "$sink" --clk-tck "$clk" --calls "$base" --duration "$step_seconds" --rate "$ramp_rate" \
+    --time-limit $(( base / ramp_rate + step_seconds + 30 )) --summary "$work/sink.json" > "$work/sink-gen.out" 2>&1 || true
+kill -INT $sink 2>/dev/null || true; wait $sink 2>/dev/null || true
+python3 - "$work/sink.json" "$work/step-$base.json" "$work/sink.out" "$base" <<'PY'
+import json, sys
+sink = json.load(open(sys.argv[1])); rec = json.load(open(sys.argv[2]))
+got = [l for l in open(sys.argv[3]) if l.startswith("packets")]
+sm, rm = sink["measured"], rec["measured"]
+print(f"{sys.argv[4]} concurrent calls: udp-sink received {got[0].split()[1] if got else '?'} of {sink['rtpPacketsSent']} packets, "
+      f"{sm['steadyCpuPercent']:.1f} % of CPU 0, {sm['cpuMicrosecondsPerPacket']:.2f} µs per packet")
+print(f"recorder: {rm['steadyCpuPercent']:.1f} % of CPU 0, {rm['cpuMicrosecondsPerPacket']:.2f} µs per packet "
+      f"= {rm['cpuMicrosecondsPerPacket'] / max(sm['cpuMicrosecondsPerPacket'], 1e-9):.1f} x the sink's cost per packet")
+PY
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
