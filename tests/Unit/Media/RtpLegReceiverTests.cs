@@ -80,6 +80,21 @@ public sealed class RtpLegReceiverTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task StoppingReadsThePacketsStillQueuedInTheSocket()
+    {
+        // The BYE can overtake the last packets: whatever the socket still holds at stop belongs to the call.
+        using var sender = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        _receiver.Configure(Pcmu(IPAddress.Loopback));
+        Send(sender, 0, 30);
+        await WaitUntilAsync(() => _socket.Available > 0, "datagrams queued");
+        _receiver.Start();
+        await _receiver.StopAsync();
+
+        Assert.Equal(30 * 160, _sink.Samples.Length);
+        Assert.Equal(30, _receiver.GetStats().PacketsReceived);
+    }
+
+    [Fact]
     public async Task ReceivesFiftyPcmuPacketsAsDecodedSamples()
     {
         _receiver.Start();

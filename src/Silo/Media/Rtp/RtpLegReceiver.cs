@@ -23,6 +23,9 @@ internal sealed class RtpLegReceiver : IAsyncDisposable
 {
     private const int MaxSocketAddressSize = 32;
 
+    /// <summary>At most this many datagrams are read after stop: 10 s of a 20 ms stream.</summary>
+    private const int MaxDrainedDatagrams = 500;
+
     private readonly Socket _socket;
     private readonly RtpReceiverOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -158,6 +161,7 @@ internal sealed class RtpLegReceiver : IAsyncDisposable
         if (_loop is not null)
         {
             await _loop;
+            DrainQueued();
         }
 
         _socket.Dispose();
@@ -192,6 +196,32 @@ internal sealed class RtpLegReceiver : IAsyncDisposable
             stats.Gaps,
             stats.GapSamples,
             stats.SamplesWritten);
+    }
+
+    /// <summary>
+    /// Reads what is still queued in the socket when the leg stops (the BYE can overtake the last packets, more so
+    /// when the receive loop runs behind under load), so the end of the call is not cut off. Bounded.
+    /// </summary>
+    private void DrainQueued()
+    {
+        var buffer = _receiveBuffer.AsSpan(0, _options.MaxDatagramSize + 1);
+        for (var i = 0; i < MaxDrainedDatagrams; i++)
+        {
+            try
+            {
+                if (_socket.Available == 0)
+                {
+                    return;
+                }
+
+                var length = _socket.ReceiveFrom(buffer, SocketFlags.None, _receiveAddress);
+                OnDatagram(buffer[..length], _timeProvider.GetTimestamp());
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+        }
     }
 
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
