@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS Tombstones
     id text NOT NULL PRIMARY KEY,
     deleted_at timestamptz NOT NULL,
     reason text NOT NULL
+);
+
 -- Security (src/Silo/Security): local users, API keys for automation, the append-only audit log, and the notes
 -- and tags on recordings. Same tables as infra/sql/sqlite/recorder.sql; times are Unix milliseconds (bigint) so one
 -- ADO.NET store serves both databases. Lists (numbers, devices, groups) are JSON arrays in text.

@@ -78,6 +78,8 @@ CREATE TABLE IF NOT EXISTS Tombstones
     id TEXT NOT NULL PRIMARY KEY,
     deleted_at INTEGER NOT NULL,
     reason TEXT NOT NULL
+);
+
 -- Security (src/Silo/Security): local users, API keys for automation, the append-only audit log, and the notes
 -- and tags on recordings. Times are Unix milliseconds (UTC). Lists (numbers, devices, groups) are JSON arrays.
 CREATE TABLE IF NOT EXISTS Users
