@@ -119,6 +119,8 @@ builder.Services.AddSingleton<MediaMetrics>();
 builder.Services.AddSingleton(new RtpPortAllocator(options.Rtp.PortMin, options.Rtp.PortMax));
 builder.Services.AddSingleton(sp => LicenseMonitor.Create(options.License, nodeName, settings.NodeRole,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LicenseMonitor>>()));
+builder.Services.AddSingleton<RecordingUserDirectory>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingUserDirectory>());
 builder.Services.AddSingleton<RecorderUserAgent>();
 builder.Services.AddSingleton<INodeStatusProvider, NodeStatusProvider>();
 builder.Services.AddSingleton<ClusterView>();

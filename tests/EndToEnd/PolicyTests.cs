@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Tests.EndToEnd.Harness;
 
@@ -31,6 +32,34 @@ public sealed class PolicyTests
         });
         Assert.Equal([404], await ProbeAsync(node));
         await AssertNoRecordingsAsync(node);
+    }
+
+    [Fact]
+    public async Task AUserManagedThroughTheApiBecomesARecordingUser()
+    {
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__Users__RecordAll"] = "false",
+        });
+        Assert.Equal([404], await ProbeAsync(node));
+
+        using (var created = await node.Http.PostAsJsonAsync("/api/users", new
+        {
+            name = "agent198101", role = "user", password = "long-enough-password", numbers = new[] { "198101" },
+        }, TestContext.Current.CancellationToken))
+        {
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
+        // The SIP edge reads the users every few seconds.
+        IReadOnlyList<int> statuses = [];
+        for (var attempt = 0; attempt < 20 && !statuses.SequenceEqual([200]); attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            statuses = await ProbeAsync(node, refci: (30000000 + attempt).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal([200], statuses);
     }
 
     [Fact]

@@ -35,6 +35,9 @@ internal static partial class CallLog
     [LoggerMessage(4009, LogLevel.Information, "Finalized interrupted recording {RecordingId} left by a previous run")]
     public static partial void RecoveredInterrupted(ILogger logger, string recordingId);
 
+    [LoggerMessage(4011, LogLevel.Warning, "Could not read the recording users from the database; keeping the last list")]
+    public static partial void RecordingUsersRefreshFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(4010, LogLevel.Error, "Unexpected failure handling {Method} {CallId}")]
     public static partial void HandlerFailed(ILogger logger, string method, string callId, Exception exception);
 }

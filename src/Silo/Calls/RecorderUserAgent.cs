@@ -31,6 +31,7 @@ internal sealed class RecorderUserAgent(
     IGrainFactory grains,
     RtpPortAllocator ports,
     LicenseMonitor license,
+    RecordingUserDirectory userDirectory,
     MediaMetrics mediaMetrics,
     RecorderMetrics metrics,
     TimeProvider timeProvider,
@@ -134,7 +135,7 @@ internal sealed class RecorderUserAgent(
         }
 
         var (metadata, parsedRole) = CucmMetadataParser.Parse(sip.From.Uri, sip.RequestUri);
-        if (!settings.Users.IsAuthorized(metadata, sip.From.Uri.User))
+        if (!settings.Users.IsAuthorized(metadata, sip.From.Uri.User) && !userDirectory.IsAuthorized(metadata, sip.From.Uri.User))
         {
             await RefuseAsync(request, AdmissionDecision.UserUnknown("Recording user not authorized"));
             return;
