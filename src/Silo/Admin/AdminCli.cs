@@ -1,0 +1,302 @@
+using System.Data.Common;
+using System.Globalization;
+using Azure;
+using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Cluster;
+using OrleansRecorder.Silo.Storage;
+
+namespace OrleansRecorder.Silo.Admin;
+
+/// <summary>
+/// The operator commands of <c>tools/RecorderAdmin</c> (a shell around <see cref="RunAsync"/>; tests call it in-process).
+/// </summary>
+/// <remarks>
+/// Exit codes: 0 done and everything was in order; 1 done, but something needs the operator (<c>rebuild</c>: invalid
+/// manifests were skipped; <c>verify</c>: an invalid manifest, or audio still missing or corrupt after the run);
+/// 2 bad command line; 3 a store or the database could not be read or written. Both commands are safe to interrupt
+/// and run again: the catalog add is idempotent and a repair becomes visible only by an atomic rename.
+/// </remarks>
+internal static class AdminCli
+{
+    public const int Success = 0;
+    public const int NeedsAttention = 1;
+    public const int UsageError = 2;
+    public const int StoreError = 3;
+
+    public const string DefaultContainer = "recordings";
+
+    public const string Usage = """
+        Usage: RecorderAdmin <command> [options]
+
+          rebuild (--store <data-dir> | --shared <connection-string> [--container recordings])
+                  --provider <sqlite|postgres> --connection <connection-string>
+              Add every recording of a store to the catalog, from its manifests: a node's data directory (the folder
+              that holds recordings/) or the shared blob store. A manifest is used when its JSON parses, its id is its
+              file name, it sits in the folder of its start day and its audio is there with the manifest's size.
+              Recordings already in the catalog are left as they are; deleted (tombstoned) ones are not brought back.
+              Applies the database schema first. Exit code 1 when invalid manifests were skipped.
+
+          verify --store <data-dir> [--repair-from <other-data-dir> | --repair-shared <connection-string> [--container recordings]]
+              Recompute the SHA-256 of every audio file of a node's store against its manifest and report missing and
+              corrupt copies. With a repair source, replace each of them with the source's copy once that copy's
+              size and SHA-256 match the manifest (written beside it, then renamed into place).
+              Exit code 1 when a manifest is invalid or audio is still missing or corrupt after the run.
+
+        Exit codes: 0 all in order, 1 needs attention (see above), 2 bad command line, 3 a store or the database failed.
+        """;
+
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter output, TextWriter error, IAdminProgress? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        progress ??= new PlainProgress(output);
+        if (args.Length == 0)
+        {
+            error.WriteLine(Usage);
+            return UsageError;
+        }
+
+        if (args[0] is "help" or "--help" or "-h")
+        {
+            output.WriteLine(Usage);
+            return Success;
+        }
+
+        if (!TryParseOptions(args.AsSpan(1), out var options, out var problem))
+        {
+            return Fail(error, problem);
+        }
+
+        try
+        {
+            return args[0] switch
+            {
+                "rebuild" => await RebuildAsync(options, output, error, progress, cancellationToken),
+                "verify" => await VerifyAsync(options, output, error, progress, cancellationToken),
+                _ => Fail(error, $"unknown command '{args[0]}'"),
+            };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbException or RequestFailedException or AggregateException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return StoreError;
+        }
+    }
+
+    private static async Task<int> RebuildAsync(
+        Dictionary<string, string> options, TextWriter output, TextWriter error, IAdminProgress progress, CancellationToken cancellationToken)
+    {
+        if (Check(options, ["provider", "connection"], ["store", "shared", "container"]) is { } problem)
+        {
+            return Fail(error, problem);
+        }
+
+        if (options.ContainsKey("store") == options.ContainsKey("shared"))
+        {
+            return Fail(error, "give exactly one of --store and --shared");
+        }
+
+        if (options.ContainsKey("container") && !options.ContainsKey("shared"))
+        {
+            return Fail(error, "--container goes with --shared");
+        }
+
+        if (OpenSource(options, "store", "shared", error, out var store) is { } exitCode)
+        {
+            return exitCode;
+        }
+
+        var provider = options["provider"].Trim().ToLowerInvariant();
+        var connection = options["connection"];
+        IRecordingCatalog catalog;
+        try
+        {
+            switch (provider)
+            {
+                case "sqlite":
+                    await SqliteClusterSchema.ApplyAsync(connection, cancellationToken);
+                    catalog = new SqliteRecordingCatalog(connection);
+                    break;
+                case "postgres":
+                    await PostgresClusterSchema.ApplyAsync(connection, cancellationToken);
+                    catalog = new PostgresRecordingCatalog(connection);
+                    break;
+                default:
+                    return Fail(error, $"--provider must be sqlite or postgres, not '{options["provider"]}'");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return Fail(error, $"--connection is not a valid {provider} connection string: {e.Message}");
+        }
+
+        await catalog.InitializeAsync(cancellationToken);
+        var total = await store.CountManifestsAsync(cancellationToken);
+        var report = await progress.RunAsync("rebuild", total, p => new CatalogRebuilder(catalog).RunAsync(store, p, cancellationToken));
+
+        output.WriteLine($"rebuild of the {provider} catalog from {store.Description}: {Count(report.Read)} manifests");
+        output.WriteLine($"  added:              {Count(report.Added)}");
+        output.WriteLine($"  already present:    {Count(report.AlreadyPresent)}");
+        output.WriteLine($"  skipped tombstoned: {Count(report.SkippedTombstoned)}");
+        output.WriteLine($"  invalid:            {Count(report.Invalid.Count)}");
+        WriteProblems(output, report.Invalid);
+        return report.Invalid.Count == 0 ? Success : NeedsAttention;
+    }
+
+    private static async Task<int> VerifyAsync(
+        Dictionary<string, string> options, TextWriter output, TextWriter error, IAdminProgress progress, CancellationToken cancellationToken)
+    {
+        if (Check(options, ["store"], ["repair-from", "repair-shared", "container"]) is { } problem)
+        {
+            return Fail(error, problem);
+        }
+
+        if (options.ContainsKey("repair-from") && options.ContainsKey("repair-shared"))
+        {
+            return Fail(error, "give at most one of --repair-from and --repair-shared");
+        }
+
+        if (OpenSource(options, "store", null, error, out var opened) is { } exitCode)
+        {
+            return exitCode;
+        }
+
+        var store = (FileStoreReader)opened;
+        IStoreReader? repairSource = null;
+        if (options.ContainsKey("repair-from") || options.ContainsKey("repair-shared"))
+        {
+            if (OpenSource(options, "repair-from", "repair-shared", error, out repairSource) is { } repairExitCode)
+            {
+                return repairExitCode;
+            }
+
+            if (repairSource is FileStoreReader other && string.Equals(other.Root, store.Root, StringComparison.Ordinal))
+            {
+                return Fail(error, "--repair-from is the store itself");
+            }
+        }
+        else if (options.ContainsKey("container"))
+        {
+            return Fail(error, "--container goes with --repair-shared");
+        }
+
+        var total = await store.CountManifestsAsync(cancellationToken);
+        var report = await progress.RunAsync("verify", total, p => StoreVerifier.RunAsync(store, repairSource, p, cancellationToken));
+
+        output.WriteLine($"verify of {store.Description}: {Count(report.Checked)} manifests" +
+            (repairSource is null ? string.Empty : $", repairing from {repairSource.Description}"));
+        output.WriteLine($"  good:              {Count(report.Good)}");
+        output.WriteLine($"  missing:           {Count(report.Missing)}");
+        output.WriteLine($"  corrupt:           {Count(report.Corrupt)}");
+        output.WriteLine($"  repaired:          {Count(report.Repaired)}");
+        output.WriteLine($"  invalid manifests: {Count(report.InvalidManifests.Count)}");
+        WriteProblems(output, report.InvalidManifests);
+        output.WriteLine($"  still missing or corrupt: {Count(report.StillBad.Count)}");
+        WriteProblems(output, report.StillBad);
+        return report.IsHealthy ? Success : NeedsAttention;
+    }
+
+    /// <summary>
+    /// Opens the store named by option <paramref name="directoryOption"/> (a data directory) or
+    /// <paramref name="sharedOption"/> (a blob connection string, with <c>--container</c>); null when opened, else the exit code.
+    /// </summary>
+    private static int? OpenSource(
+        Dictionary<string, string> options, string directoryOption, string? sharedOption, TextWriter error, out IStoreReader store)
+    {
+        store = null!;
+        if (options.TryGetValue(directoryOption, out var directory))
+        {
+            var files = new FileStoreReader(directory);
+            if (!Directory.Exists(files.Root))
+            {
+                error.WriteLine($"error: --{directoryOption}: no directory {files.Root}");
+                return StoreError;
+            }
+
+            if (!files.HasRecordingsFolder)
+            {
+                error.WriteLine($"error: --{directoryOption}: {files.Root} has no {FileStoreReader.RecordingsFolder} folder; give the node's data directory");
+                return StoreError;
+            }
+
+            store = files;
+            return null;
+        }
+
+        var connectionString = options[sharedOption!];
+        var container = options.GetValueOrDefault("container", DefaultContainer);
+        try
+        {
+            store = new SharedStoreReader(new AzureBlobSharedStore(connectionString, container), $"shared store container {container}");
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return Fail(error, $"--{sharedOption} is not a valid connection string or --container not a valid container name: {e.Message}");
+        }
+
+        return null;
+    }
+
+    private static void WriteProblems(TextWriter output, List<(string Name, string Problem)> problems)
+    {
+        foreach (var (name, problem) in problems.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            output.WriteLine($"    {name}: {problem}");
+        }
+    }
+
+    private static string Count(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Parses <c>--name value</c> pairs; a repeated, valueless or positional argument is an error.</summary>
+    private static bool TryParseOptions(ReadOnlySpan<string> args, out Dictionary<string, string> options, out string problem)
+    {
+        options = new Dictionary<string, string>(StringComparer.Ordinal);
+        problem = string.Empty;
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            var name = args[i];
+            if (!name.StartsWith("--", StringComparison.Ordinal) || name.Length == 2)
+            {
+                problem = $"expected an option like --name, got '{name}'";
+                return false;
+            }
+
+            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                problem = $"{name} needs a value";
+                return false;
+            }
+
+            if (!options.TryAdd(name[2..], args[i + 1]))
+            {
+                problem = $"{name} is given twice";
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>What is wrong with the options: a required one missing or an unknown one given; null when nothing.</summary>
+    private static string? Check(Dictionary<string, string> options, string[] required, string[] optional)
+    {
+        var missing = required.Where(r => !options.ContainsKey(r)).Select(r => "--" + r).ToArray();
+        if (missing.Length > 0)
+        {
+            return $"missing {string.Join(", ", missing)}";
+        }
+
+        var unknown = options.Keys.Where(k => !required.Contains(k) && !optional.Contains(k)).Select(k => "--" + k).ToArray();
+        return unknown.Length > 0 ? $"unknown option {string.Join(", ", unknown)}" : null;
+    }
+
+    private static int Fail(TextWriter error, string problem)
+    {
+        error.WriteLine($"error: {problem}");
+        error.WriteLine();
+        error.WriteLine(Usage);
+        return UsageError;
+    }
+}
