@@ -31,8 +31,6 @@ public sealed class RecorderAdminTests : IDisposable
         {
             _store.CopyTo(_backup, recording);
         }
-
-        CreateTombstonesTable(_connection);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -142,7 +140,7 @@ public sealed class RecorderAdminTests : IDisposable
         Assert.NotNull(await catalog.GetAsync("rec-3", Ct));
     }
 
-    [Fact(Skip = "infra/sql/sqlite/recorder.sql lost the closing ');' of Tombstones in merge b0d59d4 (postgres too): a fresh catalog has no Tombstones table, so rebuild fails with 'no such table: Tombstones'")]
+    [Fact]
     public async Task TheCatalogSchemaCreatesTheTombstonesTable()
     {
         var connection = SqliteClusterSchema.ConnectionStringFor(Path.Combine(_directory.Path, "fresh"));
@@ -309,22 +307,6 @@ public sealed class RecorderAdminTests : IDisposable
         (exitCode, _, error) = await RunAsync("rebuild", "--store", Path.Combine(_directory.Path, "absent"), "--provider", "sqlite", "--connection", _connection);
         Assert.Equal(3, exitCode);
         Assert.Contains("no directory", error, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// The Tombstones table as infra/sql/sqlite/recorder.sql means it. That script lost the table's closing ");" in the
-    /// merge b0d59d4, so on a fresh database neither Tombstones nor any table after it is created (SQLite stops at the
-    /// syntax error without reporting it); <see cref="TheCatalogSchemaCreatesTheTombstonesTable"/> tracks that.
-    /// Remove this once the script is fixed.
-    /// </summary>
-    private static void CreateTombstonesTable(string connectionString)
-    {
-        SqliteClusterSchema.EnsureDirectory(connectionString);
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "CREATE TABLE IF NOT EXISTS Tombstones (id TEXT NOT NULL PRIMARY KEY, deleted_at INTEGER NOT NULL, reason TEXT NOT NULL);";
-        command.ExecuteNonQuery();
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
