@@ -25,7 +25,8 @@ internal static class MaintenanceServiceCollectionExtensions
         services.AddSingleton(sp => new RecordingExporter(
             sp.GetRequiredService<IRecordingCatalog>(),
             sp.GetRequiredService<RecorderSettings>().Recording,
-            sp.GetRequiredService<ILogger<RecordingExporter>>()));
+            sp.GetRequiredService<ILogger<RecordingExporter>>(),
+            sp.GetService<LocalReplicaFetcher>()));
         services.AddSingleton<IMaintenanceJobs>(sp => new MaintenanceJobs(
             sp.GetRequiredService<RecordingPurger>(),
             sp.GetRequiredService<RecordingExporter>(),

@@ -4,6 +4,7 @@ using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Grains.Maintenance;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Maintenance;
 
@@ -17,7 +18,8 @@ namespace OrleansRecorder.Silo.Maintenance;
 /// already there with the right hash and counts it as done. The first recording that cannot be exported stops the
 /// run (failed, with the reason) and is retried next run, so a recording is never silently skipped.
 /// </remarks>
-internal sealed class RecordingExporter(IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingExporter> logger)
+internal sealed class RecordingExporter(
+    IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingExporter> logger, LocalReplicaFetcher? fetcher = null)
 {
     /// <summary>The checkpoint's name in the catalog.</summary>
     public const string CheckpointName = "export";
@@ -114,9 +116,10 @@ internal sealed class RecordingExporter(IRecordingCatalog catalog, RecordingOpti
             else
             {
                 var source = Path.Combine(RecordingPaths.RecordingDirectory(recording, manifest.StartedAt), manifest.Id + "." + Extension(manifest));
-                if (!File.Exists(source))
+                if (!File.Exists(source)
+                    && (fetcher is null || await fetcher.EnsureLocalAsync(manifest, ct) is null || !File.Exists(source)))
                 {
-                    // TODO(#4): fetch it from a peer's store or the shared store once replication exists.
+                    // Recorded on another node and not replicated here yet (nor in the shared store): the next run retries.
                     return "The audio is not in this node's store.";
                 }
 

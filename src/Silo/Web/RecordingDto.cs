@@ -41,7 +41,7 @@ internal sealed record RecordingDto(
             manifest.SizeBytes,
             manifest.Sha256,
             manifest.RecordedBy,
-            // Replication to other nodes and the shared store comes with issue #4: the recording node holds the only copy.
+            // Where it was recorded; the endpoints replace this with the replica locator's answer (nodes and "shared").
             [manifest.RecordedBy],
             manifest.Status.ToString().ToLowerInvariant(),
             manifest.Flags,
