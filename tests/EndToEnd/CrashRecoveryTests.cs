@@ -34,7 +34,7 @@ public sealed class CrashRecoveryTests
         var calls = Task.WhenAll(near.RunAsync(), far.RunAsync());
 
         // Let about 5 s of audio reach the segments (flushed every second), then crash.
-        await WaitForActiveCallAsync(node);
+        await node.WaitForActiveCallAsync();
         await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         node.Kill();
         await calls;
@@ -51,21 +51,5 @@ public sealed class CrashRecoveryTests
         Assert.True(wav.Power(wav.Left, CallPlacer.NearTone) > 100 * wav.Power(wav.Left, CallPlacer.FarTone), "near-end tone on the left");
         Assert.True(wav.Power(wav.Right, CallPlacer.FarTone) > 100 * wav.Power(wav.Right, CallPlacer.NearTone), "far-end tone on the right");
         Assert.Empty(Directory.GetDirectories(Path.Combine(dataDirectory, "segments")));
-    }
-
-    private static async Task WaitForActiveCallAsync(RecorderNode node)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var active = await node.GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active");
-            if (active.Count == 1 && active[0].GetProperty("legs").GetArrayLength() == 2)
-            {
-                return;
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail("The call never became active.\n" + node.Output);
     }
 }

@@ -19,7 +19,7 @@ public sealed class FaultInjectionTests
     {
         await using var node = await RecorderNode.StartAsync();
         var call = CallPlacer.PlaceAsync(node, ["81000001"], toneSeconds: 3, durationMs: 3500);
-        await WaitForActiveCallAsync(node);
+        await node.WaitForActiveCallAsync();
 
         var random = new Random(4475);
         using (var sip = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
@@ -182,7 +182,7 @@ public sealed class FaultInjectionTests
             await File.WriteAllBytesAsync(Path.Combine(mount, "filler"), new byte[free - (1024 * 1024) - (100 * 1024)], TestContext.Current.CancellationToken);
 
             var call = CallPlacer.PlaceAsync(node, ["82000001"], toneSeconds: 6, durationMs: 6500);
-            await WaitForActiveCallAsync(node);
+            await node.WaitForActiveCallAsync();
             await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
             var probe = await new SippRun { Scenario = "probe_invite.xml", CsvLines = [SippRun.Leg("nearend", "82000002")], RecorderPort = node.SipPort }.RunAsync();
@@ -202,22 +202,6 @@ public sealed class FaultInjectionTests
         {
             Run("umount", "-l", mount);
         }
-    }
-
-    private static async Task WaitForActiveCallAsync(RecorderNode node)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var active = await node.GetJsonAsync<List<JsonElement>>("/api/calls/active");
-            if (active.Count == 1 && active[0].GetProperty("legs").GetArrayLength() == 2)
-            {
-                return;
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail("The call never became active.\n" + node.Output);
     }
 
     private static async Task<TimeSpan> WaitForCloseAsync(NetworkStream stream, Stopwatch clock, TimeSpan bound)

@@ -168,6 +168,23 @@ internal sealed class RecorderNode : IAsyncDisposable
         throw new TimeoutException($"Expected {count} recordings{query}, the catalog has {list.Total}.\n{Output}");
     }
 
+    /// <summary>Waits until one call with both legs is being recorded.</summary>
+    public async Task WaitForActiveCallAsync()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var active = await GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active");
+            if (active.Count == 1 && active[0].GetProperty("legs").GetArrayLength() == 2)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The call never became active.\n" + Output);
+    }
+
     /// <summary>Waits for the process to end by itself (e.g. a node that refuses to start).</summary>
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
