@@ -8,4 +8,13 @@ internal sealed class RtpOptions
 
     /// <summary>A leg with no accepted packet for this long ends and its recording is flagged.</summary>
     public TimeSpan MediaTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Read every leg's socket on a few receive threads with epoll and recvmmsg (Linux x86-64/arm64); false: one async
+    /// receive loop per leg, as on other platforms.
+    /// </summary>
+    public bool BatchedReceive { get; set; } = true;
+
+    /// <summary>Receive threads of the batched receive; 0: one per four cores, one to eight.</summary>
+    public int ReceiveThreads { get; set; }
 }
