@@ -235,7 +235,11 @@ internal sealed class RecorderUserAgent(
         if (!recording.TryAttach(leg) || !registry.TryAddLeg(leg))
         {
             await receiver.DisposeAsync();
-            ports.Release(rtpPort);
+            if (leg.TryReleasePort())
+            {
+                ports.Release(rtpPort);
+            }
+
             await RefuseAsync(request, AdmissionDecision.Busy("This stream of the call is already recorded"));
             return;
         }
