@@ -89,6 +89,7 @@ internal sealed class RecordingCoordinator(
             flags.Add(extraFlag);
         }
 
+        registry.ReleaseChannel(recording);
         var status = interrupted ? RecordingStatus.Interrupted
             : flags.Count == 0 ? RecordingStatus.Complete
             : RecordingStatus.Partial;
