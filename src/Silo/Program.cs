@@ -123,6 +123,7 @@ if (options.Rtp.BatchedReceive && LinuxUdp.IsSupported)
     builder.Services.AddSingleton(sp => new RtpReceiveEngine(
         options.Rtp.ReceiveThreads > 0 ? options.Rtp.ReceiveThreads : RtpReceiveEngine.DefaultThreads,
         settings.Receiver.MaxDatagramSize,
+        options.Rtp.ReceiveBatchWindow,
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILogger<RtpReceiveEngine>>()));
 }

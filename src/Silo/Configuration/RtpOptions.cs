@@ -17,4 +17,10 @@ internal sealed class RtpOptions
 
     /// <summary>Receive threads of the batched receive; 0: one per four cores, one to eight.</summary>
     public int ReceiveThreads { get; set; }
+
+    /// <summary>
+    /// Least time between two wake-ups of a receive thread (0 to 100 ms): the longer, the more packets one wake-up and
+    /// one recvmmsg serve. Arrival times come from the kernel, so it only delays when audio reaches the segment files.
+    /// </summary>
+    public TimeSpan ReceiveBatchWindow { get; set; } = TimeSpan.FromMilliseconds(20);
 }

@@ -3,16 +3,16 @@ using OrleansRecorder.Silo.Media.Rtp;
 
 namespace OrleansRecorder.Tests.Unit.Media;
 
-/// <summary>Keeps every datagram a receive engine hands over, with its source port, and can throw on demand.</summary>
+/// <summary>Keeps every datagram a receive engine hands over, with its source port and arrival time, and can throw on demand.</summary>
 internal sealed class CollectingDatagramHandler : IRtpDatagramHandler
 {
     private readonly Lock _gate = new();
-    private readonly List<(byte[] Datagram, int SourcePort)> _received = [];
+    private readonly List<(byte[] Datagram, int SourcePort, long Arrival)> _received = [];
 
     /// <summary>When set, every call throws after recording the datagram (a broken leg).</summary>
     public bool Throw { get; set; }
 
-    public IReadOnlyList<(byte[] Datagram, int SourcePort)> Received
+    public IReadOnlyList<(byte[] Datagram, int SourcePort, long Arrival)> Received
     {
         get
         {
@@ -40,7 +40,7 @@ internal sealed class CollectingDatagramHandler : IRtpDatagramHandler
         var port = socketAddress.Length >= 4 ? BinaryPrimitives.ReadUInt16BigEndian(socketAddress[2..]) : -1;
         lock (_gate)
         {
-            _received.Add((datagram.ToArray(), port));
+            _received.Add((datagram.ToArray(), port, arrivalTimestamp));
         }
 
         if (Throw)

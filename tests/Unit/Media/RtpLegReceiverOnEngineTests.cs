@@ -7,5 +7,5 @@ namespace OrleansRecorder.Tests.Unit.Media;
 public sealed class RtpLegReceiverOnEngineTests : RtpLegReceiverContract
 {
     private protected override RtpReceiveEngine? CreateEngine(TimeProvider time) =>
-        new(threads: 1, maxDatagramSize: new RtpReceiverOptions().MaxDatagramSize, time, NullLogger.Instance);
+        new(threads: 1, maxDatagramSize: new RtpReceiverOptions().MaxDatagramSize, batchWindow: TimeSpan.Zero, time, NullLogger.Instance);
 }

@@ -11,7 +11,7 @@ namespace OrleansRecorder.Tests.Unit.Media;
 public sealed class RtpReceiveEngineTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly RtpReceiveEngine _engine = new(threads: 2, maxDatagramSize: 1500, TimeProvider.System, NullLogger.Instance);
+    private readonly RtpReceiveEngine _engine = new(threads: 2, maxDatagramSize: 1500, batchWindow: TimeSpan.FromMilliseconds(5), TimeProvider.System, NullLogger.Instance);
     private readonly List<Socket> _sockets = [];
     private readonly UdpClient _sender = new(new IPEndPoint(IPAddress.Loopback, 0));
 
@@ -144,6 +144,27 @@ public sealed class RtpReceiveEngineTests : IDisposable
 
         await sink.Done.WaitAsync(Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(0, sink.AllocatedAtLast - sink.AllocatedAtFirst);
+    }
+
+    [Fact]
+    public async Task ArrivalTimesAreTheKernelsNotWhenTheBatchWindowLetTheThreadRead()
+    {
+        using var engine = new RtpReceiveEngine(threads: 1, maxDatagramSize: 1500, batchWindow: TimeSpan.FromMilliseconds(80),
+            TimeProvider.System, NullLogger.Instance);
+        var handler = new CollectingDatagramHandler();
+        engine.Register(Bind(out var endPoint), handler);
+        _sender.Send([1], endPoint);
+        await WaitUntilAsync(() => handler.Count == 1);
+
+        // The thread now sleeps out its 80 ms window, so the second datagram waits in the socket.
+        var sentAt = TimeProvider.System.GetTimestamp();
+        _sender.Send([2], endPoint);
+        await WaitUntilAsync(() => handler.Count == 2);
+        var seenAfter = TimeProvider.System.GetElapsedTime(sentAt);
+
+        var stampedAfter = TimeProvider.System.GetElapsedTime(sentAt, handler.Received[1].Arrival);
+        Assert.True(seenAfter >= TimeSpan.FromMilliseconds(40), $"read {seenAfter.TotalMilliseconds} ms after sending: the window did not delay it");
+        Assert.InRange(stampedAfter.TotalMilliseconds, -1, 30);
     }
 
     private Socket Bind(out IPEndPoint endPoint)

@@ -13,9 +13,10 @@ internal sealed class RtpReceiveEngine : IDisposable
 
     /// <summary>
     /// Starts <c>threads</c> receive threads (one handles thousands of legs; more only help on many cores). A datagram
-    /// larger than <c>maxDatagramSize</c> reaches its handler one byte longer than that (truncated).
+    /// larger than <c>maxDatagramSize</c> reaches its handler one byte longer than that (truncated). Each thread wakes at
+    /// most once per <c>batchWindow</c> (see <see cref="RtpReceiveLoop"/>).
     /// </summary>
-    public RtpReceiveEngine(int threads, int maxDatagramSize, TimeProvider timeProvider, ILogger logger)
+    public RtpReceiveEngine(int threads, int maxDatagramSize, TimeSpan batchWindow, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(threads, 64);
@@ -26,7 +27,7 @@ internal sealed class RtpReceiveEngine : IDisposable
         {
             for (var i = 0; i < threads; i++)
             {
-                _loops[i] = new RtpReceiveLoop(i, maxDatagramSize + 1, timeProvider, logger);
+                _loops[i] = new RtpReceiveLoop(i, maxDatagramSize + 1, batchWindow, timeProvider, logger);
             }
         }
         catch
@@ -35,7 +36,7 @@ internal sealed class RtpReceiveEngine : IDisposable
             throw;
         }
 
-        MediaLog.RtpReceiveEngineStarted(logger, threads, RtpReceiveLoop.BatchSize);
+        MediaLog.RtpReceiveEngineStarted(logger, threads, RtpReceiveLoop.BatchSize, batchWindow.TotalMilliseconds);
     }
 
     /// <summary>Receive threads used when the settings name none: one per four cores, one to eight.</summary>

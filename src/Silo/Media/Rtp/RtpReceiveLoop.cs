@@ -11,7 +11,8 @@ namespace OrleansRecorder.Silo.Media.Rtp;
 /// </summary>
 /// <remarks>
 /// <para>Cost per packet: one <c>recvmmsg</c> per readable socket (up to <see cref="BatchSize"/> datagrams) and one
-/// <c>epoll_wait</c> shared by every socket ready at the same moment; no thread hop, no allocation.</para>
+/// <c>epoll_wait</c> shared by every socket that became readable during the batch window; no thread hop, no
+/// allocation. Arrival times are the kernel's (SO_TIMESTAMPNS), so the window does not blur them.</para>
 /// <para>Ownership: the native buffers belong to the loop and live until <see cref="Dispose"/>; a handler sees them only
 /// during its call. Registration and removal may come from any thread. Removal takes <see cref="_batchGate"/>, which the
 /// thread holds while it handles a batch, so once <see cref="Remove"/> returns the thread never touches that socket or
@@ -43,6 +44,9 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
     private readonly LinuxUdp.IoVector* _vectors;
     private readonly byte* _buffers;
     private readonly byte* _addresses;
+    private readonly byte* _controls;
+    private readonly TimeSpan _batchWindow;
+    private readonly double _timestampTicksPerNanosecond;
     private volatile bool _stopping;
     private long _errors;
     private long _handlerErrors;
@@ -53,11 +57,14 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
 
     /// <summary>
     /// Starts the thread; <c>index</c> numbers it in its name and logs, <c>bufferSize</c> is the bytes per datagram
-    /// buffer (the largest datagram taken plus one, to detect truncation).
+    /// buffer (the largest datagram taken plus one, to detect truncation), <c>batchWindow</c> the least time between two
+    /// wake-ups (0: wake for every readable socket).
     /// </summary>
-    public RtpReceiveLoop(int index, int bufferSize, TimeProvider timeProvider, ILogger logger)
+    public RtpReceiveLoop(int index, int bufferSize, TimeSpan batchWindow, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchWindow, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batchWindow, TimeSpan.FromMilliseconds(100));
         if (!LinuxUdp.IsSupported)
         {
             throw new PlatformNotSupportedException("The batched RTP receive engine needs Linux on x86-64 or arm64.");
@@ -67,6 +74,8 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
         _bufferSize = bufferSize;
         _timeProvider = timeProvider;
         _logger = logger;
+        _batchWindow = batchWindow;
+        _timestampTicksPerNanosecond = timeProvider.TimestampFrequency / 1e9;
         _epoll = LinuxUdp.EpollCreate(LinuxUdp.EpollCloseOnExec);
         if (_epoll < 0)
         {
@@ -78,6 +87,7 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
         _vectors = (LinuxUdp.IoVector*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(LinuxUdp.IoVector)));
         _buffers = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * bufferSize));
         _addresses = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * LinuxUdp.SocketAddressStorageSize));
+        _controls = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * LinuxUdp.ControlSize));
         for (var i = 0; i < BatchSize; i++)
         {
             _vectors[i].Base = _buffers + (i * bufferSize);
@@ -85,6 +95,7 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
             _messages[i].Header.Vectors = _vectors + i;
             _messages[i].Header.VectorCount = 1;
             _messages[i].Header.Name = _addresses + (i * LinuxUdp.SocketAddressStorageSize);
+            _messages[i].Header.Control = _controls + (i * LinuxUdp.ControlSize);
         }
 
         _thread = new Thread(Run) { IsBackground = true, Name = $"rtp-receive-{index}" };
@@ -123,6 +134,9 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
             _registrations.Add(registration.Id, registration);
         }
 
+        // Arrival times come from the kernel, so reading a socket up to a batch window late does not move them
+        // (they align the two legs of a call). Without stamps the read time is used.
+        _ = LinuxUdp.EnableArrivalTimestamps(registration.Descriptor);
         if (LinuxUdp.EpollAdd(_epoll, registration.Descriptor, (ulong)registration.Id) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -189,6 +203,7 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
         NativeMemory.Free(_vectors);
         NativeMemory.Free(_buffers);
         NativeMemory.Free(_addresses);
+        NativeMemory.Free(_controls);
     }
 
     private void Run()
@@ -211,6 +226,7 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
             }
 
             _wakeUps++;
+            var woke = _timeProvider.GetTimestamp();
             lock (_batchGate)
             {
                 for (var i = 0; i < ready; i++)
@@ -221,6 +237,16 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
                         Drain(registration);
                     }
                 }
+            }
+
+            // Let the next packets of every leg queue up: one wake-up then serves every socket that became readable in
+            // the window (and a window past the packet time reads several packets per recvmmsg). A recorder has no
+            // playout deadline; the kernel's arrival stamps keep the timing exact.
+            var rest = _batchWindow - _timeProvider.GetElapsedTime(woke);
+            if (rest > TimeSpan.FromMilliseconds(1))
+            {
+                // A dedicated thread: sleeping it is the point (no timer or thread-pool hop per wake-up).
+                Thread.Sleep(rest);
             }
         }
     }
@@ -234,6 +260,7 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
             {
                 // The kernel writes the source's length and the flags of each message: reset them every call.
                 _messages[i].Header.NameLength = LinuxUdp.SocketAddressStorageSize;
+                _messages[i].Header.ControlLength = LinuxUdp.ControlSize;
                 _messages[i].Header.Flags = 0;
                 _messages[i].Length = 0;
             }
@@ -255,10 +282,15 @@ internal sealed unsafe class RtpReceiveLoop : IDisposable
                 return;
             }
 
-            var arrival = _timeProvider.GetTimestamp();
+            // Kernel stamps are wall-clock nanoseconds; arrival = now on the monotonic clock minus how long ago it was.
+            var readAt = _timeProvider.GetTimestamp();
+            var readAtUnixNanoseconds = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
             for (var i = 0; i < count; i++)
             {
                 ref var message = ref _messages[i];
+                var stamped = LinuxUdp.ArrivalNanoseconds(message.Header);
+                var arrival = stamped == 0 ? readAt
+                    : readAt - (long)(Math.Clamp(readAtUnixNanoseconds - stamped, 0, 10_000_000_000) * _timestampTicksPerNanosecond);
                 Debug.Assert(message.Length <= (uint)_bufferSize, "recvmmsg never writes past the buffer");
                 var datagram = new ReadOnlySpan<byte>(_buffers + (i * _bufferSize), (int)message.Length);
                 var source = new ReadOnlySpan<byte>(message.Header.Name, (int)Math.Min(message.Header.NameLength, LinuxUdp.SocketAddressStorageSize));

@@ -25,6 +25,14 @@ internal static unsafe partial class LinuxUdp
     public const ushort AddressFamilyInet = 2;
     public const ushort AddressFamilyInet6 = 10;
 
+    public const int SocketLevel = 1;
+
+    /// <summary>SO_TIMESTAMPNS: the kernel stamps each datagram's arrival (CLOCK_REALTIME, struct timespec) in a cmsg.</summary>
+    public const int SocketTimestampNanoseconds = 35;
+
+    /// <summary>Control buffer per message: CMSG_SPACE(sizeof(struct timespec)) is 32 on LP64; room for one more.</summary>
+    public const int ControlSize = 64;
+
     /// <summary>sizeof(struct sockaddr_storage).</summary>
     public const int SocketAddressStorageSize = 128;
 
@@ -79,6 +87,47 @@ internal static unsafe partial class LinuxUdp
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
+    private static partial int SetSocketOption(int fd, int level, int name, int* value, uint length);
+
+    /// <summary>Asks the kernel to stamp every datagram of <paramref name="fd"/> with its arrival time (SO_TIMESTAMPNS).</summary>
+    public static bool EnableArrivalTimestamps(int fd)
+    {
+        var on = 1;
+        return SetSocketOption(fd, SocketLevel, SocketTimestampNanoseconds, &on, sizeof(int)) == 0;
+    }
+
+    /// <summary>
+    /// The SCM_TIMESTAMPNS stamp in a message's control data, in nanoseconds since the Unix epoch; 0 when absent.
+    /// struct cmsghdr on LP64: size_t cmsg_len, int cmsg_level, int cmsg_type (16 bytes), then the data.
+    /// </summary>
+    public static long ArrivalNanoseconds(in MessageHeader header)
+    {
+        var offset = 0;
+        var length = (int)Math.Min(header.ControlLength, (nuint)ControlSize);
+        while (offset + 16 <= length)
+        {
+            var cmsgLength = (int)Unsafe.ReadUnaligned<nuint>(header.Control + offset);
+            var level = Unsafe.ReadUnaligned<int>(header.Control + offset + 8);
+            var type = Unsafe.ReadUnaligned<int>(header.Control + offset + 12);
+            if (cmsgLength < 16)
+            {
+                return 0;
+            }
+
+            if (level == SocketLevel && type == SocketTimestampNanoseconds && cmsgLength >= 32 && offset + 32 <= length)
+            {
+                var seconds = Unsafe.ReadUnaligned<long>(header.Control + offset + 16);
+                var nanoseconds = Unsafe.ReadUnaligned<long>(header.Control + offset + 24);
+                return (seconds * 1_000_000_000) + nanoseconds;
+            }
+
+            offset += (cmsgLength + 7) & ~7;
+        }
+
+        return 0;
+    }
 
     /// <summary>epoll_ctl with EPOLLIN (level-triggered) and <paramref name="data"/> as the event's user data.</summary>
     public static int EpollAdd(int epoll, int fd, ulong data)
