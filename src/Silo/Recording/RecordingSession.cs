@@ -29,8 +29,16 @@ internal sealed class RecordingSession : IAsyncDisposable
     private readonly LegSegmentWriter _farEnd;
     private SessionState _state;
     private bool _finalizing;
+    private readonly CancellationTokenSource _persistNow = new();
     private bool _persistPending;
     private Task _persisting = Task.CompletedTask;
+
+    /// <summary>
+    /// How long a change waits before <c>session.json</c> is rewritten: a call's changes come in a burst (each leg's
+    /// codec at its ACK, each leg's first packet), and one write instead of five per call matters at hundreds of calls
+    /// a second. A process killed within it recovers from the state written at creation (alignment by start time).
+    /// </summary>
+    internal static readonly TimeSpan PersistDelay = TimeSpan.FromSeconds(1);
 
     private RecordingSession(RecordingOptions options, RecordingInfo info, TimeProvider timeProvider, ILogger logger)
     {
@@ -132,7 +140,9 @@ internal sealed class RecordingSession : IAsyncDisposable
             persisting = _persisting;
         }
 
-        // The finalizer deletes the segment directory: no session.json write may still be on its way into it.
+        // The finalizer deletes the segment directory: no session.json write may still be on its way into it. A write
+        // still waiting is dropped (the finalizer has the state in hand).
+        await _persistNow.CancelAsync();
         await persisting;
 
         _nearEnd.Close();
@@ -152,6 +162,9 @@ internal sealed class RecordingSession : IAsyncDisposable
     {
         _nearEnd.Close();
         _farEnd.Close();
+
+        // Write what is pending now: the segments stay for recovery, which reads it.
+        await _persistNow.CancelAsync();
         await StatePersisted;
     }
 
@@ -186,19 +199,33 @@ internal sealed class RecordingSession : IAsyncDisposable
         _persistPending = true;
         if (_persisting.IsCompleted)
         {
-            _persisting = Task.Run(PersistPending);
+            _persisting = PersistSoonAsync();
         }
     }
 
-    /// <summary>Writes the latest state until no change is pending; changes made meanwhile are taken by the next round.</summary>
-    private void PersistPending()
+    /// <summary>
+    /// Waits <see cref="PersistDelay"/> (cut short by finalize or dispose), then writes the latest state until no change
+    /// is pending; changes made meanwhile are taken by the next round.
+    /// </summary>
+    private async Task PersistSoonAsync()
     {
+        try
+        {
+            await Task.Delay(PersistDelay, _timeProvider, _persistNow.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Finalize (nothing to write) or dispose (write now).
+        }
+
+        // Off the caller's thread: the RTP receive thread and the SIP edge call SchedulePersist.
+        await Task.Yield();
         while (true)
         {
             SessionState state;
             lock (_stateLock)
             {
-                if (!_persistPending)
+                if (!_persistPending || _finalizing)
                 {
                     return;
                 }

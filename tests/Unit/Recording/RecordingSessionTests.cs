@@ -214,6 +214,9 @@ public sealed class RecordingSessionTests : IDisposable
     {
         await using var session = RecordingSession.Create(Options(), Info("update"), _time);
         session.UpdateInfo(Info("update") with { FarEndCodec = AudioCodec.G722 });
+        var sessionFileBefore = await File.ReadAllTextAsync(Path.Combine(_directory.Path, "segments", "update", "session.json"), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("g722", sessionFileBefore, StringComparison.Ordinal); // coalesced: written after the delay
+        _time.Advance(RecordingSession.PersistDelay);
         await session.StatePersisted.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         var sessionFile = Path.Combine(_directory.Path, "segments", "update", "session.json");
