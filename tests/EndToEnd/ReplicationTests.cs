@@ -135,7 +135,7 @@ public sealed class ReplicationTests
             await WaitForAsync($"{recording.Id} in the shared store after it returned", () => InSharedStoreAsync(cluster, recording, ct), primary);
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"shared store back → both recordings made during the outage in it: {back.Elapsed.TotalMilliseconds:F0} ms");
+        await RecordTimingAsync($"shared store back → both recordings made during the outage in it: {back.Elapsed.TotalMilliseconds:F0} ms", ct);
         Assert.True(await InSharedStoreAsync(cluster, before, ct), $"{before.Id}, stored before the outage, is gone from the shared store.");
         Assert.Equal(ExpectedBlobs(all), await SharedBlobNamesAsync(cluster, ct));
         Assert.Equal(3, (await backup.GetJsonAsync<RecordingList>("/api/recordings")).Total);
@@ -180,7 +180,7 @@ public sealed class ReplicationTests
 
         var partId = Path.GetFileName(part).Split('.')[0];
         var killedAt = new FileInfo(part).Exists ? new FileInfo(part).Length : -1;
-        TestContext.Current.TestOutputHelper?.WriteLine($"killed {lateName} with {Path.GetFileName(part)} at {killedAt} bytes");
+        await RecordTimingAsync($"killed {lateName} with {Path.GetFileName(part)} at {killedAt} bytes", ct);
         Assert.False(OnDisk(lateData, recordings.Single(r => r.Id == partId)), "The kill came after the transfer had finished.");
 
         var restart = Stopwatch.StartNew();
@@ -190,7 +190,7 @@ public sealed class ReplicationTests
             await WaitForAsync($"{recording.Id} on the restarted {lateName}", () => Task.FromResult(OnDisk(returned, recording)), returned, TimeSpan.FromSeconds(40));
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"restarted node ready → all {recordings.Count} recordings: {restart.Elapsed.TotalMilliseconds:F0} ms");
+        await RecordTimingAsync($"restart of the killed node → all {recordings.Count} recordings on it: {restart.Elapsed.TotalMilliseconds:F0} ms", ct);
         foreach (var node in new[] { primary, returned })
         {
             AssertStoreHoldsExactly(node, recordings);
@@ -201,6 +201,13 @@ public sealed class ReplicationTests
         var expected = new[] { lateName, primary.Name }.Order(StringComparer.Ordinal).Append(ReplicaLocator.Shared).ToList();
         await WaitForAsync("the catalog listing every replica", async () =>
             (await returned.GetJsonAsync<RecordingList>("/api/recordings")).Items.All(r => r.Replicas.SequenceEqual(expected)), returned);
+    }
+
+    /// <summary>To the test output and appended to the timings file beside the other replication figures.</summary>
+    private static async Task RecordTimingAsync(string line, CancellationToken ct)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        await File.AppendAllLinesAsync(Path.Combine(Path.GetTempPath(), "orleans-recorder-replication-timings.txt"), [$"{DateTimeOffset.UtcNow:O} {line}"], ct);
     }
 
     /// <summary>True when the node's store has the audio with the catalog's SHA-256 and the manifest beside it.</summary>
