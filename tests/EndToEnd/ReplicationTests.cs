@@ -150,12 +150,12 @@ public sealed class ReplicationTests
     {
         var ct = TestContext.Current.CancellationToken;
         var cluster = await ReplicatedCluster.CreateAsync();
-        // Catch-up (what a late node gets) at 64 KiB/s, so a 6 s WAV recording (192 KB) takes about 3 s to copy and
-        // the kill lands mid-file; live copies are not limited, so the shared store has everything at once.
+        // Catch-up (what a late node gets) at 64 KiB/s, so a 4 s WAV recording (128 KB, three chunks) takes about 2 s
+        // to copy and the kill lands mid-file; live copies are not limited, so the shared store has everything at once.
         var settings = cluster.With("primary");
         settings["Recorder__Replication__BytesPerSecond"] = "65536";
         await using var primary = await RecorderNode.StartAsync(settings);
-        await CallPlacer.PlaceAsync(primary, ["66000001", "66000002", "66000003"], durationMs: 6000, toneSeconds: 6);
+        await CallPlacer.PlaceAsync(primary, ["66000001", "66000002", "66000003"], durationMs: 4000, toneSeconds: 4);
         var recordings = (await primary.WaitForRecordingsAsync(3)).Items;
         foreach (var recording in recordings)
         {
