@@ -2,10 +2,13 @@
 # Starts a throw-away Azurite blob service for development and tests: 127.0.0.1 only, data under /tmp.
 # Installs Azurite from npm into artifacts/azurite/ (beside the build output, git-ignored) when no azurite-blob is
 # on the PATH. Idempotent: when something already answers on the port it only prints the connection string.
-# Usage: start-azurite.sh [port]   (default 10000; or AZURITE_PORT_RECORDER)
+# Usage: start-azurite.sh [port] [data-directory]
+#   port: default 10000 (or AZURITE_PORT_RECORDER); data directory: default /tmp/orleans-recorder-azurite-<port>.
+#   A test that stops and restarts its own Azurite passes a free port and a directory of its own, so it never touches
+#   the shared instance on 10000 that other tests and engineers use.
 # The last line printed is the connection string of Azurite's well-known development account.
 # --skipApiVersionCheck: Azure.Storage.Blobs 12.30.1 speaks an API version that Azurite 3.x rejects otherwise.
-# Stop it with: kill "$(cat /tmp/orleans-recorder-azurite-<port>.pid)"
+# Stop it with: kill "$(cat <data-directory>.pid)"   (log in <data-directory>.log)
 set -euo pipefail
 
 port="${1:-${AZURITE_PORT_RECORDER:-10000}}"
@@ -14,7 +17,8 @@ case "$port" in
 esac
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 prefix="$root/artifacts/azurite"
-data="/tmp/orleans-recorder-azurite-$port"
+data="${2:-/tmp/orleans-recorder-azurite-$port}"
+data="${data%/}"
 log="$data.log"
 pidfile="$data.pid"
 account="devstoreaccount1"
@@ -37,6 +41,15 @@ if ! answers; then
     bin="$prefix/node_modules/.bin/azurite-blob"
   fi
   if [ -z "$bin" ]; then
+    # One install at a time whatever the port (the per-port lock above does not cover two ports starting together).
+    mkdir -p "$root/artifacts"
+    exec 8>"$root/artifacts/azurite.install.lock"
+    flock -w 600 8 || { echo "start-azurite.sh: timed out waiting for another Azurite install" >&2; exit 1; }
+  fi
+  if [ -z "$bin" ] && [ -x "$prefix/node_modules/.bin/azurite-blob" ]; then
+    bin="$prefix/node_modules/.bin/azurite-blob"
+  fi
+  if [ -z "$bin" ]; then
     command -v npm >/dev/null || { echo "start-azurite.sh: npm is needed to install Azurite (apt-get install npm)" >&2; exit 1; }
     echo "installing azurite into $prefix" >&2
     mkdir -p "$prefix"
@@ -48,7 +61,7 @@ if ! answers; then
   mkdir -p "$data"
   # The server must not inherit the lock descriptor (9>&-), or it would hold the lock for its whole life.
   nohup "$bin" --blobHost 127.0.0.1 --blobPort "$port" --skipApiVersionCheck --location "$data" --silent \
-    >"$log" 2>&1 9>&- </dev/null &
+    >"$log" 2>&1 8>&- 9>&- </dev/null &
   echo $! >"$pidfile"
   for _ in $(seq 1 150); do
     answers && break

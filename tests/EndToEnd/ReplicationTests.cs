@@ -101,10 +101,121 @@ public sealed class ReplicationTests
         Assert.Equal(0, (await returned.GetJsonAsync<RecordingList>("/api/recordings")).Total);
     }
 
-    /// <summary>True when the node's store has the audio with the catalog's SHA-256 and the manifest beside it.</summary>
-    private static bool OnDisk(RecorderNode node, RecordingView recording)
+    [Fact]
+    public async Task RecordingsMadeWhileTheSharedStoreIsDownReachItExactlyOnceWhenItReturns()
     {
-        var folder = Path.Combine(node.DataDirectory, "recordings", recording.StartedAt.UtcDateTime.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture));
+        var ct = TestContext.Current.CancellationToken;
+        // Its own Azurite: stopping the shared one on port 10000 would break every other test using it.
+        await using var azurite = await PrivateAzurite.StartAsync();
+        var cluster = await ReplicatedCluster.CreateAsync(azurite.ConnectionString);
+        await using var primary = await RecorderNode.StartAsync(cluster.With("primary"));
+        await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
+        await WaitForActiveNodesAsync(backup, 2);
+
+        await CallPlacer.PlaceAsync(primary, ["65000001"], durationMs: 1500, toneSeconds: 1);
+        var before = (await primary.WaitForRecordingsAsync(1)).Items.Single();
+        await WaitForAsync($"{before.Id} in the shared store", () => InSharedStoreAsync(cluster, before, ct), primary);
+
+        await azurite.StopAsync();
+        Assert.False(azurite.IsRunning);
+        await CallPlacer.PlaceAsync(primary, ["65000002", "65000003"], durationMs: 1500, toneSeconds: 1);
+        var all = (await primary.WaitForRecordingsAsync(3)).Items;
+        var during = all.Where(r => r.Id != before.Id).ToList();
+        Assert.Equal(2, during.Count);
+        foreach (var recording in during)
+        {
+            // Node-to-node replication does not wait for the shared store.
+            await WaitForAsync($"{recording.Id} on {backup.Name}'s disk while the shared store is down", () => Task.FromResult(OnDisk(backup, recording)), backup);
+        }
+
+        await azurite.RestartAsync();
+        var back = Stopwatch.StartNew();
+        foreach (var recording in during)
+        {
+            await WaitForAsync($"{recording.Id} in the shared store after it returned", () => InSharedStoreAsync(cluster, recording, ct), primary);
+        }
+
+        await RecordTimingAsync($"shared store back → both recordings made during the outage in it: {back.Elapsed.TotalMilliseconds:F0} ms", ct);
+        Assert.True(await InSharedStoreAsync(cluster, before, ct), $"{before.Id}, stored before the outage, is gone from the shared store.");
+        Assert.Equal(ExpectedBlobs(all), await SharedBlobNamesAsync(cluster, ct));
+        Assert.Equal(3, (await backup.GetJsonAsync<RecordingList>("/api/recordings")).Total);
+        foreach (var node in new[] { primary, backup })
+        {
+            AssertStoreHoldsExactly(node, all);
+        }
+    }
+
+    [Fact]
+    public async Task ANodeKilledMidTransferEndsWithEveryRecordingExactlyOnceEverywhere()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = await ReplicatedCluster.CreateAsync();
+        // Catch-up (what a late node gets) at 64 KiB/s, so a 4 s WAV recording (128 KB, three chunks) takes about 2 s
+        // to copy and the kill lands mid-file; live copies are not limited, so the shared store has everything at once.
+        var settings = cluster.With("primary");
+        settings["Recorder__Replication__BytesPerSecond"] = "65536";
+        await using var primary = await RecorderNode.StartAsync(settings);
+        await CallPlacer.PlaceAsync(primary, ["66000001", "66000002", "66000003"], durationMs: 4000, toneSeconds: 4);
+        var recordings = (await primary.WaitForRecordingsAsync(3)).Items;
+        foreach (var recording in recordings)
+        {
+            await WaitForAsync($"{recording.Id} in the shared store", () => InSharedStoreAsync(cluster, recording, ct), primary);
+        }
+
+        var lateData = Directory.CreateTempSubdirectory("recorder-e2e-").FullName;
+        var lateName = "late-" + Guid.NewGuid().ToString("N")[..8];
+        var lateSettings = cluster.With("backup");
+        lateSettings["Recorder__Replication__BytesPerSecond"] = "65536";
+        var late = await RecorderNode.StartAsync(lateSettings, lateData, StartWait.None, lateName);
+        string part;
+        try
+        {
+            part = await WaitForPartialFileAsync(late, recordings);
+        }
+        finally
+        {
+            late.Kill();
+            await late.DisposeAsync();
+        }
+
+        var partId = Path.GetFileName(part).Split('.')[0];
+        var killedAt = new FileInfo(part).Exists ? new FileInfo(part).Length : -1;
+        await RecordTimingAsync($"killed {lateName} with {Path.GetFileName(part)} at {killedAt} bytes", ct);
+        Assert.False(OnDisk(lateData, recordings.Single(r => r.Id == partId)), "The kill came after the transfer had finished.");
+
+        var restart = Stopwatch.StartNew();
+        await using var returned = await RecorderNode.StartAsync(lateSettings, lateData, name: lateName);
+        foreach (var recording in recordings)
+        {
+            await WaitForAsync($"{recording.Id} on the restarted {lateName}", () => Task.FromResult(OnDisk(returned, recording)), returned, TimeSpan.FromSeconds(40));
+        }
+
+        await RecordTimingAsync($"restart of the killed node → all {recordings.Count} recordings on it: {restart.Elapsed.TotalMilliseconds:F0} ms", ct);
+        foreach (var node in new[] { primary, returned })
+        {
+            AssertStoreHoldsExactly(node, recordings);
+            Assert.Equal(3, (await node.GetJsonAsync<RecordingList>("/api/recordings")).Total);
+        }
+
+        Assert.Equal(ExpectedBlobs(recordings), await SharedBlobNamesAsync(cluster, ct));
+        var expected = new[] { lateName, primary.Name }.Order(StringComparer.Ordinal).Append(ReplicaLocator.Shared).ToList();
+        await WaitForAsync("the catalog listing every replica", async () =>
+            (await returned.GetJsonAsync<RecordingList>("/api/recordings")).Items.All(r => r.Replicas.SequenceEqual(expected)), returned);
+    }
+
+    /// <summary>To the test output and appended to the timings file beside the other replication figures.</summary>
+    private static async Task RecordTimingAsync(string line, CancellationToken ct)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        await File.AppendAllLinesAsync(Path.Combine(Path.GetTempPath(), "orleans-recorder-replication-timings.txt"), [$"{DateTimeOffset.UtcNow:O} {line}"], ct);
+    }
+
+    /// <summary>True when the node's store has the audio with the catalog's SHA-256 and the manifest beside it.</summary>
+    private static bool OnDisk(RecorderNode node, RecordingView recording) => OnDisk(node.DataDirectory, recording);
+
+    private static bool OnDisk(string dataDirectory, RecordingView recording)
+    {
+        var folder = Path.Combine(dataDirectory, "recordings", recording.StartedAt.UtcDateTime.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture));
         var audio = Path.Combine(folder, recording.Id + "." + recording.Format);
         if (!File.Exists(Path.Combine(folder, recording.Id + ".json")) || !File.Exists(audio))
         {
@@ -113,6 +224,70 @@ public sealed class ReplicationTests
 
         using var stream = File.OpenRead(audio);
         return Convert.ToHexStringLower(SHA256.HashData(stream)) == recording.Sha256;
+    }
+
+    private static string Folder(RecordingView recording) =>
+        "recordings/" + recording.StartedAt.UtcDateTime.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The audio and the manifest of each recording, by store-relative name, sorted.</summary>
+    private static List<string> ExpectedBlobs(IEnumerable<RecordingView> recordings) =>
+        [.. recordings.SelectMany(r => new[] { $"{Folder(r)}/{r.Id}.{r.Format}", $"{Folder(r)}/{r.Id}.json" }).Order(StringComparer.Ordinal)];
+
+    private static async Task<List<string>> SharedBlobNamesAsync(ReplicatedCluster cluster, CancellationToken ct)
+    {
+        var store = new AzureBlobSharedStore(cluster.SharedStore, cluster.Container);
+        var names = new List<string>();
+        await foreach (var blob in store.ListAsync("", ct))
+        {
+            names.Add(blob.Name);
+        }
+
+        return [.. names.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The node's store holds each recording once, hash-identical, and nothing else: no transfer leftovers
+    /// (<c>.replica</c>, <c>.tmp</c>), no second copy under another name.
+    /// </summary>
+    private static void AssertStoreHoldsExactly(RecorderNode node, IReadOnlyList<RecordingView> recordings)
+    {
+        var root = Path.Combine(node.DataDirectory, "recordings");
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => "recordings/" + Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(ExpectedBlobs(recordings), files);
+        foreach (var recording in recordings)
+        {
+            Assert.True(OnDisk(node, recording), $"{recording.Id} on {node.Name} does not hash to {recording.Sha256}.");
+        }
+    }
+
+    /// <summary>Waits for a transfer into the node's store to be under way (a non-empty <c>.replica</c> file of one of the recordings); its path.</summary>
+    private static async Task<string> WaitForPartialFileAsync(RecorderNode node, IReadOnlyList<RecordingView> recordings)
+    {
+        var root = Path.Combine(node.DataDirectory, "recordings");
+        var ids = recordings.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            if (Directory.Exists(root))
+            {
+                foreach (var part in Directory.EnumerateFiles(root, "*.replica", SearchOption.AllDirectories))
+                {
+                    var info = new FileInfo(part);
+                    if (info.Exists && info.Length > 0 && ids.Contains(info.Name.Split('.')[0])
+                        && !OnDisk(node, recordings.Single(r => r.Id == info.Name.Split('.')[0])))
+                    {
+                        return part;
+                    }
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"No transfer into {node.Name}'s store seen in 40 s.\n{node.Output}");
     }
 
     private static async Task<bool> InSharedStoreAsync(ReplicatedCluster cluster, RecordingView recording, CancellationToken ct)
@@ -131,14 +306,15 @@ public sealed class ReplicationTests
         return Convert.ToHexStringLower(SHA256.HashData(downloaded)) == recording.Sha256;
     }
 
-    private static async Task WaitForAsync(string what, Func<Task<bool>> condition, RecorderNode node)
+    private static async Task WaitForAsync(string what, Func<Task<bool>> condition, RecorderNode node, TimeSpan? deadline = null)
     {
+        var limit = deadline ?? ReplicaDeadline;
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (clock.Elapsed > ReplicaDeadline)
+            if (clock.Elapsed > limit)
             {
-                throw new TimeoutException($"Phase 'replica': {what} not there after {ReplicaDeadline}.\n{node.Output}");
+                throw new TimeoutException($"Phase 'replica': {what} not there after {limit}.\n{node.Output}");
             }
 
             await Task.Delay(50);
@@ -164,13 +340,14 @@ public sealed class ReplicationTests
 
     private sealed record ReplicatedCluster(string ConnectionString, string ClusterId, string SharedStore, string Container)
     {
-        public static async Task<ReplicatedCluster> CreateAsync()
+        /// <summary>A fresh cluster database and container; on the shared Azurite unless another blob service is given.</summary>
+        public static async Task<ReplicatedCluster> CreateAsync(string? sharedStore = null)
         {
             var directory = Directory.CreateTempSubdirectory("recorder-replication-").FullName;
             return new ReplicatedCluster(
                 $"Data Source={Path.Combine(directory, "cluster.db")};Default Timeout=30;Pooling=True",
                 "c" + Guid.NewGuid().ToString("N")[..8],
-                await AzuriteServer.ConnectionStringAsync(),
+                sharedStore ?? await AzuriteServer.ConnectionStringAsync(),
                 "e2e" + Guid.NewGuid().ToString("N")[..12]);
         }
 

@@ -28,7 +28,24 @@ internal sealed class AzureBlobSharedStore : ISharedBlobStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentException.ThrowIfNullOrWhiteSpace(container);
-        _container = new BlobContainerClient(connectionString, container);
+        _container = new BlobContainerClient(connectionString, container, ClientOptions());
+    }
+
+    /// <summary>
+    /// Few, short SDK retries. The storage SDK's own defaults (5 retries from 4 s up, about two minutes before a call
+    /// to a store that is down gives up) held the single replication worker that long per call, so during an outage
+    /// of the shared store fresh recordings stopped reaching the other nodes too. <see cref="ReplicationService"/>
+    /// retries with its own backoff and catch-up, so a quick failure here is what it needs.
+    /// </summary>
+    internal static BlobClientOptions ClientOptions()
+    {
+        var options = new BlobClientOptions();
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
     }
 
     public bool IsEnabled => true;

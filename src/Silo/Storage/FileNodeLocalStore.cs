@@ -113,24 +113,26 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
     {
         var transfer = Find(id);
         await transfer.Gate.WaitAsync(cancellationToken);
+        bool ours = false, published = false;
         try
         {
-            if (!_transfers.TryRemove(new KeyValuePair<string, Transfer>(id, transfer)))
+            if (!_transfers.TryGetValue(id, out var current) || !ReferenceEquals(current, transfer))
             {
+                // Whoever dropped it disposed it; its part file may already be a new transfer's.
                 throw new ReplicaTransferException($"Transfer of {id} was dropped.");
             }
+
+            ours = true;
 
             var replica = transfer.Replica;
             if (transfer.Written != replica.SizeBytes)
             {
-                transfer.Dispose(deleteFile: true);
                 return ReplicaCompletion.SizeMismatch;
             }
 
             var hash = Convert.ToHexStringLower(transfer.Hash.GetHashAndReset());
             if (!string.Equals(hash, replica.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                transfer.Dispose(deleteFile: true);
                 return ReplicaCompletion.HashMismatch;
             }
 
@@ -138,10 +140,19 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
             transfer.File.Flush(flushToDisk: true);
             transfer.Dispose(deleteFile: false);
             await PublishAsync(replica, transfer.PartPath, cancellationToken);
+            published = true;
             return ReplicaCompletion.Stored;
         }
         finally
         {
+            // Out of the table only now, after the rename. Removed before it (as it was), a second sender arriving
+            // between the file's close and its rename began a new transfer on the same part file, truncating it, and
+            // the rename then published that second, partial file under the final name with the manifest beside it.
+            if (ours && _transfers.TryRemove(new KeyValuePair<string, Transfer>(id, transfer)) && !published)
+            {
+                transfer.Dispose(deleteFile: true);
+            }
+
             transfer.Gate.Release();
         }
     }

@@ -99,6 +99,11 @@ internal sealed class ReplicaTransfer(INodeLocalStore local, ISharedBlobStore sh
     /// <summary>Copies <paramref name="node"/>'s copy into this node's store, chunk by chunk.</summary>
     public async Task<long> PullAsync(string node, ReplicaDescriptor replica, RateLimiter? limiter, CancellationToken cancellationToken)
     {
+        if (await local.HasAsync(replica.Key, replica.Sha256, cancellationToken))
+        {
+            return 0; // A push from the peer got here first; nothing moved, so nothing to count as a copy.
+        }
+
         var store = grains.GetGrain<INodeStoreGrain>(node);
         var result = await local.StoreAsync(replica, async (sink, ct) =>
         {
@@ -154,6 +159,11 @@ internal sealed class ReplicaTransfer(INodeLocalStore local, ISharedBlobStore sh
     /// <summary>Downloads the shared store's copy into this node's store.</summary>
     public async Task<long> DownloadAsync(ReplicaDescriptor replica, RateLimiter? limiter, CancellationToken cancellationToken)
     {
+        if (await local.HasAsync(replica.Key, replica.Sha256, cancellationToken))
+        {
+            return 0; // Already here (a peer's push got here first): nothing to download or count.
+        }
+
         var result = await local.StoreAsync(replica, async (sink, ct) =>
         {
             await using Stream target = limiter is null ? sink : new ThrottledStream(sink, limiter, ChunkBytes);

@@ -356,7 +356,10 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
 
                         if (sharedLacks)
                         {
-                            ok &= await CopyAsync(replica, "shared", "shared", "catchup", () => _transfer.UploadAsync(replica, _catchUpLimiter, ct), ct);
+                            // The inventory is from the start of the pass: a live copy (a retry come due) may have
+                            // uploaded it since, and a second upload of a long recording is minutes of wasted bandwidth.
+                            ok &= await CopyAsync(replica, "shared", "shared", "catchup", async () =>
+                                await _transfer.SharedHasAsync(replica, ct) ? 0 : await _transfer.UploadAsync(replica, _catchUpLimiter, ct), ct);
                         }
                     }
                     else

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Cluster;
+using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Storage;
+using OrleansRecorder.Tests.Unit.Media;
+using OrleansRecorder.Tests.Unit.Recording;
+
+namespace OrleansRecorder.Tests.Unit.Storage.Replication;
+
+/// <summary>
+/// <see cref="ReplicationService"/>'s retry, backoff and catch-up rules on a fake clock: a real SQLite catalog and a
+/// real node store in a temporary directory, a fake shared store (the one target: no peers), and time that moves only
+/// when the test advances it, so each backoff delay is read exactly rather than waited for.
+/// </summary>
+public sealed class ReplicationServiceTests : IAsyncLifetime
+{
+    private const string Self = "node-a";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+    private static readonly DateTimeOffset Base = new(2026, 5, 1, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDirectory _directory = new();
+    private readonly DelayRecordingTimeProvider _time = new();
+    private readonly FakeSharedBlobStore _shared = new();
+    private readonly CapturingLogger<ReplicationService> _log = new();
+    private readonly TestMeterFactory _meters = new();
+    private SqliteRecordingCatalog _catalog = null!;
+    private FileNodeLocalStore _local = null!;
+    private ReplicationService? _service;
+
+    public async ValueTask InitializeAsync()
+    {
+        _catalog = new SqliteRecordingCatalog(SqliteClusterSchema.ConnectionStringFor(Path.Combine(_directory.Path, "db")));
+        await _catalog.InitializeAsync(TestContext.Current.CancellationToken);
+        _local = new FileNodeLocalStore(Path.Combine(_directory.Path, "store"), _time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_service is not null)
+        {
+            await _service.StopAsync(CancellationToken.None);
+            _service.Dispose();
+        }
+
+        _meters.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task ATargetThatFailsThreeTimesThenSucceedsGetsTheRecordingOnce()
+    {
+        await StartAsync(new ReplicationOptions { InitialRetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(30) });
+        var recording = await RecordAsync(1);
+        _shared.FailNext(3);
+
+        Assert.True(_service!.Enqueue(recording.Id));
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await AdvancePastRetryAsync(attempt);
+        }
+
+        await WaitForAsync("the upload that succeeds", () => _shared.Stored.Count == 1 && _service.Backlog == 0);
+        Assert.Equal([Audio(recording), Audio(recording), Audio(recording), Audio(recording)], _shared.Attempts);
+        Assert.Equal([Audio(recording)], _shared.Stored);
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], _time.Delays);
+        Assert.True(_shared.Has(Manifest(recording)));
+    }
+
+    [Fact]
+    public async Task BackoffDoublesUpToTheCapThenLeavesTheRecordingToCatchUp()
+    {
+        await StartAsync(new ReplicationOptions
+        {
+            InitialRetryDelay = TimeSpan.FromSeconds(1),
+            MaxRetryDelay = TimeSpan.FromSeconds(8),
+            MaxLiveAttempts = 7,
+        });
+        var recording = await RecordAsync(1);
+        _shared.FailNext(int.MaxValue);
+
+        Assert.True(_service!.Enqueue(recording.Id));
+        for (var attempt = 1; attempt <= 6; attempt++)
+        {
+            await AdvancePastRetryAsync(attempt);
+        }
+
+        await WaitForAsync("the live attempts to end", () => _service.Backlog == 0 && _shared.Attempts.Count == 7);
+        Assert.Equal(new[] { 1, 2, 4, 8, 8, 8 }.Select(s => TimeSpan.FromSeconds(s)), _time.Delays);
+        Assert.Contains(_log.Lines, l => l.Contains($"{recording.Id} left to catch-up after 7 live attempts", StringComparison.Ordinal));
+
+        // The store is back: the next catch-up pass copies what live replication gave up on, once.
+        _shared.FailNext(0);
+        _service.RequestReconcile("test");
+        await WaitForAsync("the catch-up copy", () => _shared.Stored.Count == 1);
+        await WaitForPassesAsync(2);
+        Assert.Equal([Audio(recording)], _shared.Stored);
+        Assert.Equal(6, _time.Delays.Count);
+    }
+
+    [Fact]
+    public async Task ALiveRecordingGoesBeforeTheRestOfACatchUpPassAndIsNotCopiedTwice()
+    {
+        var old = new List<RecordingManifest>();
+        for (var i = 1; i <= 3; i++)
+        {
+            old.Add(await RecordAsync(i));
+        }
+
+        var held = _shared.Hold(Audio(old[0]));
+        await StartAsync(new ReplicationOptions());
+        await held.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        // A call ends while the start pass is busy with the oldest recording.
+        var fresh = await RecordAsync(10);
+        Assert.True(_service!.Enqueue(fresh.Id));
+        _shared.Release(Audio(old[0]));
+
+        await WaitForAsync("every recording in the shared store", () => _shared.Stored.Count >= 4);
+        await WaitForPassesAsync(1);
+        Assert.Equal([Audio(old[0]), Audio(fresh), Audio(old[1]), Audio(old[2])], _shared.Attempts);
+        Assert.Equal(_shared.Attempts, _shared.Stored);
+    }
+
+    [Fact]
+    public async Task ARecordingCopiedLiveWhileACatchUpPassRunsIsNotUploadedAgainByThatPass()
+    {
+        await StartAsync(new ReplicationOptions());
+        await WaitForPassesAsync(1);
+        var older = await RecordAsync(1);
+        var late = await RecordAsync(2);
+        var held = _shared.Hold(Audio(older));
+        _service!.RequestReconcile("test");
+        await held.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        // The pass listed the shared store before this live copy (a retry coming due, say) gets there.
+        Assert.True(_service.Enqueue(late.Id));
+        _shared.Release(Audio(older));
+
+        await WaitForPassesAsync(2);
+        await WaitForAsync("the live queue to drain", () => _service.Backlog == 0);
+        Assert.Equal([Audio(older), Audio(late)], _shared.Stored);
+    }
+
+    [Fact]
+    public async Task ATombstonedRecordingStillOnThisNodeIsNeverCopied()
+    {
+        var deleted = await RecordAsync(1);
+        var kept = await RecordAsync(2);
+        // Deleted while this node was down: the tombstone and the catalog row are gone, the local copy is not.
+        await _catalog.AddTombstoneAsync(deleted.Id, Base, "test", TestContext.Current.CancellationToken);
+        Assert.True(await _catalog.DeleteAsync(deleted.Id, TestContext.Current.CancellationToken));
+
+        await StartAsync(new ReplicationOptions());
+        Assert.True(_service!.Enqueue(deleted.Id));
+        _service.RequestReconcile("test");
+        await WaitForPassesAsync(1);
+        await WaitForAsync("the live queue to drain", () => _service.Backlog == 0);
+
+        Assert.Equal([Audio(kept)], _shared.Attempts);
+        Assert.False(_shared.Has(Audio(deleted)));
+        Assert.False(_shared.Has(Manifest(deleted)));
+    }
+
+    private async Task StartAsync(ReplicationOptions options)
+    {
+        // Never by itself: a periodic pass only when a test asks for one.
+        options.ReconcileInterval = TimeSpan.FromDays(1);
+        // No peers in these tests, so the grain factory is never asked for a node's store.
+        var transfer = new ReplicaTransfer(_local, _shared, grains: null!);
+        _service = new ReplicationService(Self, _catalog, transfer, new SoloMembership(Self), options, _meters, _time, _log);
+        await _service.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Waits for live attempt <paramref name="attempt"/> to fail and its retry delay to be set, then moves the clock exactly that far.</summary>
+    private async Task AdvancePastRetryAsync(int attempt)
+    {
+        await WaitForAsync($"live attempt {attempt} and its retry timer", () => _shared.Attempts.Count == attempt && _time.Delays.Count == attempt);
+        _time.Advance(_time.Delays[attempt - 1]);
+    }
+
+    private Task WaitForPassesAsync(int count) =>
+        WaitForAsync($"{count} catch-up passes", () => _log.Lines.Count(l => l.StartsWith("Catch-up pass", StringComparison.Ordinal)) >= count);
+
+    /// <summary>A finalized recording: random audio in this node's store and its row in the catalog.</summary>
+    private async Task<RecordingManifest> RecordAsync(int minute)
+    {
+        var audio = RandomNumberGenerator.GetBytes(100_000 + minute);
+        var manifest = new RecordingManifest
+        {
+            Id = $"rec{minute:D3}{Guid.NewGuid():N}"[..20],
+            StartedAt = Base.AddMinutes(minute),
+            EndedAt = Base.AddMinutes(minute).AddSeconds(30),
+            DurationSeconds = 30,
+            NearEnd = new RecordingParty { Number = "1001", Device = "SEP-NEAR" },
+            FarEnd = new RecordingParty { Number = "2001", Device = "SEP-FAR" },
+            Format = "wav",
+            SizeBytes = audio.Length,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(audio)),
+            RecordedBy = Self,
+            Status = RecordingStatus.Complete,
+            Flags = [],
+        };
+        var stored = await _local.StoreAsync(ReplicaTransfer.Describe(manifest), (sink, ct) => sink.WriteAsync(audio, ct).AsTask(), TestContext.Current.CancellationToken);
+        Assert.Equal(OrleansRecorder.Abstractions.Storage.ReplicaCompletion.Stored, stored);
+        await _catalog.AddAsync(manifest, TestContext.Current.CancellationToken);
+        return manifest;
+    }
+
+    private static string Audio(RecordingManifest manifest) => ReplicaTransfer.Describe(manifest).Key.AudioName;
+
+    private static string Manifest(RecordingManifest manifest) => ReplicaTransfer.Describe(manifest).Key.ManifestName;
+
+    private async Task WaitForAsync(string what, Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < Deadline, $"Not reached in {Deadline}: {what}. Uploads tried: {string.Join(", ", _shared.Attempts)}; delays: {string.Join(", ", _time.Delays)}; log:\n{string.Join("\n", _log.Lines)}");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+}
