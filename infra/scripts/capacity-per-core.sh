@@ -14,7 +14,8 @@
 #   The ramp's calls wait BYE_DELAY_MS (default 200) after their last packet before the BYE, so the capacity figure is
 #   not mixed with the BYE race (a BYE right behind the last packets loses the packets the recorder has not read yet);
 #   a separate short run with no delay measures that race.
-#   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS)
+#   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS,
+#          WARMUP_CALLS, WARMUP_SECONDS, NODE_ENV: extra variables for the node, e.g. "Recorder__Rtp__BatchedReceive=false")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 steps=${STEPS:-50 100 200 400 800 1600}
@@ -47,7 +48,7 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Recorder__Auth__AdminApiKey=capacity Recorder__Recording__Format=$format ASPNETCORE_URLS=http://127.0.0.1:8970 \
        Orleans__ClusterId=capacity-core Orleans__Endpoints__SiloPort=11970 Orleans__Endpoints__GatewayPort=30970 \
        Logging__LogLevel__Default=Warning
-taskset -c 0 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+env ${NODE_ENV:-} taskset -c 0 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8970/health/ready >/dev/null && break; sleep 0.5; done
@@ -59,8 +60,12 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 echo "recorder pid $node on CPU 0, format $format; generator on CPU 1; ${step_seconds} s per step, calls started at ${ramp_rate}/s"
 cpu0() { awk '/^cpu0 /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }   # busy, total ticks of CPU 0
 node_ticks() { awk '{print $14 + $15}' /proc/$node/stat; }
-# Warm-up (JIT, pools): not reported.
-gen "${common[@]}" --calls 20 --duration 3 --rate 20 --summary "$work/warmup.json" > "$work/warmup.out" 2>&1 || true
+# Warm-up (JIT, pools): not reported. Long enough for tiered compilation to settle: a fresh node still JITs (tier-1
+# and PGO-instrumented versions of the hot paths) for tens of seconds, which a short warm-up left inside the first step's
+# "steady" CPU (measured: 30-38 % of the core at 200 calls with a 3 s warm-up, 21 % with tiering off).
+warmup_calls=${WARMUP_CALLS:-100}; warmup_seconds=${WARMUP_SECONDS:-40}
+gen "${common[@]}" --calls "$warmup_calls" --duration "$warmup_seconds" --rate "$ramp_rate" --time-limit $(( warmup_seconds + 120 )) \
+    --summary "$work/warmup.json" > "$work/warmup.out" 2>&1 || true
 
 t0=$(node_ticks); sleep 5; t1=$(node_ticks)
 echo "recorder idle (no calls): $(( (t1 - t0) * 100 / (5 * clk) )) % of CPU 0"
