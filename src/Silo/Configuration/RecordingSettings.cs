@@ -12,6 +12,12 @@ internal sealed class RecordingSettings
     /// <summary>Opus encoder complexity 0–10: 0 costs about 12 CPU-s per call-hour with native libopus.</summary>
     public int OpusComplexity { get; set; }
 
+    /// <summary>How often the segments of calls in progress are handed to the OS (what a killed process can lose).</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often they are forced to disk, off the RTP path (what an OS crash can lose).</summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Below this much free space in the data directory the node answers 503.</summary>
     public long MinFreeBytes { get; set; } = 200L * 1024 * 1024;
 }

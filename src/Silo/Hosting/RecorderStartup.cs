@@ -54,10 +54,14 @@ internal static class RecorderStartup
         try
         {
             opus.Validate();
+            ArgumentOutOfRangeException.ThrowIfLessThan(recording.FlushInterval, TimeSpan.FromMilliseconds(100), "FlushInterval");
+            ArgumentOutOfRangeException.ThrowIfLessThan(recording.SyncInterval, TimeSpan.FromMilliseconds(100), "SyncInterval");
             return new RecordingOptions
             {
                 DataDirectory = dataDirectory,
                 MinFreeBytes = recording.MinFreeBytes,
+                FlushInterval = recording.FlushInterval,
+                SyncInterval = recording.SyncInterval,
                 Format = RecordingFormats.Normalize(recording.Format),
                 Opus = opus,
             };
