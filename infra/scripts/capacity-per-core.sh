@@ -93,8 +93,10 @@ echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---
 best=0
 for calls in $steps; do
   c0=$(cpu0)
+  # Opus finalization runs behind the calls (bounded slots): give the listing time for every encoding to finish.
   gen "${common[@]}" --calls "$calls" --duration "$step_seconds" --rate "$ramp_rate" --bye-delay-ms "$bye_delay" \
-      --time-limit $(( calls / ramp_rate + step_seconds + 90 )) --summary "$work/step-$calls.json" > "$work/step-$calls.out" 2>&1 || true
+      --verify-timeout $(( 90 + calls * step_seconds / 60 )) \
+      --time-limit $(( calls / ramp_rate + step_seconds + 120 + calls * step_seconds / 60 )) --summary "$work/step-$calls.json" > "$work/step-$calls.out" 2>&1 || true
   report "$work/step-$calls.json" "$calls" "$c0" "$(cpu0)"
   if clean "$work/step-$calls.json"; then best=$calls; else break; fi
 done

@@ -20,6 +20,7 @@ internal sealed class LoadOptions
           --api-key K         X-Api-Key for --verify
           --verify-audio      also download each recording (WAV) and check the tones (default on with --verify)
           --no-verify-audio   skip the audio download
+          --verify-timeout S  how long to wait for every recording to be listed (default 60 s + 1 s per 20 calls)
           --summary FILE      write the figures as JSON
           --measure-pid PID   sample this process's CPU (/proc/PID/stat) and RSS during the run (the recorder or udp-sink)
           --clk-tck N         kernel clock ticks per second for --measure-pid (default 100; getconf CLK_TCK)
@@ -39,6 +40,9 @@ internal sealed class LoadOptions
     public Uri? VerifyUrl { get; init; }
     public string? ApiKey { get; init; }
     public bool VerifyAudio { get; init; } = true;
+
+    /// <summary>How long --verify waits for every recording to be listed; 0: 60 s plus 1 s per 20 calls.</summary>
+    public double VerifyTimeoutSeconds { get; init; }
     public string? SummaryFile { get; init; }
 
     public int MeasurePid { get; init; }
@@ -69,6 +73,7 @@ internal sealed class LoadOptions
         var rtpOnly = false;
         var pid = 0;
         var byeDelay = 0;
+        double verifyTimeout = 0;
         for (var i = 1; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -85,6 +90,7 @@ internal sealed class LoadOptions
                 case "--api-key": apiKey = Next(); break;
                 case "--verify-audio": audio = true; break;
                 case "--no-verify-audio": audio = false; break;
+                case "--verify-timeout": verifyTimeout = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--summary": summary = Next(); break;
                 case "--rtp-only": rtpOnly = true; break;
                 case "--bye-delay-ms": byeDelay = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -101,6 +107,8 @@ internal sealed class LoadOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(rate, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(sockets, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(byeDelay);
+        ArgumentOutOfRangeException.ThrowIfNegative(verifyTimeout);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(verifyTimeout, 3600);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(byeDelay, 10000);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(sockets, 4096);
         if (verify is not null && !IsLoopbackHost(verify.Host))
@@ -131,6 +139,7 @@ internal sealed class LoadOptions
             VerifyUrl = verify,
             ApiKey = apiKey,
             VerifyAudio = audio,
+            VerifyTimeoutSeconds = verifyTimeout,
             SummaryFile = summary,
             RtpOnly = rtpOnly,
             MeasurePid = pid,

@@ -35,7 +35,7 @@ ProcessSample? allRecorded = null;
 var ok = summary.CallsFailed == 0 && summary.CallsAnswered == summary.CallsPlaced && !summary.TimedOut;
 if (options.VerifyUrl is not null)
 {
-    var verifier = new RecordingVerifier(options.VerifyUrl, options.ApiKey, options.VerifyAudio) { AllRecorded = () => allRecorded = run.Sampler?.Sample() };
+    var verifier = new RecordingVerifier(options.VerifyUrl, options.ApiKey, options.VerifyAudio, options.VerifyTimeoutSeconds) { AllRecorded = () => allRecorded = run.Sampler?.Sample() };
     var verify = await verifier.VerifyAsync(run.Calls, stop.Token);
     summary = summary with { Verify = verify };
     Console.WriteLine(string.Create(inv,

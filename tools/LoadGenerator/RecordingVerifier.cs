@@ -10,7 +10,7 @@ namespace OrleansRecorder.LoadGenerator;
 /// complete, duration within two packets of what was sent, per leg packetsReceived == sent and packetsLost == 0,
 /// and (WAV only) the near-end tone (600 Hz) on the left channel and the far-end tone (1400 Hz) on the right.
 /// </summary>
-internal sealed class RecordingVerifier(Uri baseUrl, string? apiKey, bool checkAudio)
+internal sealed class RecordingVerifier(Uri baseUrl, string? apiKey, bool checkAudio, double timeoutSeconds = 0)
 {
     private const double DominanceRatio = 20;
     private readonly List<string> _problems = [];
@@ -28,7 +28,7 @@ internal sealed class RecordingVerifier(Uri baseUrl, string? apiKey, bool checkA
 
         var answered = calls.Where(c => c.Answered).ToDictionary(c => c.Metadata.RefCi, StringComparer.Ordinal);
         var found = new Dictionary<string, (string Id, string Status)>(StringComparer.Ordinal);
-        var deadline = DateTime.UtcNow.AddSeconds(60 + (answered.Count / 20.0));
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds > 0 ? timeoutSeconds : 60 + (answered.Count / 20.0));
         while (true)
         {
             found.Clear();
