@@ -11,6 +11,7 @@ namespace OrleansRecorder.Tests.EndToEnd.Harness;
 internal sealed class ThrowAwayPostgres : IAsyncDisposable
 {
     private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(3);
+    private int? _killed;
 
     private ThrowAwayPostgres(int port, string connectionString)
     {
@@ -35,34 +36,88 @@ internal sealed class ThrowAwayPostgres : IAsyncDisposable
     /// <summary>kill -9 of the postmaster: a crash, no shutdown checkpoint; its backends notice and exit by themselves.</summary>
     public void Kill()
     {
-        var pid = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-        using var kill = Process.Start("kill", ["-9", pid.ToString(CultureInfo.InvariantCulture)]);
+        _killed = ReadPostmasterPid() ?? throw new InvalidOperationException($"No postmaster.pid in {DataDirectory}.");
+        using var kill = Process.Start("kill", ["-9", _killed.Value.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>
-    /// Starts the killed server again (crash recovery replays its WAL). Retried within a bound: until the old backends
-    /// have noticed the postmaster's death and detached from its shared memory, a new postmaster refuses to start.
+    /// Starts the killed server again (crash recovery replays its WAL). First waits for the killed processes to be gone:
+    /// in a container whose init reaps orphans only now and then, the postmaster lingers as a zombie, which the start
+    /// script (pg_ctl status) and the new postmaster's lock-file check take for a running server. Then retried within a
+    /// bound, because until the old backends have detached from the shared memory a new postmaster refuses to start.
     /// </summary>
     public async Task RestartAsync()
     {
         var clock = Stopwatch.StartNew();
+        while (_killed is { } pid && Directory.Exists($"/proc/{pid}"))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(15) && IsZombie(pid))
+            {
+                // Never reaped: a zombie holds no resources, only its lock files say otherwise.
+                File.Delete(Path.Combine(DataDirectory, "postmaster.pid"));
+                File.Delete(Path.Combine(DataDirectory, "run", $".s.PGSQL.{Port}.lock"));
+                break;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"The killed postmaster {pid} is still there.");
+            await Task.Delay(200);
+        }
+
         while (true)
         {
             try
             {
                 await RunStartScriptAsync(Port);
+                _killed = null;
                 return;
             }
-            catch (InvalidOperationException) when (clock.Elapsed < TimeSpan.FromSeconds(30))
+            catch (InvalidOperationException) when (clock.Elapsed < TimeSpan.FromSeconds(90))
             {
                 await Task.Delay(500);
             }
         }
     }
 
-    public async ValueTask DisposeAsync() => await RunAsync("stop-postgres.sh", Port.ToString(CultureInfo.InvariantCulture), "--purge");
+    /// <summary>Stops the server and deletes its data; never throws, so a failure of the test itself is what is reported.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync("stop-postgres.sh", Port.ToString(CultureInfo.InvariantCulture), "--purge");
+        }
+        catch (InvalidOperationException)
+        {
+            if (ReadPostmasterPid() is { } pid)
+            {
+                using var kill = Process.Start("kill", ["-9", pid.ToString(CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync();
+            }
+
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+
+    private int? ReadPostmasterPid()
+    {
+        var file = Path.Combine(DataDirectory, "postmaster.pid");
+        return File.Exists(file) ? int.Parse(File.ReadLines(file).First(), CultureInfo.InvariantCulture) : null;
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            // /proc/{pid}/stat: "pid (comm) state ..."; comm may hold spaces, so read after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     private static async Task<string> RunStartScriptAsync(int port)
     {
