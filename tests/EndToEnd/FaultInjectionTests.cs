@@ -198,7 +198,12 @@ public sealed class FaultInjectionTests
 
             var call = CallPlacer.PlaceAsync(node, ["82000001"], toneSeconds: 6, durationMs: 6500);
             await node.WaitForActiveCallAsync();
-            await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+            // Polled rather than slept: the node says it is not ready once its disk probe (every 2 s) sees the reserve.
+            await PollAsync(async () =>
+            {
+                using var ready = await node.Http.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+                return ready.StatusCode == HttpStatusCode.ServiceUnavailable ? ready.StatusCode.ToString() : null;
+            });
 
             var probe = await new SippRun { Scenario = "probe_invite.xml", CsvLines = [SippRun.Leg("nearend", "82000002")], RecorderPort = node.SipPort }.RunAsync();
             Assert.Equal([503], probe.LoggedStatuses);
