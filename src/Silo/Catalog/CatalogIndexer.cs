@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Storage;
 
@@ -10,7 +9,7 @@ namespace OrleansRecorder.Silo.Catalog;
 /// Puts finalized recordings into the catalog without losing one to a cluster database outage. The manifest on disk is
 /// the truth: before the insert, a marker naming the manifest is written under <c>catalog-pending/</c>, and it is
 /// removed once the row is committed. When the insert fails (database killed, restarting, not answering in
-/// <see cref="InlineTimeout"/>) the marker stays and <see cref="RetryPendingAsync"/>, run every few seconds by
+/// <see cref="InlineTimeout"/>), or is not tried because the database is known to be down, the marker stays and <see cref="RetryPendingAsync"/>, run every few seconds by
 /// <see cref="CatalogIndexService"/>, adds what the catalog still lacks once the database answers again, including the
 /// markers a killed process left behind.
 /// </summary>
@@ -39,15 +38,16 @@ internal sealed class CatalogIndexer
     private DateTimeOffset? _unreachableSince;
     private string? _lastError;
 
+    /// <param name="dataDirectory">The node's data directory: manifests are named relative to it in the markers.</param>
     public CatalogIndexer(
-        IRecordingCatalog catalog, IReplicationQueue replication, RecorderSettings settings, TimeProvider timeProvider, ILogger<CatalogIndexer> logger)
+        IRecordingCatalog catalog, IReplicationQueue replication, string dataDirectory, TimeProvider timeProvider, ILogger<CatalogIndexer> logger)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         _catalog = catalog;
         _replication = replication;
         _timeProvider = timeProvider;
         _logger = logger;
-        _dataDirectory = settings.Recording.DataDirectory;
+        _dataDirectory = Path.GetFullPath(dataDirectory);
         PendingDirectory = Path.Combine(_dataDirectory, PendingFolder);
     }
 
@@ -64,6 +64,17 @@ internal sealed class CatalogIndexer
         }
     }
 
+    private bool IsKnownUnreachable
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unreachableSince is not null;
+            }
+        }
+    }
+
     /// <summary>Indexes a recording just finalized; false when it was left pending (it is safe on disk either way).</summary>
     public async Task<bool> AddAsync(FinalizedRecording recording, CancellationToken cancellationToken)
     {
@@ -73,6 +84,14 @@ internal sealed class CatalogIndexer
         try
         {
             var marker = await WriteMarkerAsync(id, recording.ManifestPath, cancellationToken);
+            if (IsKnownUnreachable)
+            {
+                // No insert against a database known to be down (or hanging): finalizing many calls at shutdown must
+                // not wait InlineTimeout each. The pass, which probes every few seconds, indexes it.
+                CatalogLog.LeftPending(_logger, id);
+                return false;
+            }
+
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(InlineTimeout);
             try

@@ -20,4 +20,7 @@ internal static partial class CatalogLog
 
     [LoggerMessage(13005, LogLevel.Information, "Pending recording {RecordingId} was deleted meanwhile (tombstone); not indexed")]
     public static partial void SkippedTombstoned(ILogger logger, string recordingId);
+
+    [LoggerMessage(13006, LogLevel.Warning, "Recording {RecordingId} is on disk and left pending: the cluster database is known not to answer")]
+    public static partial void LeftPending(ILogger logger, string recordingId);
 }
