@@ -38,7 +38,7 @@ internal sealed class CatalogIndexer
     private DateTimeOffset? _unreachableSince;
     private string? _lastError;
 
-    /// <param name="dataDirectory">The node's data directory: manifests are named relative to it in the markers.</param>
+    /// <summary>Markers name manifests relative to <paramref name="dataDirectory"/>, the node's data directory.</summary>
     public CatalogIndexer(
         IRecordingCatalog catalog, IReplicationQueue replication, string dataDirectory, TimeProvider timeProvider, ILogger<CatalogIndexer> logger)
     {
