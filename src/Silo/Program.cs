@@ -13,6 +13,7 @@ using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Silo.Maintenance;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Media.Rtp.Linux;
 using OrleansRecorder.Silo.Sip;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Security;
@@ -120,6 +121,16 @@ builder.Services.AddSingleton<RecordingCoordinator>();
 builder.Services.AddSingleton<RecorderMetrics>();
 builder.Services.AddSingleton<MediaMetrics>();
 builder.Services.AddSingleton(new RtpPortAllocator(options.Rtp.PortMin, options.Rtp.PortMax));
+if (options.Rtp.BatchedReceive && LinuxUdp.IsSupported)
+{
+    builder.Services.AddSingleton(sp => new RtpReceiveEngine(
+        options.Rtp.ReceiveThreads > 0 ? options.Rtp.ReceiveThreads : RtpReceiveEngine.DefaultThreads,
+        settings.Receiver.MaxDatagramSize,
+        options.Rtp.ReceiveBatchWindow,
+        sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<ILogger<RtpReceiveEngine>>()));
+}
+
 builder.Services.AddSingleton(sp => LicenseMonitor.Create(options.License, nodeName, settings.NodeRole,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LicenseMonitor>>()));
 builder.Services.AddSingleton<RecordingUserDirectory>();
@@ -144,6 +155,7 @@ builder.Services.AddSingleton(sp => new SipStack(
     sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
 builder.Services.AddHostedService<SipEdgeService>();
 builder.Services.AddHostedService<MediaWatchdog>();
+builder.Services.AddHostedService<SegmentSyncService>();
 builder.Services.AddSingleton(ApiKeyStore.Load(options.Auth.AdminApiKey, dataDirectory));
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

@@ -41,4 +41,9 @@ internal sealed class CallLeg(
 
     /// <summary>Why the leg ended early (e.g. <c>media-timeout</c>), null for a normal BYE.</summary>
     public string? EndFlag { get; set; }
+
+    private int _portReleased;
+
+    /// <summary>True exactly once: the caller then returns <see cref="RtpPort"/> to the allocator.</summary>
+    public bool TryReleasePort() => Interlocked.Exchange(ref _portReleased, 1) == 0;
 }

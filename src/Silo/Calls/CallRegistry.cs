@@ -6,7 +6,9 @@ namespace OrleansRecorder.Silo.Calls;
 
 /// <summary>
 /// The recordings and legs active on this node. Channel accounting lives here: a channel is one recorded call (both of
-/// its legs), so only the leg that opens a recording needs a free channel.
+/// its legs), so only the leg that opens a recording needs a free channel; a recording whose legs have all ended gives
+/// its channel back when its finalization begins (<see cref="ReleaseChannel"/>), not when its encoding is done, so a
+/// queue of finalizations never refuses new calls.
 /// </summary>
 internal sealed class CallRegistry
 {
@@ -14,14 +16,16 @@ internal sealed class CallRegistry
     private readonly Dictionary<string, ActiveRecording> _recordings = [];
     private readonly Dictionary<string, (string RecordingId, HashSet<LegRole> Roles)> _localPairings = [];
     private readonly ConcurrentDictionary<string, CallLeg> _legs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _channelReleased = new(StringComparer.Ordinal);
 
+    /// <summary>Recordings holding a channel: calls in progress, not the ones waiting for or in finalization.</summary>
     public int ActiveRecordings
     {
         get
         {
             lock (_gate)
             {
-                return _recordings.Count;
+                return _recordings.Count - _channelReleased.Count;
             }
         }
     }
@@ -51,7 +55,7 @@ internal sealed class CallRegistry
                 return existing;
             }
 
-            if (_recordings.Count >= channels)
+            if (_recordings.Count - _channelReleased.Count >= channels)
             {
                 return null;
             }
@@ -95,12 +99,26 @@ internal sealed class CallRegistry
         }
     }
 
+    /// <summary>The recording's legs have all ended: its channel is free for a new call while it is finalized.</summary>
+    public void ReleaseChannel(ActiveRecording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        lock (_gate)
+        {
+            if (_recordings.ContainsKey(recording.RecordingId))
+            {
+                _channelReleased.Add(recording.RecordingId);
+            }
+        }
+    }
+
     public void Remove(ActiveRecording recording)
     {
         ArgumentNullException.ThrowIfNull(recording);
         lock (_gate)
         {
             _recordings.Remove(recording.RecordingId);
+            _channelReleased.Remove(recording.RecordingId);
             if (_localPairings.TryGetValue(recording.PairingKey, out var reserved) && reserved.RecordingId == recording.RecordingId)
             {
                 _localPairings.Remove(recording.PairingKey);

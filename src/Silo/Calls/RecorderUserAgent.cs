@@ -35,7 +35,8 @@ internal sealed class RecorderUserAgent(
     MediaMetrics mediaMetrics,
     RecorderMetrics metrics,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : ISipRequestHandler
+    ILoggerFactory loggerFactory,
+    RtpReceiveEngine? receiveEngine = null) : ISipRequestHandler
 {
     /// <summary>Methods we implement (RFC 3261 §20.5); every response to them and 405/501 lists these.</summary>
     private const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
@@ -223,7 +224,7 @@ internal sealed class RecorderUserAgent(
 
         var sink = role == LegRole.NearEnd ? recording.Session.NearEnd : recording.Session.FarEnd;
         var receiver = new RtpLegReceiver(socket, sink, settings.Receiver, timeProvider, mediaMetrics,
-            loggerFactory.CreateLogger<RtpLegReceiver>());
+            loggerFactory.CreateLogger<RtpLegReceiver>(), receiveEngine);
         var leg = new CallLeg(sip.CallId, NewTag(), sip.From.Tag, role, recording, rtpPort, receiver)
         {
             LocalSdp = localSdp,
@@ -234,7 +235,11 @@ internal sealed class RecorderUserAgent(
         if (!recording.TryAttach(leg) || !registry.TryAddLeg(leg))
         {
             await receiver.DisposeAsync();
-            ports.Release(rtpPort);
+            if (leg.TryReleasePort())
+            {
+                ports.Release(rtpPort);
+            }
+
             await RefuseAsync(request, AdmissionDecision.Busy("This stream of the call is already recorded"));
             return;
         }

@@ -2,6 +2,7 @@ using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -40,6 +41,7 @@ internal sealed class RecordingCoordinator(
         }
 
         await leg.Receiver.StopAsync();
+        ReleasePort(leg);
         registry.RemoveLeg(leg);
         CallLog.LegEnded(logger, leg.CallId, leg.Role, flag ?? "bye");
 
@@ -64,6 +66,7 @@ internal sealed class RecordingCoordinator(
                     leg.Ended = true;
                     leg.EndFlag ??= flag;
                     await leg.Receiver.StopAsync();
+                    ReleasePort(leg);
                     registry.RemoveLeg(leg);
                 }
 
@@ -85,13 +88,24 @@ internal sealed class RecordingCoordinator(
             flags.Add(extraFlag);
         }
 
+        registry.ReleaseChannel(recording);
         var status = interrupted ? RecordingStatus.Interrupted
             : flags.Count == 0 ? RecordingStatus.Complete
             : RecordingStatus.Partial;
         try
         {
-            var finalized = await recording.Session.FinalizeAsync(
-                status, near?.Receiver.GetStats(), far?.Receiver.GetStats(), flags, cancellationToken);
+            FinalizedRecording finalized;
+            await _finalizeSlots.WaitAsync(cancellationToken);
+            try
+            {
+                finalized = await recording.Session.FinalizeAsync(
+                    status, near?.Receiver.GetStats(), far?.Receiver.GetStats(), flags, cancellationToken);
+            }
+            finally
+            {
+                _finalizeSlots.Release();
+            }
+
             // A database outage must not cost the recording: left pending, it is indexed when the database answers.
             await catalog.AddAsync(finalized, cancellationToken);
             metrics.RecordingFinalized(finalized.Manifest.SizeBytes);
@@ -106,7 +120,8 @@ internal sealed class RecordingCoordinator(
         {
             foreach (var leg in legs)
             {
-                ports.Release(leg.RtpPort);
+                // Normally released when the leg stopped; this covers a leg that never went through a stop.
+                ReleasePort(leg);
             }
 
             registry.Remove(recording);
@@ -115,6 +130,20 @@ internal sealed class RecordingCoordinator(
         }
 
         TellGrain(recording.PairingKey, g => g.RecordingClosedAsync(recording.RecordingId, status));
+    }
+
+    /// <summary>
+    /// Finalizations (merge, Opus encoding, hash) that run at once: a burst of hang-ups queues here instead of taking
+    /// every core from the RTP receive threads and the SIP edge. The legs' ports are back in the pool before this wait.
+    /// </summary>
+    private readonly SemaphoreSlim _finalizeSlots = new(Math.Max(1, Environment.ProcessorCount / 2));
+
+    private void ReleasePort(CallLeg leg)
+    {
+        if (leg.TryReleasePort())
+        {
+            ports.Release(leg.RtpPort);
+        }
     }
 
     /// <summary>How long the call path waits for a call grain before going on without it.</summary>

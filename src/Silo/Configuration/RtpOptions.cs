@@ -8,4 +8,19 @@ internal sealed class RtpOptions
 
     /// <summary>A leg with no accepted packet for this long ends and its recording is flagged.</summary>
     public TimeSpan MediaTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Read every leg's socket on a few receive threads with epoll and recvmmsg (Linux x86-64/arm64); false: one async
+    /// receive loop per leg, as on other platforms.
+    /// </summary>
+    public bool BatchedReceive { get; set; } = true;
+
+    /// <summary>Receive threads of the batched receive; 0: one per four cores, one to eight.</summary>
+    public int ReceiveThreads { get; set; }
+
+    /// <summary>
+    /// Least time between two wake-ups of a receive thread (0 to 100 ms): the longer, the more packets one wake-up and
+    /// one recvmmsg serve. Arrival times come from the kernel, so it only delays when audio reaches the segment files.
+    /// </summary>
+    public TimeSpan ReceiveBatchWindow { get; set; } = TimeSpan.FromMilliseconds(20);
 }

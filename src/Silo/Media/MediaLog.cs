@@ -32,4 +32,13 @@ internal static partial class MediaLog
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "RTP leg on port {Port} configured: {Codec} PT {PayloadType}, telephone-event PT {TelephoneEventPayloadType}, expected source {Source}")]
     public static partial void RtpLegConfigured(ILogger logger, int port, AudioCodec codec, int payloadType, int? telephoneEventPayloadType, IPEndPoint? source);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "RTP receive engine: {Threads} thread(s) with epoll and recvmmsg ({BatchSize} datagrams per call), batch window {BatchWindowMilliseconds} ms")]
+    public static partial void RtpReceiveEngineStarted(ILogger logger, int threads, int batchSize, double batchWindowMilliseconds);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "RTP receive thread {Thread}: {Call} failed with errno {Errno}; it continues (further failures are only counted)")]
+    public static partial void RtpReceiveCallFailed(ILogger logger, int thread, string call, int errno);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "RTP receive thread {Thread}: a leg's handler threw; the leg goes on receiving (further failures are only counted)")]
+    public static partial void RtpHandlerFailed(ILogger logger, int thread, Exception exception);
 }

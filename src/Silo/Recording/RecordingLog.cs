@@ -18,4 +18,7 @@ internal static partial class RecordingLog
 
     [LoggerMessage(5004, LogLevel.Error, "Could not recover the recording in segment directory {Directory}; left in place")]
     public static partial void RecoveryFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(5010, LogLevel.Warning, "Could not update session.json of recording {RecordingId}; the segments keep the audio")]
+    public static partial void SessionStateWriteFailed(ILogger logger, string recordingId, Exception exception);
 }

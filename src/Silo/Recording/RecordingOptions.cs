@@ -8,8 +8,11 @@ internal sealed class RecordingOptions
     /// <summary>Node-local data directory: <c>segments/</c> during calls, <c>recordings/</c> once finalized.</summary>
     public string DataDirectory { get; set; } = "./data";
 
-    /// <summary>How often the leg segments are forced to disk; bounds what a killed process loses.</summary>
+    /// <summary>How often the leg segments are handed to the operating system; bounds what a killed process loses.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the segments of calls in progress are forced to disk (fsync); bounds what an OS crash loses.</summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Below this much free space the node refuses new calls (503).</summary>
     public long MinFreeBytes { get; set; } = 200L * 1024 * 1024;

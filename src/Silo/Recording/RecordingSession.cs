@@ -9,9 +9,14 @@ namespace OrleansRecorder.Silo.Recording;
 /// WAV or Ogg Opus file (left = near end, right = far end; <see cref="RecordingOptions.Format"/>) by <see cref="FinalizeAsync"/>.
 /// </summary>
 /// <remarks>
-/// Each leg sink is driven by its own receive loop; the two may run concurrently. <see cref="FinalizeAsync"/> is meant
-/// to run after both loops stopped; writes that still arrive are ignored. Disposing without finalizing closes the
-/// segments and leaves them on disk for <see cref="RecordingRecovery"/>.
+/// <para>Each leg sink is driven by its own receiver; the two may run concurrently. <see cref="FinalizeAsync"/> is meant
+/// to run after both receivers stopped; writes that still arrive are ignored. Disposing without finalizing closes the
+/// segments and leaves them on disk for <see cref="RecordingRecovery"/>.</para>
+/// <para><c>session.json</c> changes (first packet of a leg, codec at ACK, metadata at UPDATE) are written by a thread-pool
+/// work item, coalesced to the latest state: the first-packet time is known on the RTP receive thread and the codec on
+/// the SIP receive loop, and neither may wait for a file write. The file is replaced atomically, without fsync: it must
+/// survive a killed process, which the page cache does (the segments are forced to disk by
+/// <see cref="Hosting.SegmentSyncService"/>).</para>
 /// </remarks>
 internal sealed class RecordingSession : IAsyncDisposable
 {
@@ -24,6 +29,8 @@ internal sealed class RecordingSession : IAsyncDisposable
     private readonly LegSegmentWriter _farEnd;
     private SessionState _state;
     private bool _finalizing;
+    private bool _persistPending;
+    private Task _persisting = Task.CompletedTask;
 
     private RecordingSession(RecordingOptions options, RecordingInfo info, TimeProvider timeProvider, ILogger logger)
     {
@@ -47,6 +54,18 @@ internal sealed class RecordingSession : IAsyncDisposable
     }
 
     public string RecordingId => _state.Info.RecordingId;
+
+    /// <summary>Completes when the <c>session.json</c> writes scheduled so far are on file (for tests and shutdown).</summary>
+    public Task StatePersisted
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _persisting;
+            }
+        }
+    }
 
     /// <summary>Left channel.</summary>
     public IPcmSink NearEnd => _nearEnd;
@@ -81,7 +100,7 @@ internal sealed class RecordingSession : IAsyncDisposable
             }
 
             _state = _state with { Info = info };
-            PersistState(_state);
+            SchedulePersist();
         }
     }
 
@@ -100,6 +119,7 @@ internal sealed class RecordingSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(flags);
         SessionState state;
+        Task persisting;
         lock (_stateLock)
         {
             if (_finalizing)
@@ -109,7 +129,11 @@ internal sealed class RecordingSession : IAsyncDisposable
 
             _finalizing = true;
             state = _state;
+            persisting = _persisting;
         }
+
+        // The finalizer deletes the segment directory: no session.json write may still be on its way into it.
+        await persisting;
 
         _nearEnd.Close();
         _farEnd.Close();
@@ -124,11 +148,18 @@ internal sealed class RecordingSession : IAsyncDisposable
     }
 
     /// <summary>Closes the leg files without finalizing: the segments stay on disk for recovery.</summary>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _nearEnd.Close();
         _farEnd.Close();
-        return ValueTask.CompletedTask;
+        await StatePersisted;
+    }
+
+    /// <summary>Forces both legs' segments to disk (see <see cref="LegSegmentWriter.SyncToDisk"/>).</summary>
+    public void SyncToDisk()
+    {
+        _nearEnd.SyncToDisk();
+        _farEnd.SyncToDisk();
     }
 
     /// <summary>Called once per leg by its sink: converts the arrival timestamp to UTC and persists it.</summary>
@@ -145,10 +176,50 @@ internal sealed class RecordingSession : IAsyncDisposable
             _state = role == LegRole.NearEnd
                 ? _state with { NearEndFirstPacketAt = arrivedAt }
                 : _state with { FarEndFirstPacketAt = arrivedAt };
-            PersistState(_state);
+            SchedulePersist();
+        }
+    }
+
+    /// <summary>Marks the state changed and starts a writer unless one runs. Called under <see cref="_stateLock"/>.</summary>
+    private void SchedulePersist()
+    {
+        _persistPending = true;
+        if (_persisting.IsCompleted)
+        {
+            _persisting = Task.Run(PersistPending);
+        }
+    }
+
+    /// <summary>Writes the latest state until no change is pending; changes made meanwhile are taken by the next round.</summary>
+    private void PersistPending()
+    {
+        while (true)
+        {
+            SessionState state;
+            lock (_stateLock)
+            {
+                if (!_persistPending)
+                {
+                    return;
+                }
+
+                _persistPending = false;
+                state = _state;
+            }
+
+            try
+            {
+                PersistState(state);
+            }
+            catch (IOException exception)
+            {
+                // The segments still hold the audio; recovery falls back to the state written at creation.
+                RecordingLog.SessionStateWriteFailed(_logger, RecordingId, exception);
+            }
         }
     }
 
     private void PersistState(SessionState state) =>
-        AtomicFile.WriteJson(Path.Combine(_segmentDirectory, RecordingPaths.SessionFileName), state, RecordingJsonContext.Default.SessionState);
+        AtomicFile.WriteJson(Path.Combine(_segmentDirectory, RecordingPaths.SessionFileName), state, RecordingJsonContext.Default.SessionState,
+            durable: false);
 }

@@ -12,8 +12,7 @@ namespace OrleansRecorder.Silo.Sip;
 /// </summary>
 /// <remarks>
 /// Threading: the UDP loop, each TCP connection, timer callbacks and the handler's responses run concurrently; the
-/// <see cref="TransactionTable"/> serializes transaction state. The handler is invoked on the receiving thread and
-/// should return quickly (await its grain calls). Nothing escapes a loop: malformed input is answered when addressable
+/// <see cref="TransactionTable"/> serializes transaction state. The handler is invoked on the thread pool. Nothing escapes a loop: malformed input is answered when addressable
 /// and counted; unexpected exceptions are logged and the loop continues.
 /// </remarks>
 internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTransportSink
@@ -128,8 +127,17 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
     void ISipTransportSink.OnConnectionClosed(IPEndPoint remote, string reason) =>
         SipLog.ConnectionClosed(_logger, remote, reason);
 
+    /// <remarks>
+    /// The transaction user runs on the thread pool, not on the receiving thread: the UDP loop only parses and matches
+    /// transactions, so one slow request (a BYE that closes a recording, a grain call) never delays the ACKs and
+    /// INVITEs queued behind it. Order within a dialog is kept by causality (the ACK follows our 200) and by the leg's
+    /// gate; retransmissions never reach here (the transaction layer absorbs them).
+    /// </remarks>
     void ITransactionUser.OnRequest(SipRequest request, ISipResponseChannel channel, bool isAck) =>
-        _ = DispatchAsync(new SipServerRequest(request, isAck, channel, _transactions));
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state => _ = state.Stack.DispatchAsync(state.Request),
+            (Stack: this, Request: new SipServerRequest(request, isAck, channel, _transactions)),
+            preferLocal: false);
 
     void ITransactionUser.OnInviteCancelled(SipRequest invite)
     {

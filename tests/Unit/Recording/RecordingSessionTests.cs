@@ -214,6 +214,7 @@ public sealed class RecordingSessionTests : IDisposable
     {
         await using var session = RecordingSession.Create(Options(), Info("update"), _time);
         session.UpdateInfo(Info("update") with { FarEndCodec = AudioCodec.G722 });
+        await session.StatePersisted.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         var sessionFile = Path.Combine(_directory.Path, "segments", "update", "session.json");
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(sessionFile, TestContext.Current.CancellationToken));
