@@ -112,6 +112,9 @@ builder.UseOrleans(silo =>
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
+builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredService<IReplicationQueue>(), dataDirectory,
+    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>()));
+builder.Services.AddHostedService<CatalogIndexService>();
 builder.Services.AddSingleton<NodeHealth>();
 builder.Services.AddSingleton<CallRegistry>();
 builder.Services.AddSingleton<RecordingCoordinator>();

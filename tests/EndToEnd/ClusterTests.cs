@@ -7,12 +7,12 @@ namespace OrleansRecorder.Tests.EndToEnd;
 /// Hot standby with real processes sharing one cluster database: roles, a refused second primary, CUCM's route list
 /// failing over to the backup when the primary is killed, and not failing over on 404 or 486.
 /// </summary>
-public sealed class ClusterTests
+public sealed class ClusterTests(RouteListStopCluster stopping) : IClassFixture<RouteListStopCluster>
 {
     [Fact]
     public async Task ALateBackupSeesEveryRecordingTheClusterViewShowsBothRolesAndASecondPrimaryRefusesToStart()
     {
-        var cluster = SharedCluster();
+        var cluster = SharedClusterSettings.Create();
         await using var primary = await RecorderNode.StartAsync(cluster.With("primary"));
         await CallPlacer.PlaceAsync(primary, ["60000001"], toneSeconds: 1, durationMs: 1500);
         await primary.WaitForRecordingsAsync(1);
@@ -35,7 +35,7 @@ public sealed class ClusterTests
     [Fact]
     public async Task WithThePrimaryKilledTheRouteListRecordsOnTheBackup()
     {
-        var cluster = SharedCluster();
+        var cluster = SharedClusterSettings.Create();
         await using var primary = await RecorderNode.StartAsync(cluster.With("primary"));
         await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
 
@@ -57,15 +57,15 @@ public sealed class ClusterTests
     }
 
     [Theory]
-    [InlineData("Recorder__Users__RecordAll", "false", 404)]
-    [InlineData("Recorder__License__Channels", "0", 486)]
-    public async Task UserUnknownAndNoLicenceStopTheRouteList(string setting, string value, int expected)
+    [InlineData("198999", 404)] // not a recording user
+    [InlineData(RouteListStopCluster.RecordingUser, 486)] // a recording user, but no licensed channel
+    public async Task UserUnknownAndNoLicenceStopTheRouteList(string nearNumber, int expected)
     {
-        var cluster = SharedCluster();
-        await using var primary = await RecorderNode.StartAsync(cluster.With("primary", (setting, value)));
-        await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
+        // One cluster for both cases (a node start is most of such a test): the primary answers each by its number.
+        var (primary, backup) = await stopping.GetAsync();
+        var refci = "6200" + expected.ToString(System.Globalization.CultureInfo.InvariantCulture) + "1";
 
-        var (recordedBy, statuses) = await RouteList.PlaceAsync([primary, backup], "62000001");
+        var (recordedBy, statuses) = await RouteList.PlaceAsync([primary, backup], refci, nearNumber);
         Assert.Null(recordedBy);
         Assert.Equal([expected], statuses);
         Assert.Equal(0, (await backup.GetJsonAsync<RecordingList>("/api/recordings")).Total);
@@ -85,32 +85,6 @@ public sealed class ClusterTests
             }
 
             await Task.Delay(250);
-        }
-    }
-
-    private static SharedClusterSettings SharedCluster()
-    {
-        var directory = Directory.CreateTempSubdirectory("recorder-cluster-").FullName;
-        return new SharedClusterSettings($"Data Source={Path.Combine(directory, "cluster.db")};Default Timeout=30;Pooling=True",
-            "c" + Guid.NewGuid().ToString("N")[..8]);
-    }
-
-    private sealed record SharedClusterSettings(string ConnectionString, string ClusterId)
-    {
-        public Dictionary<string, string> With(string role, params (string Key, string Value)[] extra)
-        {
-            var settings = new Dictionary<string, string>
-            {
-                ["Recorder__Cluster__ConnectionString"] = ConnectionString,
-                ["Orleans__ClusterId"] = ClusterId,
-                ["Recorder__Node__Role"] = role,
-            };
-            foreach (var (key, value) in extra)
-            {
-                settings[key] = value;
-            }
-
-            return settings;
         }
     }
 }

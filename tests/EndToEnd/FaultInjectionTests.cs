@@ -10,7 +10,8 @@ namespace OrleansRecorder.Tests.EndToEnd;
 /// <summary>
 /// Real recorder processes under hostile or failing conditions on loopback: nothing sent over the network crashes the
 /// node or spoils a recording, slow clients are cut, floods from untrusted sources are dropped with flat memory, and a
-/// disk reaching its reserve mid-call turns new calls away (503) while the call in progress completes.
+/// disk reaching its reserve mid-call turns new calls away (503) while the call in progress completes, and the cluster
+/// database killed and restarted under load costs no recording.
 /// </summary>
 public sealed class FaultInjectionTests
 {
@@ -33,6 +34,12 @@ public sealed class FaultInjectionTests
                 // RTP ports get the same from an address CUCM did not declare: dropped, never mixed into a recording.
                 var rtpPort = node.RtpPorts.Min + (i % (node.RtpPorts.Max - node.RtpPorts.Min + 1));
                 await intruder.SendAsync(datagram, new IPEndPoint(IPAddress.Loopback, rtpPort), TestContext.Current.CancellationToken);
+                if (i % 50 == 49)
+                {
+                    // Paced, so the node reads the garbage instead of the kernel dropping it from a full socket buffer
+                    // while the machine is busy (the count below is of what the node saw).
+                    await Task.Delay(10, TestContext.Current.CancellationToken);
+                }
             }
         }
 
@@ -102,16 +109,17 @@ public sealed class FaultInjectionTests
         {
             ["Recorder__Sip__TrustedPeers__0"] = "127.0.0.1/32",
         });
-        var before = await node.GetJsonAsync<JsonElement>("/api/diagnostics");
+        var before = await node.GetJsonAsync<JsonElement>("/api/diagnostics?collect=true");
 
         const int Flood = 20_000;
         var answered = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         using (var flooder = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0)))
         {
             var target = new IPEndPoint(IPAddress.Loopback, node.SipPort);
+            // Listens until 2 s after the last INVITE (bounded at 30 s), not for a fixed time.
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var receiving = Task.Run(async () =>
             {
-                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
                 try
                 {
                     while (true)
@@ -145,16 +153,23 @@ public sealed class FaultInjectionTests
                 }
             }
 
+            stop.CancelAfter(TimeSpan.FromSeconds(2));
             await receiving;
         }
 
-        var after = await node.GetJsonAsync<JsonElement>("/api/diagnostics");
+        var after = await node.GetJsonAsync<JsonElement>("/api/diagnostics?collect=true");
         var throttled = after.GetProperty("sipThrottled").GetInt64() - before.GetProperty("sipThrottled").GetInt64();
-        var growth = after.GetProperty("workingSetBytes").GetInt64() - before.GetProperty("workingSetBytes").GetInt64();
+        var retained = after.GetProperty("retainedHeapBytes").GetInt64() - before.GetProperty("retainedHeapBytes").GetInt64();
         Assert.True(throttled > Flood / 2, $"throttled {throttled} of {Flood}");
         // 20 answered requests per second per source: a few hundred 403s at most over the flood.
         Assert.InRange(answered.Count, 1, 400);
-        Assert.True(growth < 64L * 1024 * 1024, $"working set grew by {growth / 1024 / 1024} MiB");
+        // Memory the node still holds after the flood: the managed heap after a forced full, compacting collection
+        // (?collect=true). The working set is no measure of a leak: it keeps pages the GC freed and grows with the GC's
+        // allocation budget and the machine's load (64 MiB passed mostly, 79 MiB once). What may legitimately remain is
+        // the answered 403 transactions until Timer H (32 s; at most a few hundred, a few KB each) and pooled buffers;
+        // per-INVITE state for 20,000 dropped requests would be tens of MiB.
+        Assert.True(retained < 16L * 1024 * 1024, $"retained managed heap grew by {retained / 1024.0 / 1024:F1} MiB");
+        TestContext.Current.TestOutputHelper?.WriteLine($"retained managed heap growth: {retained / 1024.0 / 1024:F1} MiB");
         Assert.Equal(0, (await node.GetJsonAsync<RecordingList>("/api/recordings")).Total);
 
         // The trusted CUCM is unaffected.
@@ -183,7 +198,12 @@ public sealed class FaultInjectionTests
 
             var call = CallPlacer.PlaceAsync(node, ["82000001"], toneSeconds: 6, durationMs: 6500);
             await node.WaitForActiveCallAsync();
-            await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+            // Polled rather than slept: the node says it is not ready once its disk probe (every 2 s) sees the reserve.
+            await PollAsync(async () =>
+            {
+                using var ready = await node.Http.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+                return ready.StatusCode == HttpStatusCode.ServiceUnavailable ? ready.StatusCode.ToString() : null;
+            });
 
             var probe = await new SippRun { Scenario = "probe_invite.xml", CsvLines = [SippRun.Leg("nearend", "82000002")], RecorderPort = node.SipPort }.RunAsync();
             Assert.Equal([503], probe.LoggedStatuses);
@@ -201,6 +221,93 @@ public sealed class FaultInjectionTests
         finally
         {
             Run("umount", "-l", mount);
+        }
+    }
+
+    [Fact]
+    public async Task PostgresKilledAndRestartedMidLoadLosesNoRecording()
+    {
+        // A PostgreSQL server of this test's own: the shared one on 55432 is never killed.
+        await using var database = await ThrowAwayPostgres.StartAsync();
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__Cluster__Provider"] = "postgres",
+            ["Recorder__Cluster__ConnectionString"] = database.ConnectionString,
+        });
+
+        // The evaluation licence's 4 channels, all busy: two 8 s calls in progress when the database dies (kill -9 of
+        // the postmaster), two more placed while it is down.
+        string[] spanning = ["83000001", "83000002"];
+        var spanningCalls = CallPlacer.PlaceAsync(node, spanning, toneSeconds: 8, durationMs: 8500);
+        await node.WaitForActiveCallAsync(spanning.Length);
+        database.Kill();
+
+        // Two 3 s calls placed and finished while it is down: answered and recorded all the same.
+        string[] duringOutage = ["83000011", "83000012"];
+        await CallPlacer.PlaceAsync(node, duringOutage, toneSeconds: 3, durationMs: 3500);
+
+        // Still ready (recording needs no database), saying why it is degraded; OPTIONS still 200 for CUCM.
+        var ready = await PollAsync(async () =>
+        {
+            var body = await node.Http.GetStringAsync("/health/ready", TestContext.Current.CancellationToken);
+            return body.Contains("cluster database unreachable", StringComparison.Ordinal) ? body : null;
+        });
+        Assert.Contains("\"status\":\"ready\"", ready, StringComparison.Ordinal);
+        var options = await new SippRun { Scenario = "options_ping.xml", CsvLines = [SippRun.Leg("nearend", "1")], RecorderPort = node.SipPort }.RunAsync();
+        Assert.Equal([200], options.LoggedStatuses);
+
+        // The spanning calls end while the database is still down: all four wait on disk, none is lost.
+        await spanningCalls;
+        var pending = await PollAsync(async () =>
+        {
+            var diagnostics = await node.GetJsonAsync<JsonElement>("/api/diagnostics");
+            return diagnostics.GetProperty("catalogPending").GetInt32() == spanning.Length + duringOutage.Length ? diagnostics.ToString() : null;
+        });
+        Assert.Contains("catalogUnreachableSince", pending, StringComparison.Ordinal);
+
+        // Back: the pending pass indexes them within seconds; a call after the restart goes straight in.
+        await database.RestartAsync();
+        string[] afterRestart = ["83000021"];
+        await CallPlacer.PlaceAsync(node, afterRestart, toneSeconds: 2, durationMs: 2500);
+        var list = await PollAsync(async () =>
+        {
+            using var response = await node.Http.GetAsync("/api/recordings?pageSize=100", TestContext.Current.CancellationToken);
+            var page = response.IsSuccessStatusCode
+                ? JsonSerializer.Deserialize<RecordingList>(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), JsonDefaults.Options)
+                : null;
+            return page is { Total: 5 } ? page : null;
+        });
+
+        var expected = spanning.Select(r => (r, 8.0)).Concat(duringOutage.Select(r => (r, 3.0))).Concat(afterRestart.Select(r => (r, 2.0)));
+        foreach (var (refci, seconds) in expected)
+        {
+            var recording = Assert.Single(list.Items, r => r.Refci == refci);
+            Assert.Equal("complete", recording.Status);
+            Assert.InRange(recording.DurationSeconds, seconds - 0.06, seconds + 0.3);
+            Assert.True(File.Exists(Directory.GetFiles(node.DataDirectory, recording.Id + ".json", SearchOption.AllDirectories).Single()));
+        }
+
+        var healed = await node.GetJsonAsync<JsonElement>("/api/diagnostics");
+        Assert.Equal(0, healed.GetProperty("catalogPending").GetInt32());
+        Assert.Equal(JsonValueKind.Null, healed.GetProperty("catalogUnreachableSince").ValueKind);
+        Assert.DoesNotContain("warning", await node.Http.GetStringAsync("/health/ready", TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        await node.WaitUntilAsync("/health/live", TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Polls until <paramref name="probe"/> returns a value (60 s bound), for states the node reaches by itself.</summary>
+    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe)
+        where T : class
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "The node never reached the expected state.");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
         }
     }
 

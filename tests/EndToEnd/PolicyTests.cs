@@ -8,9 +8,23 @@ namespace OrleansRecorder.Tests.EndToEnd;
 /// <summary>
 /// The SIP edge's answers that drive CUCM's route list (ARCHITECTURE.md, "Failover policy"), asserted from sipp's side
 /// against real recorder processes: 403 untrusted, 404 user unknown and 486 no channel (no failover), 503 and OPTIONS.
+/// Tests whose configurations agree share a node (<see cref="NodePool"/>); each uses numbers and refcis of its own.
 /// </summary>
-public sealed class PolicyTests
+public sealed class PolicyTests(NodePool pool) : IClassFixture<NodePool>
 {
+    /// <summary>Recording users only: 5000 by configuration, others through the API.</summary>
+    private static readonly Dictionary<string, string> UsersOnly = new()
+    {
+        ["Recorder__Users__RecordAll"] = "false",
+        ["Recorder__Users__Numbers__0"] = "5000",
+    };
+
+    /// <summary>One licensed channel.</summary>
+    private static readonly Dictionary<string, string> OneChannel = new()
+    {
+        ["Recorder__License__Channels"] = "1",
+    };
+
     [Fact]
     public async Task InviteFromAnUntrustedSourceIsForbidden()
     {
@@ -25,27 +39,24 @@ public sealed class PolicyTests
     [Fact]
     public async Task InviteForAnUnknownRecordingUserIsNotFound()
     {
-        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
-        {
-            ["Recorder__Users__RecordAll"] = "false",
-            ["Recorder__Users__Numbers__0"] = "5000",
-        });
-        Assert.Equal([404], await ProbeAsync(node));
-        await AssertNoRecordingsAsync(node);
+        var node = await pool.GetAsync(UsersOnly);
+        Assert.Equal([404], await ProbeAsync(node, refci: "12340404"));
+        // The node is shared: nothing of this call, whatever the other test recorded.
+        Assert.DoesNotContain((await node.GetJsonAsync<RecordingList>("/api/recordings?pageSize=100")).Items, r => r.Refci == "12340404");
+        Assert.DoesNotContain(await node.GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active"),
+            c => c.GetProperty("refci").GetString() == "12340404");
     }
 
     [Fact]
     public async Task AUserManagedThroughTheApiBecomesARecordingUser()
     {
-        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
-        {
-            ["Recorder__Users__RecordAll"] = "false",
-        });
-        Assert.Equal([404], await ProbeAsync(node));
+        // Its own near-end number (198202): the unknown-user test on the same node probes with 198101.
+        var node = await pool.GetAsync(UsersOnly);
+        Assert.Equal([404], await ProbeAsync(node, nearNumber: "198202"));
 
         using (var created = await node.Http.PostAsJsonAsync("/api/users", new
         {
-            name = "agent198101", role = "user", password = "long-enough-password", numbers = new[] { "198101" },
+            name = "agent198202", role = "user", password = "long-enough-password", numbers = new[] { "198202" },
         }, TestContext.Current.CancellationToken))
         {
             Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
@@ -56,7 +67,7 @@ public sealed class PolicyTests
         for (var attempt = 0; attempt < 20 && !statuses.SequenceEqual([200]); attempt++)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
-            statuses = await ProbeAsync(node, refci: (30000000 + attempt).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            statuses = await ProbeAsync(node, refci: (30000000 + attempt).ToString(System.Globalization.CultureInfo.InvariantCulture), nearNumber: "198202");
         }
 
         Assert.Equal([200], statuses);
@@ -65,10 +76,7 @@ public sealed class PolicyTests
     [Fact]
     public async Task InviteBeyondTheLicensedChannelsIsBusy()
     {
-        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
-        {
-            ["Recorder__License__Channels"] = "1",
-        });
+        var node = await pool.GetAsync(OneChannel);
 
         // One call holds the only channel (both of its legs count as one) while a second call is offered.
         var holder = new SippRun
@@ -148,16 +156,17 @@ public sealed class PolicyTests
     [Fact]
     public async Task HealthyNodeAnswersOptions200()
     {
-        await using var node = await RecorderNode.StartAsync();
+        // A node with one licensed channel is as healthy as any (OPTIONS says whether it can record, not how much).
+        var node = await pool.GetAsync(OneChannel);
         Assert.Equal([200], await OptionsAsync(node));
     }
 
-    private static async Task<IReadOnlyList<int>> ProbeAsync(RecorderNode node, string refci = "12345678")
+    private static async Task<IReadOnlyList<int>> ProbeAsync(RecorderNode node, string refci = "12345678", string nearNumber = "198101")
     {
         var run = await new SippRun
         {
             Scenario = "probe_invite.xml",
-            CsvLines = [SippRun.Leg("nearend", refci)],
+            CsvLines = [SippRun.Leg("nearend", refci, nearNumber: nearNumber)],
             RecorderPort = node.SipPort,
         }.RunAsync();
         Assert.True(run.ExitCode == 0, run.Logs + "\n--- recorder:\n" + node.Output);

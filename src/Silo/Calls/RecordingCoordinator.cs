@@ -3,22 +3,21 @@ using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Recording;
-using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Calls;
 
 /// <summary>
-/// Ends legs and finalizes recordings: stops the RTP receivers, closes the session into a WAV and manifest, inserts the
-/// catalog row and tells the call grain. Shared by the SIP transaction user (BYE, CANCEL), the media watchdog
+/// Ends legs and finalizes recordings: stops the RTP receivers, closes the session into a WAV and manifest, indexes it
+/// in the catalog (or leaves it pending on disk while the database is down, <see cref="CatalogIndexer"/>) and tells the
+/// call grain. Shared by the SIP transaction user (BYE, CANCEL), the media watchdog
 /// (inactivity) and shutdown.
 /// </summary>
 internal sealed class RecordingCoordinator(
     CallRegistry registry,
     IGrainFactory grains,
-    IRecordingCatalog catalog,
+    CatalogIndexer catalog,
     RtpPortAllocator ports,
     RecorderMetrics metrics,
-    IReplicationQueue replication,
     ILogger<RecordingCoordinator> logger)
 {
     /// <summary>Ends one leg (idempotent); finalizes its recording when it was the last open leg.</summary>
@@ -107,8 +106,8 @@ internal sealed class RecordingCoordinator(
                 _finalizeSlots.Release();
             }
 
-            await catalog.AddAsync(finalized.Manifest, cancellationToken);
-            replication.Enqueue(finalized.Manifest.Id);
+            // A database outage must not cost the recording: left pending, it is indexed when the database answers.
+            await catalog.AddAsync(finalized, cancellationToken);
             metrics.RecordingFinalized(finalized.Manifest.SizeBytes);
             CallLog.RecordingFinalized(logger, recording.RecordingId, status, finalized.Manifest.DurationSeconds, finalized.AudioPath);
         }

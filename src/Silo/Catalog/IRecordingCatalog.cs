@@ -9,6 +9,9 @@ internal interface IRecordingCatalog
     /// <summary>Creates the table and its indexes if missing (idempotent).</summary>
     Task InitializeAsync(CancellationToken ct);
 
+    /// <summary>One round trip to the database: throws when it does not answer (the pending-index pass's probe).</summary>
+    Task PingAsync(CancellationToken ct);
+
     /// <summary>Adds or replaces the recording with the manifest's id (idempotent).</summary>
     Task AddAsync(RecordingManifest manifest, CancellationToken ct);
 

@@ -38,6 +38,13 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
     public Task InitializeAsync(CancellationToken ct) =>
         PostgresClusterSchema.ApplyScriptsAsync(_connectionString, ["postgres/recorder.sql"], ct);
 
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT 1", connection);
+        await command.ExecuteScalarAsync(ct);
+    }
+
     public async Task AddAsync(RecordingManifest manifest, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(manifest);

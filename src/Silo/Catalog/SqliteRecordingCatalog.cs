@@ -45,6 +45,14 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1;";
+        await command.ExecuteScalarAsync(ct);
+    }
+
     public async Task AddAsync(RecordingManifest manifest, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(manifest);

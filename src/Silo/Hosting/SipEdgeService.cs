@@ -18,7 +18,7 @@ internal sealed partial class SipEdgeService(
     SipStack sip,
     RecorderSettings settings,
     NodeHealth health,
-    IRecordingCatalog catalog,
+    CatalogIndexer catalog,
     RecordingCoordinator coordinator,
     ClusterView cluster,
     TimeProvider timeProvider,
@@ -29,7 +29,7 @@ internal sealed partial class SipEdgeService(
         var recovered = await RecordingRecovery.FinalizeInterruptedAsync(settings.Recording, timeProvider, logger, cancellationToken);
         foreach (var recording in recovered)
         {
-            await catalog.AddAsync(recording.Manifest, cancellationToken);
+            await catalog.AddAsync(recording, cancellationToken);
             CallLog.RecoveredInterrupted(logger, recording.RecordingId);
         }
 

@@ -1,6 +1,11 @@
 namespace OrleansRecorder.Silo.Web;
 
-/// <summary>Counters of this node's SIP edge and media, and its memory.</summary>
+/// <summary>
+/// Counters of this node's SIP edge and media, its memory and its catalog backlog. <see cref="RetainedHeapBytes"/> is
+/// the managed heap after a forced full, compacting collection: what the process really holds, unlike the working set
+/// (which keeps freed pages and grows with the GC's budget). Only filled when asked (<c>?collect=true</c>), because
+/// the collection pauses the process for a moment.
+/// </summary>
 internal sealed record DiagnosticsDto(
     long SipMessagesReceived,
     long SipParseErrors,
@@ -10,4 +15,7 @@ internal sealed record DiagnosticsDto(
     long SipActiveTransactions,
     int RtpPortsInUse,
     long WorkingSetBytes,
-    long ManagedHeapBytes);
+    long ManagedHeapBytes,
+    long? RetainedHeapBytes,
+    int CatalogPending,
+    DateTimeOffset? CatalogUnreachableSince);

@@ -1,10 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Sip;
 
 namespace OrleansRecorder.Silo.Web;
 
-/// <summary><c>GET /api/diagnostics</c>: this node's SIP and RTP counters and process memory, for operators and fault tests.</summary>
+/// <summary>
+/// <c>GET /api/diagnostics[?collect=true]</c>: this node's SIP and RTP counters, process memory (with
+/// <c>collect=true</c>, also the heap retained after a full garbage collection) and catalog backlog, for operators and
+/// fault tests.
+/// </summary>
 internal static class DiagnosticsEndpoints
 {
     public static RouteGroupBuilder MapDiagnosticsApi(this RouteGroupBuilder api)
@@ -13,9 +18,20 @@ internal static class DiagnosticsEndpoints
         return api;
     }
 
-    private static Ok<DiagnosticsDto> Get(SipStack sip, RtpPortAllocator ports)
+    private static Ok<DiagnosticsDto> Get(SipStack sip, RtpPortAllocator ports, CatalogIndexer catalog, bool? collect)
     {
+        long? retained = null;
+        if (collect == true)
+        {
+            // Twice, with the finalizers in between, so objects kept alive only by a finalizer are gone too.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            retained = GC.GetTotalMemory(forceFullCollection: false);
+        }
+
         var counters = sip.Counters;
+        var index = catalog.Status;
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return TypedResults.Ok(new DiagnosticsDto(
             counters.MessagesReceived,
@@ -26,6 +42,9 @@ internal static class DiagnosticsEndpoints
             counters.ActiveTransactions,
             ports.InUseCount,
             process.WorkingSet64,
-            GC.GetTotalMemory(forceFullCollection: false)));
+            GC.GetTotalMemory(forceFullCollection: false),
+            retained,
+            index.Pending,
+            index.UnreachableSince));
     }
 }

@@ -168,13 +168,13 @@ internal sealed class RecorderNode : IAsyncDisposable
         throw new TimeoutException($"Expected {count} recordings{query}, the catalog has {list.Total}.\n{Output}");
     }
 
-    /// <summary>Waits until one call with both legs is being recorded.</summary>
-    public async Task WaitForActiveCallAsync()
+    /// <summary>Waits until <paramref name="count"/> calls with both legs are being recorded.</summary>
+    public async Task WaitForActiveCallAsync(int count = 1)
     {
         for (var i = 0; i < 100; i++)
         {
             var active = await GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active");
-            if (active.Count == 1 && active[0].GetProperty("legs").GetArrayLength() == 2)
+            if (active.Count == count && active.All(c => c.GetProperty("legs").GetArrayLength() == 2))
             {
                 return;
             }
@@ -182,7 +182,7 @@ internal sealed class RecorderNode : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        Assert.Fail("The call never became active.\n" + Output);
+        Assert.Fail($"{count} calls never became active.\n" + Output);
     }
 
     /// <summary>Waits for the process to end by itself (e.g. a node that refuses to start).</summary>

@@ -10,13 +10,14 @@ namespace OrleansRecorder.Tests.EndToEnd.Harness;
 internal static partial class RouteList
 {
     /// <summary>The trunk that recorded the call, or null when routing stopped; plus the final status seen per trunk.</summary>
-    public static async Task<(RecorderNode? RecordedBy, List<int?> Statuses)> PlaceAsync(IReadOnlyList<RecorderNode> trunks, string refci)
+    public static async Task<(RecorderNode? RecordedBy, List<int?> Statuses)> PlaceAsync(
+        IReadOnlyList<RecorderNode> trunks, string refci, string nearNumber = "198101")
     {
         var statuses = new List<int?>();
         foreach (var trunk in trunks)
         {
-            var near = Leg(trunk, refci, "nearend", CallPlacer.NearTone);
-            var far = Leg(trunk, refci, "farend", CallPlacer.FarTone);
+            var near = Leg(trunk, refci, nearNumber, "nearend", CallPlacer.NearTone);
+            var far = Leg(trunk, refci, nearNumber, "farend", CallPlacer.FarTone);
             await Task.WhenAll(near.RunAsync(), far.RunAsync());
             if (near.ExitCode == 0 && far.ExitCode == 0)
             {
@@ -35,12 +36,12 @@ internal static partial class RouteList
         return (null, statuses);
     }
 
-    private static SippRun Leg(RecorderNode trunk, string refci, string role, double tone)
+    private static SippRun Leg(RecorderNode trunk, string refci, string nearNumber, string role, double tone)
     {
         var run = new SippRun
         {
             Scenario = "cucm_leg.xml",
-            CsvLines = [SippRun.Leg(role, refci)],
+            CsvLines = [SippRun.Leg(role, refci, nearNumber: nearNumber)],
             RecorderPort = trunk.SipPort,
             Transport = "t1",
             DurationMs = 2000,

@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Storage;
+
+namespace OrleansRecorder.Silo.Catalog;
+
+/// <summary>
+/// Puts finalized recordings into the catalog without losing one to a cluster database outage. The manifest on disk is
+/// the truth: before the insert, a marker naming the manifest is written under <c>catalog-pending/</c>, and it is
+/// removed once the row is committed. When the insert fails (database killed, restarting, not answering in
+/// <see cref="InlineTimeout"/>), or is not tried because the database is known to be down, the marker stays and <see cref="RetryPendingAsync"/>, run every few seconds by
+/// <see cref="CatalogIndexService"/>, adds what the catalog still lacks once the database answers again, including the
+/// markers a killed process left behind.
+/// </summary>
+/// <remarks>
+/// The marker is written ahead of the insert rather than after a failure so that a process killed during a slow insert
+/// still leaves it. Re-adding is safe: a recording the catalog already has (the insert committed but the marker was not
+/// removed) only loses its marker, and a tombstoned one (deleted meanwhile) is not brought back. Replication is queued
+/// once the row exists, because replication reads the catalog.
+/// </remarks>
+internal sealed class CatalogIndexer
+{
+    public const string PendingFolder = "catalog-pending";
+    public const string RejectedFolder = "catalog-pending-rejected";
+    private const string MarkerExtension = ".pending";
+
+    /// <summary>How long finalizing a call waits for the insert before leaving it to the pending pass.</summary>
+    public static readonly TimeSpan InlineTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IRecordingCatalog _catalog;
+    private readonly IReplicationQueue _replication;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<CatalogIndexer> _logger;
+    private readonly string _dataDirectory;
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _unreachableSince;
+    private string? _lastError;
+
+    /// <summary>Markers name manifests relative to <paramref name="dataDirectory"/>, the node's data directory.</summary>
+    public CatalogIndexer(
+        IRecordingCatalog catalog, IReplicationQueue replication, string dataDirectory, TimeProvider timeProvider, ILogger<CatalogIndexer> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        _catalog = catalog;
+        _replication = replication;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _dataDirectory = Path.GetFullPath(dataDirectory);
+        PendingDirectory = Path.Combine(_dataDirectory, PendingFolder);
+    }
+
+    public string PendingDirectory { get; }
+
+    public CatalogIndexStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new CatalogIndexStatus(ListMarkers().Count, _unreachableSince, _lastError);
+            }
+        }
+    }
+
+    private bool IsKnownUnreachable
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unreachableSince is not null;
+            }
+        }
+    }
+
+    /// <summary>Indexes a recording just finalized; false when it was left pending (it is safe on disk either way).</summary>
+    public async Task<bool> AddAsync(FinalizedRecording recording, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        var id = recording.Manifest.Id;
+        _inFlight[id] = 0;
+        try
+        {
+            var marker = await WriteMarkerAsync(id, recording.ManifestPath, cancellationToken);
+            if (IsKnownUnreachable)
+            {
+                // No insert against a database known to be down (or hanging): finalizing many calls at shutdown must
+                // not wait InlineTimeout each. The pass, which probes every few seconds, indexes it.
+                CatalogLog.LeftPending(_logger, id);
+                return false;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(InlineTimeout);
+            try
+            {
+                await _catalog.AddAsync(recording.Manifest, timeout.Token);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                MarkUnreachable(ex);
+                CatalogLog.Deferred(_logger, id, ex);
+                return false;
+            }
+
+            File.Delete(marker);
+            MarkReachable();
+            _replication.Enqueue(id);
+            return true;
+        }
+        finally
+        {
+            _inFlight.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// One pending pass: adds every marked recording the catalog lacks, oldest first, stopping at the first database
+    /// error; with nothing pending, pings the database so the health answer knows whether it answers. Never throws but
+    /// for cancellation. Returns how many recordings are still pending.
+    /// </summary>
+    public async Task<int> RetryPendingAsync(CancellationToken cancellationToken)
+    {
+        var markers = ListMarkers();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(InlineTimeout);
+            if (markers.Count == 0)
+            {
+                await _catalog.PingAsync(timeout.Token);
+            }
+
+            foreach (var marker in markers)
+            {
+                var id = Path.GetFileNameWithoutExtension(marker.Name);
+                if (!_inFlight.ContainsKey(id))
+                {
+                    timeout.CancelAfter(InlineTimeout);
+                    await IndexPendingAsync(marker, id, timeout.Token);
+                }
+            }
+
+            MarkReachable();
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            MarkUnreachable(ex);
+        }
+
+        return ListMarkers().Count;
+    }
+
+    private async Task IndexPendingAsync(FileInfo marker, string id, CancellationToken cancellationToken)
+    {
+        RecordingManifest? manifest = null;
+        Exception? problem = null;
+        try
+        {
+            var relative = (await File.ReadAllTextAsync(marker.FullName, cancellationToken)).Trim();
+            await using var stream = File.OpenRead(Path.Combine(_dataDirectory, relative));
+            manifest = await JsonSerializer.DeserializeAsync(stream, RecordingJsonContext.Default.RecordingManifest, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            problem = ex;
+        }
+
+        if (manifest is null || manifest.Id != id)
+        {
+            // Kept for an operator (RecorderAdmin rebuild reads the manifests anyway), out of the retry loop.
+            var rejected = Path.Combine(_dataDirectory, RejectedFolder);
+            Directory.CreateDirectory(rejected);
+            var target = Path.Combine(rejected, marker.Name);
+            File.Move(marker.FullName, target, overwrite: true);
+            CatalogLog.BadMarker(_logger, marker.FullName, target, problem);
+            return;
+        }
+
+        if ((await _catalog.GetTombstonedAsync([id], cancellationToken)).Contains(id))
+        {
+            CatalogLog.SkippedTombstoned(_logger, id);
+        }
+        else if (await _catalog.GetAsync(id, cancellationToken) is null)
+        {
+            await _catalog.AddAsync(manifest, cancellationToken);
+            _replication.Enqueue(id);
+            CatalogLog.IndexedLate(_logger, id, (_timeProvider.GetUtcNow() - marker.LastWriteTimeUtc).TotalSeconds);
+        }
+
+        File.Delete(marker.FullName);
+    }
+
+    private async Task<string> WriteMarkerAsync(string id, string manifestPath, CancellationToken cancellationToken)
+    {
+        RecordingPaths.ValidateRecordingId(id);
+        Directory.CreateDirectory(PendingDirectory);
+        var marker = Path.Combine(PendingDirectory, id + MarkerExtension);
+        var temp = marker + ".tmp";
+        await File.WriteAllTextAsync(temp, Path.GetRelativePath(_dataDirectory, manifestPath), cancellationToken);
+        File.Move(temp, marker, overwrite: true);
+        return marker;
+    }
+
+    /// <summary>The markers, oldest first (temporary files of a marker being written are not markers).</summary>
+    private List<FileInfo> ListMarkers()
+    {
+        var directory = new DirectoryInfo(PendingDirectory);
+        if (!directory.Exists)
+        {
+            return [];
+        }
+
+        return [.. directory.EnumerateFiles("*" + MarkerExtension)
+            .Where(f => f.Name.EndsWith(MarkerExtension, StringComparison.Ordinal))
+            .OrderBy(f => f.LastWriteTimeUtc)];
+    }
+
+    private void MarkUnreachable(Exception exception)
+    {
+        lock (_gate)
+        {
+            _lastError = exception.GetBaseException().Message;
+            if (_unreachableSince is not null)
+            {
+                return;
+            }
+
+            _unreachableSince = _timeProvider.GetUtcNow();
+        }
+
+        CatalogLog.Unreachable(_logger, ListMarkers().Count, exception);
+    }
+
+    private void MarkReachable()
+    {
+        DateTimeOffset? since;
+        lock (_gate)
+        {
+            since = _unreachableSince;
+            _unreachableSince = null;
+            _lastError = null;
+        }
+
+        if (since is { } value)
+        {
+            CatalogLog.Reachable(_logger, (_timeProvider.GetUtcNow() - value).TotalSeconds);
+        }
+    }
+}
