@@ -2,7 +2,8 @@
 # Soak (issue #5): CALLS concurrent recorded calls, renewed every CALL_SECONDS, for MINUTES minutes against one node
 # (Opus, the default); samples the node's resident memory every 30 s and prints the curve; at the end checks through
 # the REST API that every call was recorded and none lost packets (the generator's --verify).
-#   usage: infra/scripts/soak.sh [calls=50] [minutes=30] [call_seconds=60]
+#   usage: infra/scripts/soak.sh [calls=50] [minutes=30] [call_seconds=60]   (env: RATE new calls/s per round, default 10;
+#          FORMAT opus|wav, default opus)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 calls=${1:-50}; minutes=${2:-30}; call_seconds=${3:-60}
@@ -17,7 +18,7 @@ $tool issue --private "$work/key.pem" --node soak --role primary --channels $((c
 export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5980 \
        Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=49999 Recorder__Node__Name=soak \
        Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
-       Recorder__Auth__AdminApiKey=soak ASPNETCORE_URLS=http://127.0.0.1:8980 \
+       Recorder__Auth__AdminApiKey=soak Recorder__Recording__Format=${FORMAT:-opus} ASPNETCORE_URLS=http://127.0.0.1:8980 \
        Orleans__ClusterId=soak Orleans__Endpoints__SiloPort=11980 Orleans__Endpoints__GatewayPort=30980 \
        Logging__LogLevel__Default=Warning
 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
@@ -34,7 +35,7 @@ sampler=$!
 runs=$(( minutes * 60 / call_seconds )); failed=0
 for run in $(seq 1 "$runs"); do
   dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5980 --calls "$calls" \
-      --duration "$call_seconds" --rate 10 --time-limit $((call_seconds + 120)) --bye-delay-ms 200 \
+      --duration "$call_seconds" --rate "${RATE:-10}" --time-limit $((call_seconds + 300)) --verify-timeout 240 --bye-delay-ms 200 \
       --verify http://127.0.0.1:8980 --api-key soak --no-verify-audio > "$work/run-$run.txt" 2>&1 || failed=$((failed + 1))
   echo "run $run/$runs: $(grep -iE 'verified|recorded|lost' "$work/run-$run.txt" | tr '\n' ' ' | cut -c1-200)"
 done

@@ -41,12 +41,15 @@ internal sealed class RecordingVerifier(Uri baseUrl, string? apiKey, bool checkA
                     var refci = item.TryGetProperty("refci", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
                     if (answered.ContainsKey(refci))
                     {
-                        if (found.ContainsKey(refci))
+                        var id = item.GetProperty("id").GetString()!;
+                        // The same id on two pages is the listing moving under us (recordings still being indexed
+                        // push items onto the next page); only another id is a second recording of the call.
+                        if (found.TryGetValue(refci, out var seen) && seen.Id != id)
                         {
                             Problem($"refci {refci}: more than one recording");
                         }
 
-                        found[refci] = (item.GetProperty("id").GetString()!, item.GetProperty("status").GetString()!);
+                        found[refci] = (id, item.GetProperty("status").GetString()!);
                     }
                 }
 
