@@ -3,7 +3,8 @@
 # (Opus, the default); samples the node's resident memory every 30 s and prints the curve; at the end checks through
 # the REST API that every call was recorded and none lost packets (the generator's --verify).
 #   usage: infra/scripts/soak.sh [calls=50] [minutes=30] [call_seconds=60]   (env: RATE new calls/s per round, default 10;
-#          FORMAT opus|wav, default opus)
+#          FORMAT opus|wav, default opus; NODE_CPU, GEN_CPU: the CPUs the node and the generator are pinned to, 0 and 1,
+#          as in capacity-per-core.sh, so a starved generator does not send its packets in late bursts)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 calls=${1:-50}; minutes=${2:-30}; call_seconds=${3:-60}
@@ -21,7 +22,7 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Recorder__Auth__AdminApiKey=soak Recorder__Recording__Format=${FORMAT:-opus} ASPNETCORE_URLS=http://127.0.0.1:8980 \
        Orleans__ClusterId=soak Orleans__Endpoints__SiloPort=11980 Orleans__Endpoints__GatewayPort=30980 \
        Logging__LogLevel__Default=Warning
-dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+taskset -c "${NODE_CPU:-0}" dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node $sampler 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8980/health/ready >/dev/null && break; sleep 0.5; done
@@ -34,7 +35,7 @@ sampler=$!
 
 runs=$(( minutes * 60 / call_seconds )); failed=0
 for run in $(seq 1 "$runs"); do
-  dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5980 --calls "$calls" \
+  taskset -c "${GEN_CPU:-1}" dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5980 --calls "$calls" \
       --duration "$call_seconds" --rate "${RATE:-10}" --time-limit $((call_seconds + 300)) --verify-timeout 240 --bye-delay-ms 200 \
       --verify http://127.0.0.1:8980 --api-key soak --no-verify-audio > "$work/run-$run.txt" 2>&1 || failed=$((failed + 1))
   echo "run $run/$runs: $(grep -iE 'verified|recorded|lost' "$work/run-$run.txt" | tr '\n' ' ' | cut -c1-200)"

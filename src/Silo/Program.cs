@@ -148,6 +148,7 @@ builder.Services.AddSingleton(sp => new SipStack(
         IncompleteMessageTimeout = options.Sip.IncompleteMessageTimeout,
         IsTrustedSource = settings.TrustedPeers.Contains,
         UntrustedRequestsPerSecond = options.Sip.UntrustedRequestsPerSecond,
+        UdpReceiveBufferBytes = options.Sip.UdpReceiveBufferBytes,
     },
     sp.GetRequiredService<RecorderUserAgent>(),
     sp.GetRequiredService<TimeProvider>(),

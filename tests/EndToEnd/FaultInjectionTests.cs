@@ -67,6 +67,12 @@ public sealed class FaultInjectionTests
         var diagnostics = await node.GetJsonAsync<JsonElement>("/api/diagnostics");
         Assert.True(diagnostics.GetProperty("sipParseErrors").GetInt64() + diagnostics.GetProperty("sipDropped").GetInt64() >= 900,
             diagnostics.ToString());
+
+        // The batched receive engine (the Linux default) read the call's packets and the junk, and no read failed.
+        var receive = diagnostics.GetProperty("rtpReceive");
+        Assert.True(receive.GetProperty("datagrams").GetInt64() >= 2 * 150, diagnostics.ToString());
+        Assert.True(receive.GetProperty("receiveCalls").GetInt64() >= receive.GetProperty("wakeUps").GetInt64(), diagnostics.ToString());
+        Assert.Equal(0, receive.GetProperty("errors").GetInt64());
         await node.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(5));
     }
 

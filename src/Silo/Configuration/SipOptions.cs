@@ -18,6 +18,12 @@ internal sealed class SipOptions
     /// <summary>Requests per second answered for each source that is not a trusted peer; the rest are dropped.</summary>
     public int UntrustedRequestsPerSecond { get; set; } = 20;
 
+    /// <summary>
+    /// Receive buffer asked for the UDP socket: a burst of INVITEs (CUCM after a failover, hundreds of calls a second)
+    /// must wait in the kernel, not be dropped and retransmitted 0.5–7.5 s later. Linux caps it at net.core.rmem_max.
+    /// </summary>
+    public int UdpReceiveBufferBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Seconds put in Retry-After of a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
 }

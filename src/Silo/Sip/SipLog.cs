@@ -34,4 +34,7 @@ internal static partial class SipLog
 
     [LoggerMessage(1009, LogLevel.Warning, "SIP request handler callback {Callback} failed for Call-ID {CallId}")]
     public static partial void CallbackFailed(ILogger logger, Exception exception, string callback, string callId);
+
+    [LoggerMessage(1010, LogLevel.Warning, "SIP UDP receive buffer: asked for {Requested} bytes, the kernel granted {Granted}; raise net.core.rmem_max so a burst of INVITEs is not dropped")]
+    public static partial void ReceiveBufferCapped(ILogger logger, int requested, int granted);
 }

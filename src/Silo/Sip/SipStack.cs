@@ -61,6 +61,15 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
         }
 
         _udp = new UdpSipTransport(new IPEndPoint(_options.ListenAddress, _options.Port), _options.MaxMessageSize, this);
+        if (_options.UdpReceiveBufferBytes > 0)
+        {
+            var granted = _udp.SetReceiveBuffer(_options.UdpReceiveBufferBytes);
+            if (granted < _options.UdpReceiveBufferBytes)
+            {
+                SipLog.ReceiveBufferCapped(_logger, _options.UdpReceiveBufferBytes, granted);
+            }
+        }
+
 
         // With port 0, TCP tries the port UDP got, so both share one number when it is free.
         var tcpPort = _options.Port == 0 ? _udp.LocalEndPoint.Port : _options.Port;

@@ -13,6 +13,9 @@ internal sealed class SipStackOptions
 
     public int MaxMessageSize { get; set; } = 65535;
 
+    /// <summary>SO_RCVBUF asked for the UDP socket (0: the system default); see <see cref="Configuration.SipOptions.UdpReceiveBufferBytes"/>.</summary>
+    public int UdpReceiveBufferBytes { get; set; }
+
     /// <summary>A TCP connection holding part of a message for longer than this is closed (slowloris).</summary>
     public TimeSpan IncompleteMessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

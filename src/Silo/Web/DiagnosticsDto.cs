@@ -18,4 +18,5 @@ internal sealed record DiagnosticsDto(
     long ManagedHeapBytes,
     long? RetainedHeapBytes,
     int CatalogPending,
-    DateTimeOffset? CatalogUnreachableSince);
+    DateTimeOffset? CatalogUnreachableSince,
+    RtpReceiveDto? RtpReceive);

@@ -18,7 +18,7 @@ internal static class DiagnosticsEndpoints
         return api;
     }
 
-    private static Ok<DiagnosticsDto> Get(SipStack sip, RtpPortAllocator ports, CatalogIndexer catalog, bool? collect)
+    private static Ok<DiagnosticsDto> Get(SipStack sip, RtpPortAllocator ports, CatalogIndexer catalog, IServiceProvider services, bool? collect)
     {
         long? retained = null;
         if (collect == true)
@@ -45,6 +45,13 @@ internal static class DiagnosticsEndpoints
             GC.GetTotalMemory(forceFullCollection: false),
             retained,
             index.Pending,
-            index.UnreachableSince));
+            index.UnreachableSince,
+            services.GetService<RtpReceiveEngine>() is { } engine ? ReceiveCounters(engine) : null));
+    }
+
+    private static RtpReceiveDto ReceiveCounters(RtpReceiveEngine engine)
+    {
+        var (datagrams, receiveCalls, wakeUps, errors) = engine.Counters;
+        return new RtpReceiveDto(engine.Threads, engine.Count, datagrams, receiveCalls, wakeUps, errors);
     }
 }

@@ -42,6 +42,9 @@ internal sealed class RtpReceiveEngine : IDisposable
     /// <summary>Receive threads used when the settings name none: one per four cores, one to eight.</summary>
     public static int DefaultThreads => Math.Clamp(Environment.ProcessorCount / 4, 1, 8);
 
+    /// <summary>Receive threads.</summary>
+    public int Threads => _loops.Length;
+
     /// <summary>Sockets registered across all threads.</summary>
     public int Count => _loops.Sum(l => l?.Count ?? 0);
 

@@ -38,6 +38,21 @@ internal sealed class UdpSipTransport : IAsyncDisposable
 
     public void Start() => _receiveLoop = ReceiveLoopAsync(_stopping.Token);
 
+    /// <summary>Asks for a receive buffer of <paramref name="bytes"/>; returns what the kernel granted (Linux reports double the payload room).</summary>
+    public int SetReceiveBuffer(int bytes)
+    {
+        try
+        {
+            _socket.ReceiveBufferSize = bytes;
+        }
+        catch (SocketException)
+        {
+            // Refused outright: keep the default and report it.
+        }
+
+        return _socket.ReceiveBufferSize;
+    }
+
     public void Send(SipResponse response, IPEndPoint destination)
     {
         try
