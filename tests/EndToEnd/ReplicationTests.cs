@@ -43,6 +43,18 @@ public sealed class ReplicationTests
             timings.Add($"{refci}: BYE→backup disk {onBackup.TotalMilliseconds:F0} ms, BYE→shared store {inShared.TotalMilliseconds:F0} ms");
         }
 
+        // The bandwidth figure for planning (issue: bytes per recorded hour in GET /api/cluster): over the two
+        // recordings, which are all the catalog holds; the peak is that times the licensed channels of a node.
+        var view = await backup.GetJsonAsync<System.Text.Json.JsonElement>("/api/cluster");
+        var bandwidth = view.GetProperty("bandwidth");
+        var expected = recordings.Sum(r => (double)r.SizeBytes) * 3600 / recordings.Sum(r => r.DurationSeconds);
+        var channels = view.GetProperty("nodes").EnumerateArray().Max(n => n.GetProperty("licensedChannels").GetInt32());
+        Assert.Equal(2, bandwidth.GetProperty("sampleRecordings").GetInt32());
+        Assert.InRange(bandwidth.GetProperty("bytesPerRecordedHour").GetDouble(), expected - 1, expected + 1);
+        Assert.InRange(bandwidth.GetProperty("bytesPerRecordedHour").GetDouble(), 115_200_000, 116_000_000); // WAV: 32,000 B/s + headers
+        Assert.True(channels > 0, view.ToString());
+        Assert.InRange(bandwidth.GetProperty("peakBytesPerHour").GetDouble(), (expected * channels) - channels, (expected * channels) + channels);
+
         // A third node, started later, receives every existing recording (pull by itself, push by the others).
         await using var late = await RecorderNode.StartAsync(cluster.With("backup"));
         var catchUp = Stopwatch.StartNew();
