@@ -6,8 +6,8 @@ internal static partial class ReplicationLog
     [LoggerMessage(11000, LogLevel.Information, "Recording {RecordingId} copied to {Target} ({Mode}, {Bytes} bytes, {ElapsedMs:F0} ms)")]
     public static partial void Copied(ILogger logger, string recordingId, string target, string mode, long bytes, double elapsedMs);
 
-    [LoggerMessage(11001, LogLevel.Warning, "Recording {RecordingId} not copied to {Target} ({Mode}); retry in {RetryIn}")]
-    public static partial void CopyFailed(ILogger logger, string recordingId, string target, string mode, TimeSpan retryIn, Exception exception);
+    [LoggerMessage(11001, LogLevel.Warning, "Recording {RecordingId} not copied to {Target} ({Mode})")]
+    public static partial void CopyFailed(ILogger logger, string recordingId, string target, string mode, Exception exception);
 
     [LoggerMessage(11002, LogLevel.Warning, "Recording {RecordingId} left to catch-up after {Attempts} live attempts")]
     public static partial void GaveUp(ILogger logger, string recordingId, int attempts);
@@ -29,4 +29,7 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(11008, LogLevel.Information, "Replication to {Peers} and shared store {Shared}")]
     public static partial void Started(ILogger logger, string peers, bool shared);
+
+    [LoggerMessage(11009, LogLevel.Information, "Recording {RecordingId}: live attempt {Attempt} in {Delay}")]
+    public static partial void RetryScheduled(ILogger logger, string recordingId, int attempt, TimeSpan delay);
 }

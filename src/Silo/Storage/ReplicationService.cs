@@ -186,11 +186,13 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             }
 
             done = false;
-            _ = RetryLaterAsync(item with { Attempt = attempt }, RetryDelay(attempt));
+            var delay = RetryDelay(attempt);
+            ReplicationLog.RetryScheduled(_logger, item.Id, attempt + 1, delay);
+            _ = RetryLaterAsync(item with { Attempt = attempt }, delay);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            ReplicationLog.CopyFailed(_logger, item.Id, "catalog", "live", TimeSpan.Zero, ex);
+            ReplicationLog.CopyFailed(_logger, item.Id, "catalog", "live", ex);
         }
         finally
         {
@@ -249,7 +251,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             Metrics.Failed(kind, mode);
-            ReplicationLog.CopyFailed(_logger, replica.Key.Id, target, mode, _options.InitialRetryDelay, ex);
+            ReplicationLog.CopyFailed(_logger, replica.Key.Id, target, mode, ex);
             return false;
         }
     }
