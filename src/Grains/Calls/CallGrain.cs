@@ -8,24 +8,61 @@ namespace OrleansRecorder.Grains.Calls;
 /// the media is. State lives in memory only: if this silo dies, so do the call's sockets and segments, which the next
 /// start finalizes as <c>interrupted</c>.
 /// </summary>
+/// <remarks>
+/// Lifetime follows the call, not Orleans' idle collection: the grain is called only at lifecycle edges, so a call
+/// longer than the collection age (15 minutes by default) would otherwise lose its pairing mid-call, and a node taking
+/// 100 calls a second would keep 90,000 finished calls alive (memory, and every activation-count gauge walks them).
+/// While a leg is open the activation is kept (<see cref="OpenCallKeepAlive"/>, renewed at each edge); when the
+/// recording closes it deactivates at once. If the closing message never comes (the recording node died), the
+/// ordinary idle collection reclaims it once every leg has ended.
+/// </remarks>
 [PreferLocalPlacement]
 internal sealed class CallGrain : Grain, ICallGrain
 {
+    /// <summary>Longer than any recorded call CUCM keeps up; renewed at every offer and metadata change.</summary>
+    internal static readonly TimeSpan OpenCallKeepAlive = TimeSpan.FromHours(24);
+
     private readonly CallPairing _pairing = new(NewRecordingId);
 
-    public Task<LegAssignment> OfferLegAsync(LegOffer offer) => Task.FromResult(_pairing.Offer(offer));
+    public Task<LegAssignment> OfferLegAsync(LegOffer offer)
+    {
+        var assignment = _pairing.Offer(offer);
+        DelayDeactivation(OpenCallKeepAlive);
+        return Task.FromResult(assignment);
+    }
 
-    public Task<bool> LegEndedAsync(string recordingId, LegRole role) => Task.FromResult(_pairing.End(recordingId, role));
+    public Task<bool> LegEndedAsync(string recordingId, LegRole role)
+    {
+        var allEnded = _pairing.End(recordingId, role);
+        if (allEnded && !_pairing.HasOpenLeg)
+        {
+            // Back to ordinary idle collection: normally RecordingClosedAsync deactivates sooner.
+            DelayDeactivation(TimeSpan.FromTicks(-1));
+        }
+
+        return Task.FromResult(allEnded);
+    }
 
     public Task UpdateMetadataAsync(string recordingId, CucmMetadata metadata)
     {
         _pairing.UpdateMetadata(recordingId, metadata);
+        if (_pairing.HasOpenLeg)
+        {
+            DelayDeactivation(OpenCallKeepAlive);
+        }
+
         return Task.CompletedTask;
     }
 
     public Task RecordingClosedAsync(string recordingId, RecordingStatus status)
     {
         _pairing.Close(recordingId);
+        if (_pairing.Closed)
+        {
+            // The recording this key names is finished (a newer segment under the same refci would have reopened it).
+            DeactivateOnIdle();
+        }
+
         return Task.CompletedTask;
     }
 

@@ -18,6 +18,9 @@ internal sealed class CallPairing(Func<string> newRecordingId)
 
     public bool Has(LegRole role) => _legs.ContainsKey(role);
 
+    /// <summary>True while the current recording has a leg that has not ended.</summary>
+    public bool HasOpenLeg => !Closed && _legs.Values.Any(l => !l.Ended);
+
     public LegAssignment Offer(LegOffer offer)
     {
         ArgumentNullException.ThrowIfNull(offer);

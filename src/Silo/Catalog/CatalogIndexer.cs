@@ -83,7 +83,7 @@ internal sealed class CatalogIndexer
         _inFlight[id] = 0;
         try
         {
-            var marker = await WriteMarkerAsync(id, recording.ManifestPath, cancellationToken);
+            var marker = WriteMarker(id, recording.ManifestPath, cancellationToken);
             if (IsKnownUnreachable)
             {
                 // No insert against a database known to be down (or hanging): finalizing many calls at shutdown must
@@ -193,13 +193,18 @@ internal sealed class CatalogIndexer
         File.Delete(marker.FullName);
     }
 
-    private async Task<string> WriteMarkerAsync(string id, string manifestPath, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Synchronous: a marker is a few bytes written once per call, and an asynchronous file handle costs more than
+    /// the write (on Linux it is the same system call, made on a pool thread).
+    /// </remarks>
+    private string WriteMarker(string id, string manifestPath, CancellationToken cancellationToken)
     {
         RecordingPaths.ValidateRecordingId(id);
+        cancellationToken.ThrowIfCancellationRequested();
         Directory.CreateDirectory(PendingDirectory);
         var marker = Path.Combine(PendingDirectory, id + MarkerExtension);
         var temp = marker + ".tmp";
-        await File.WriteAllTextAsync(temp, Path.GetRelativePath(_dataDirectory, manifestPath), cancellationToken);
+        File.WriteAllText(temp, Path.GetRelativePath(_dataDirectory, manifestPath));
         File.Move(temp, marker, overwrite: true);
         return marker;
     }

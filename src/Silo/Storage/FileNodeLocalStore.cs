@@ -193,17 +193,18 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
         }
     }
 
-    public async Task<bool> HasAsync(ReplicaKey key, string sha256, CancellationToken cancellationToken)
+    public Task<bool> HasAsync(ReplicaKey key, string sha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var info = await ReadInfoAsync(ManifestPath(key), cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var info = ReadInfo(ManifestPath(key));
         if (info is null || !string.Equals(info.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
         {
-            return false;
+            return Task.FromResult(false);
         }
 
         var audio = new FileInfo(AudioPath(key));
-        return audio.Exists && audio.Length == info.SizeBytes;
+        return Task.FromResult(audio.Exists && audio.Length == info.SizeBytes);
     }
 
     public async Task<int> ReadAsync(ReplicaKey key, long offset, Memory<byte> buffer, CancellationToken cancellationToken)
@@ -242,33 +243,34 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
         }
     }
 
-    public async Task<IReadOnlyList<ReplicaInfo>> ListAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReplicaInfo>> ListAsync(CancellationToken cancellationToken)
     {
         var recordings = Path.Combine(_root, "recordings");
         if (!Directory.Exists(recordings))
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<ReplicaInfo>>([]);
         }
 
         var list = new List<ReplicaInfo>();
         foreach (var manifest in Directory.EnumerateFiles(recordings, "*.json", SearchOption.AllDirectories))
         {
-            if (await ReadInfoAsync(manifest, cancellationToken) is { } info)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ReadInfo(manifest) is { } info)
             {
                 list.Add(info);
             }
         }
 
-        return list;
+        return Task.FromResult<IReadOnlyList<ReplicaInfo>>(list);
     }
 
     /// <summary>The manifest's id, sha256 and sizeBytes; null when missing or unreadable (a half-written file never is: renames).</summary>
-    private static async Task<ReplicaInfo?> ReadInfoAsync(string manifestPath, CancellationToken cancellationToken)
+    /// <remarks>Synchronous: a manifest is a few hundred bytes, one read costs less than an asynchronous file handle.</remarks>
+    private static ReplicaInfo? ReadInfo(string manifestPath)
     {
         try
         {
-            await using var stream = new FileStream(manifestPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true);
-            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            using var document = JsonDocument.Parse(File.ReadAllBytes(manifestPath));
             var root = document.RootElement;
             return root.TryGetProperty("id", out var id) && root.TryGetProperty("sha256", out var sha)
                 && root.TryGetProperty("sizeBytes", out var size) && size.TryGetInt64(out var bytes)

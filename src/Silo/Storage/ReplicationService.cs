@@ -148,6 +148,12 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         var done = true;
         try
         {
+            var peers = ActivePeers();
+            if (peers.Count == 0 && !_transfer.Shared.IsEnabled)
+            {
+                return; // Nowhere to copy it (a lone node without a shared store); a node that joins later pulls it.
+            }
+
             var manifest = await _catalog.GetAsync(item.Id, ct);
             if (manifest is null)
             {
@@ -161,7 +167,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             }
 
             var copies = new List<Task<bool>>();
-            foreach (var peer in ActivePeers())
+            foreach (var peer in peers)
             {
                 copies.Add(CopyAsync(replica, peer, "node", "live", () => _transfer.PushAsync(peer, replica, limiter: null, ct), ct));
             }

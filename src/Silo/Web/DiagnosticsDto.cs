@@ -19,4 +19,5 @@ internal sealed record DiagnosticsDto(
     long? RetainedHeapBytes,
     int CatalogPending,
     DateTimeOffset? CatalogUnreachableSince,
-    RtpReceiveDto? RtpReceive);
+    RtpReceiveDto? RtpReceive,
+    GcDto Gc);

@@ -46,7 +46,23 @@ internal static class DiagnosticsEndpoints
             retained,
             index.Pending,
             index.UnreachableSince,
-            services.GetService<RtpReceiveEngine>() is { } engine ? ReceiveCounters(engine) : null));
+            services.GetService<RtpReceiveEngine>() is { } engine ? ReceiveCounters(engine) : null,
+            GcFigures(process)));
+    }
+
+    private static GcDto GcFigures(System.Diagnostics.Process process)
+    {
+        var paused = GC.GetTotalPauseDuration();
+        var alive = DateTime.Now - process.StartTime;
+        return new GcDto(
+            System.Runtime.GCSettings.IsServerGC,
+            System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.Batch,
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2),
+            paused.TotalMilliseconds,
+            alive > TimeSpan.Zero ? 100 * paused / alive : 0,
+            GC.GetTotalAllocatedBytes());
     }
 
     private static RtpReceiveDto ReceiveCounters(RtpReceiveEngine engine)
