@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the test suite drives for real: sipp (Debian's sip-tester) as CUCM, Chromium for the browser tests. Idempotent: does nothing
+# Installs what the test suite drives for real: sipp (Debian's sip-tester) as CUCM, Chromium and Firefox ESR for the browser tests. Idempotent: does nothing
 # when everything is already there. Needs root (CI and the development machines run as root) or sudo.
 set -euo pipefail
 
@@ -7,6 +7,10 @@ need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 # Debian's Chromium for the browser tests (Microsoft.Playwright drives /usr/bin/chromium; never "playwright install").
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Debian's Firefox ESR for the Ogg Opus playback tests (the tests drive /usr/bin/firefox-esr over WebDriver BiDi themselves).
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
+# A PulseAudio server of its own with a null sink is Firefox's audio device there: without one it stops playback.
+command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
 [ -f /usr/share/sip-tester/g711a.pcap ] || need+=(sip-tester)
 # Native libopus for Concentus (libopus.so); without it the managed encoder runs, about 3x the CPU.
 ls /usr/lib/*/libopus.so >/dev/null 2>&1 || need+=(libopus-dev)
