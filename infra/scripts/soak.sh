@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Soak (issue #5): CALLS concurrent recorded calls, renewed every CALL_SECONDS, for MINUTES minutes against one node
-# (Opus, the default); samples the node's resident memory every 30 s and prints the curve; at the end checks through
+# (Opus, the default); samples the node's resident memory and heap every 30 s and prints the curve; at the end checks through
 # the REST API that every call was recorded and none lost packets (the generator's --verify).
 #   usage: infra/scripts/soak.sh [calls=50] [minutes=30] [call_seconds=60]   (env: RATE new calls/s per round, default 10;
 #          FORMAT opus|wav, default opus; NODE_CPU, GEN_CPU: the CPUs the node and the generator are pinned to, 0 and 1,
@@ -28,8 +28,17 @@ trap 'kill $node $sampler 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8980/health/ready >/dev/null && break; sleep 0.5; done
 
 start=$(date +%s)
-( while kill -0 $node 2>/dev/null; do
-    echo "$(( $(date +%s) - start )) $(awk '/VmRSS/ {print $2}' /proc/$node/status)" >> "$work/rss.txt"; sleep 30
+# Every 30 s: resident memory and the managed heap as found; every 5 minutes also the heap retained after a forced full
+# collection (/api/diagnostics?collect=true), the figure that shows a leak (the working set keeps what the GC freed).
+diag() { curl -s -H 'X-Api-Key: soak' "http://127.0.0.1:8980/api/diagnostics$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin); g = d.get("gc", {})
+print(d["managedHeapBytes"] // 1024, (d.get("retainedHeapBytes") or 0) // 1024, g.get("gen2Collections", 0), round(g.get("pausedPercent", 0), 2))' 2>/dev/null || echo "- - - -"; }
+echo "s rss_KiB managed_KiB retained_KiB gen2 gc_paused_%" > "$work/rss.txt"
+( n=0; while kill -0 $node 2>/dev/null; do
+    if [ $((n % 10)) -eq 0 ]; then q="?collect=true"; else q=""; fi
+    echo "$(( $(date +%s) - start )) $(awk '/VmRSS/ {print $2}' /proc/$node/status) $(diag "$q")" >> "$work/rss.txt"
+    n=$((n + 1)); sleep 30
   done ) &
 sampler=$!
 
@@ -42,4 +51,4 @@ for run in $(seq 1 "$runs"); do
 done
 total=$(curl -s -H 'X-Api-Key: soak' 'http://127.0.0.1:8980/api/recordings?pageSize=1' | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 echo "runs: $runs, failed verifications: $failed, recordings in the catalog: $total of $((runs * calls))"
-echo "resident memory (s, KiB):"; cat "$work/rss.txt"
+echo "memory (retained_KiB every 5 minutes, 0 between):"; cat "$work/rss.txt"

@@ -448,7 +448,12 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             using var timer = new PeriodicTimer(_options.ReconcileInterval, _time);
             while (await timer.WaitForNextTickAsync(ct))
             {
-                RequestReconcile("periodic");
+                // A lone node without a shared store has nowhere to copy to: a pass would only read every manifest
+                // and walk the whole catalog for nothing. A node that joins triggers a pass of its own.
+                if (_transfer.Shared.IsEnabled || ActivePeers().Count > 0)
+                {
+                    RequestReconcile("periodic");
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
