@@ -46,6 +46,18 @@ internal sealed class ActiveRecording(string pairingKey, RecordingSession sessio
         }
     }
 
+    /// <summary>True once finalizing began: no leg may join any more.</summary>
+    public bool IsFinalizing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _finalizing;
+            }
+        }
+    }
+
     /// <summary>True exactly once: when every attached leg has ended and nobody started finalizing yet.</summary>
     public bool TryBeginFinalize(bool force = false)
     {

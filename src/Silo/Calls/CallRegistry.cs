@@ -14,7 +14,7 @@ internal sealed class CallRegistry
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ActiveRecording> _recordings = [];
-    private readonly Dictionary<string, (string RecordingId, HashSet<LegRole> Roles)> _localPairings = [];
+    private readonly Dictionary<string, List<LocalPairing>> _pairings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CallLeg> _legs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _channelReleased = new(StringComparer.Ordinal);
 
@@ -67,26 +67,49 @@ internal sealed class CallRegistry
     }
 
     /// <summary>
-    /// Pairs a leg on this node alone, atomically (the fallback when the call grain does not answer): the leg joins the
-    /// recording that its partner opened or reserved here, else reserves a new recording id for its call key.
+    /// Settles which recording a leg joins, atomically on this node, given the id the call grain proposed (or a fresh
+    /// one when the grain did not answer in time). Both dialogs of a CUCM call reach the same node, so the node's own
+    /// pairing is what decides: the proposal stands when this node already pairs that recording; otherwise the leg
+    /// joins a recording of the same call key that lacks its role and is not finalizing; otherwise the proposal is
+    /// reserved. Without this, one leg answered by the grain and its partner timed out (a burst that held the grain
+    /// past <see cref="RecordingCoordinator.GrainTimeout"/>) recorded the two sides as two recordings, which the
+    /// 800-call soak showed.
     /// </summary>
-    public string PairLocally(string pairingKey, LegRole role)
+    public string Pair(string pairingKey, LegRole role, string proposedId)
     {
         lock (_gate)
         {
-            if (_recordings.Values.FirstOrDefault(r => r.PairingKey == pairingKey) is { } open && !open.Legs.Any(l => l.Role == role))
+            if (!_pairings.TryGetValue(pairingKey, out var pairings))
             {
-                return open.RecordingId;
+                _pairings[pairingKey] = pairings = [];
             }
 
-            if (_localPairings.TryGetValue(pairingKey, out var reserved) && reserved.Roles.Add(role))
+            var chosen = pairings.FirstOrDefault(p => p.RecordingId == proposedId)
+                ?? pairings.FirstOrDefault(p => !p.Roles.Contains(role) && !(_recordings.TryGetValue(p.RecordingId, out var open) && open.IsFinalizing));
+            if (chosen is null)
             {
-                return reserved.RecordingId;
+                chosen = new LocalPairing(proposedId);
+                pairings.Add(chosen);
             }
 
-            var id = Guid.CreateVersion7().ToString("N");
-            _localPairings[pairingKey] = (id, [role]);
-            return id;
+            chosen.Roles.Add(role);
+            return chosen.RecordingId;
+        }
+    }
+
+    /// <summary>Takes back a role <see cref="Pair"/> gave a leg that was then refused (no port, no codec, no channel).</summary>
+    public void Unpair(string pairingKey, LegRole role, string recordingId)
+    {
+        lock (_gate)
+        {
+            if (_pairings.TryGetValue(pairingKey, out var pairings) && pairings.Find(p => p.RecordingId == recordingId) is { } pairing)
+            {
+                pairing.Roles.Remove(role);
+                if (pairing.Roles.Count == 0 && !_recordings.ContainsKey(recordingId))
+                {
+                    Forget(pairingKey, pairings, pairing);
+                }
+            }
         }
     }
 
@@ -119,9 +142,9 @@ internal sealed class CallRegistry
         {
             _recordings.Remove(recording.RecordingId);
             _channelReleased.Remove(recording.RecordingId);
-            if (_localPairings.TryGetValue(recording.PairingKey, out var reserved) && reserved.RecordingId == recording.RecordingId)
+            if (_pairings.TryGetValue(recording.PairingKey, out var pairings) && pairings.Find(p => p.RecordingId == recording.RecordingId) is { } pairing)
             {
-                _localPairings.Remove(recording.PairingKey);
+                Forget(recording.PairingKey, pairings, pairing);
             }
         }
     }
@@ -133,4 +156,21 @@ internal sealed class CallRegistry
     public void RemoveLeg(CallLeg leg) => _legs.TryRemove(new KeyValuePair<string, CallLeg>(leg.CallId, leg));
 
     public IReadOnlyCollection<CallLeg> Legs => [.. _legs.Values];
+
+    private void Forget(string pairingKey, List<LocalPairing> pairings, LocalPairing pairing)
+    {
+        pairings.Remove(pairing);
+        if (pairings.Count == 0)
+        {
+            _pairings.Remove(pairingKey);
+        }
+    }
+
+    /// <summary>A recording id this node gave legs of a call key, and the roles given so far.</summary>
+    private sealed class LocalPairing(string recordingId)
+    {
+        public string RecordingId { get; } = recordingId;
+
+        public HashSet<LegRole> Roles { get; } = [];
+    }
 }

@@ -164,10 +164,12 @@ internal sealed class RecorderUserAgent(
         var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
         var callGrain = grains.GetGrain<ICallGrain>(pairingKey);
         var now = timeProvider.GetUtcNow();
-        var assignment = await OfferLegAsync(callGrain, pairingKey, new LegOffer(role, sip.CallId, metadata, settings.NodeName, now));
+        var offered = await OfferLegAsync(callGrain, pairingKey, new LegOffer(role, sip.CallId, metadata, settings.NodeName, now));
+        var assignment = offered with { RecordingId = registry.Pair(pairingKey, role, offered.RecordingId) };
 
         if (!ports.TryBind(settings.SipListenAddress, out var socket, out var rtpPort) || socket is null)
         {
+            registry.Unpair(pairingKey, role, assignment.RecordingId);
             coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
             await RefuseAsync(request, AdmissionDecision.Unavailable("No free RTP port"));
             return;
@@ -182,6 +184,7 @@ internal sealed class RecorderUserAgent(
             {
                 ports.Release(rtpPort);
                 socket.Dispose();
+                registry.Unpair(pairingKey, role, assignment.RecordingId);
                 coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
                 await RespondAsync(request, 488, "Not Acceptable Here");
                 return;
@@ -212,6 +215,7 @@ internal sealed class RecorderUserAgent(
         {
             ports.Release(rtpPort);
             socket.Dispose();
+            registry.Unpair(pairingKey, role, assignment.RecordingId);
             coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
             await RefuseAsync(request, AdmissionDecision.Busy("No licensed channel free"));
             return;
@@ -447,7 +451,8 @@ internal sealed class RecorderUserAgent(
         catch (Exception ex) when (ex is TimeoutException or OrleansException or SiloUnavailableException)
         {
             CallLog.GrainCallFailed(_logger, pairingKey, ex);
-            return new LegAssignment(registry.PairLocally(pairingKey, offer.Role), IsNewRecording: false);
+            // A fresh id: CallRegistry.Pair joins it to its partner's recording when the partner is already here.
+            return new LegAssignment(Guid.CreateVersion7().ToString("N"), IsNewRecording: true);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Tests.Unit.Recording;
@@ -54,11 +55,69 @@ public sealed class CallRegistryTests : IAsyncDisposable
         Assert.Single(registry.Recordings);
     }
 
-    private ActiveRecording Open(string id)
+    [Fact]
+    public void TheGrainsAnswerAndAFallbackIdOfTheSameCallPairIntoOneRecordingWhicheverComesFirst()
+    {
+        // The near end got the grain's id; the far end's grain call timed out and came with a fresh id.
+        var registry = new CallRegistry();
+        Assert.Equal("grain-id", registry.Pair("call-1", LegRole.NearEnd, "grain-id"));
+        Assert.Equal("grain-id", registry.Pair("call-1", LegRole.FarEnd, "fallback-id"));
+
+        // The other order: the timed-out leg reaches the registry first.
+        Assert.Equal("fallback-2", registry.Pair("call-2", LegRole.FarEnd, "fallback-2"));
+        Assert.Equal("fallback-2", registry.Pair("call-2", LegRole.NearEnd, "grain-2"));
+
+        // Once the recording is open, a late partner still joins it.
+        var open = registry.GetOrOpen("grain-3", channels: 4, () => Open("grain-3", "call-3"))!;
+        Assert.Equal("grain-3", registry.Pair("call-3", LegRole.NearEnd, "grain-3"));
+        Assert.Equal("grain-3", registry.Pair("call-3", LegRole.FarEnd, "fallback-3"));
+        Assert.NotNull(open);
+    }
+
+    [Fact]
+    public void ANewSegmentOfTheSameCallKeyGetsItsOwnRecording()
+    {
+        var registry = new CallRegistry();
+        Assert.Equal("segment-1", registry.Pair("call", LegRole.NearEnd, "segment-1"));
+        Assert.Equal("segment-1", registry.Pair("call", LegRole.FarEnd, "segment-1"));
+
+        // Both roles are taken: the grain's new id for the next segment stands, and its partner joins it.
+        Assert.Equal("segment-2", registry.Pair("call", LegRole.NearEnd, "segment-2"));
+        Assert.Equal("segment-2", registry.Pair("call", LegRole.FarEnd, "fallback"));
+    }
+
+    [Fact]
+    public void APartnerNeverJoinsARecordingThatIsFinalizing()
+    {
+        var registry = new CallRegistry();
+        var first = registry.GetOrOpen("r1", channels: 4, () => Open("r1", "call"))!;
+        Assert.Equal("r1", registry.Pair("call", LegRole.NearEnd, "r1"));
+        Assert.True(first.TryBeginFinalize());
+
+        Assert.Equal("r2", registry.Pair("call", LegRole.FarEnd, "r2"));
+    }
+
+    [Fact]
+    public void ARefusedLegGivesItsRoleBackAndAFinishedRecordingItsPairing()
+    {
+        var registry = new CallRegistry();
+        Assert.Equal("r1", registry.Pair("call", LegRole.NearEnd, "r1"));
+        registry.Unpair("call", LegRole.NearEnd, "r1"); // refused: no RTP port
+
+        // Nothing left of r1: the next leg's own id stands.
+        Assert.Equal("r2", registry.Pair("call", LegRole.FarEnd, "r2"));
+        var second = registry.GetOrOpen("r2", channels: 4, () => Open("r2", "call"))!;
+        registry.Remove(second);
+        Assert.Equal("r3", registry.Pair("call", LegRole.FarEnd, "r3"));
+    }
+
+    private ActiveRecording Open(string id, string pairingKey)
     {
         var info = RecordingSessionTests.Info(id);
-        var recording = new ActiveRecording("key-" + id, RecordingSession.Create(new RecordingOptions { DataDirectory = _directory.Path }, info, _time), info);
+        var recording = new ActiveRecording(pairingKey, RecordingSession.Create(new RecordingOptions { DataDirectory = _directory.Path }, info, _time), info);
         _opened.Add(recording);
         return recording;
     }
+
+    private ActiveRecording Open(string id) => Open(id, "key-" + id);
 }

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Where a call's CPU goes (issue #5, set-up rate): one recorder node pinned to CPU 0, tools/LoadGenerator on CPU 1,
+# loopback only. WARM rounds of RATE x SECONDS one-second calls warm the JIT, then one measured round of the same:
+# prints the generator's INVITE->200 latency and the recorder's CPU per call, and the node's garbage-collector figures
+# over the measured round (/api/diagnostics before and after). With PERF=1 the measured round is also recorded with
+# perf (cpu-clock, call graphs, JIT symbols from the perf map) and the CPU share per thread and per library is printed;
+# perf.data stays in the work directory for `perf report`.
+#   usage: infra/scripts/setup-rate-profile.sh [rate=100] [seconds=10]
+#          env: WARM (rounds, default 1), FORMAT (wav|opus, default wav), DATA (the node's data directory, default under
+#               the work directory: put it on another filesystem to compare, e.g. /dev/shm/x), PERF=1, NODE_ENV (extra
+#               variables for the node, e.g. "DOTNET_TieredPGO=0")
+# Bounded: WARM + 1 generator runs, each with --time-limit 120; the node is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rate=${1:-100}; secs=${2:-10}
+[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (recorder on 0, generator on 1)" >&2; exit 2; }
+work=$(mktemp -d /tmp/recorder-setup-rate-XXXX)
+data=${DATA:-$work/data}
+echo "work directory: $work; data directory: $data"
+dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/LoadGenerator -c Release -nologo -clp:ErrorsOnly >/dev/null
+tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
+$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
+$tool issue --private "$work/key.pem" --node setup-rate --role primary --channels 5000 --days 1 --out "$work/node.lic" >/dev/null
+export Recorder__DataDirectory=$data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5973 \
+       Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=49999 Recorder__Node__Name=setup-rate \
+       Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__Auth__AdminApiKey=setup-rate Recorder__Recording__Format=${FORMAT:-wav} ASPNETCORE_URLS=http://127.0.0.1:8973 \
+       Orleans__ClusterId=setup-rate Orleans__Endpoints__SiloPort=11973 Orleans__Endpoints__GatewayPort=30973 \
+       Logging__LogLevel__Default=Warning
+perf_env=()
+[ "${PERF:-0}" = 1 ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+env "${perf_env[@]}" ${NODE_ENV:-} taskset -c 0 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+node=$!
+trap 'kill $node 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8973/health/ready >/dev/null && break; sleep 0.5; done
+curl -sf http://127.0.0.1:8973/health/ready >/dev/null || { echo "node not ready; see $work/node.log" >&2; exit 1; }
+gen() { taskset -c 1 dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5973 \
+          --calls $((rate * secs)) --duration 1 --rate "$rate" --time-limit 120 "$@"; }
+diag() { curl -s -H 'X-Api-Key: setup-rate' http://127.0.0.1:8973/api/diagnostics; }
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "filesystem of the data directory: $(df -T "$(dirname "$data")" | awk 'NR == 2 {print $2}')"
+for w in $(seq 1 "${WARM:-1}"); do gen > "$work/warm-$w.txt" 2>&1 || true; done
+sleep 5
+diag > "$work/diag-before.json"
+gen --measure-pid "$node" --clk-tck "$(getconf CLK_TCK)" > "$work/run.txt" 2>&1 &
+g=$!
+if [ "${PERF:-0}" = 1 ]; then
+  perf record -F 999 -e cpu-clock -g -p "$node" -o "$work/perf.data" -- sleep $((secs + 3)) >/dev/null 2>&1 || true
+fi
+wait $g || true
+diag > "$work/diag-after.json"
+grep -E "placed|latency|whole run" "$work/run.txt" | sed 's/; rss before.*//'
+python3 - "$work/diag-before.json" "$work/diag-after.json" "$((rate * secs))" <<'EOF'
+import json, sys
+before, after = (json.load(open(p))["gc"] for p in sys.argv[1:3])
+calls = int(sys.argv[3])
+print(f"GC over the measured round: {after['gen0Collections'] - before['gen0Collections']} gen0, "
+      f"{after['gen1Collections'] - before['gen1Collections']} gen1, {after['gen2Collections'] - before['gen2Collections']} gen2, "
+      f"{after['pausedMilliseconds'] - before['pausedMilliseconds']:.0f} ms paused, "
+      f"{(after['allocatedBytes'] - before['allocatedBytes']) / calls / 1024:.0f} KiB allocated per call "
+      f"({'server' if after['server'] else 'workstation'} GC)")
+EOF
+if [ "${PERF:-0}" = 1 ]; then
+  echo "CPU by thread:"; perf report -i "$work/perf.data" --no-children --sort comm -q -g none 2>/dev/null | head -8
+  echo "CPU by library:"; perf report -i "$work/perf.data" --no-children --sort dso -q -g none 2>/dev/null | head -8
+fi
