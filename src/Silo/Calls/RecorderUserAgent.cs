@@ -239,10 +239,7 @@ internal sealed class RecorderUserAgent(
         if (!recording.TryAttach(leg) || !registry.TryAddLeg(leg))
         {
             await receiver.DisposeAsync();
-            if (leg.TryReleasePort())
-            {
-                ports.Release(rtpPort);
-            }
+            coordinator.ReleasePort(leg);
 
             await RefuseAsync(request, AdmissionDecision.Busy("This stream of the call is already recorded"));
             return;

@@ -20,6 +20,12 @@ internal sealed class RecordingCoordinator(
     RecorderMetrics metrics,
     ILogger<RecordingCoordinator> logger)
 {
+    /// <summary>
+    /// Finalizations (merge, Opus encoding, hash) that run at once: a burst of hang-ups queues here instead of taking
+    /// every core from the RTP receive threads and the SIP edge. The legs' ports are back in the pool before this wait.
+    /// </summary>
+    private readonly SemaphoreSlim _finalizeSlots = new(Math.Max(1, Environment.ProcessorCount / 2));
+
     /// <summary>Ends one leg (idempotent); finalizes its recording when it was the last open leg.</summary>
     public async Task EndLegAsync(CallLeg leg, string? flag, CancellationToken cancellationToken)
     {
@@ -132,14 +138,10 @@ internal sealed class RecordingCoordinator(
         TellGrain(recording.PairingKey, g => g.RecordingClosedAsync(recording.RecordingId, status));
     }
 
-    /// <summary>
-    /// Finalizations (merge, Opus encoding, hash) that run at once: a burst of hang-ups queues here instead of taking
-    /// every core from the RTP receive threads and the SIP edge. The legs' ports are back in the pool before this wait.
-    /// </summary>
-    private readonly SemaphoreSlim _finalizeSlots = new(Math.Max(1, Environment.ProcessorCount / 2));
-
-    private void ReleasePort(CallLeg leg)
+    /// <summary>Gives the leg's RTP port back to the pool, once however many paths stop the leg.</summary>
+    public void ReleasePort(CallLeg leg)
     {
+        ArgumentNullException.ThrowIfNull(leg);
         if (leg.TryReleasePort())
         {
             ports.Release(leg.RtpPort);
