@@ -53,6 +53,7 @@ fi
 wait $g || true
 diag > "$work/diag-after.json"
 grep -E "placed|latency|whole run" "$work/run.txt" | sed 's/; rss before.*//'
+awk -v calls=$((rate * secs)) '/whole run/ {for (i = 1; i <= NF; i++) if ($i == "cpu-s") {printf "recorder CPU per call: %.1f ms\n", 1000 * $(i - 1) / calls; exit}}' "$work/run.txt"
 python3 - "$work/diag-before.json" "$work/diag-after.json" "$((rate * secs))" <<'EOF'
 import json, sys
 before, after = (json.load(open(p))["gc"] for p in sys.argv[1:3])
