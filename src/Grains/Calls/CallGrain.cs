@@ -34,7 +34,7 @@ internal sealed class CallGrain : Grain, ICallGrain
     public Task<bool> LegEndedAsync(string recordingId, LegRole role)
     {
         var allEnded = _pairing.End(recordingId, role);
-        if (allEnded && !_pairing.HasOpenLeg)
+        if (!_pairing.HasOpenLeg)
         {
             // Back to ordinary idle collection: normally RecordingClosedAsync deactivates sooner.
             DelayDeactivation(TimeSpan.FromTicks(-1));

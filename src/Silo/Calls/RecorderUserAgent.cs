@@ -167,10 +167,16 @@ internal sealed class RecorderUserAgent(
         var offered = await OfferLegAsync(callGrain, pairingKey, new LegOffer(role, sip.CallId, metadata, settings.NodeName, now));
         var assignment = offered with { RecordingId = registry.Pair(pairingKey, role, offered.RecordingId) };
 
-        if (!ports.TryBind(settings.SipListenAddress, out var socket, out var rtpPort) || socket is null)
+        // A leg refused from here on gives its role back to the node's pairing and tells the grain it ended.
+        void Withdraw()
         {
             registry.Unpair(pairingKey, role, assignment.RecordingId);
             coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
+        }
+
+        if (!ports.TryBind(settings.SipListenAddress, out var socket, out var rtpPort) || socket is null)
+        {
+            Withdraw();
             await RefuseAsync(request, AdmissionDecision.Unavailable("No free RTP port"));
             return;
         }
@@ -184,8 +190,7 @@ internal sealed class RecorderUserAgent(
             {
                 ports.Release(rtpPort);
                 socket.Dispose();
-                registry.Unpair(pairingKey, role, assignment.RecordingId);
-                coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
+                Withdraw();
                 await RespondAsync(request, 488, "Not Acceptable Here");
                 return;
             }
@@ -215,8 +220,7 @@ internal sealed class RecorderUserAgent(
         {
             ports.Release(rtpPort);
             socket.Dispose();
-            registry.Unpair(pairingKey, role, assignment.RecordingId);
-            coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
+            Withdraw();
             await RefuseAsync(request, AdmissionDecision.Busy("No licensed channel free"));
             return;
         }

@@ -57,9 +57,11 @@ internal sealed class CatalogIndexer
     {
         get
         {
+            // The directory is read outside the lock: a health probe must not hold up the indexing of a call.
+            var pending = ListMarkers().Count;
             lock (_gate)
             {
-                return new CatalogIndexStatus(ListMarkers().Count, _unreachableSince, _lastError);
+                return new CatalogIndexStatus(pending, _unreachableSince, _lastError);
             }
         }
     }

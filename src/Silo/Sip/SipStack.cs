@@ -70,7 +70,6 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
             }
         }
 
-
         // With port 0, TCP tries the port UDP got, so both share one number when it is free.
         var tcpPort = _options.Port == 0 ? _udp.LocalEndPoint.Port : _options.Port;
         try

@@ -92,6 +92,9 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
 
+    /// <summary>False on a lone node without a shared store: there is nowhere to copy a recording to.</summary>
+    private bool HasTarget(IReadOnlyList<string> peers) => peers.Count > 0 || _transfer.Shared.IsEnabled;
+
     /// <summary>The token bucket for catch-up bytes, or null when unlimited: refills a tenth of the rate every 100 ms, bursts up to one second's worth (at least one chunk).</summary>
     internal static TokenBucketRateLimiter? CreateLimiter(long bytesPerSecond) => bytesPerSecond <= 0 ? null : new TokenBucketRateLimiter(
         new TokenBucketRateLimiterOptions
@@ -149,9 +152,9 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         try
         {
             var peers = ActivePeers();
-            if (peers.Count == 0 && !_transfer.Shared.IsEnabled)
+            if (!HasTarget(peers))
             {
-                return; // Nowhere to copy it (a lone node without a shared store); a node that joins later pulls it.
+                return; // A node that joins later pulls it.
             }
 
             var manifest = await _catalog.GetAsync(item.Id, ct);
@@ -448,9 +451,9 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             using var timer = new PeriodicTimer(_options.ReconcileInterval, _time);
             while (await timer.WaitForNextTickAsync(ct))
             {
-                // A lone node without a shared store has nowhere to copy to: a pass would only read every manifest
-                // and walk the whole catalog for nothing. A node that joins triggers a pass of its own.
-                if (_transfer.Shared.IsEnabled || ActivePeers().Count > 0)
+                // Without a target a pass would only read every manifest and walk the whole catalog for nothing. A
+                // node that joins triggers a pass of its own.
+                if (HasTarget(ActivePeers()))
                 {
                     RequestReconcile("periodic");
                 }
