@@ -54,6 +54,22 @@ internal sealed class RecorderNode : IAsyncDisposable
     {
         name ??= "e2e-" + Guid.NewGuid().ToString("N")[..8];
         dataDirectory ??= Directory.CreateTempSubdirectory("recorder-e2e-").FullName;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(settings, dataDirectory, wait, name);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Ports come from a band no other process should use (FreePorts), but a machine may have a listener of
+                // its own there or a wider ephemeral range: new ports, once or twice, rather than a failed test.
+            }
+        }
+    }
+
+    private static async Task<RecorderNode> StartOnceAsync(IDictionary<string, string>? settings, string dataDirectory, StartWait wait, string name)
+    {
         var sipPort = FreePorts.Next();
         var httpPort = FreePorts.Next();
         var (rtpMin, rtpMax) = FreePorts.Range(100);
@@ -97,14 +113,22 @@ internal sealed class RecorderNode : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var node = new RecorderNode(process, name, dataDirectory, sipPort, httpPort, (rtpMin, rtpMax));
-        switch (wait)
+        try
         {
-            case StartWait.Ready:
-                await node.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
-                break;
-            case StartWait.Live:
-                await node.WaitUntilAsync("/health/live", TimeSpan.FromSeconds(60));
-                break;
+            switch (wait)
+            {
+                case StartWait.Ready:
+                    await node.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
+                    break;
+                case StartWait.Live:
+                    await node.WaitUntilAsync("/health/live", TimeSpan.FromSeconds(60));
+                    break;
+            }
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
         }
 
         return node;

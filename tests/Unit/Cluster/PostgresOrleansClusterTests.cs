@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 using OrleansRecorder.Silo.Cluster;
+using OrleansRecorder.Tests.Unit.Ports;
 
 namespace OrleansRecorder.Tests.Unit.Cluster;
 
@@ -73,7 +73,7 @@ public sealed class PostgresOrleansClusterTests : IAsyncLifetime
                 o.ServiceId = ServiceId;
             });
             silo.Configure<SiloOptions>(o => o.SiloName = name);
-            silo.ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort());
+            silo.ConfigureEndpoints(IPAddress.Loopback, UnitTestPorts.Band.Next(), UnitTestPorts.Band.Next());
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = PostgresClusterSchema.Invariant;
@@ -135,12 +135,5 @@ public sealed class PostgresOrleansClusterTests : IAsyncLifetime
         }
 
         return members;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using OrleansRecorder.Silo.Cluster;
+using OrleansRecorder.Tests.Unit.Ports;
 using OrleansRecorder.Tests.Unit.Recording;
 
 namespace OrleansRecorder.Tests.Unit.Cluster;
@@ -73,7 +73,7 @@ public sealed class SqliteOrleansClusterTests : IDisposable
                 o.ServiceId = "recorder-tests";
             });
             silo.Configure<SiloOptions>(o => o.SiloName = name);
-            silo.ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort());
+            silo.ConfigureEndpoints(IPAddress.Loopback, UnitTestPorts.Band.Next(), UnitTestPorts.Band.Next());
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = SqliteClusterSchema.Invariant;
@@ -140,12 +140,5 @@ public sealed class SqliteOrleansClusterTests : IDisposable
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         return connection;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
