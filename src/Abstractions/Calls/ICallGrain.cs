@@ -15,9 +15,13 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("offer-leg")]
     Task<LegAssignment> OfferLegAsync(LegOffer offer);
 
-    /// <summary>The leg ended (BYE, CANCEL, media timeout). Returns true when no leg of the recording is still open.</summary>
+    /// <summary>
+    /// The leg ended (BYE, CANCEL, media timeout). Returns true when no leg of the recording is still open.
+    /// <paramref name="callId"/> (the leg's SIP Call-ID) identifies the leg even when the node recorded it under another
+    /// recording id than the grain gave: the node pairs locally when the grain answers late.
+    /// </summary>
     [Alias("leg-ended")]
-    Task<bool> LegEndedAsync(string recordingId, LegRole role);
+    Task<bool> LegEndedAsync(string recordingId, LegRole role, string callId);
 
     [Alias("update-metadata")]
     Task UpdateMetadataAsync(string recordingId, CucmMetadata metadata);

@@ -14,7 +14,9 @@ namespace OrleansRecorder.Grains.Calls;
 /// 100 calls a second would keep 90,000 finished calls alive (memory, and every activation-count gauge walks them).
 /// While a leg is open the activation is kept (<see cref="OpenCallKeepAlive"/>, renewed at each edge); when the
 /// recording closes it deactivates at once. If the closing message never comes (the recording node died), the
-/// ordinary idle collection reclaims it once every leg has ended.
+/// ordinary idle collection reclaims it once every leg has ended. A leg the node recorded under an id of its own (the
+/// grain answered the offer after the node's time limit) still ends here, matched by its Call-ID, so such a grain goes
+/// with the idle collection rather than after <see cref="OpenCallKeepAlive"/>.
 /// </remarks>
 [PreferLocalPlacement]
 internal sealed class CallGrain : Grain, ICallGrain
@@ -31,9 +33,9 @@ internal sealed class CallGrain : Grain, ICallGrain
         return Task.FromResult(assignment);
     }
 
-    public Task<bool> LegEndedAsync(string recordingId, LegRole role)
+    public Task<bool> LegEndedAsync(string recordingId, LegRole role, string callId)
     {
-        var allEnded = _pairing.End(recordingId, role);
+        var allEnded = _pairing.End(recordingId, role, callId);
         if (!_pairing.HasOpenLeg)
         {
             // Back to ordinary idle collection: normally RecordingClosedAsync deactivates sooner.

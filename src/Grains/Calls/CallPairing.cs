@@ -52,20 +52,21 @@ internal sealed class CallPairing(Func<string> newRecordingId)
         return new LegAssignment(RecordingId!, IsNewRecording: !joins);
     }
 
-    /// <summary>Marks the leg ended; true when every leg of the recording has ended.</summary>
-    public bool End(string recordingId, LegRole role)
+    /// <summary>
+    /// Marks the leg ended; true when every leg of the recording has ended. The leg is matched by recording id and role,
+    /// or by role and Call-ID: a node that paired the leg itself (this grain answered its offer too late) ends it under
+    /// the node's recording id, and the leg must not stay open here for ever.
+    /// </summary>
+    public bool End(string recordingId, LegRole role, string callId)
     {
-        if (recordingId != RecordingId)
-        {
-            return true;
-        }
-
-        if (_legs.TryGetValue(role, out var leg))
+        var ours = recordingId == RecordingId;
+        if (_legs.TryGetValue(role, out var leg) && (ours || leg.CallId == callId))
         {
             _legs[role] = leg with { Ended = true };
+            ours = true;
         }
 
-        return _legs.Values.All(l => l.Ended);
+        return !ours || _legs.Values.All(l => l.Ended);
     }
 
     public void UpdateMetadata(string recordingId, CucmMetadata metadata)

@@ -171,7 +171,7 @@ internal sealed class RecorderUserAgent(
         void Withdraw()
         {
             registry.Unpair(pairingKey, role, assignment.RecordingId);
-            coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role));
+            coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(assignment.RecordingId, role, sip.CallId));
         }
 
         if (!ports.TryBind(settings.SipListenAddress, out var socket, out var rtpPort) || socket is null)

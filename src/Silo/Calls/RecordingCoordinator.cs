@@ -52,7 +52,7 @@ internal sealed class RecordingCoordinator(
         CallLog.LegEnded(logger, leg.CallId, leg.Role, flag ?? "bye");
 
         // The local legs decide when the recording is complete; the grain only mirrors it.
-        TellGrain(leg.Recording.PairingKey, g => g.LegEndedAsync(leg.Recording.RecordingId, leg.Role));
+        TellGrain(leg.Recording.PairingKey, g => g.LegEndedAsync(leg.Recording.RecordingId, leg.Role, leg.CallId));
 
         if (leg.Recording.TryBeginFinalize())
         {

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using NAudio.Wave;
 using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Recording.Opus;
 
@@ -112,8 +113,8 @@ internal static class SegmentFinalizer
         {
             Id = info.RecordingId,
             RefCi = metadata.RefCi,
-            StartedAt = info.StartedAt,
-            EndedAt = endedAt,
+            StartedAt = CatalogTime.Truncate(info.StartedAt),
+            EndedAt = CatalogTime.Truncate(endedAt),
             DurationSeconds = (double)frames / SampleRate,
             NearEnd = new RecordingParty
             {

@@ -11,8 +11,17 @@ internal sealed class ReplicationOptions
     /// </summary>
     public long BytesPerSecond { get; set; }
 
-    /// <summary>How often every recording in the catalog is reconciled, besides at start and on membership changes.</summary>
+    /// <summary>
+    /// How often the service checks whether a catch-up pass is owed (a copy failed, a store was unreachable, the live
+    /// queue overflowed) and runs one if so; passes also run at start and when a node joins.
+    /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A pass over the whole catalog even when nothing is owed: the safety net for what no event reports (a blob deleted
+    /// by hand from the shared store, say). A pass reads every store's inventory and walks every catalog row.
+    /// </summary>
+    public TimeSpan FullReconcileInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>First retry delay of a failed live replication; doubles up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(1);

@@ -10,10 +10,11 @@ namespace OrleansRecorder.Silo.Storage;
 /// <summary>
 /// Copies every recording to every other active node's store and to the shared store (ARCHITECTURE.md, data flow
 /// step 6). Live: recordings queued right after finalize are pushed at once, retried with exponential backoff while a
-/// target fails. Catch-up: at start, whenever a node joins or comes back, and every
-/// <see cref="ReplicationOptions.ReconcileInterval"/>, the whole catalog is walked oldest first and every missing copy
-/// is pushed (we have it, a live peer or the shared store lacks it) or pulled (we lack it, a peer or the shared store
-/// has it).
+/// target fails. Catch-up: at start, whenever a node joins or comes back, within
+/// <see cref="ReplicationOptions.ReconcileInterval"/> of a failure (a copy failed, a store did not answer, the live
+/// queue overflowed) and every <see cref="ReplicationOptions.FullReconcileInterval"/> in any case, the whole catalog is
+/// walked oldest first and every missing copy is pushed (we have it, a live peer or the shared store lacks it) or pulled
+/// (we lack it, a peer or the shared store has it).
 /// </summary>
 /// <remarks>
 /// One worker loop: live items always go first (the catch-up walk drains the live queue before each recording), so a
@@ -21,6 +22,9 @@ namespace OrleansRecorder.Silo.Storage;
 /// (<see cref="ReplicationOptions.BytesPerSecond"/>); live traffic does not, because its rate is bounded by the call
 /// rate and it is what keeps the newest recordings safe. The call path only calls <see cref="Enqueue"/>, which never
 /// waits: a full queue leaves the recording to catch-up.
+/// A pass reads every peer's inventory and the shared store's listing and walks every catalog row, so it runs only when
+/// something says a copy may be missing rather than every <see cref="ReplicationOptions.ReconcileInterval"/>: on a
+/// quiet cluster holding a year of recordings that walk was most of the node's idle work.
 /// </remarks>
 internal sealed class ReplicationService : BackgroundService, IReplicationQueue
 {
@@ -38,6 +42,12 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
     private long _liveBacklog;
     private long _catchUpBacklog;
     private CancellationToken _stopping;
+
+    /// <summary>Why a catch-up pass is owed (the first reason since the last pass began), or null when none is.</summary>
+    private string? _owed;
+
+    /// <summary>When the last pass began (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    private long _lastPassStarted;
 
     public ReplicationService(
         string nodeName,
@@ -78,6 +88,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
 
         Interlocked.Decrement(ref _liveBacklog);
         ReplicationLog.QueueFull(_logger, recordingId);
+        Owe("live queue full");
         return false;
     }
 
@@ -91,6 +102,9 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             .Select(m => m.Name)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
+
+    /// <summary>Marks a catch-up pass as owed; the periodic check runs it (the first reason is kept for the log).</summary>
+    private void Owe(string why) => Interlocked.CompareExchange(ref _owed, why, null);
 
     /// <summary>False on a lone node without a shared store: there is nowhere to copy a recording to.</summary>
     private bool HasTarget(IReadOnlyList<string> peers) => peers.Count > 0 || _transfer.Shared.IsEnabled;
@@ -202,6 +216,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             ReplicationLog.CopyFailed(_logger, item.Id, "catalog", "live", ex);
+            Owe("live copy of " + item.Id + " failed");
         }
         finally
         {
@@ -227,6 +242,8 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             {
                 return;
             }
+
+            Owe("live queue full");
         }
         catch (OperationCanceledException)
         {
@@ -245,6 +262,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             var bytes = await copy();
             if (bytes is null)
             {
+                Owe($"{replica.Key.Id} to {target}: another sender holds it");
                 return false; // Another node is sending it right now; checked again later.
             }
 
@@ -261,6 +279,9 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         {
             Metrics.Failed(kind, mode);
             ReplicationLog.CopyFailed(_logger, replica.Key.Id, target, mode, ex);
+            // Owed even while live retries go on: the pass then copies it within ReconcileInterval of the target's
+            // return, whatever the backoff has grown to, and a retry that comes due after it finds the copy there.
+            Owe($"copy of {replica.Key.Id} to {target} failed");
             return false;
         }
     }
@@ -274,6 +295,9 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         var clock = Stopwatch.StartNew();
         int recordings = 0, copies = 0, missing = 0;
         Interlocked.Exchange(ref _catchUpBacklog, 0);
+        // Whatever fails from here on owes the next pass.
+        Interlocked.Exchange(ref _owed, null);
+        Interlocked.Exchange(ref _lastPassStarted, _time.GetTimestamp());
         try
         {
             var peers = ActivePeers();
@@ -288,6 +312,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     ReplicationLog.InventoryFailed(_logger, peer, ex);
+                    Owe("inventory of " + peer + " failed");
                 }
             }
 
@@ -316,6 +341,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     ReplicationLog.InventoryFailed(_logger, "shared", ex);
+                    Owe("listing of the shared store failed");
                 }
             }
 
@@ -404,6 +430,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             ReplicationLog.PassFailed(_logger, reason, ex);
+            Owe("the last pass failed");
         }
         finally
         {
@@ -453,7 +480,16 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             {
                 // Without a target a pass would only read every manifest and walk the whole catalog for nothing. A
                 // node that joins triggers a pass of its own.
-                if (HasTarget(ActivePeers()))
+                if (!HasTarget(ActivePeers()))
+                {
+                    continue;
+                }
+
+                if (Volatile.Read(ref _owed) is { } why)
+                {
+                    RequestReconcile("owed: " + why);
+                }
+                else if (_time.GetElapsedTime(Interlocked.Read(ref _lastPassStarted)) >= _options.FullReconcileInterval)
                 {
                     RequestReconcile("periodic");
                 }

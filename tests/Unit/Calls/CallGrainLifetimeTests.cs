@@ -57,8 +57,8 @@ public sealed class CallGrainLifetimeTests : IAsyncLifetime
         await grain.OfferLegAsync(Offer(LegRole.FarEnd, "far-2"));
         Assert.Contains(await ActiveCallKeysAsync(), k => k == key);
 
-        Assert.False(await grain.LegEndedAsync(assignment.RecordingId, LegRole.NearEnd));
-        Assert.True(await grain.LegEndedAsync(assignment.RecordingId, LegRole.FarEnd));
+        Assert.False(await grain.LegEndedAsync(assignment.RecordingId, LegRole.NearEnd, "near-2"));
+        Assert.True(await grain.LegEndedAsync(assignment.RecordingId, LegRole.FarEnd, "far-2"));
         await grain.RecordingClosedAsync(assignment.RecordingId, RecordingStatus.Complete);
 
         // Well under the collection age plus its quantum, which is when idle collection alone would take it.
@@ -67,6 +67,26 @@ public sealed class CallGrainLifetimeTests : IAsyncLifetime
         {
             Assert.True(clock.Elapsed < CollectionAge, $"the closed call's activation still there after {clock.Elapsed}");
             await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task ALegTheNodeRecordedUnderAnIdOfItsOwnLetsTheGrainGoWithTheIdleCollection()
+    {
+        var key = "refci-" + Guid.NewGuid().ToString("N");
+        var grain = _cluster.Client.GetGrain<ICallGrain>(key);
+        await grain.OfferLegAsync(Offer(LegRole.NearEnd, "near-3"));
+
+        // The node gave up waiting for that answer and recorded the leg under an id of its own.
+        Assert.True(await grain.LegEndedAsync("node-own", LegRole.NearEnd, "near-3"));
+        await grain.RecordingClosedAsync("node-own", RecordingStatus.Complete);
+
+        // Kept for OpenCallKeepAlive (a day) if the leg stayed open here; gone with the idle collection otherwise.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await ActiveCallKeysAsync()).Contains(key))
+        {
+            Assert.True(clock.Elapsed < CollectionAge * 5, $"the call's activation still there after {clock.Elapsed}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
         }
     }
 

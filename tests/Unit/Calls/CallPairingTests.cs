@@ -43,8 +43,8 @@ public sealed class CallPairingTests
         var id = pairing.Offer(Offer(LegRole.NearEnd, "c1")).RecordingId;
         pairing.Offer(Offer(LegRole.FarEnd, "c2"));
 
-        Assert.False(pairing.End(id, LegRole.NearEnd));
-        Assert.True(pairing.End(id, LegRole.FarEnd));
+        Assert.False(pairing.End(id, LegRole.NearEnd, "c1"));
+        Assert.True(pairing.End(id, LegRole.FarEnd, "c2"));
     }
 
     [Fact]
@@ -53,7 +53,30 @@ public sealed class CallPairingTests
         var pairing = NewPairing();
         var id = pairing.Offer(Offer(LegRole.FarEnd, "c2")).RecordingId;
 
-        Assert.True(pairing.End(id, LegRole.FarEnd));
+        Assert.True(pairing.End(id, LegRole.FarEnd, "c2"));
+    }
+
+    [Fact]
+    public void ALegTheNodeRecordedUnderAnIdOfItsOwnEndsByItsCallId()
+    {
+        var pairing = NewPairing();
+        pairing.Offer(Offer(LegRole.NearEnd, "c1"));
+        Assert.True(pairing.HasOpenLeg);
+
+        // The node's time limit ran out before this answer reached it: it recorded the leg as "node-own".
+        Assert.True(pairing.End("node-own", LegRole.NearEnd, "c1"));
+        Assert.False(pairing.HasOpenLeg);
+    }
+
+    [Fact]
+    public void ALateEndOfAnEarlierDialogLeavesTheOpenLegOfItsRoleAlone()
+    {
+        var pairing = NewPairing();
+        var first = pairing.Offer(Offer(LegRole.NearEnd, "c1")).RecordingId;
+        pairing.Offer(Offer(LegRole.NearEnd, "c9"));
+
+        Assert.True(pairing.End(first, LegRole.NearEnd, "c1"));
+        Assert.True(pairing.HasOpenLeg);
     }
 
     [Fact]
@@ -61,7 +84,7 @@ public sealed class CallPairingTests
     {
         var pairing = NewPairing();
         var first = pairing.Offer(Offer(LegRole.NearEnd, "c1")).RecordingId;
-        pairing.End(first, LegRole.NearEnd);
+        pairing.End(first, LegRole.NearEnd, "c1");
         pairing.Close(first);
 
         var next = pairing.Offer(Offer(LegRole.NearEnd, "c3"));

@@ -197,6 +197,22 @@ public sealed class RecordingSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task TheManifestsTimesAreWholeMillisecondsAsTheCatalogSortsThem()
+    {
+        // 0.4567 ms past the millisecond: the catalog stores Unix milliseconds, so the manifest must not say more.
+        var fine = TimeSpan.FromTicks(4_567);
+        var session = RecordingSession.Create(Options(), Info("fine") with { StartedAt = CallStart + fine }, _time);
+        session.NearEnd.Write(new short[800]);
+        _time.Advance(TimeSpan.FromSeconds(5) + fine);
+
+        var result = await session.FinalizeAsync(RecordingStatus.Complete, null, null, [], TestContext.Current.CancellationToken);
+
+        Assert.Equal(CallStart, result.Manifest.StartedAt);
+        Assert.Equal(CallStart.AddSeconds(5), result.Manifest.EndedAt);
+        Assert.Equal(CallStart.Offset, result.Manifest.StartedAt.Offset);
+    }
+
+    [Fact]
     public async Task NoAudioStillWritesAWaveButMarksThePartialNoAudio()
     {
         var session = RecordingSession.Create(Options(), Info("silent"), _time);

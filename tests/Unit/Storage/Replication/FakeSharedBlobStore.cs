@@ -35,6 +35,9 @@ internal sealed class FakeSharedBlobStore : ISharedBlobStore
 
     public bool Has(string name) => _blobs.ContainsKey(name);
 
+    /// <summary>While true, listing the store throws, as a store that is down does.</summary>
+    public bool FailListing { get; set; }
+
     public async Task UploadAsync(string name, Stream content, string? sha256, string contentType, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
@@ -75,6 +78,11 @@ internal sealed class FakeSharedBlobStore : ISharedBlobStore
     public async IAsyncEnumerable<SharedBlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
+        if (FailListing)
+        {
+            throw new IOException("Shared store down (fake): list.");
+        }
+
         foreach (var (name, bytes) in _blobs.Where(b => b.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList())
         {
             yield return Info(name, bytes);

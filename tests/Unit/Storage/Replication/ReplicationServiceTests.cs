@@ -165,10 +165,72 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         Assert.False(_shared.Has(Manifest(deleted)));
     }
 
-    private async Task StartAsync(ReplicationOptions options)
+    [Fact]
+    public async Task APassRunsWhenAFailureOwesOneOrTheFullIntervalHasPassedNotAtEveryTick()
     {
-        // Never by itself: a periodic pass only when a test asks for one.
-        options.ReconcileInterval = TimeSpan.FromDays(1);
+        var interval = TimeSpan.FromSeconds(30);
+        await StartAsync(new ReplicationOptions { ReconcileInterval = interval, FullReconcileInterval = TimeSpan.FromMinutes(10) }, periodic: true);
+        await WaitForPassesAsync(1);
+
+        // Quiet: a recording copied live, then five ticks with nothing owed.
+        var copied = await RecordAsync(1);
+        Assert.True(_service!.Enqueue(copied.Id));
+        await WaitForAsync("the live copy", () => _shared.Stored.Count == 1 && _service.Backlog == 0);
+        await TickAsync(interval, 5);
+        Assert.Equal(["start"], PassReasons());
+
+        // A live copy fails: the next tick runs a pass, which copies it (once, whichever of the pass and the live
+        // retry, due a second later, gets there first).
+        _shared.FailNext(1);
+        var failed = await RecordAsync(2);
+        Assert.True(_service.Enqueue(failed.Id));
+        await WaitForAsync("the failed live attempt", () => _time.Delays.Count == 1);
+        await TickAsync(interval, 1);
+        await WaitForPassesAsync(2);
+        await WaitForAsync("the live queue to drain", () => _service.Backlog == 0);
+        Assert.Equal([Audio(copied), Audio(failed)], _shared.Stored);
+        Assert.Equal(["start", $"owed: copy of {failed.Id} to shared failed"], PassReasons());
+
+        // Nothing owed again: no pass in the 19 ticks before ten minutes since the last one began; the 20th runs one.
+        await TickAsync(interval, 19);
+        Assert.Equal(2, PassReasons().Count);
+        await TickAsync(interval, 1);
+        await WaitForPassesAsync(3);
+        Assert.Equal(["start", $"owed: copy of {failed.Id} to shared failed", "periodic"], PassReasons());
+        Assert.Equal([Audio(copied), Audio(failed)], _shared.Stored);
+    }
+
+    [Fact]
+    public async Task AnUnreachableSharedStoreOwesAPassAtEveryTickUntilItIsBack()
+    {
+        var interval = TimeSpan.FromSeconds(30);
+        var recording = await RecordAsync(1);
+        _shared.FailListing = true;
+        await StartAsync(new ReplicationOptions { ReconcileInterval = interval }, periodic: true);
+        await WaitForPassesAsync(1);
+        Assert.Empty(_shared.Stored);
+
+        await TickAsync(interval, 1);
+        await WaitForPassesAsync(2);
+        _shared.FailListing = false;
+        await TickAsync(interval, 1);
+        await WaitForPassesAsync(3);
+        await WaitForAsync("the upload", () => _shared.Stored.Count == 1);
+
+        // Listed fine and nothing left: the next ticks are quiet.
+        await TickAsync(interval, 3);
+        Assert.Equal(["start", "owed: listing of the shared store failed", "owed: listing of the shared store failed"], PassReasons());
+        Assert.Equal([Audio(recording)], _shared.Stored);
+    }
+
+    private async Task StartAsync(ReplicationOptions options, bool periodic = false)
+    {
+        if (!periodic)
+        {
+            // Never by itself: a pass only when a test asks for one.
+            options.ReconcileInterval = TimeSpan.FromDays(1);
+        }
+
         // No peers in these tests, so the grain factory is never asked for a node's store.
         var transfer = new ReplicaTransfer(_local, _shared, grains: null!);
         _service = new ReplicationService(Self, _catalog, transfer, new SoloMembership(Self), options, _meters, _time, _log);
@@ -191,6 +253,27 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         await WaitForAsync($"live attempt {attempt} and its retry timer", () => _shared.Attempts.Count == attempt && _time.Delays.Count == attempt);
         _time.Advance(_time.Delays[attempt - 1]);
     }
+
+    /// <summary>
+    /// Moves the clock one reconcile interval at a time, giving the service's tick loop a moment after each to ask for a
+    /// pass if it would (a real pause: the loop runs on the thread pool once the fake timer fires).
+    /// </summary>
+    private async Task TickAsync(TimeSpan interval, int ticks)
+    {
+        for (var i = 0; i < ticks; i++)
+        {
+            _time.Advance(interval);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        // A pass asked for by the last tick has started and ended before the caller counts passes.
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>The reason of every catch-up pass so far, in order.</summary>
+    private List<string> PassReasons() =>
+        [.. _log.Lines.Where(l => l.StartsWith("Catch-up pass (", StringComparison.Ordinal))
+            .Select(l => l["Catch-up pass (".Length..l.IndexOf("): ", StringComparison.Ordinal)])];
 
     private Task WaitForPassesAsync(int count) =>
         WaitForAsync($"{count} catch-up passes", () => _log.Lines.Count(l => l.StartsWith("Catch-up pass", StringComparison.Ordinal)) >= count);

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# What a catch-up pass costs a node that has nothing to copy (issue #4/#5): one recorder node with the shared store
+# (Azurite on 127.0.0.1:10000) records N one-second calls (tools/LoadGenerator, 100 calls/s, WAV), waits until every
+# recording is in the shared store, then is restarted twice on the same data and measured idle for WINDOW seconds
+# each time: once with Recorder__Replication__FullReconcileInterval=30 s (a pass over the whole catalog every 30 s:
+# what every node did before passes became owed), once with the default (a pass only when something failed, and
+# hourly). Prints the passes seen in each window with their duration, and the CPU seconds the node and Azurite used.
+#   usage: infra/scripts/catchup-pass-cost.sh [recordings=10000] [window-seconds=120]
+# Bounded: one generator run (--time-limit), two windows; nodes stopped on exit; loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n=${1:-10000}; window=${2:-120}
+work=$(mktemp -d /tmp/recorder-pass-cost-XXXX)
+echo "work directory: $work"
+bash infra/scripts/install-test-deps.sh >/dev/null
+shared=$(bash infra/scripts/start-azurite.sh 10000 | tail -n 1)
+azurite=$(pgrep -f "azurite-blob.*--blobPort 10000" | head -n 1)
+dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet build tools/LoadGenerator -c Release -nologo -clp:ErrorsOnly >/dev/null
+tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
+$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
+$tool issue --private "$work/key.pem" --node pass-cost --role primary --channels 5000 --days 1 --out "$work/node.lic" >/dev/null
+export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5974 \
+       Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=49999 Recorder__Node__Name=pass-cost \
+       Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__Auth__AdminApiKey=pass-cost Recorder__Recording__Format=wav ASPNETCORE_URLS=http://127.0.0.1:8974 \
+       Recorder__SharedStore__ConnectionString="$shared" Recorder__SharedStore__Container="passcost$(date +%s)" \
+       Orleans__ClusterId=pass-cost Orleans__Endpoints__SiloPort=11974 Orleans__Endpoints__GatewayPort=30974 \
+       Logging__LogLevel__Default=Warning Logging__LogLevel__OrleansRecorder.Silo.Storage=Information \
+       Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true
+node=""
+trap '[ -n "$node" ] && kill $node 2>/dev/null || true' EXIT
+start_node() { # log-name [extra VAR=value ...]
+  local name=$1; shift
+  env "$@" dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/$name.log" 2>&1 &
+  node=$!
+  for _ in $(seq 1 240); do curl -sf http://127.0.0.1:8974/health/ready >/dev/null && return 0; sleep 0.5; done
+  echo "node not ready; see $work/$name.log" >&2; exit 1
+}
+stop_node() { kill -TERM "$node"; wait "$node" 2>/dev/null || true; node=""; }
+cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
+backlog() { curl -s -H 'X-Api-Key: pass-cost' http://127.0.0.1:8974/api/cluster | python3 -c 'import json,sys; print(sum(n.get("replicationBacklog", 0) for n in json.load(sys.stdin)["nodes"]))'; }
+passes() { grep -c "Catch-up pass (" "$work/$1.log" || true; }
+
+start_node record
+dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5974 --calls "$n" --duration 1 \
+  --rate 100 --time-limit $((n / 100 + 120)) > "$work/generator.txt" 2>&1 || true
+grep -E "placed" "$work/generator.txt" || true
+for _ in $(seq 1 600); do [ "$(backlog)" = 0 ] && break; sleep 1; done
+total=$(curl -s -H 'X-Api-Key: pass-cost' "http://127.0.0.1:8974/api/recordings?pageSize=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+echo "recordings in the catalog: $total; replication backlog: $(backlog)"
+stop_node
+
+measure() { # label [extra VAR=value ...]
+  local label=$1; shift
+  start_node "$label" "$@"
+  # The start pass (with nothing to copy) first; then the idle window.
+  for _ in $(seq 1 600); do [ "$(passes "$label")" -ge 1 ] && break; sleep 0.5; done
+  sleep 2
+  local before_n before_a seen
+  before_n=$(cpu "$node"); before_a=$(cpu "$azurite"); seen=$(passes "$label")
+  sleep "$window"
+  echo "$label: node $(awk -v a="$before_n" -v b="$(cpu "$node")" 'BEGIN {printf "%.2f", b - a}') CPU-s, azurite $(awk -v a="$before_a" -v b="$(cpu "$azurite")" 'BEGIN {printf "%.2f", b - a}') CPU-s in ${window} s idle; $(( $(passes "$label") - seen )) passes in the window"
+  grep -o "Catch-up pass (.*" "$work/$label.log" | sed 's/^/  /'
+  stop_node
+}
+measure every-30s Recorder__Replication__FullReconcileInterval=00:00:30
+measure owed-only
