@@ -27,13 +27,14 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Recorder__Auth__AdminApiKey=pass-cost Recorder__Recording__Format=wav ASPNETCORE_URLS=http://127.0.0.1:8974 \
        Recorder__SharedStore__ConnectionString="$shared" Recorder__SharedStore__Container="passcost$(date +%s)" \
        Orleans__ClusterId=pass-cost Orleans__Endpoints__SiloPort=11974 Orleans__Endpoints__GatewayPort=30974 \
-       Logging__LogLevel__Default=Warning Logging__LogLevel__OrleansRecorder.Silo.Storage=Information \
+       Logging__LogLevel__Default=Warning \
        Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true
 node=""
 trap '[ -n "$node" ] && kill $node 2>/dev/null || true' EXIT
 start_node() { # log-name [extra VAR=value ...]
   local name=$1; shift
-  env "$@" dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/$name.log" 2>&1 &
+  # (env, not export: a configuration key with dots is not a shell identifier)
+  env Logging__LogLevel__OrleansRecorder.Silo.Storage=Information "$@" dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/$name.log" 2>&1 &
   node=$!
   for _ in $(seq 1 240); do curl -sf http://127.0.0.1:8974/health/ready >/dev/null && return 0; sleep 0.5; done
   echo "node not ready; see $work/$name.log" >&2; exit 1

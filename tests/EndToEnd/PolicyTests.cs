@@ -154,6 +154,24 @@ public sealed class PolicyTests(NodePool pool) : IClassFixture<NodePool>
     }
 
     [Fact]
+    public async Task AnInviteThatWaitedPastTheOverloadLimitIs503WhileOptionsStays200()
+    {
+        // A limit of one tick (100 ns) stands in for a saturated node: every INVITE waits longer than that for a thread.
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__Sip__MaxInviteQueueDelay"] = "00:00:00.0000001",
+        });
+        Assert.Equal([503], await ProbeAsync(node));
+        var logs = (await new SippRun { Scenario = "probe_invite.xml", CsvLines = [SippRun.Leg("nearend", "4")], RecorderPort = node.SipPort }
+            .RunAsync()).Logs;
+        Assert.Contains("Retry-After: 30", logs, StringComparison.Ordinal);
+        Assert.Contains("Overloaded: the INVITE waited", logs, StringComparison.Ordinal);
+        // Only new calls are turned away: the trunk stays up (CUCM would otherwise send every call to the backup).
+        Assert.Equal([200], await OptionsAsync(node));
+        await AssertNoRecordingsAsync(node);
+    }
+
+    [Fact]
     public async Task HealthyNodeAnswersOptions200()
     {
         // A node with one licensed channel is as healthy as any (OPTIONS says whether it can record, not how much).

@@ -16,8 +16,11 @@ internal sealed class LoadRun(LoadOptions options)
     private static readonly byte[] FarTone = ToneFrame.Create(1400);
     private readonly ConcurrentBag<PlacedCall> _calls = [];
     private readonly ConcurrentBag<double> _latencies = [];
+    private readonly ConcurrentBag<double> _refusalLatencies = [];
+    private readonly ConcurrentDictionary<int, int> _refusals = new();
     private int _answered;
     private int _failed;
+    private int _halfAnswered;
     private int _byeFailed;
     private int _concurrent;
     private int _maxConcurrent;
@@ -88,6 +91,10 @@ internal sealed class LoadRun(LoadOptions options)
                 InviteLatencyP50Ms = Percentile(sorted, 0.50),
                 InviteLatencyP99Ms = Percentile(sorted, 0.99),
                 InviteLatencyMaxMs = sorted.Length == 0 ? 0 : sorted[^1],
+                LegsRefused = new SortedDictionary<int, int>(_refusals),
+                CallsHalfAnswered = _halfAnswered,
+                RefusalLatencyP50Ms = Percentile([.. _refusalLatencies.Order()], 0.50),
+                RefusalLatencyP99Ms = Percentile([.. _refusalLatencies.Order()], 0.99),
                 RtpPacketsSent = pump.PacketsSent,
                 RtpSendErrors = pump.SendErrors,
                 Ticks = pump.Ticks,
@@ -131,6 +138,12 @@ internal sealed class LoadRun(LoadOptions options)
                 {
                     _latencies.Add(leg.InviteLatencyMilliseconds);
                 }
+                else if (leg.FinalStatus >= 300)
+                {
+                    // A refusal (503 from an overloaded node, say): how fast it came matters as much, CUCM waits for it.
+                    _refusalLatencies.Add(leg.InviteLatencyMilliseconds);
+                    _refusals.AddOrUpdate(leg.FinalStatus, 1, static (_, n) => n + 1);
+                }
             }
 
             if (invites[0] && invites[1])
@@ -158,6 +171,11 @@ internal sealed class LoadRun(LoadOptions options)
             else
             {
                 Interlocked.Increment(ref _failed);
+                if (invites[0] != invites[1])
+                {
+                    // One side answered, the other not: behind CUCM the two sides would be recorded on two nodes.
+                    Interlocked.Increment(ref _halfAnswered);
+                }
             }
 
             if (call.Answered && options.ByeDelayMilliseconds > 0 && !cancellationToken.IsCancellationRequested)

@@ -28,6 +28,11 @@ var run = new LoadRun(options);
 var summary = await run.RunAsync(stop.Token);
 Console.WriteLine(string.Create(inv, $"calls placed {summary.CallsPlaced}, answered {summary.CallsAnswered}, failed {summary.CallsFailed}, BYE failures {summary.ByeFailures}, max concurrent {summary.MaxConcurrentCalls}"));
 Console.WriteLine(string.Create(inv, $"INVITE->200 latency p50 {summary.InviteLatencyP50Ms:F2} ms, p99 {summary.InviteLatencyP99Ms:F2} ms, max {summary.InviteLatencyMaxMs:F2} ms"));
+if (summary.LegsRefused.Count > 0)
+{
+    Console.WriteLine(string.Create(inv, $"legs refused: {string.Join(", ", summary.LegsRefused.Select(r => $"{r.Value} x {r.Key}"))}; INVITE->refusal latency p50 {summary.RefusalLatencyP50Ms:F2} ms, p99 {summary.RefusalLatencyP99Ms:F2} ms; calls with one leg answered and the other not: {summary.CallsHalfAnswered}"));
+}
+
 Console.WriteLine(string.Create(inv, $"RTP packets sent {summary.RtpPacketsSent} (send errors {summary.RtpSendErrors}); ticks {summary.Ticks}, late (> {summary.LateThresholdMs:F0} ms) {summary.SendLateTicks}, worst {summary.MaxTickLateMs:F1} ms"));
 Console.WriteLine(string.Create(inv, $"wall {summary.WallSeconds:F1} s{(summary.TimedOut ? ", HARD TIME LIMIT HIT" : "")}"));
 

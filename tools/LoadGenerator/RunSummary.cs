@@ -11,6 +11,15 @@ internal sealed record RunSummary
     public double InviteLatencyP50Ms { get; init; }
     public double InviteLatencyP99Ms { get; init; }
     public double InviteLatencyMaxMs { get; init; }
+
+    /// <summary>Legs answered with a final status of 300 or more, by status.</summary>
+    public IReadOnlyDictionary<int, int> LegsRefused { get; init; } = new SortedDictionary<int, int>();
+
+    /// <summary>Calls with one leg answered and the other refused or unanswered.</summary>
+    public int CallsHalfAnswered { get; init; }
+
+    public double RefusalLatencyP50Ms { get; init; }
+    public double RefusalLatencyP99Ms { get; init; }
     public long RtpPacketsSent { get; init; }
     public long RtpSendErrors { get; init; }
     public long Ticks { get; init; }

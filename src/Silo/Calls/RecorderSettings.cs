@@ -13,6 +13,7 @@ internal sealed record RecorderSettings(
     TrustedPeers TrustedPeers,
     RecordingUsers Users,
     int RetryAfterSeconds,
+    TimeSpan MaxInviteQueueDelay,
     TimeSpan MediaTimeout,
     RecordingOptions Recording,
     RtpReceiverOptions Receiver);

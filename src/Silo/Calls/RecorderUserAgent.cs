@@ -48,6 +48,7 @@ internal sealed class RecorderUserAgent(
     };
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<RecorderUserAgent>();
+    private readonly OverloadGuard _overload = new(settings.MaxInviteQueueDelay);
 
     public async Task OnRequestAsync(SipServerRequest request)
     {
@@ -142,8 +143,16 @@ internal sealed class RecorderUserAgent(
             return;
         }
 
+        var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
+        var joinsOpenRecording = registry.FindRecordingForPairing(pairingKey) is not null;
+        if (_overload.Check(request.QueueDelay, joinsOpenRecording) is { } overloaded)
+        {
+            await RefuseAsync(request, overloaded);
+            return;
+        }
+
         // An invalid or expired licence leaves no channel at all: 486 like an exhausted one (no failover).
-        if (license.Channels == 0 && registry.FindRecordingForPairing(CallKeys.ForMetadata(metadata, sip.CallId)) is null)
+        if (license.Channels == 0 && !joinsOpenRecording)
         {
             await RefuseAsync(request, AdmissionDecision.Busy($"Licence: {license.Problem}"));
             return;
@@ -161,7 +170,6 @@ internal sealed class RecorderUserAgent(
 
         // A dialog without x-nearend/x-farend (a plain SIP client) is recorded as a near-end-only call.
         var role = parsedRole ?? LegRole.NearEnd;
-        var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
         var callGrain = grains.GetGrain<ICallGrain>(pairingKey);
         var now = timeProvider.GetUtcNow();
         var offered = await OfferLegAsync(callGrain, pairingKey, new LegOffer(role, sip.CallId, metadata, settings.NodeName, now));

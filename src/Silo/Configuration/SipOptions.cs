@@ -24,6 +24,13 @@ internal sealed class SipOptions
     /// </summary>
     public int UdpReceiveBufferBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// A new call's INVITE that waited longer than this for a thread is refused with 503 (ARCHITECTURE.md: a node near
+    /// its capacity sends new calls to the backup rather than degrade every call); legs joining a recording already open
+    /// here are still taken. 0 turns the check off.
+    /// </summary>
+    public TimeSpan MaxInviteQueueDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Seconds put in Retry-After of a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
 }

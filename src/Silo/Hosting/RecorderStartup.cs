@@ -25,6 +25,11 @@ internal static class RecorderStartup
             throw new InvalidOperationException($"Recorder:Rtp port range {options.Rtp.PortMin}-{options.Rtp.PortMax} is invalid.");
         }
 
+        if (options.Sip.MaxInviteQueueDelay < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Recorder:Sip:MaxInviteQueueDelay {options.Sip.MaxInviteQueueDelay} must not be negative (0 turns the check off).");
+        }
+
         var role = options.Node.Role.ToLowerInvariant();
         if (role is not ("primary" or "backup"))
         {
@@ -43,6 +48,7 @@ internal static class RecorderStartup
             new TrustedPeers(trusted),
             new RecordingUsers(options.Users.RecordAll, options.Users.Numbers),
             options.Sip.RetryAfterSeconds,
+            options.Sip.MaxInviteQueueDelay,
             options.Rtp.MediaTimeout,
             CreateRecordingOptions(options.Recording, dataDirectory),
             new RtpReceiverOptions());

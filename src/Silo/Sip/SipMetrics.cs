@@ -10,6 +10,7 @@ internal sealed class SipMetrics
 
     private readonly Counter<long> _messagesReceived;
     private readonly Counter<long> _parseErrors;
+    private readonly Histogram<double> _queueDelay;
 
     public SipMetrics(IMeterFactory meterFactory, Func<int> activeTransactions)
     {
@@ -18,6 +19,8 @@ internal sealed class SipMetrics
         _messagesReceived = meter.CreateCounter<long>("recorder.sip.messages.received", "{message}",
             "SIP messages received, by method (requests) or status class (responses).");
         _parseErrors = meter.CreateCounter<long>("recorder.sip.parse_errors", "{message}", "Malformed SIP messages received.");
+        _queueDelay = meter.CreateHistogram<double>("recorder.sip.queue_delay", "s",
+            "Time a request waited for a thread before its handler ran (overload when it grows).");
         meter.CreateObservableGauge("recorder.sip.transactions.active", () => (long)activeTransactions(), "{transaction}",
             "Server transactions alive.");
     }
@@ -29,6 +32,8 @@ internal sealed class SipMetrics
         _messagesReceived.Add(1, new TagList { { "method", "response" }, { "status_class", $"{statusCode / 100}xx" } });
 
     public void ParseError() => _parseErrors.Add(1);
+
+    public void Dispatched(TimeSpan queueDelay) => _queueDelay.Record(queueDelay.TotalSeconds);
 
     // Methods are attacker-chosen text: unknown ones share one tag value to keep cardinality bounded.
     private static string KnownMethod(string method) => method switch

@@ -11,8 +11,9 @@ internal sealed class SipServerRequest
     private readonly TransactionTable _table;
     private readonly TransactionKey _key;
 
-    internal SipServerRequest(SipRequest request, bool isAck, ISipResponseChannel channel, TransactionTable table)
+    internal SipServerRequest(SipRequest request, bool isAck, ISipResponseChannel channel, TransactionTable table, long queuedAt = 0)
     {
+        QueuedAt = queuedAt;
         Request = request;
         IsAck = isAck;
         Transport = channel.Kind;
@@ -31,6 +32,15 @@ internal sealed class SipServerRequest
     public IPEndPoint RemoteEndPoint { get; }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>When the transaction layer handed the request over (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    internal long QueuedAt { get; }
+
+    /// <summary>
+    /// How long the request waited for a thread between the transaction layer and the handler: near zero on a node with
+    /// CPU to spare, growing without bound on one that is behind (the measure of overload the SIP edge acts on).
+    /// </summary>
+    public TimeSpan QueueDelay { get; internal set; }
 
     /// <summary>True once a final response went out through the transaction.</summary>
     public bool HasFinalResponse => _table.HasFinalResponse(_key);

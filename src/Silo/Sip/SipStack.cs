@@ -144,7 +144,7 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
     void ITransactionUser.OnRequest(SipRequest request, ISipResponseChannel channel, bool isAck) =>
         ThreadPool.UnsafeQueueUserWorkItem(
             static state => _ = state.Stack.DispatchAsync(state.Request),
-            (Stack: this, Request: new SipServerRequest(request, isAck, channel, _transactions)),
+            (Stack: this, Request: new SipServerRequest(request, isAck, channel, _transactions, _timeProvider.GetTimestamp())),
             preferLocal: false);
 
     void ITransactionUser.OnInviteCancelled(SipRequest invite)
@@ -177,6 +177,8 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
 
     private async Task DispatchAsync(SipServerRequest request)
     {
+        request.QueueDelay = _timeProvider.GetElapsedTime(request.QueuedAt);
+        _metrics.Dispatched(request.QueueDelay);
         try
         {
             await _handler.OnRequestAsync(request);

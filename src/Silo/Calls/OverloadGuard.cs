@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>
+/// Refuses new calls with 503 while the node is behind on its CPU (ARCHITECTURE.md, failover policy: "node near its
+/// measured capacity"), so CUCM records them on the backup instead of this node answering every INVITE late.
+/// </summary>
+/// <remarks>
+/// The measure is how long the INVITE waited for a thread after the SIP stack received it
+/// (<see cref="Sip.SipServerRequest.QueueDelay"/>): microseconds on a node with CPU to spare, and on a saturated one it
+/// grows with every call set up (PERFORMANCE.md: at twice the set-up capacity of a core the INVITE-to-200 time reached
+/// 15-20 s, with CUCM's call up and unrecorded meanwhile). It needs no capacity figure per machine, and it falls as soon
+/// as refusing new calls (a 503 costs a fraction of a set-up) has let the node catch up. A leg that joins a recording
+/// already open here is always taken: refusing it would split the call across two nodes.
+/// </remarks>
+internal sealed class OverloadGuard(TimeSpan maxQueueDelay)
+{
+    /// <summary>The refusal for a new call's INVITE that waited <paramref name="queueDelay"/>, or null to go on.</summary>
+    public AdmissionDecision? Check(TimeSpan queueDelay, bool joinsOpenRecording)
+    {
+        if (maxQueueDelay <= TimeSpan.Zero || queueDelay <= maxQueueDelay || joinsOpenRecording)
+        {
+            return null;
+        }
+
+        return AdmissionDecision.Unavailable(string.Create(CultureInfo.InvariantCulture,
+            $"Overloaded: the INVITE waited {queueDelay.TotalMilliseconds:F0} ms for a thread (limit {maxQueueDelay.TotalMilliseconds:F0} ms)"));
+    }
+}

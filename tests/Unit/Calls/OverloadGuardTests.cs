@@ -1,0 +1,39 @@
+using OrleansRecorder.Silo.Calls;
+
+namespace OrleansRecorder.Tests.Unit.Calls;
+
+public sealed class OverloadGuardTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public void AnInviteHandledWithinTheLimitGoesOn()
+    {
+        var guard = new OverloadGuard(Limit);
+
+        Assert.Null(guard.Check(TimeSpan.FromMilliseconds(0.05), joinsOpenRecording: false));
+        Assert.Null(guard.Check(Limit, joinsOpenRecording: false));
+    }
+
+    [Fact]
+    public void ANewCallsInviteThatWaitedLongerIsRefusedWith503AndSaysHowLong()
+    {
+        var decision = new OverloadGuard(Limit).Check(TimeSpan.FromMilliseconds(2_345), joinsOpenRecording: false);
+
+        Assert.NotNull(decision);
+        Assert.Equal(503, decision.Value.StatusCode);
+        Assert.Equal("Overloaded: the INVITE waited 2345 ms for a thread (limit 2000 ms)", decision.Value.Reason);
+    }
+
+    [Fact]
+    public void ALegJoiningARecordingOpenHereIsTakenHoweverLateSoTheCallIsNotSplit()
+    {
+        Assert.Null(new OverloadGuard(Limit).Check(TimeSpan.FromSeconds(30), joinsOpenRecording: true));
+    }
+
+    [Fact]
+    public void ZeroTurnsTheCheckOff()
+    {
+        Assert.Null(new OverloadGuard(TimeSpan.Zero).Check(TimeSpan.FromMinutes(5), joinsOpenRecording: false));
+    }
+}
