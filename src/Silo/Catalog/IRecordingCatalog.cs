@@ -30,6 +30,9 @@ internal interface IRecordingCatalog
     /// <summary>Which of <paramref name="ids"/> were deleted.</summary>
     Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct);
 
+    /// <summary>How many tombstones there are: they are never removed, so a change means a recording was deleted.</summary>
+    Task<long> CountTombstonesAsync(CancellationToken ct);
+
     /// <summary>Marks a recording as preserved (the purge keeps it) or not; false when there is no such recording.</summary>
     Task<bool> SetPreservedAsync(string id, bool preserved, CancellationToken ct);
 

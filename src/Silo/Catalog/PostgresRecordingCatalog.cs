@@ -111,6 +111,13 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task<long> CountTombstonesAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM Tombstones", connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);

@@ -183,6 +183,14 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task<long> CountTombstonesAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM Tombstones;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);

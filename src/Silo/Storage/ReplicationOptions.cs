@@ -31,6 +31,13 @@ internal sealed class ReplicationOptions
     /// <summary>Live retries before a recording is left to the next reconcile pass.</summary>
     public int MaxLiveAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// Recordings replicated live at the same time. Each copy is a few round trips (the shared store: exists, upload,
+    /// check, manifest upload, check), so one at a time caps a node at about 8 recordings a second against Azurite
+    /// here (PERFORMANCE.md), far below what a node records at its set-up capacity.
+    /// </summary>
+    public int LiveConcurrency { get; set; } = 8;
+
     /// <summary>Recordings waiting for live replication; beyond this they are left to catch-up (the call path never waits).</summary>
     public int QueueCapacity { get; set; } = 10_000;
 

@@ -17,8 +17,9 @@ namespace OrleansRecorder.Silo.Storage;
 /// (we lack it, a peer or the shared store has it).
 /// </summary>
 /// <remarks>
-/// One worker loop: live items always go first (the catch-up walk drains the live queue before each recording), so a
-/// long catch-up never delays a fresh recording. Catch-up traffic goes through the token bucket
+/// One worker loop hands live items to up to <see cref="ReplicationOptions.LiveConcurrency"/> copies at once and runs
+/// catch-up passes one copy at a time; live items always go first (the catch-up walk starts every queued live item and
+/// waits for the live copies in flight before each recording), so a long catch-up never delays a fresh recording. Catch-up traffic goes through the token bucket
 /// (<see cref="ReplicationOptions.BytesPerSecond"/>); live traffic does not, because its rate is bounded by the call
 /// rate and it is what keeps the newest recordings safe. The call path only calls <see cref="Enqueue"/>, which never
 /// waits: a full queue leaves the recording to catch-up.
@@ -39,6 +40,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
     private readonly Channel<LiveItem> _live;
     private readonly Channel<string> _reconcile = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly RateLimiter? _catchUpLimiter;
+    private readonly SemaphoreSlim _liveSlots;
     private long _liveBacklog;
     private long _catchUpBacklog;
     private CancellationToken _stopping;
@@ -71,6 +73,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         Metrics = new ReplicationMetrics(meterFactory, () => Backlog);
         _live = Channel.CreateBounded<LiveItem>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true });
         _catchUpLimiter = CreateLimiter(options.BytesPerSecond);
+        _liveSlots = new SemaphoreSlim(options.LiveConcurrency, options.LiveConcurrency);
     }
 
     public ReplicationMetrics Metrics { get; }
@@ -134,7 +137,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             {
                 if (_live.Reader.TryRead(out var item))
                 {
-                    await ReplicateLiveAsync(item, stoppingToken);
+                    await StartLiveAsync(item, stoppingToken);
                 }
                 else if (_reconcile.Reader.TryRead(out var reason))
                 {
@@ -151,13 +154,63 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             // Shutting down: what is not copied yet is copied by someone's next catch-up.
         }
 
+        await WaitForLiveCopiesAsync(CancellationToken.None);
         await Task.WhenAll(watch, tick);
     }
 
     public override void Dispose()
     {
         _catchUpLimiter?.Dispose();
+        _liveSlots.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>Starts the live copy of <paramref name="item"/> once one of the live slots is free.</summary>
+    private async Task StartLiveAsync(LiveItem item, CancellationToken ct)
+    {
+        try
+        {
+            await _liveSlots.WaitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Decrement(ref _liveBacklog); // Shutting down: left to catch-up.
+            throw;
+        }
+
+        _ = RunLiveAsync(item, ct);
+    }
+
+    private async Task RunLiveAsync(LiveItem item, CancellationToken ct)
+    {
+        try
+        {
+            await ReplicateLiveAsync(item, ct);
+        }
+        finally
+        {
+            _liveSlots.Release();
+        }
+    }
+
+    /// <summary>Waits until no live copy is in flight (takes every slot, then gives them back).</summary>
+    private async Task WaitForLiveCopiesAsync(CancellationToken ct)
+    {
+        var taken = 0;
+        try
+        {
+            for (; taken < _options.LiveConcurrency; taken++)
+            {
+                await _liveSlots.WaitAsync(ct);
+            }
+        }
+        finally
+        {
+            if (taken > 0)
+            {
+                _liveSlots.Release(taken);
+            }
+        }
     }
 
     private async Task ReplicateLiveAsync(LiveItem item, CancellationToken ct)
@@ -438,12 +491,15 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         }
     }
 
+    /// <summary>Starts every queued live item and waits for the live copies in flight: live goes before catch-up.</summary>
     private async Task DrainLiveAsync(CancellationToken ct)
     {
         while (_live.Reader.TryRead(out var item))
         {
-            await ReplicateLiveAsync(item, ct);
+            await StartLiveAsync(item, ct);
         }
+
+        await WaitForLiveCopiesAsync(ct);
     }
 
     private async Task WatchMembershipAsync(CancellationToken ct)

@@ -18,9 +18,9 @@ internal static class ReplicationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var replication = configuration.GetSection(ReplicationOptions.SectionName).Get<ReplicationOptions>() ?? new ReplicationOptions();
         var shared = configuration.GetSection(SharedStoreOptions.SectionName).Get<SharedStoreOptions>() ?? new SharedStoreOptions();
-        if (replication.BytesPerSecond < 0 || replication.QueueCapacity < 1 || replication.ReconcileInterval <= TimeSpan.Zero || replication.FullReconcileInterval <= TimeSpan.Zero)
+        if (replication.BytesPerSecond < 0 || replication.QueueCapacity < 1 || replication.LiveConcurrency < 1 || replication.ReconcileInterval <= TimeSpan.Zero || replication.FullReconcileInterval <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException("Recorder:Replication: BytesPerSecond must be >= 0, QueueCapacity >= 1, ReconcileInterval and FullReconcileInterval positive.");
+            throw new InvalidOperationException("Recorder:Replication: BytesPerSecond must be >= 0, QueueCapacity and LiveConcurrency >= 1, ReconcileInterval and FullReconcileInterval positive.");
         }
 
         services.AddSingleton(replication);

@@ -16,6 +16,7 @@ internal sealed class FakeSharedBlobStore : ISharedBlobStore
     private readonly ConcurrentQueue<string> _attempts = new();
     private readonly ConcurrentQueue<string> _stored = new();
     private int _failures;
+    private int _listings;
 
     public bool IsEnabled => true;
 
@@ -37,6 +38,9 @@ internal sealed class FakeSharedBlobStore : ISharedBlobStore
 
     /// <summary>While true, listing the store throws, as a store that is down does.</summary>
     public bool FailListing { get; set; }
+
+    /// <summary>How many times the store was listed (failed listings included).</summary>
+    public int Listings => Volatile.Read(ref _listings);
 
     public async Task UploadAsync(string name, Stream content, string? sha256, string contentType, CancellationToken cancellationToken)
     {
@@ -78,6 +82,7 @@ internal sealed class FakeSharedBlobStore : ISharedBlobStore
     public async IAsyncEnumerable<SharedBlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
+        Interlocked.Increment(ref _listings);
         if (FailListing)
         {
             throw new IOException("Shared store down (fake): list.");

@@ -103,6 +103,39 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpToLiveConcurrencyRecordingsAreCopiedAtOnceAndTheNextWaitsForAFreeSlot()
+    {
+        await StartIdleAsync(new ReplicationOptions { LiveConcurrency = 3 });
+        var recordings = new List<RecordingManifest>();
+        for (var i = 1; i <= 4; i++)
+        {
+            recordings.Add(await RecordAsync(i));
+        }
+
+        var reached = recordings.Select(r => _shared.Hold(Audio(r))).ToList();
+        foreach (var recording in recordings)
+        {
+            Assert.True(_service!.Enqueue(recording.Id));
+        }
+
+        // Three uploads in flight together; the fourth starts only when one of them ends.
+        await Task.WhenAll(reached.Take(3)).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.False(reached[3].IsCompleted, "a fourth upload started while three were in flight");
+        _shared.Release(Audio(recordings[1]));
+        await reached[3].WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+        foreach (var recording in recordings)
+        {
+            _shared.Release(Audio(recording));
+        }
+
+        await WaitForAsync("every live copy", () => _shared.Stored.Count == 4 && _service!.Backlog == 0);
+        Assert.Equal(recordings.Select(Audio).Order(), _shared.Stored.Order());
+        Assert.Equal(4, _shared.Attempts.Count);
+    }
+
+    [Fact]
     public async Task ALiveRecordingGoesBeforeTheRestOfACatchUpPassAndIsNotCopiedTwice()
     {
         var old = new List<RecordingManifest>();
