@@ -40,4 +40,7 @@ internal static partial class CallLog
 
     [LoggerMessage(4010, LogLevel.Error, "Unexpected failure handling {Method} {CallId}")]
     public static partial void HandlerFailed(ILogger logger, string method, string callId, Exception exception);
+
+    [LoggerMessage(4012, LogLevel.Warning, "Overloaded: {Count} new calls refused with 503 since the last report; latest: {Reason}")]
+    public static partial void Shed(ILogger logger, long count, string reason);
 }

@@ -118,7 +118,20 @@ internal sealed class CallRegistry
     {
         lock (_gate)
         {
-            return _recordings.Values.FirstOrDefault(r => r.PairingKey == pairingKey);
+            // Through the key's pairings (every leg is paired before its recording opens), not a walk of every open
+            // recording: this is asked for every INVITE.
+            if (_pairings.TryGetValue(pairingKey, out var pairings))
+            {
+                foreach (var pairing in pairings)
+                {
+                    if (_recordings.TryGetValue(pairing.RecordingId, out var open))
+                    {
+                        return open;
+                    }
+                }
+            }
+
+            return null;
         }
     }
 

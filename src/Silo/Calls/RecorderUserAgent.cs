@@ -49,6 +49,8 @@ internal sealed class RecorderUserAgent(
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<RecorderUserAgent>();
     private readonly OverloadGuard _overload = new(settings.MaxInviteQueueDelay);
+    private long _shedSinceLog;
+    private long _shedLoggedAt;
 
     public async Task OnRequestAsync(SipServerRequest request)
     {
@@ -147,7 +149,7 @@ internal sealed class RecorderUserAgent(
         var joinsOpenRecording = registry.FindRecordingForPairing(pairingKey) is not null;
         if (_overload.Check(request.QueueDelay, joinsOpenRecording) is { } overloaded)
         {
-            await RefuseAsync(request, overloaded);
+            await ShedAsync(request, overloaded);
             return;
         }
 
@@ -399,6 +401,29 @@ internal sealed class RecorderUserAgent(
         {
             response.Headers.Set("Allow", Allow);
             response.Headers.Set("Accept", "application/sdp");
+        });
+    }
+
+    /// <summary>
+    /// An overload refusal: answered like any 503, but logged once a second with a count rather than once per INVITE
+    /// (thousands a second; writing each would add to the load being shed).
+    /// </summary>
+    private async Task ShedAsync(SipServerRequest request, AdmissionDecision decision)
+    {
+        metrics.Rejected(decision.StatusCode);
+        Interlocked.Increment(ref _shedSinceLog);
+        var now = timeProvider.GetTimestamp();
+        var last = Interlocked.Read(ref _shedLoggedAt);
+        if ((last == 0 || timeProvider.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1))
+            && Interlocked.CompareExchange(ref _shedLoggedAt, now, last) == last)
+        {
+            CallLog.Shed(_logger, Interlocked.Exchange(ref _shedSinceLog, 0), decision.Reason);
+        }
+
+        await RespondAsync(request, decision.StatusCode, null, response =>
+        {
+            response.Headers.Set("Warning", $"399 orleansrecorder \"{decision.Reason}\"");
+            response.Headers.Set("Retry-After", settings.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
         });
     }
 

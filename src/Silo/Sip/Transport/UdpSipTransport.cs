@@ -6,11 +6,15 @@ using OrleansRecorder.Silo.Sip.Messages;
 namespace OrleansRecorder.Silo.Sip.Transport;
 
 /// <summary>
-/// SIP over UDP (RFC 3261 §18): one socket, one receive loop into one pooled buffer with a reused
-/// <see cref="SocketAddress"/>. Each datagram is parsed (the parser copies what it keeps, so the buffer is reused at
-/// once) and handed to the <see cref="ISipTransportSink"/>; malformed requests are answered when addressable.
+/// SIP over UDP (RFC 3261 §18): one socket, one receive loop on a thread of its own into one pooled buffer with a
+/// reused <see cref="SocketAddress"/>. Each datagram is parsed (the parser copies what it keeps, so the buffer is reused
+/// at once) and handed to the <see cref="ISipTransportSink"/>; malformed requests are answered when addressable.
 /// </summary>
 /// <remarks>
+/// A thread, not an async loop: an async receive is one thread-pool continuation per datagram, so on a saturated core
+/// the INVITEs waited in the socket buffer, unstamped, behind every other queued work item (an overload run measured
+/// 503s sent 5 s after their INVITE, PERFORMANCE.md). The thread drains the socket as the kernel schedules it and each
+/// request is stamped on arrival, so the wait that follows is measured (<see cref="SipServerRequest.QueueDelay"/>).
 /// The receive buffer is rented from <see cref="ArrayPool{T}.Shared"/> by the loop and returned when the loop ends;
 /// only the loop touches it. <see cref="Send"/> is synchronous (UDP sendto does not block on a healthy host) and
 /// thread-safe. No exception escapes the loop: errors go to the sink, and the loop continues.
@@ -20,8 +24,11 @@ internal sealed class UdpSipTransport : IAsyncDisposable
     private readonly Socket _socket;
     private readonly int _maxMessageSize;
     private readonly ISipTransportSink _sink;
+    /// <summary>How often a blocked receive wakes to see whether the transport is stopping.</summary>
+    private static readonly TimeSpan StopCheckInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly CancellationTokenSource _stopping = new();
-    private Task _receiveLoop = Task.CompletedTask;
+    private Thread? _receiveThread;
 
     public UdpSipTransport(IPEndPoint bindEndPoint, int maxMessageSize, ISipTransportSink sink)
     {
@@ -36,7 +43,12 @@ internal sealed class UdpSipTransport : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint { get; }
 
-    public void Start() => _receiveLoop = ReceiveLoopAsync(_stopping.Token);
+    public void Start()
+    {
+        _socket.ReceiveTimeout = (int)StopCheckInterval.TotalMilliseconds;
+        _receiveThread = new Thread(() => ReceiveLoop(_stopping.Token)) { IsBackground = true, Name = "sip-udp-receive" };
+        _receiveThread.Start();
+    }
 
     /// <summary>Asks for a receive buffer of <paramref name="bytes"/>; returns what the kernel granted (Linux reports double the payload room).</summary>
     public int SetReceiveBuffer(int bytes)
@@ -65,7 +77,7 @@ internal sealed class UdpSipTransport : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    private void ReceiveLoop(CancellationToken cancellationToken)
     {
         // One byte more than the cap, so an oversize datagram is detected instead of silently truncated.
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_maxMessageSize, 65535) + 1);
@@ -77,13 +89,17 @@ internal sealed class UdpSipTransport : IAsyncDisposable
                 int received;
                 try
                 {
-                    received = await _socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, address, cancellationToken);
+                    received = _socket.ReceiveFrom(buffer.AsSpan(), SocketFlags.None, address);
                 }
-                catch (OperationCanceledException)
+                catch (ObjectDisposedException)
                 {
                     return;
                 }
-                catch (ObjectDisposedException)
+                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+                {
+                    continue; // Nothing for StopCheckInterval: look at the stop flag again.
+                }
+                catch (SocketException) when (cancellationToken.IsCancellationRequested)
                 {
                     return;
                 }
@@ -158,8 +174,13 @@ internal sealed class UdpSipTransport : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        if (_receiveThread is { } thread)
+        {
+            // The loop sees the flag within StopCheckInterval; the socket goes once it is out of the receive.
+            await Task.Run(() => thread.Join(StopCheckInterval * 8));
+        }
+
         _socket.Dispose();
-        await _receiveLoop;
         _stopping.Dispose();
     }
 }
