@@ -81,6 +81,7 @@ internal sealed class LoadRun(LoadOptions options)
             await Task.WhenAll(tasks);
             var elapsed = Stopwatch.GetElapsedTime(started);
             var sorted = _latencies.Order().ToArray();
+            var refusals = _refusalLatencies.Order().ToArray();
             var summary = new RunSummary
             {
                 CallsPlaced = tasks.Count,
@@ -93,8 +94,8 @@ internal sealed class LoadRun(LoadOptions options)
                 InviteLatencyMaxMs = sorted.Length == 0 ? 0 : sorted[^1],
                 LegsRefused = new SortedDictionary<int, int>(_refusals),
                 CallsHalfAnswered = _halfAnswered,
-                RefusalLatencyP50Ms = Percentile([.. _refusalLatencies.Order()], 0.50),
-                RefusalLatencyP99Ms = Percentile([.. _refusalLatencies.Order()], 0.99),
+                RefusalLatencyP50Ms = Percentile(refusals, 0.50),
+                RefusalLatencyP99Ms = Percentile(refusals, 0.99),
                 RtpPacketsSent = pump.PacketsSent,
                 RtpSendErrors = pump.SendErrors,
                 Ticks = pump.Ticks,

@@ -10,9 +10,10 @@ namespace OrleansRecorder.Silo.Calls;
 /// The measure is how long the INVITE waited for a thread after the SIP stack received it
 /// (<see cref="Sip.SipServerRequest.QueueDelay"/>): microseconds on a node with CPU to spare, and on a saturated one it
 /// grows with every call set up (PERFORMANCE.md: at twice the set-up capacity of a core the INVITE-to-200 time reached
-/// 15-20 s, with CUCM's call up and unrecorded meanwhile). It needs no capacity figure per machine, and it falls as soon
-/// as refusing new calls (a 503 costs a fraction of a set-up) has let the node catch up. A leg that joins a recording
-/// already open here is always taken: refusing it would split the call across two nodes.
+/// 15-20 s, with CUCM's call up and unrecorded meanwhile). It needs no capacity figure per machine. It does not bound
+/// the wait: the refusal is decided when the INVITE gets a thread, so under saturation the 503 itself comes seconds
+/// late (PERFORMANCE.md, "Overload"), though it sheds most of the excess. A leg that joins a recording already open
+/// here is always taken: refusing it would split the call across two nodes.
 /// </remarks>
 internal sealed class OverloadGuard(TimeSpan maxQueueDelay)
 {

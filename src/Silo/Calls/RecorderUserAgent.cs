@@ -420,11 +420,7 @@ internal sealed class RecorderUserAgent(
             CallLog.Shed(_logger, Interlocked.Exchange(ref _shedSinceLog, 0), decision.Reason);
         }
 
-        await RespondAsync(request, decision.StatusCode, null, response =>
-        {
-            response.Headers.Set("Warning", $"399 orleansrecorder \"{decision.Reason}\"");
-            response.Headers.Set("Retry-After", settings.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
-        });
+        await SendRefusalAsync(request, decision);
     }
 
     private async Task RefuseAsync(SipServerRequest request, AdmissionDecision decision)
@@ -432,7 +428,12 @@ internal sealed class RecorderUserAgent(
         metrics.Rejected(decision.StatusCode);
         CallLog.Refused(_logger, request.Request.Method, request.Request.CallId, request.RemoteEndPoint.ToString(),
             decision.StatusCode, decision.Reason);
-        await RespondAsync(request, decision.StatusCode, null, response =>
+        await SendRefusalAsync(request, decision);
+    }
+
+    /// <summary>The refusal's response: its reason in a Warning, and Retry-After on a 503.</summary>
+    private Task SendRefusalAsync(SipServerRequest request, AdmissionDecision decision) =>
+        RespondAsync(request, decision.StatusCode, null, response =>
         {
             response.Headers.Set("Warning", $"399 orleansrecorder \"{decision.Reason}\"");
             if (decision.StatusCode == 503)
@@ -440,7 +441,6 @@ internal sealed class RecorderUserAgent(
                 response.Headers.Set("Retry-After", settings.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
             }
         });
-    }
 
     private Task RespondOkAsync(SipServerRequest request, CallLeg leg, string? sdp) =>
         RespondAsync(request, 200, "OK", response =>

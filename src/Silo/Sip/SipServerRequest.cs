@@ -11,7 +11,7 @@ internal sealed class SipServerRequest
     private readonly TransactionTable _table;
     private readonly TransactionKey _key;
 
-    internal SipServerRequest(SipRequest request, bool isAck, ISipResponseChannel channel, TransactionTable table, long queuedAt = 0)
+    internal SipServerRequest(SipRequest request, bool isAck, ISipResponseChannel channel, TransactionTable table, long queuedAt)
     {
         QueuedAt = queuedAt;
         Request = request;

@@ -33,8 +33,8 @@ internal sealed class ReplicationOptions
 
     /// <summary>
     /// Recordings replicated live at the same time. Each copy is a few round trips (the shared store: exists, upload,
-    /// check, manifest upload, check), so one at a time caps a node at about 8 recordings a second against Azurite
-    /// here (PERFORMANCE.md), far below what a node records at its set-up capacity.
+    /// check, manifest upload, check), so one at a time capped a node at about 14 recordings a second against a fresh
+    /// Azurite here (20 with 8 at once; PERFORMANCE.md), far below what a node records at its set-up capacity.
     /// </summary>
     public int LiveConcurrency { get; set; } = 8;
 

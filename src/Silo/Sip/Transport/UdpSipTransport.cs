@@ -12,9 +12,10 @@ namespace OrleansRecorder.Silo.Sip.Transport;
 /// </summary>
 /// <remarks>
 /// A thread, not an async loop: an async receive is one thread-pool continuation per datagram, so on a saturated core
-/// the INVITEs waited in the socket buffer, unstamped, behind every other queued work item (an overload run measured
-/// 503s sent 5 s after their INVITE, PERFORMANCE.md). The thread drains the socket as the kernel schedules it and each
-/// request is stamped on arrival, so the wait that follows is measured (<see cref="SipServerRequest.QueueDelay"/>).
+/// INVITEs and ACKs waited unread in the socket buffer behind every other queued work item (at three times the set-up
+/// capacity 136 of 3,000 calls lost their media that way; none with the thread, PERFORMANCE.md "Overload"). The thread
+/// drains the socket as the kernel schedules it and each request is stamped on arrival, so the wait that follows is
+/// measured (<see cref="SipServerRequest.QueueDelay"/>).
 /// The receive buffer is rented from <see cref="ArrayPool{T}.Shared"/> by the loop and returned when the loop ends;
 /// only the loop touches it. <see cref="Send"/> is synchronous (UDP sendto does not block on a healthy host) and
 /// thread-safe. No exception escapes the loop: errors go to the sink, and the loop continues.

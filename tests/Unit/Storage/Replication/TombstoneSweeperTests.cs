@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Storage;
+using OrleansRecorder.Tests.Unit.Admin;
 using OrleansRecorder.Tests.Unit.Recording;
 
 namespace OrleansRecorder.Tests.Unit.Storage.Replication;
@@ -118,21 +118,7 @@ public sealed class TombstoneSweeperTests : IAsyncLifetime
     private async Task<RecordingManifest> StoreAsync(int minute)
     {
         var audio = RandomNumberGenerator.GetBytes(10_000 + minute);
-        var manifest = new RecordingManifest
-        {
-            Id = $"rec{minute:D3}{Guid.NewGuid():N}"[..20],
-            StartedAt = Base.AddMinutes(minute),
-            EndedAt = Base.AddMinutes(minute).AddSeconds(30),
-            DurationSeconds = 30,
-            NearEnd = new RecordingParty { Number = "1001" },
-            FarEnd = new RecordingParty { Number = "2001" },
-            Format = "wav",
-            SizeBytes = audio.Length,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(audio)),
-            RecordedBy = "node-a",
-            Status = RecordingStatus.Complete,
-            Flags = [],
-        };
+        var manifest = TestStore.Manifest($"rec{minute:D3}{Guid.NewGuid():N}"[..20], Base.AddMinutes(minute), audio);
         var replica = ReplicaTransfer.Describe(manifest);
         await _local.StoreAsync(replica, (sink, ct) => sink.WriteAsync(audio, ct).AsTask(), TestContext.Current.CancellationToken);
         await _shared.UploadAsync(replica.Key.AudioName, new MemoryStream(audio), manifest.Sha256, "audio/wav", TestContext.Current.CancellationToken);
