@@ -149,22 +149,46 @@ public sealed class RtpReceiveEngineTests : IDisposable
     [Fact]
     public async Task ArrivalTimesAreTheKernelsNotWhenTheBatchWindowLetTheThreadRead()
     {
-        using var engine = new RtpReceiveEngine(threads: 1, maxDatagramSize: 1500, batchWindow: TimeSpan.FromMilliseconds(80),
+        // After each batch the thread sleeps out its 100 ms window, so a datagram sent just after one was read waits in
+        // the socket; its arrival must still be when it was sent.
+        using var engine = new RtpReceiveEngine(threads: 1, maxDatagramSize: 1500, batchWindow: TimeSpan.FromMilliseconds(100),
             TimeProvider.System, NullLogger.Instance);
         var handler = new CollectingDatagramHandler();
         engine.Register(Bind(out var endPoint), handler);
-        _sender.Send([1], endPoint);
-        await WaitUntilAsync(() => handler.Count == 1);
 
-        // The thread now sleeps out its 80 ms window, so the second datagram waits in the socket.
-        var sentAt = TimeProvider.System.GetTimestamp();
-        _sender.Send([2], endPoint);
-        await WaitUntilAsync(() => handler.Count == 2);
-        var seenAfter = TimeProvider.System.GetElapsedTime(sentAt);
+        // Two things can hide the kernel's stamp for one attempt, so a bounded number of attempts is made and one clean
+        // observation passes: Linux turns software timestamps on through a deferred work item and, until that has run,
+        // stamps a datagram when it is read (net/socket.c, "race occurred between timestamp enabling and packet
+        // receiving"); and on a loaded machine this test's own thread can be descheduled so long that the window is
+        // over before it sends. An engine that used the read time never passes: its arrival is 40 ms or more late.
+        const int Attempts = 20;
+        var seen = new List<string>();
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var before = handler.Count;
+            _sender.Send([1], endPoint);
+            await WaitUntilAsync(() => handler.Count == before + 1);
 
-        var stampedAfter = TimeProvider.System.GetElapsedTime(sentAt, handler.Received[1].Arrival);
-        Assert.True(seenAfter >= TimeSpan.FromMilliseconds(40), $"read {seenAfter.TotalMilliseconds} ms after sending: the window did not delay it");
-        Assert.InRange(stampedAfter.TotalMilliseconds, -1, 30);
+            var sentAt = TimeProvider.System.GetTimestamp();
+            _sender.Send([2], endPoint);
+            var sentDone = TimeProvider.System.GetTimestamp();
+            await WaitUntilAsync(() => handler.Count == before + 2);
+            var readAfter = TimeProvider.System.GetElapsedTime(sentDone);
+
+            var arrival = handler.Received[before + 1].Arrival;
+            var stampedAfterSending = TimeProvider.System.GetElapsedTime(sentDone, arrival);
+            var stampedBeforeSending = TimeProvider.System.GetElapsedTime(arrival, sentAt);
+            if (readAfter >= TimeSpan.FromMilliseconds(40)
+                && stampedAfterSending <= TimeSpan.FromMilliseconds(5)
+                && stampedBeforeSending <= TimeSpan.FromMilliseconds(1))
+            {
+                return;
+            }
+
+            seen.Add($"read {readAfter.TotalMilliseconds:F1} ms after sending, stamped {stampedAfterSending.TotalMilliseconds:F1} ms after");
+        }
+
+        Assert.Fail($"no attempt of {Attempts} showed the kernel's arrival time: {string.Join("; ", seen)}");
     }
 
     private Socket Bind(out IPEndPoint endPoint)
