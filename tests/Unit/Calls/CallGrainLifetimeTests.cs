@@ -11,7 +11,8 @@ namespace OrleansRecorder.Tests.Unit.Calls;
 /// </summary>
 public sealed class CallGrainLifetimeTests : IAsyncLifetime
 {
-    private static readonly TimeSpan CollectionAge = TimeSpan.FromSeconds(2);
+    // Long enough that "gone well before the collection age" holds on a loaded CI machine, short enough for a unit test.
+    private static readonly TimeSpan CollectionAge = TimeSpan.FromSeconds(6);
     private static readonly GrainType CallGrainType = GrainType.Create("call");
     private InProcessTestCluster _cluster = null!;
 
@@ -37,7 +38,7 @@ public sealed class CallGrainLifetimeTests : IAsyncLifetime
         var near = await grain.OfferLegAsync(Offer(LegRole.NearEnd, "near-1"));
 
         // Idle for several collection ages, as a long call is between its edges.
-        await Task.Delay(CollectionAge * 4, TestContext.Current.CancellationToken);
+        await Task.Delay(CollectionAge * 3, TestContext.Current.CancellationToken);
 
         Assert.Contains(await ActiveCallKeysAsync(), k => k == key);
         var far = await grain.OfferLegAsync(Offer(LegRole.FarEnd, "far-1"));
