@@ -14,6 +14,7 @@ internal sealed record RecorderSettings(
     RecordingUsers Users,
     int RetryAfterSeconds,
     TimeSpan MaxInviteQueueDelay,
+    int MaxInvitesInProgress,
     TimeSpan MediaTimeout,
     RecordingOptions Recording,
     RtpReceiverOptions Receiver);

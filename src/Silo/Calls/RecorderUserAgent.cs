@@ -49,6 +49,7 @@ internal sealed class RecorderUserAgent(
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<RecorderUserAgent>();
     private readonly OverloadGuard _overload = new(settings.MaxInviteQueueDelay);
+    private readonly SetupAdmission _admission = new(settings.MaxInvitesInProgress, timeProvider);
     private long _shedSinceLog;
     private long _shedLoggedAt;
 
@@ -116,7 +117,49 @@ internal sealed class RecorderUserAgent(
         }
     }
 
+    /// <remarks>
+    /// On the SIP receive thread, as each new call's INVITE is read: the cap on set-ups in progress
+    /// (<see cref="SetupAdmission"/>). Sources that are not trusted are let through uncounted (their 403 comes from
+    /// <see cref="AnswerInviteAsync"/>), and so is the check of the recording user, which may ask the directory.
+    /// </remarks>
+    public bool AnswerAtOnce(SipServerRequest invite)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        if (!settings.TrustedPeers.Contains(invite.RemoteEndPoint.Address))
+        {
+            return false;
+        }
+
+        var sip = invite.Request;
+        var (metadata, _) = CucmMetadataParser.Parse(sip.From.Uri, sip.RequestUri);
+        var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
+        if (_admission.TryAdmit(pairingKey, registry.FindRecordingForPairing(pairingKey) is not null) is { } overloaded)
+        {
+            // Completes on this thread: the transaction sends the response synchronously.
+            _ = ShedAsync(invite, overloaded);
+            return true;
+        }
+
+        invite.Screened = true;
+        return false;
+    }
+
     private async Task OnInviteAsync(SipServerRequest request)
+    {
+        try
+        {
+            await AnswerInviteAsync(request);
+        }
+        finally
+        {
+            if (request.Screened)
+            {
+                _admission.SetupEnded();
+            }
+        }
+    }
+
+    private async Task AnswerInviteAsync(SipServerRequest request)
     {
         var sip = request.Request;
         if (!settings.TrustedPeers.Contains(request.RemoteEndPoint.Address))

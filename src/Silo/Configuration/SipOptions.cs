@@ -31,6 +31,14 @@ internal sealed class SipOptions
     /// </summary>
     public TimeSpan MaxInviteQueueDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// New calls' INVITEs (two per call) admitted and not yet answered, at most; the INVITE of a further call is answered
+    /// 503 as it arrives, so an overloaded node sends the excess to the backup at once instead of answering it seconds
+    /// late. 200 is about one second of set-ups on a core (PERFORMANCE.md: ~100 calls/s), far above what a node with
+    /// CPU to spare ever holds (a dozen at 100 calls/s). 0 turns the cap off.
+    /// </summary>
+    public int MaxInvitesInProgress { get; set; } = 200;
+
     /// <summary>Seconds put in Retry-After of a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
 }

@@ -30,6 +30,11 @@ internal static class RecorderStartup
             throw new InvalidOperationException($"Recorder:Sip:MaxInviteQueueDelay {options.Sip.MaxInviteQueueDelay} must not be negative (0 turns the check off).");
         }
 
+        if (options.Sip.MaxInvitesInProgress < 0)
+        {
+            throw new InvalidOperationException($"Recorder:Sip:MaxInvitesInProgress {options.Sip.MaxInvitesInProgress} must not be negative (0 turns the cap off).");
+        }
+
         var role = options.Node.Role.ToLowerInvariant();
         if (role is not ("primary" or "backup"))
         {
@@ -49,6 +54,7 @@ internal static class RecorderStartup
             new RecordingUsers(options.Users.RecordAll, options.Users.Numbers),
             options.Sip.RetryAfterSeconds,
             options.Sip.MaxInviteQueueDelay,
+            options.Sip.MaxInvitesInProgress,
             options.Rtp.MediaTimeout,
             CreateRecordingOptions(options.Recording, dataDirectory),
             new RtpReceiverOptions());

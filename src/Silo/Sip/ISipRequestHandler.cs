@@ -14,6 +14,14 @@ internal interface ISipRequestHandler
     /// </summary>
     Task OnRequestAsync(SipServerRequest request);
 
+    /// <summary>
+    /// Called on the thread that read the request, for each INVITE that starts a dialog (no To tag), before it waits for
+    /// a thread: true when the handler answered it at once (it is then not handed to <see cref="OnRequestAsync"/>);
+    /// false lets it through. Must be quick and must not block: every
+    /// request behind it waits.
+    /// </summary>
+    bool AnswerAtOnce(SipServerRequest invite);
+
     /// <summary>A CANCEL matched a pending INVITE: 200 OK (CANCEL) and 487 (INVITE) were already sent (RFC 3261 §9.2).</summary>
     void OnInviteCancelled(SipRequest invite);
 

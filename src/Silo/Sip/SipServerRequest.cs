@@ -42,6 +42,12 @@ internal sealed class SipServerRequest
     /// </summary>
     public TimeSpan QueueDelay { get; internal set; }
 
+    /// <summary>
+    /// Set by the handler's <see cref="ISipRequestHandler.AnswerAtOnce"/> on an INVITE it let through and took into
+    /// account (a set-up it counts until the INVITE is answered).
+    /// </summary>
+    public bool Screened { get; set; }
+
     /// <summary>True once a final response went out through the transaction.</summary>
     public bool HasFinalResponse => _table.HasFinalResponse(_key);
 

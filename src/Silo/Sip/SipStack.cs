@@ -141,11 +141,35 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
     /// INVITEs queued behind it. Order within a dialog is kept by causality (the ACK follows our 200) and by the leg's
     /// gate; retransmissions never reach here (the transaction layer absorbs them).
     /// </remarks>
-    void ITransactionUser.OnRequest(SipRequest request, ISipResponseChannel channel, bool isAck) =>
+    void ITransactionUser.OnRequest(SipRequest request, ISipResponseChannel channel, bool isAck)
+    {
+        var serverRequest = new SipServerRequest(request, isAck, channel, _transactions, _timeProvider.GetTimestamp());
+        if (!isAck && request.Method == "INVITE" && request.To.Tag is null && Screen(serverRequest))
+        {
+            return;
+        }
+
         ThreadPool.UnsafeQueueUserWorkItem(
             static state => _ = state.Stack.DispatchAsync(state.Request),
-            (Stack: this, Request: new SipServerRequest(request, isAck, channel, _transactions, _timeProvider.GetTimestamp())),
+            (Stack: this, Request: serverRequest),
             preferLocal: false);
+    }
+
+    /// <summary>The handler's look at a new INVITE on the receiving thread; true when it answered it there.</summary>
+    private bool Screen(SipServerRequest invite)
+    {
+        try
+        {
+            return _handler.AnswerAtOnce(invite);
+        }
+        catch (Exception ex)
+        {
+            // Let it through unscreened: the handler decides again on the thread pool.
+            Counters.IncrementHandlerErrors();
+            SipLog.CallbackFailed(_logger, ex, nameof(ISipRequestHandler.AnswerAtOnce), invite.Request.CallId);
+            return false;
+        }
+    }
 
     void ITransactionUser.OnInviteCancelled(SipRequest invite)
     {
