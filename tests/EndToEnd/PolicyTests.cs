@@ -172,6 +172,28 @@ public sealed class PolicyTests(NodePool pool) : IClassFixture<NodePool>
     }
 
     [Fact]
+    public async Task CallsOneAfterAnotherAreAllTakenUnderACapOfOneInviteInProgress()
+    {
+        // The cap counts a new call's INVITEs until they are answered: a count that leaked would refuse the second call.
+        // With a cap of one, a call's two legs (sent together) are both taken: a leg whose partner was admitted is
+        // admitted over the cap, so the call is not split between this node and the backup.
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
+        {
+            ["Recorder__Sip__MaxInvitesInProgress"] = "1",
+        });
+        string[] refcis = ["71000001", "71000002", "71000003"];
+        foreach (var refci in refcis)
+        {
+            // Asserts that both sipp runs completed, i.e. each leg was answered 200 and recorded to its BYE.
+            await CallPlacer.PlaceAsync(node, [refci], toneSeconds: 1, durationMs: 1200);
+        }
+
+        var list = await node.WaitForRecordingsAsync(refcis.Length);
+        Assert.Equal(refcis, list.Items.Select(r => r.Refci!).Order().ToArray());
+        Assert.All(list.Items, r => Assert.Equal("complete", r.Status));
+    }
+
+    [Fact]
     public async Task HealthyNodeAnswersOptions200()
     {
         // A node with one licensed channel is as healthy as any (OPTIONS says whether it can record, not how much).

@@ -11,9 +11,10 @@ namespace OrleansRecorder.Silo.Calls;
 /// (<see cref="Sip.SipServerRequest.QueueDelay"/>): microseconds on a node with CPU to spare, and on a saturated one it
 /// grows with every call set up (PERFORMANCE.md: at twice the set-up capacity of a core the INVITE-to-200 time reached
 /// 15-20 s, with CUCM's call up and unrecorded meanwhile). It needs no capacity figure per machine. It does not bound
-/// the wait: the refusal is decided when the INVITE gets a thread, so under saturation the 503 itself comes seconds
-/// late (PERFORMANCE.md, "Overload"), though it sheds most of the excess. A leg that joins a recording already open
-/// here is always taken: refusing it would split the call across two nodes.
+/// the wait by itself: the refusal is decided when the INVITE gets a thread, so under saturation its 503 came seconds
+/// late (PERFORMANCE.md, "Overload"). The first line is <see cref="SetupAdmission"/>, decided as the INVITE is read;
+/// this check stays behind it for waits that build up anyway (a core taken by something else). A leg that joins a
+/// recording already open here is always taken: refusing it would split the call across two nodes.
 /// </remarks>
 internal sealed class OverloadGuard(TimeSpan maxQueueDelay)
 {
