@@ -29,30 +29,23 @@ max_calls=0; for c in $steps; do [ "$c" -gt "$max_calls" ] && max_calls=$c; done
 max_rate=0; for r in $rates; do [ "$r" -gt "$max_rate" ] && max_rate=$r; done
 [ "$max_calls" -le 4000 ] || { echo "steps above 4000 calls exceed the RTP port range" >&2; exit 2; }
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (recorder on 0, generator on 1)" >&2; exit 2; }
-work=$(mktemp -d /tmp/recorder-capacity-core-XXXX)
-echo "work directory: $work"
-
-dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LoadGenerator -c Release -nologo -clp:ErrorsOnly >/dev/null
+source infra/scripts/lib/bench.sh
+bench_work capacity-core
+bench_build LoadGenerator
 cc -O2 -Wall -o "$work/udp-sink" infra/scripts/udp-sink.c
-tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
-gen() { taskset -c 1 dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll "$@"; }
-$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
-channels=$(( max_calls > 3 * max_rate ? max_calls + 100 : 3 * max_rate + 100 ))
-$tool issue --private "$work/key.pem" --node capacity-core --role primary --channels $channels --days 1 --out "$work/node.lic" >/dev/null
+gen() { taskset -c 1 dotnet "$LOADGEN_DLL" "$@"; }
+bench_licence capacity-core $(( max_calls > 3 * max_rate ? max_calls + 100 : 3 * max_rate + 100 ))
 
 export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5970 \
        Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=49999 Recorder__Node__Name=capacity-core \
-       Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__License__File=$work/capacity-core.lic Recorder__License__PublicKey=$work/public.pem \
        Recorder__Auth__AdminApiKey=capacity Recorder__Recording__Format=$format ASPNETCORE_URLS=http://127.0.0.1:8970 \
        Orleans__ClusterId=capacity-core Orleans__Endpoints__SiloPort=11970 Orleans__Endpoints__GatewayPort=30970 \
        Logging__LogLevel__Default=Warning
-env ${NODE_ENV:-} taskset -c 0 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+env ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8970/health/ready >/dev/null && break; sleep 0.5; done
-curl -sf http://127.0.0.1:8970/health/ready >/dev/null || { echo "node not ready; see $work/node.log" >&2; exit 1; }
+bench_ready 8970 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
 clk=$(getconf CLK_TCK)
 common=(127.0.0.1:5970 --measure-pid "$node" --clk-tck "$clk" --verify http://127.0.0.1:8970 --api-key capacity --no-verify-audio)
 

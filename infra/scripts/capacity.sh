@@ -7,38 +7,24 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 calls=${1:-50}
 seconds=${2:-60}
-work=$(mktemp -d /tmp/recorder-capacity-XXXX)
+source infra/scripts/lib/bench.sh
+bench_work capacity
 bash infra/scripts/install-test-deps.sh >/dev/null
-dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
+bench_build
 # The evaluation licence allows 4 channels: issue a signed one for this test node.
-tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
-$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
-$tool issue --private "$work/key.pem" --node capacity --role primary --channels $((calls + 10)) --days 1 --out "$work/node.lic" >/dev/null
+bench_licence capacity $((calls + 10))
 
 export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5960 \
-       Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=44999 Recorder__Node__Name=capacity Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=44999 Recorder__Node__Name=capacity Recorder__License__File=$work/capacity.lic Recorder__License__PublicKey=$work/public.pem \
        Recorder__Auth__AdminApiKey=capacity ASPNETCORE_URLS=http://127.0.0.1:8960 Orleans__ClusterId=capacity \
        Orleans__Endpoints__SiloPort=11960 Orleans__Endpoints__GatewayPort=30960 Logging__LogLevel__Default=Warning
-dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8960/health/ready >/dev/null && break; sleep 0.5; done
+bench_ready 8960 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
 
 # A tone of the call's length, one file per leg, each leg in its own sipp with its own media port base.
-python3 - "$work" "$seconds" <<'PY'
-import math, sys, os
-work, seconds = sys.argv[1], float(sys.argv[2])
-def ulaw(x):
-    s = 0x80 if x < 0 else 0; x = min(abs(x), 32635) + 132; e = 7
-    while e > 0 and not (x & (0x4000 >> (7 - e))): e -= 1
-    m = (x >> (e + 3)) & 0x0F
-    return (~(s | (e << 4) | m)) & 0xFF
-for leg, f in (("near", 600), ("far", 1400)):
-    os.makedirs(f"{work}/{leg}", exist_ok=True)
-    with open(f"{work}/{leg}/leg.ulaw", "wb") as out:
-        out.write(bytes(ulaw(int(8000 * math.sin(2 * math.pi * f * i / 8000))) for i in range(int(seconds * 8000))))
-PY
+bench_tones "$seconds"
 for leg in near far; do
   { echo SEQUENTIAL; for i in $(seq 1 "$calls"); do echo "${leg}end;$((70000000 + i));SEPNEAR$i;2$(printf %05d $i);$((80000000 + i));SEPFAR$i;3$(printf %05d $i);Capacity;7878"; done; } > "$work/$leg/legs.csv"
 done

@@ -14,20 +14,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-10000}; window=${2:-120}
-work=$(mktemp -d /tmp/recorder-pass-cost-XXXX)
-echo "work directory: $work"
+source infra/scripts/lib/bench.sh
+bench_work pass-cost
 bash infra/scripts/install-test-deps.sh >/dev/null
 shared=$(bash infra/scripts/start-azurite.sh 10110 "$work/azurite" | tail -n 1)
 azurite=$(cat "$work/azurite.pid")
-dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LoadGenerator -c Release -nologo -clp:ErrorsOnly >/dev/null
-tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
-$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
-$tool issue --private "$work/key.pem" --node pass-cost --role primary --channels 5000 --days 1 --out "$work/node.lic" >/dev/null
+bench_build LoadGenerator
+bench_licence pass-cost 5000
 export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5974 \
        Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=49999 Recorder__Node__Name=pass-cost \
-       Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__License__File=$work/pass-cost.lic Recorder__License__PublicKey=$work/public.pem \
        Recorder__Auth__AdminApiKey=pass-cost Recorder__Recording__Format=wav ASPNETCORE_URLS=http://127.0.0.1:8974 \
        Recorder__SharedStore__ConnectionString="$shared" Recorder__SharedStore__Container="passcost$(date +%s)" \
        Orleans__ClusterId=pass-cost Orleans__Endpoints__SiloPort=11974 Orleans__Endpoints__GatewayPort=30974 \
@@ -38,10 +34,9 @@ trap '[ -n "$node" ] && kill $node 2>/dev/null; kill $azurite 2>/dev/null || tru
 start_node() { # log-name [extra VAR=value ...]
   local name=$1; shift
   # (env, not export: a configuration key with dots is not a shell identifier)
-  env Logging__LogLevel__OrleansRecorder.Silo.Storage=Information "$@" dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/$name.log" 2>&1 &
+  env Logging__LogLevel__OrleansRecorder.Silo.Storage=Information "$@" dotnet "$SILO_DLL" > "$work/$name.log" 2>&1 &
   node=$!
-  for _ in $(seq 1 240); do curl -sf http://127.0.0.1:8974/health/ready >/dev/null && return 0; sleep 0.5; done
-  echo "node not ready; see $work/$name.log" >&2; exit 1
+  bench_ready 8974 120 || { echo "node not ready; see $work/$name.log" >&2; exit 1; }
 }
 stop_node() { kill -TERM "$node"; wait "$node" 2>/dev/null || true; node=""; }
 cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
@@ -50,7 +45,7 @@ passes() { grep -c "Catch-up pass (" "$work/$1.log" || true; }
 
 start_node record ${LIVE:+Recorder__Replication__LiveConcurrency=$LIVE}
 gen_start=$(date +%s.%N)
-dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5974 --calls "$n" --duration 1 \
+dotnet "$LOADGEN_DLL" 127.0.0.1:5974 --calls "$n" --duration 1 \
   --rate 100 --time-limit $((n / 100 + 120)) > "$work/generator.txt" 2>&1 || true
 grep -E "placed" "$work/generator.txt" || true
 last_call=$(date +%s.%N)

@@ -12,49 +12,23 @@ n=${1:-20}
 seconds=${2:-60}
 rate=${3:-0}
 format=${4:-wav}
-work=$(mktemp -d /tmp/recorder-catchup-XXXX)
+source infra/scripts/lib/bench.sh
+bench_work catchup
 bash infra/scripts/install-test-deps.sh >/dev/null
 shared=$(bash infra/scripts/start-azurite.sh 10000 | tail -n 1)
-dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
-tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
-$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
-$tool issue --private "$work/key.pem" --node cu-a --role primary --channels $((n + 2)) --days 1 --out "$work/cu-a.lic" >/dev/null
+bench_build
+bench_licence cu-a $((n + 2))
+BENCH_CLUSTER=catchup BENCH_LICENCE=cu-a
 container="catchup$(date +%s)"
-
 node() { # name role sip http silo gateway rtpmin
-  mkdir -p "$work/$1"
-  env Recorder__DataDirectory="$work/$1" Recorder__Node__Name="$1" Recorder__Node__Role="$2" \
-      Recorder__Cluster__ConnectionString="Data Source=$work/cluster.db;Default Timeout=30;Pooling=True" \
-      Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port="$3" ASPNETCORE_URLS="http://127.0.0.1:$4" \
-      Orleans__ClusterId=catchup Orleans__Endpoints__SiloPort="$5" Orleans__Endpoints__GatewayPort="$6" \
-      Recorder__Rtp__PortMin="$7" Recorder__Rtp__PortMax=$(( $7 + 999 )) Recorder__Auth__AdminApiKey=catchup \
-      Recorder__License__File="$work/cu-a.lic" Recorder__License__PublicKey="$work/public.pem" \
-      Recorder__Recording__Format="$format" Recorder__Replication__BytesPerSecond="$rate" \
-      Recorder__SharedStore__ConnectionString="$shared" Recorder__SharedStore__Container="$container" \
-      Logging__LogLevel__Default=Warning Logging__LogLevel__OrleansRecorder.Silo.Storage=Information \
-      Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat="yyyy-MM-ddTHH:mm:ss.fffZ " \
-      Logging__Console__FormatterOptions__UseUtcTimestamp=true Logging__Console__FormatterOptions__SingleLine=true \
-      dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/$1.log" 2>&1 &
-  echo $!
+  bench_node "$@" Recorder__Recording__Format="$format" Recorder__Replication__BytesPerSecond="$rate" \
+    Recorder__SharedStore__ConnectionString="$shared" Recorder__SharedStore__Container="$container"
 }
-ready() { for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0; sleep 0.25; done; return 1; }
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-pids+=("$(node cu-a primary 5981 8981 11981 30981 46000)"); ready 8981
+pids+=("$(node cu-a primary 5981 8981 11981 30981 46000)"); bench_ready 8981
 
-python3 - "$work" "$seconds" <<'PY'
-import math, os, sys
-work, seconds = sys.argv[1], int(sys.argv[2])
-def ulaw(x):
-    s = 0x80 if x < 0 else 0; x = min(abs(x), 32635) + 132; e = 7
-    while e > 0 and not (x & (0x4000 >> (7 - e))): e -= 1
-    return (~(s | (e << 4) | ((x >> (e + 3)) & 0x0F))) & 0xFF
-for leg, f in (("near", 600), ("far", 1400)):
-    os.makedirs(f"{work}/{leg}", exist_ok=True)
-    period = [ulaw(int(8000 * math.sin(2 * math.pi * f * i / 8000))) for i in range(40)]  # 5 ms: both tones repeat exactly
-    open(f"{work}/{leg}/leg.ulaw", "wb").write(bytes(period * (seconds * 200)))
-PY
+bench_tones "$seconds"
 for leg in near far; do
   { echo SEQUENTIAL; for i in $(seq 1 "$n"); do echo "${leg}end;$((92000000 + i));SEPN$i;6$(printf %05d $i);$((93000000 + i));SEPF$i;7$(printf %05d $i);Catchup;7878"; done; } > "$work/$leg/legs.csv"
 done
@@ -74,7 +48,7 @@ curl -s -H 'X-Api-Key: catchup' "http://127.0.0.1:8981/api/recordings?pageSize=5
 
 # The late node: empty store, everything to catch up.
 start=$(date +%s.%N)
-pids+=("$(node cu-b backup 5982 8982 11982 30982 48000)"); ready 8982
+pids+=("$(node cu-b backup 5982 8982 11982 30982 48000)"); bench_ready 8982
 readyat=$(date +%s.%N)
 for _ in $(seq 1 2400); do
   c=$(find "$work/cu-b/recordings" -name '*.json' 2>/dev/null | wc -l)

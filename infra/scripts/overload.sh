@@ -13,30 +13,25 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rate=${1:-300}; secs=${2:-10}; limit=${LIMIT:-00:00:02}; cap=${CAP:-200}
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (recorder on 0, generator on 1)" >&2; exit 2; }
-work=$(mktemp -d /tmp/recorder-overload-XXXX)
-echo "work directory: $work"
-dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LoadGenerator -c Release -nologo -clp:ErrorsOnly >/dev/null
-tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
-$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
-$tool issue --private "$work/key.pem" --node overload --role primary --channels 10000 --days 1 --out "$work/node.lic" >/dev/null
+source infra/scripts/lib/bench.sh
+bench_work overload
+bench_build LoadGenerator
+bench_licence overload 10000
 export Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5975 \
        Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=59999 Recorder__Node__Name=overload \
-       Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__License__File=$work/overload.lic Recorder__License__PublicKey=$work/public.pem \
        Recorder__Auth__AdminApiKey=overload Recorder__Recording__Format=wav ASPNETCORE_URLS=http://127.0.0.1:8975 \
        Orleans__ClusterId=overload Orleans__Endpoints__SiloPort=11975 Orleans__Endpoints__GatewayPort=30975 \
        Logging__LogLevel__Default=Warning
 node=""
 trap '[ -n "$node" ] && kill $node 2>/dev/null || true' EXIT
-gen() { taskset -c 1 dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5975 --duration 1 "$@"; }
+gen() { taskset -c 1 dotnet "$LOADGEN_DLL" 127.0.0.1:5975 --duration 1 "$@"; }
 
 run() { # label max-invite-queue-delay max-invites-in-progress
   env Recorder__DataDirectory="$work/$1" Recorder__Sip__MaxInviteQueueDelay="$2" Recorder__Sip__MaxInvitesInProgress="$3" \
-    taskset -c 0 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/$1.log" 2>&1 &
+    taskset -c 0 dotnet "$SILO_DLL" > "$work/$1.log" 2>&1 &
   node=$!
-  for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8975/health/ready >/dev/null && break; sleep 0.5; done
-  curl -sf http://127.0.0.1:8975/health/ready >/dev/null || { echo "node not ready; see $work/$1.log" >&2; exit 1; }
+  bench_ready 8975 || { echo "node not ready; see $work/$1.log" >&2; exit 1; }
   gen --calls $(( ${WARM_RATE:-50} * 5 )) --rate "${WARM_RATE:-50}" --time-limit 60 > "$work/$1-warm.txt" 2>&1 || true
   sleep 3
   gen --calls $((rate * secs)) --rate "$rate" --time-limit $((secs * 10 + 120)) \

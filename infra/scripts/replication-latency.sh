@@ -7,49 +7,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 calls=${1:-50}
-work=$(mktemp -d /tmp/recorder-replication-XXXX)
+source infra/scripts/lib/bench.sh
+bench_work replication
 bash infra/scripts/install-test-deps.sh >/dev/null
 shared=$(bash infra/scripts/start-azurite.sh 10000 | tail -n 1)
-dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
-tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
-$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
-$tool issue --private "$work/key.pem" --node rep-a --role primary --channels $((calls + 10)) --days 1 --out "$work/rep-a.lic" >/dev/null
+bench_build
+bench_licence rep-a $((calls + 10))
+BENCH_CLUSTER=latency BENCH_LICENCE=rep-a
 container="latency$(date +%s)"
-
 node() { # name role sip http silo gateway rtpmin
-  mkdir -p "$work/$1"
-  env Recorder__DataDirectory="$work/$1" Recorder__Node__Name="$1" Recorder__Node__Role="$2" \
-      Recorder__Cluster__ConnectionString="Data Source=$work/cluster.db;Default Timeout=30;Pooling=True" \
-      Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port="$3" ASPNETCORE_URLS="http://127.0.0.1:$4" \
-      Orleans__ClusterId=latency Orleans__Endpoints__SiloPort="$5" Orleans__Endpoints__GatewayPort="$6" \
-      Recorder__Rtp__PortMin="$7" Recorder__Rtp__PortMax=$(( $7 + 999 )) Recorder__Auth__AdminApiKey=latency \
-      Recorder__License__File="$work/rep-a.lic" Recorder__License__PublicKey="$work/public.pem" \
-      Recorder__SharedStore__ConnectionString="$shared" Recorder__SharedStore__Container="$container" \
-      Logging__LogLevel__Default=Warning Logging__LogLevel__OrleansRecorder.Silo.Storage=Information \
-      Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat="yyyy-MM-ddTHH:mm:ss.fffZ " \
-      Logging__Console__FormatterOptions__UseUtcTimestamp=true Logging__Console__FormatterOptions__SingleLine=true \
-      dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/$1.log" 2>&1 &
-  echo $!
+  bench_node "$@" Recorder__SharedStore__ConnectionString="$shared" Recorder__SharedStore__Container="$container"
 }
-ready() { for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0; sleep 0.5; done; return 1; }
 pids=()
-pids+=("$(node rep-a primary 5971 8971 11971 30971 40000)"); ready 8971
-pids+=("$(node rep-b backup 5972 8972 11972 30972 42000)"); ready 8972
+pids+=("$(node rep-a primary 5971 8971 11971 30971 40000)"); bench_ready 8971
+pids+=("$(node rep-b backup 5972 8972 11972 30972 42000)"); bench_ready 8972
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 sleep 3
 
-python3 - "$work" <<'PY'
-import math, os, sys
-work = sys.argv[1]
-def ulaw(x):
-    s = 0x80 if x < 0 else 0; x = min(abs(x), 32635) + 132; e = 7
-    while e > 0 and not (x & (0x4000 >> (7 - e))): e -= 1
-    return (~(s | (e << 4) | ((x >> (e + 3)) & 0x0F))) & 0xFF
-for leg, f in (("near", 600), ("far", 1400)):
-    os.makedirs(f"{work}/{leg}", exist_ok=True)
-    open(f"{work}/{leg}/leg.ulaw", "wb").write(bytes(ulaw(int(8000 * math.sin(2 * math.pi * f * i / 8000))) for i in range(40000)))
-PY
+bench_tones 5
 for leg in near far; do
   { echo SEQUENTIAL; for i in $(seq 1 "$calls"); do echo "${leg}end;$((90000000 + i));SEPN$i;4$(printf %05d $i);$((91000000 + i));SEPF$i;5$(printf %05d $i);Latency;7878"; done; } > "$work/$leg/legs.csv"
 done
@@ -63,7 +38,7 @@ curl -s -H 'X-Api-Key: latency' "http://127.0.0.1:8971/api/recordings?pageSize=5
 
 # A third node joins and catches up.
 start=$(date +%s.%N)
-pids+=("$(node rep-c backup 5973 8973 11973 30973 44000)"); ready 8973
+pids+=("$(node rep-c backup 5973 8973 11973 30973 44000)"); bench_ready 8973
 for _ in $(seq 1 240); do
   n=$(find "$work/rep-c/recordings" -name '*.json' 2>/dev/null | wc -l)
   [ "$n" -ge "$calls" ] && break; sleep 0.25

@@ -6,17 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows=${1:-100000}
-work=$(mktemp -d /tmp/recorder-search-XXXX)
+source infra/scripts/lib/bench.sh
+bench_work search
 dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
 export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5990 \
        Recorder__Rtp__PortMin=45000 Recorder__Rtp__PortMax=45099 Recorder__Auth__AdminApiKey=search \
        ASPNETCORE_URLS=http://127.0.0.1:8990 Orleans__ClusterId=search Orleans__Endpoints__SiloPort=11990 \
        Orleans__Endpoints__GatewayPort=30990 Logging__LogLevel__Default=Warning
 start_node() {
-  dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+  dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
   node=$!
-  for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8990/health/ready >/dev/null && return 0; sleep 0.5; done
-  echo "node not ready: $work/node.log" >&2; return 1
+  bench_ready 8990 || { echo "node not ready: $work/node.log" >&2; return 1; }
 }
 # First start creates the schema; stop it, seed, start again.
 start_node; kill "$node"; wait "$node" 2>/dev/null || true

@@ -14,29 +14,25 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rate=${1:-100}; secs=${2:-10}
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (recorder on 0, generator on 1)" >&2; exit 2; }
-work=$(mktemp -d /tmp/recorder-setup-rate-XXXX)
+source infra/scripts/lib/bench.sh
+bench_work setup-rate
 data=${DATA:-$work/data}
-echo "work directory: $work; data directory: $data"
-dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LoadGenerator -c Release -nologo -clp:ErrorsOnly >/dev/null
-tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
-$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
-$tool issue --private "$work/key.pem" --node setup-rate --role primary --channels 5000 --days 1 --out "$work/node.lic" >/dev/null
+echo "data directory: $data"
+bench_build LoadGenerator
+bench_licence setup-rate 5000
 export Recorder__DataDirectory=$data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5973 \
        Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=49999 Recorder__Node__Name=setup-rate \
-       Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__License__File=$work/setup-rate.lic Recorder__License__PublicKey=$work/public.pem \
        Recorder__Auth__AdminApiKey=setup-rate Recorder__Recording__Format=${FORMAT:-wav} ASPNETCORE_URLS=http://127.0.0.1:8973 \
        Orleans__ClusterId=setup-rate Orleans__Endpoints__SiloPort=11973 Orleans__Endpoints__GatewayPort=30973 \
        Logging__LogLevel__Default=Warning
 perf_env=()
 [ "${PERF:-0}" = 1 ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
-env "${perf_env[@]}" ${NODE_ENV:-} taskset -c 0 dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+env "${perf_env[@]}" ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8973/health/ready >/dev/null && break; sleep 0.5; done
-curl -sf http://127.0.0.1:8973/health/ready >/dev/null || { echo "node not ready; see $work/node.log" >&2; exit 1; }
-gen() { taskset -c 1 dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5973 \
+bench_ready 8973 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
+gen() { taskset -c 1 dotnet "$LOADGEN_DLL" 127.0.0.1:5973 \
           --calls $((rate * secs)) --duration 1 --rate "$rate" --time-limit 120 "$@"; }
 diag() { curl -s -H 'X-Api-Key: setup-rate' http://127.0.0.1:8973/api/diagnostics; }
 

@@ -8,24 +8,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 calls=${1:-50}; minutes=${2:-30}; call_seconds=${3:-60}
-work=$(mktemp -d /tmp/recorder-soak-XXXX)
-echo "work directory: $work"
-dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LicenseTool -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet build tools/LoadGenerator -c Release -nologo -clp:ErrorsOnly >/dev/null
-tool="dotnet artifacts/bin/LicenseTool/release/OrleansRecorder.LicenseTool.dll"
-$tool keygen --private "$work/key.pem" --public "$work/public.pem" >/dev/null
-$tool issue --private "$work/key.pem" --node soak --role primary --channels $((calls * 2 + 20)) --days 1 --out "$work/node.lic" >/dev/null
+source infra/scripts/lib/bench.sh
+bench_work soak
+bench_build LoadGenerator
+bench_licence soak $((calls * 2 + 20))
 export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5980 \
        Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=49999 Recorder__Node__Name=soak \
-       Recorder__License__File=$work/node.lic Recorder__License__PublicKey=$work/public.pem \
+       Recorder__License__File=$work/soak.lic Recorder__License__PublicKey=$work/public.pem \
        Recorder__Auth__AdminApiKey=soak Recorder__Recording__Format=${FORMAT:-opus} ASPNETCORE_URLS=http://127.0.0.1:8980 \
        Orleans__ClusterId=soak Orleans__Endpoints__SiloPort=11980 Orleans__Endpoints__GatewayPort=30980 \
        Logging__LogLevel__Default=Warning
-taskset -c "${NODE_CPU:-0}" dotnet artifacts/bin/Silo/release/OrleansRecorder.Silo.dll > "$work/node.log" 2>&1 &
+taskset -c "${NODE_CPU:-0}" dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
+sampler=""
 trap 'kill $node $sampler 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:8980/health/ready >/dev/null && break; sleep 0.5; done
+bench_ready 8980 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
 
 start=$(date +%s)
 # Every 30 s: resident memory and the managed heap as found; every 5 minutes also the heap retained after a forced full
@@ -44,7 +41,7 @@ sampler=$!
 
 runs=$(( minutes * 60 / call_seconds )); failed=0
 for run in $(seq 1 "$runs"); do
-  taskset -c "${GEN_CPU:-1}" dotnet artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll 127.0.0.1:5980 --calls "$calls" \
+  taskset -c "${GEN_CPU:-1}" dotnet "$LOADGEN_DLL" 127.0.0.1:5980 --calls "$calls" \
       --duration "$call_seconds" --rate "${RATE:-10}" --time-limit $((call_seconds + 300)) --verify-timeout 240 --bye-delay-ms 200 \
       --verify http://127.0.0.1:8980 --api-key soak --no-verify-audio > "$work/run-$run.txt" 2>&1 || failed=$((failed + 1))
   echo "run $run/$runs: $(grep -iE 'verified|recorded|lost' "$work/run-$run.txt" | tr '\n' ' ' | cut -c1-200)"
