@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Catalog;
-using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Storage;
+using OrleansRecorder.Tests.Unit.Admin;
 using OrleansRecorder.Tests.Unit.Media;
-using OrleansRecorder.Tests.Unit.Recording;
 
 namespace OrleansRecorder.Tests.Unit.Storage.Replication;
 
@@ -21,20 +19,20 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
     private static readonly DateTimeOffset Base = new(2026, 5, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly TempDirectory _directory = new();
     private readonly DelayRecordingTimeProvider _time = new();
     private readonly FakeSharedBlobStore _shared = new();
     private readonly CapturingLogger<ReplicationService> _log = new();
     private readonly TestMeterFactory _meters = new();
+    private ScratchNodeStorage _storage = null!;
     private SqliteRecordingCatalog _catalog = null!;
     private FileNodeLocalStore _local = null!;
     private ReplicationService? _service;
 
     public async ValueTask InitializeAsync()
     {
-        _catalog = new SqliteRecordingCatalog(SqliteClusterSchema.ConnectionStringFor(Path.Combine(_directory.Path, "db")));
-        await _catalog.InitializeAsync(TestContext.Current.CancellationToken);
-        _local = new FileNodeLocalStore(Path.Combine(_directory.Path, "store"), _time);
+        _storage = await ScratchNodeStorage.CreateAsync(_time);
+        _catalog = _storage.Catalog;
+        _local = _storage.Store;
     }
 
     public async ValueTask DisposeAsync()
@@ -46,8 +44,7 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         }
 
         _meters.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _directory.Dispose();
+        _storage.Dispose();
     }
 
     [Fact]
@@ -315,21 +312,7 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
     private async Task<RecordingManifest> RecordAsync(int minute)
     {
         var audio = RandomNumberGenerator.GetBytes(100_000 + minute);
-        var manifest = new RecordingManifest
-        {
-            Id = $"rec{minute:D3}{Guid.NewGuid():N}"[..20],
-            StartedAt = Base.AddMinutes(minute),
-            EndedAt = Base.AddMinutes(minute).AddSeconds(30),
-            DurationSeconds = 30,
-            NearEnd = new RecordingParty { Number = "1001", Device = "SEP-NEAR" },
-            FarEnd = new RecordingParty { Number = "2001", Device = "SEP-FAR" },
-            Format = "wav",
-            SizeBytes = audio.Length,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(audio)),
-            RecordedBy = Self,
-            Status = RecordingStatus.Complete,
-            Flags = [],
-        };
+        var manifest = TestStore.Manifest($"rec{minute:D3}{Guid.NewGuid():N}"[..20], Base.AddMinutes(minute), audio) with { RecordedBy = Self };
         var stored = await _local.StoreAsync(ReplicaTransfer.Describe(manifest), (sink, ct) => sink.WriteAsync(audio, ct).AsTask(), TestContext.Current.CancellationToken);
         Assert.Equal(OrleansRecorder.Abstractions.Storage.ReplicaCompletion.Stored, stored);
         await _catalog.AddAsync(manifest, TestContext.Current.CancellationToken);

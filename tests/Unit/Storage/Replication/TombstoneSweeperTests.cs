@@ -3,11 +3,9 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OrleansRecorder.Silo.Catalog;
-using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Tests.Unit.Admin;
-using OrleansRecorder.Tests.Unit.Recording;
 
 namespace OrleansRecorder.Tests.Unit.Storage.Replication;
 
@@ -20,18 +18,18 @@ public sealed class TombstoneSweeperTests : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
     private static readonly DateTimeOffset Base = new(2026, 5, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _time = new(Base);
     private readonly FakeSharedBlobStore _shared = new();
+    private ScratchNodeStorage _storage = null!;
     private SqliteRecordingCatalog _catalog = null!;
     private FileNodeLocalStore _local = null!;
     private TombstoneSweeper? _sweeper;
 
     public async ValueTask InitializeAsync()
     {
-        _catalog = new SqliteRecordingCatalog(SqliteClusterSchema.ConnectionStringFor(Path.Combine(_directory.Path, "db")));
-        await _catalog.InitializeAsync(TestContext.Current.CancellationToken);
-        _local = new FileNodeLocalStore(Path.Combine(_directory.Path, "store"), _time);
+        _storage = await ScratchNodeStorage.CreateAsync(_time);
+        _catalog = _storage.Catalog;
+        _local = _storage.Store;
     }
 
     public async ValueTask DisposeAsync()
@@ -42,8 +40,7 @@ public sealed class TombstoneSweeperTests : IAsyncLifetime
             _sweeper.Dispose();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _directory.Dispose();
+        _storage.Dispose();
     }
 
     [Fact]
@@ -130,7 +127,7 @@ public sealed class TombstoneSweeperTests : IAsyncLifetime
     private static string Audio(RecordingManifest manifest) => ReplicaTransfer.Describe(manifest).Key.AudioName;
 
     private string LocalPath(RecordingManifest manifest) =>
-        Path.Combine(_directory.Path, "store", ReplicaTransfer.Describe(manifest).Key.AudioName);
+        Path.Combine(_storage.StorePath, ReplicaTransfer.Describe(manifest).Key.AudioName);
 
     private static async Task WaitForAsync(string what, Func<bool> condition)
     {
