@@ -203,10 +203,20 @@ internal sealed class CatalogIndexer
     {
         RecordingPaths.ValidateRecordingId(id);
         cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(PendingDirectory);
         var marker = Path.Combine(PendingDirectory, id + MarkerExtension);
         var temp = marker + ".tmp";
-        File.WriteAllText(temp, Path.GetRelativePath(_dataDirectory, manifestPath));
+        var content = Path.GetRelativePath(_dataDirectory, manifestPath);
+        try
+        {
+            File.WriteAllText(temp, content);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The first marker of this data directory (or its folder was removed): made once, not checked per call.
+            Directory.CreateDirectory(PendingDirectory);
+            File.WriteAllText(temp, content);
+        }
+
         File.Move(temp, marker, overwrite: true);
         return marker;
     }
