@@ -20,4 +20,5 @@ internal sealed record DiagnosticsDto(
     int CatalogPending,
     DateTimeOffset? CatalogUnreachableSince,
     RtpReceiveDto? RtpReceive,
-    GcDto Gc);
+    GcDto Gc,
+    JitDto Jit);

@@ -47,7 +47,8 @@ internal static class DiagnosticsEndpoints
             index.Pending,
             index.UnreachableSince,
             services.GetService<RtpReceiveEngine>() is { } engine ? ReceiveCounters(engine) : null,
-            GcFigures(process)));
+            GcFigures(process),
+            new JitDto(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds)));
     }
 
     private static GcDto GcFigures(System.Diagnostics.Process process)
