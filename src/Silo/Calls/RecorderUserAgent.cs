@@ -135,8 +135,14 @@ internal sealed class RecorderUserAgent(
         var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
         if (_admission.TryAdmit(pairingKey, registry.FindRecordingForPairing(pairingKey) is not null) is { } overloaded)
         {
-            // Completes on this thread: the transaction sends the response synchronously.
-            _ = ShedAsync(invite, overloaded);
+            // Completes on this thread (the transaction sends the response synchronously); a failure is rethrown to the
+            // SIP stack, which logs it and lets the INVITE through to be answered on the thread pool.
+            var shed = ShedAsync(invite, overloaded);
+            if (shed.IsFaulted)
+            {
+                shed.GetAwaiter().GetResult();
+            }
+
             return true;
         }
 
