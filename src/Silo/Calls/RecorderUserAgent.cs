@@ -119,19 +119,26 @@ internal sealed class RecorderUserAgent(
 
     /// <remarks>
     /// On the SIP receive thread, as each new call's INVITE is read: the cap on set-ups in progress
-    /// (<see cref="SetupAdmission"/>). Sources that are not trusted are let through uncounted (their 403 comes from
-    /// <see cref="AnswerInviteAsync"/>), and so is the check of the recording user, which may ask the directory.
+    /// (<see cref="SetupAdmission"/>). An INVITE that will be refused for a reason CUCM must not fail over on (source
+    /// not trusted 403, recording user unknown 404, no licence 486) is let through uncounted, so that it gets that
+    /// answer from <see cref="AnswerInviteAsync"/> rather than a 503 that would send it to the backup. Both user lists
+    /// are in memory, so these checks cost no wait.
     /// </remarks>
     public bool AnswerAtOnce(SipServerRequest invite)
     {
         ArgumentNullException.ThrowIfNull(invite);
-        if (!settings.TrustedPeers.Contains(invite.RemoteEndPoint.Address))
+        var sip = invite.Request;
+        if (!settings.TrustedPeers.Contains(invite.RemoteEndPoint.Address) || license.Channels == 0)
         {
             return false;
         }
 
-        var sip = invite.Request;
         var (metadata, _) = CucmMetadataParser.Parse(sip.From.Uri, sip.RequestUri);
+        if (!settings.Users.IsAuthorized(metadata, sip.From.Uri.User) && !userDirectory.IsAuthorized(metadata, sip.From.Uri.User))
+        {
+            return false;
+        }
+
         var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
         if (_admission.TryAdmit(pairingKey, registry.FindRecordingForPairing(pairingKey) is not null) is { } overloaded)
         {
