@@ -134,7 +134,7 @@ internal sealed class RecorderUserAgent(
         }
 
         var (metadata, _) = CucmMetadataParser.Parse(sip.From.Uri, sip.RequestUri);
-        if (!settings.Users.IsAuthorized(metadata, sip.From.Uri.User) && !userDirectory.IsAuthorized(metadata, sip.From.Uri.User))
+        if (!IsRecordingUser(metadata, sip.From.Uri.User))
         {
             return false;
         }
@@ -156,6 +156,10 @@ internal sealed class RecorderUserAgent(
         invite.Screened = true;
         return false;
     }
+
+    /// <summary>The call's near end is to be recorded: by configuration or as a user managed through the API.</summary>
+    private bool IsRecordingUser(CucmMetadata metadata, string? fromUser) =>
+        settings.Users.IsAuthorized(metadata, fromUser) || userDirectory.IsAuthorized(metadata, fromUser);
 
     private async Task OnInviteAsync(SipServerRequest request)
     {
@@ -195,7 +199,7 @@ internal sealed class RecorderUserAgent(
         }
 
         var (metadata, parsedRole) = CucmMetadataParser.Parse(sip.From.Uri, sip.RequestUri);
-        if (!settings.Users.IsAuthorized(metadata, sip.From.Uri.User) && !userDirectory.IsAuthorized(metadata, sip.From.Uri.User))
+        if (!IsRecordingUser(metadata, sip.From.Uri.User))
         {
             await RefuseAsync(request, AdmissionDecision.UserUnknown("Recording user not authorized"));
             return;
