@@ -39,7 +39,6 @@ start_node() { # log-name [extra VAR=value ...]
   bench_ready 8974 120 || { echo "node not ready; see $work/$name.log" >&2; exit 1; }
 }
 stop_node() { kill -TERM "$node"; wait "$node" 2>/dev/null || true; node=""; }
-cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
 backlog() { curl -s -H 'X-Api-Key: pass-cost' http://127.0.0.1:8974/api/cluster | python3 -c 'import json,sys; print(sum(n.get("replicationBacklog", 0) for n in json.load(sys.stdin)["nodes"]))'; }
 passes() { grep -c "Catch-up pass (" "$work/$1.log" || true; }
 
@@ -65,9 +64,9 @@ measure() { # label [extra VAR=value ...]
   for _ in $(seq 1 600); do [ "$(passes "$label")" -ge 1 ] && break; sleep 0.5; done
   sleep 2
   local before_n before_a seen
-  before_n=$(cpu "$node"); before_a=$(cpu "$azurite"); seen=$(passes "$label")
+  before_n=$(bench_cpu_seconds "$node"); before_a=$(bench_cpu_seconds "$azurite"); seen=$(passes "$label")
   sleep "$window"
-  echo "$label: node $(awk -v a="$before_n" -v b="$(cpu "$node")" 'BEGIN {printf "%.2f", b - a}') CPU-s, azurite $(awk -v a="$before_a" -v b="$(cpu "$azurite")" 'BEGIN {printf "%.2f", b - a}') CPU-s in ${window} s idle; $(( $(passes "$label") - seen )) passes in the window"
+  echo "$label: node $(awk -v a="$before_n" -v b="$(bench_cpu_seconds "$node")" 'BEGIN {printf "%.2f", b - a}') CPU-s, azurite $(awk -v a="$before_a" -v b="$(bench_cpu_seconds "$azurite")" 'BEGIN {printf "%.2f", b - a}') CPU-s in ${window} s idle; $(( $(passes "$label") - seen )) passes in the window"
   grep -o "Catch-up pass (.*" "$work/$label.log" | sed 's/^/  /'
   stop_node
 }

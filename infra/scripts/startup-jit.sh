@@ -12,7 +12,6 @@ bench_work startup
 dotnet build src/Silo -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet publish src/Silo -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/r2r" \
   -nologo -clp:ErrorsOnly >/dev/null
-clk=$(getconf CLK_TCK)
 start() { # label dll
   rm -rf "$work/data"
   local t0 pid
@@ -25,7 +24,7 @@ start() { # label dll
   bench_ready 8996 || { echo "node not ready; see $work/$1.log" >&2; kill "$pid"; exit 1; }
   local ready cpu jit
   ready=$(echo "$(date +%s.%N) - $t0" | bc)
-  cpu=$(awk -v t="$clk" '{printf "%.2f", ($14 + $15) / t}' "/proc/$pid/stat")
+  cpu=$(bench_cpu_seconds "$pid")
   jit=$(curl -s -H 'X-Api-Key: startup' http://127.0.0.1:8996/api/diagnostics |
         python3 -c 'import json,sys; j=json.load(sys.stdin)["jit"]; print(j["methodsCompiled"], "methods,", round(j["compilationMilliseconds"]), "ms")')
   printf '%-11s ready after %.2f s, %s CPU-s, JIT by then: %s\n' "$1" "$ready" "$cpu" "$jit"

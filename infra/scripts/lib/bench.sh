@@ -13,6 +13,7 @@
 #                              $work/NAME.log with UTC millisecond timestamps, storage at Information), licensed by
 #                              $work/$BENCH_LICENCE.lic, cluster id and admin key $BENCH_CLUSTER, 1,000 RTP ports from
 #                              RTP_MIN, the extra settings after; prints its pid
+#   bench_cpu_seconds PID      CPU seconds (user + system) the process has used so far
 #   SILO_DLL, LOADGEN_DLL      the built node and load generator
 SILO_DLL=artifacts/bin/Silo/release/OrleansRecorder.Silo.dll
 LOADGEN_DLL=artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll
@@ -76,4 +77,8 @@ bench_node() {
       Logging__Console__FormatterOptions__UseUtcTimestamp=true Logging__Console__FormatterOptions__SingleLine=true \
       "$@" dotnet "$SILO_DLL" > "$work/$name.log" 2>&1 &
   echo $!
+}
+
+bench_cpu_seconds() {
+  awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"
 }

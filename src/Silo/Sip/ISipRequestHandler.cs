@@ -17,8 +17,7 @@ internal interface ISipRequestHandler
     /// <summary>
     /// Called on the thread that read the request, for each INVITE that starts a dialog (no To tag), before it waits for
     /// a thread: true when the handler answered it at once (it is then not handed to <see cref="OnRequestAsync"/>);
-    /// false lets it through. Must be quick and must not block: every
-    /// request behind it waits.
+    /// false lets it through. Must be quick and must not block: every request behind it waits.
     /// </summary>
     bool AnswerAtOnce(SipServerRequest invite);
 

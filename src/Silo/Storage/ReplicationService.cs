@@ -20,8 +20,8 @@ namespace OrleansRecorder.Silo.Storage;
 /// One worker loop hands live items to up to <see cref="ReplicationOptions.LiveConcurrency"/> copies at once and runs
 /// catch-up passes one copy at a time; live items always go first (the catch-up walk starts every queued live item and
 /// waits for the live copies in flight before each recording), so a long catch-up never delays a fresh recording.
-/// Catch-up traffic goes through the token bucket (<see cref="ReplicationOptions.BytesPerSecond"/>); live traffic does not, because its rate is bounded by the call
-/// rate and it is what keeps the newest recordings safe. The call path only calls <see cref="Enqueue"/>, which never
+/// Catch-up traffic goes through the token bucket (<see cref="ReplicationOptions.BytesPerSecond"/>); live traffic does
+/// not, because its rate is bounded by the call rate and it is what keeps the newest recordings safe. The call path only calls <see cref="Enqueue"/>, which never
 /// waits: a full queue leaves the recording to catch-up.
 /// A pass reads every peer's inventory and the shared store's listing and walks every catalog row, so it runs only when
 /// something says a copy may be missing rather than every <see cref="ReplicationOptions.ReconcileInterval"/>: on a

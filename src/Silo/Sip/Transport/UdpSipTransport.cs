@@ -22,12 +22,12 @@ namespace OrleansRecorder.Silo.Sip.Transport;
 /// </remarks>
 internal sealed class UdpSipTransport : IAsyncDisposable
 {
-    private readonly Socket _socket;
-    private readonly int _maxMessageSize;
-    private readonly ISipTransportSink _sink;
     /// <summary>How often a blocked receive wakes to see whether the transport is stopping.</summary>
     private static readonly TimeSpan StopCheckInterval = TimeSpan.FromMilliseconds(250);
 
+    private readonly Socket _socket;
+    private readonly int _maxMessageSize;
+    private readonly ISipTransportSink _sink;
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _receiveThread;
 
