@@ -15,6 +15,7 @@ using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Media.Rtp.Linux;
 using OrleansRecorder.Silo.Sip;
+using OrleansRecorder.Silo.Sip.Dialogs;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Web;
@@ -143,7 +144,23 @@ builder.Services.AddSingleton(sp => LicenseMonitor.Create(options.License, nodeN
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LicenseMonitor>>()));
 builder.Services.AddSingleton<RecordingUserDirectory>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingUserDirectory>());
+builder.Services.AddSingleton<DialogMetrics>();
+builder.Services.AddSingleton(sp => new LegSetup(
+    settings,
+    sp.GetRequiredService<CallRegistry>(),
+    sp.GetRequiredService<RecordingCoordinator>(),
+    sp.GetRequiredService<IGrainFactory>(),
+    sp.GetRequiredService<RtpPortAllocator>(),
+    sp.GetRequiredService<LicenseMonitor>(),
+    sp.GetRequiredService<MediaMetrics>(),
+    sp.GetRequiredService<RecorderMetrics>(),
+    sp.GetRequiredService<TimeProvider>(),
+    sp.GetRequiredService<ILoggerFactory>(),
+    sp.GetService<RtpReceiveEngine>()));
 builder.Services.AddSingleton<RecorderUserAgent>();
+
+// The graceful stop drains calls for Recorder:Sip:DrainTimeout before the rest of the host stops.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
 builder.Services.AddSingleton<INodeStatusProvider, NodeStatusProvider>();
 builder.Services.AddSingleton<ClusterView>();
 builder.Services.AddRecorderMaintenance();
@@ -158,7 +175,7 @@ builder.Services.AddSingleton(sp => new SipStack(
         UntrustedRequestsPerSecond = options.Sip.UntrustedRequestsPerSecond,
         UdpReceiveBufferBytes = options.Sip.UdpReceiveBufferBytes,
     },
-    sp.GetRequiredService<RecorderUserAgent>(),
+    sp.GetRequiredService<RecorderUserAgent>().Dialogs,
     sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<ILoggerFactory>(),
     sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));

@@ -1,7 +1,7 @@
-using System.Net;
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Sdp;
+using OrleansRecorder.Silo.Sip.Dialogs;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -11,17 +11,16 @@ namespace OrleansRecorder.Silo.Calls;
 /// its own loop and is only configured and stopped from here.
 /// </remarks>
 internal sealed class CallLeg(
-    string callId,
-    string localTag,
-    string? remoteTag,
+    Dialog dialog,
     LegRole role,
     ActiveRecording recording,
     int rtpPort,
     RtpLegReceiver receiver)
 {
-    public string CallId { get; } = callId;
-    public string LocalTag { get; } = localTag;
-    public string? RemoteTag { get; } = remoteTag;
+    /// <summary>The SIP dialog the leg belongs to: every request that touches the leg was matched to it first.</summary>
+    public Dialog Dialog { get; } = dialog;
+    public string CallId => Dialog.CallId;
+    public string LocalTag => Dialog.Id.LocalTag;
     public LegRole Role { get; } = role;
     public ActiveRecording Recording { get; } = recording;
     public int RtpPort { get; } = rtpPort;
@@ -36,7 +35,6 @@ internal sealed class CallLeg(
     public bool AwaitingAnswer { get; set; }
 
     public NegotiatedMedia? Media { get; set; }
-    public IPEndPoint? Remote { get; set; }
     public bool Ended { get; set; }
 
     /// <summary>Why the leg ended early (e.g. <c>media-timeout</c>), null for a normal BYE.</summary>

@@ -17,4 +17,5 @@ internal sealed record RecorderSettings(
     int MaxInvitesInProgress,
     TimeSpan MediaTimeout,
     RecordingOptions Recording,
-    RtpReceiverOptions Receiver);
+    RtpReceiverOptions Receiver,
+    TimeSpan DrainTimeout);

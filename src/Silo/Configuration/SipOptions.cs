@@ -39,6 +39,12 @@ internal sealed class SipOptions
     /// </summary>
     public int MaxInvitesInProgress { get; set; } = 200;
 
+    /// <summary>
+    /// On a graceful stop (SIGTERM), how long calls in progress may go on while new INVITEs and OPTIONS get 503 (CUCM
+    /// sends new calls to the backup). Calls still up then get our BYE and are finalized; the process exits 0.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Seconds put in Retry-After of a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
 }

@@ -4,11 +4,12 @@ namespace OrleansRecorder.Silo.Hosting;
 
 /// <summary>
 /// Ends legs whose media stopped (no accepted RTP for <see cref="RecorderSettings.MediaTimeout"/>), so a call that
-/// CUCM never hangs up (lost BYE, crashed phone) is still finalized, flagged <c>media-timeout</c>.
+/// CUCM never hangs up (lost BYE, crashed phone) is still finalized, flagged <c>media-timeout</c>, and CUCM gets our
+/// BYE so it does not keep the dialog either.
 /// </summary>
 internal sealed class MediaWatchdog(
     CallRegistry registry,
-    RecordingCoordinator coordinator,
+    RecorderUserAgent userAgent,
     RecorderSettings settings,
     TimeProvider timeProvider,
     ILogger<MediaWatchdog> logger) : BackgroundService
@@ -28,14 +29,10 @@ internal sealed class MediaWatchdog(
                     if (!leg.Ended && idle >= settings.MediaTimeout)
                     {
                         CallLog.MediaTimeout(logger, leg.CallId, idle.TotalSeconds);
-                        try
-                        {
-                            await coordinator.EndLegAsync(leg, "media-timeout", stoppingToken);
-                        }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
-                        {
-                            CallLog.HandlerFailed(logger, "TIMEOUT", leg.CallId, ex);
-                        }
+
+                        // Not awaited: the BYE's transaction may take up to 64·T1 without an answer, and the next leg
+                        // must not wait for it. HangUpAsync catches and logs its own failures.
+                        _ = HangUpAsync(leg);
                     }
                 }
             }
@@ -43,6 +40,18 @@ internal sealed class MediaWatchdog(
         catch (OperationCanceledException)
         {
             // Host stopping.
+        }
+    }
+
+    private async Task HangUpAsync(CallLeg leg)
+    {
+        try
+        {
+            await userAgent.HangUpAsync(leg, "media-timeout");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CallLog.HandlerFailed(logger, "TIMEOUT", leg.CallId, ex);
         }
     }
 }

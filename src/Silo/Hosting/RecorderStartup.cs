@@ -25,6 +25,11 @@ internal static class RecorderStartup
             throw new InvalidOperationException($"Recorder:Rtp port range {options.Rtp.PortMin}-{options.Rtp.PortMax} is invalid.");
         }
 
+        if (options.Sip.DrainTimeout < TimeSpan.Zero || options.Sip.DrainTimeout > TimeSpan.FromMinutes(10))
+        {
+            throw new InvalidOperationException($"Recorder:Sip:DrainTimeout {options.Sip.DrainTimeout} must be between 0 and 10 minutes.");
+        }
+
         if (options.Sip.MaxInviteQueueDelay < TimeSpan.Zero)
         {
             throw new InvalidOperationException($"Recorder:Sip:MaxInviteQueueDelay {options.Sip.MaxInviteQueueDelay} must not be negative (0 turns the check off).");
@@ -57,7 +62,8 @@ internal static class RecorderStartup
             options.Sip.MaxInvitesInProgress,
             options.Rtp.MediaTimeout,
             CreateRecordingOptions(options.Recording, dataDirectory),
-            new RtpReceiverOptions());
+            new RtpReceiverOptions(),
+            options.Sip.DrainTimeout);
     }
 
     private static RecordingOptions CreateRecordingOptions(RecordingSettings recording, string dataDirectory)

@@ -20,6 +20,8 @@ internal sealed partial class SipEdgeService(
     NodeHealth health,
     CatalogIndexer catalog,
     RecordingCoordinator coordinator,
+    CallRegistry registry,
+    RecorderUserAgent userAgent,
     ClusterView cluster,
     TimeProvider timeProvider,
     ILogger<SipEdgeService> logger) : IHostedService
@@ -47,12 +49,49 @@ internal sealed partial class SipEdgeService(
         Started(logger, settings.NodeName, settings.NodeRole, sip.UdpPort, sip.TcpPort, settings.AdvertisedAddress.ToString());
     }
 
+    /// <remarks>
+    /// The drain: new INVITEs and OPTIONS get 503 at once (CUCM's route list moves to the backup); calls in progress go
+    /// on for at most <see cref="RecorderSettings.DrainTimeout"/>; those still up then get our BYE (Reason: Q.850 cause
+    /// 41) and every recording is finalized, flagged <c>node-stopped</c>, before SIP closes.
+    /// </remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         health.MarkDraining();
-        await coordinator.FinalizeAllAsync("node-stopped", cancellationToken);
+        var started = timeProvider.GetTimestamp();
+        var calls = registry.Legs.Count;
+        if (calls > 0)
+        {
+            Draining(logger, calls, settings.DrainTimeout.TotalSeconds);
+        }
+
+        while (registry.Legs.Count > 0 && timeProvider.GetElapsedTime(started) < settings.DrainTimeout
+               && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(DrainPoll, timeProvider, CancellationToken.None);
+        }
+
+        var hangUps = registry.Legs.Where(l => !l.Ended).Select(l => userAgent.HangUpAsync(l, "node-stopped")).ToArray();
+        if (hangUps.Length > 0)
+        {
+            HangingUp(logger, hangUps.Length);
+
+            // The BYEs' transactions can take 64·T1 unanswered: wait a little for CUCM's 200s, not for that.
+            await Task.WhenAny(Task.WhenAll(hangUps), Task.Delay(ByeWait, timeProvider, CancellationToken.None));
+        }
+
+        await coordinator.FinalizeAllAsync("node-stopped", CancellationToken.None);
         await sip.DisposeAsync();
     }
+
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan ByeWait = TimeSpan.FromSeconds(3);
+
+    [LoggerMessage(6002, LogLevel.Warning, "Draining: {Calls} legs in progress may go on for {Seconds} s; new calls get 503")]
+    private static partial void Draining(ILogger logger, int calls, double seconds);
+
+    [LoggerMessage(6003, LogLevel.Warning, "Drain period over: sending BYE on {Legs} legs still up")]
+    private static partial void HangingUp(ILogger logger, int legs);
 
     [LoggerMessage(6001, LogLevel.Critical, "Node {NodeName} refuses to start: configured as primary while {Others} is the active primary")]
     private static partial void SecondPrimary(ILogger logger, string nodeName, string others);

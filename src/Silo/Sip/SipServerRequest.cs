@@ -65,4 +65,31 @@ internal sealed class SipServerRequest
         _table.Respond(_key, response);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// Like <see cref="RespondAsync"/>, and says whether the response went out: false when the transaction is gone or
+    /// already sent a final response (the INVITE was cancelled meanwhile), so the caller can undo what it set up.
+    /// </summary>
+    public ValueTask<bool> TryRespondAsync(SipResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (IsAck)
+        {
+            throw new InvalidOperationException("An ACK is never answered.");
+        }
+
+        return ValueTask.FromResult(_table.Respond(_key, response));
+    }
+
+    /// <summary>
+    /// RFC 3261 §17.2.1: the 100 (Trying) of an INVITE whose handling has taken more than 200 ms; nothing once a final
+    /// response went out.
+    /// </summary>
+    internal void SendTryingIfUnanswered()
+    {
+        if (!IsAck && !HasFinalResponse)
+        {
+            _table.Respond(_key, SipResponse.CreateFor(Request, 100));
+        }
+    }
 }

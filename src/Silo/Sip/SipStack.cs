@@ -203,6 +203,12 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
     {
         request.QueueDelay = _timeProvider.GetElapsedTime(request.QueuedAt);
         _metrics.Dispatched(request.QueueDelay);
+
+        // RFC 3261 §17.2.1: 100 (Trying) only if the handling has not answered within 200 ms of taking the INVITE up.
+        using var trying = !request.IsAck && request.Request.Method == "INVITE"
+            ? _timeProvider.CreateTimer(static s => ((SipServerRequest)s!).SendTryingIfUnanswered(), request,
+                _options.TryingDelay, Timeout.InfiniteTimeSpan)
+            : null;
         try
         {
             await _handler.OnRequestAsync(request);

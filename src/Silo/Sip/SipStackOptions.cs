@@ -26,4 +26,7 @@ internal sealed class SipStackOptions
     public int UntrustedRequestsPerSecond { get; set; } = 20;
 
     public SipTimerOptions Timers { get; set; } = new();
+
+    /// <summary>RFC 3261 §17.2.1: how long an INVITE's handling may run before a 100 (Trying) is sent.</summary>
+    public TimeSpan TryingDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 }

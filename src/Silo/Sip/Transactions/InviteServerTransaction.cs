@@ -46,10 +46,11 @@ internal sealed class InviteServerTransaction : IServerTransaction
 
     public IReadOnlyList<TransactionEffect> Start()
     {
-        // RFC 3261 §17.2.1: the server transaction MUST generate a 100 (Trying) unless it knows the TU will answer
-        // within 200 ms; our TU may call a grain first, so it is sent at once. §8.2.6.1: no To tag on a 100.
-        _lastProvisional = SipResponse.CreateFor(Request, 100);
-        return [TransactionEffect.Send(_lastProvisional), TransactionEffect.PassToUser(Request)];
+        // RFC 3261 §17.2.1: a 100 (Trying) is owed only if the TU has not answered within 200 ms. The stack sends it
+        // then, and only once the handling has picked the INVITE up: a node too busy or hung to get that far stays
+        // silent, so CUCM keeps retransmitting and moves to the next trunk of its route list (PROTOCOL.md §2.3).
+        // A retransmitted INVITE before any provisional is absorbed without an answer.
+        return [TransactionEffect.PassToUser(Request)];
     }
 
     public IReadOnlyList<TransactionEffect> Handle(TransactionEvent transactionEvent) => State switch

@@ -93,14 +93,18 @@ internal sealed class TransactionTable : IDisposable
         Run(deferred);
     }
 
-    /// <summary>Sends <paramref name="response"/> through the transaction; false if it no longer exists.</summary>
+    /// <summary>
+    /// Sends <paramref name="response"/> through the transaction; false if it no longer exists, or if the response is
+    /// final and the transaction already sent one (a CANCEL's 487 won the race: RFC 3261 §9.2), so it was not sent.
+    /// </summary>
     public bool Respond(TransactionKey key, SipResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
         var deferred = new List<Action>();
         lock (_lock)
         {
-            if (_disposed || !_transactions.TryGetValue(key, out var entry))
+            if (_disposed || !_transactions.TryGetValue(key, out var entry)
+                || (entry.Transaction.HasFinalResponse && !response.IsProvisional))
             {
                 return false;
             }

@@ -1,0 +1,42 @@
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>
+/// Which answer a new recording dialog gets, as a pure function of <see cref="AdmissionFacts"/>. The order is the
+/// failover policy (ARCHITECTURE.md): an untrusted source is refused first (403, learns nothing else); a node that
+/// cannot record answers 503 so CUCM records on the backup; a user not to be recorded gets 404 and an exhausted or
+/// invalid licence 486, which stop CUCM's route list (the backup would refuse them alike); overload is a 503 again.
+/// </summary>
+internal static class AdmissionPolicy
+{
+    public static AdmissionDecision Decide(in AdmissionFacts facts)
+    {
+        if (!facts.SourceTrusted)
+        {
+            return AdmissionDecision.Forbidden("Source not a trusted peer");
+        }
+
+        if (facts.HealthProblem is { } problem)
+        {
+            return AdmissionDecision.Unavailable(problem);
+        }
+
+        if (!facts.IsRecordingUser)
+        {
+            return AdmissionDecision.UserUnknown("Recording user not authorized");
+        }
+
+        if (facts.Overloaded is { } overloaded)
+        {
+            return overloaded;
+        }
+
+        // An invalid or expired licence leaves no channel at all: 486 like an exhausted one (no failover). A leg that
+        // joins a call already recorded here needs no channel of its own.
+        if (facts.LicensedChannels == 0 && !facts.JoinsOpenRecording)
+        {
+            return AdmissionDecision.Busy($"Licence: {facts.LicenceProblem}");
+        }
+
+        return AdmissionDecision.Accept;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Diagnostics;
+using OrleansRecorder.Silo.Licensing;
+using OrleansRecorder.Silo.Media;
+using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Sdp;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>
+/// Wires an admitted recording dialog to the node: pairs it with its call (call grain, then the node's own pairing),
+/// binds an RTP port, answers or makes the SDP offer, opens or joins the recording (a licensed channel) and starts
+/// the RTP receiver. Whatever fails on the way gives back what was taken before it.
+/// </summary>
+internal sealed class LegSetup(
+    RecorderSettings settings,
+    CallRegistry registry,
+    RecordingCoordinator coordinator,
+    IGrainFactory grains,
+    RtpPortAllocator ports,
+    LicenseMonitor license,
+    MediaMetrics mediaMetrics,
+    RecorderMetrics metrics,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory,
+    RtpReceiveEngine? receiveEngine = null)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<LegSetup>();
+
+    public async Task<LegSetupResult> SetUpAsync(LegRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (dialog, role, metadata, pairingKey, offer) = request;
+        var callId = dialog.CallId;
+        var now = timeProvider.GetUtcNow();
+        var offered = await OfferLegAsync(grains.GetGrain<ICallGrain>(pairingKey), pairingKey,
+            new LegOffer(role, callId, metadata, settings.NodeName, now));
+        var recordingId = registry.Pair(pairingKey, role, offered.RecordingId);
+
+        // A leg refused from here on gives its role back to the node's pairing and tells the grain it ended.
+        void Withdraw()
+        {
+            registry.Unpair(pairingKey, role, recordingId);
+            coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(recordingId, role, callId));
+        }
+
+        if (!ports.TryBind(settings.SipListenAddress, out var socket, out var rtpPort) || socket is null)
+        {
+            Withdraw();
+            return LegSetupResult.Refused(AdmissionDecision.Unavailable("No free RTP port"));
+        }
+
+        var sessionId = SessionIdFor(callId);
+        NegotiatedMedia? media = null;
+        string localSdp;
+        if (offer is not null)
+        {
+            if (!OfferAnswer.TryCreateAnswer(offer, settings.AdvertisedAddress, rtpPort, sessionId, out var answer, out media) || answer is null)
+            {
+                ports.Release(rtpPort);
+                socket.Dispose();
+                Withdraw();
+                return LegSetupResult.Refused(new AdmissionDecision(488, "No codec of the offer is supported"));
+            }
+
+            localSdp = SdpWriter.Write(answer);
+        }
+        else
+        {
+            // CUCM's delayed offer (PROTOCOL.md §1.2): our offer goes in the 200 OK, its answer comes in the ACK.
+            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1));
+        }
+
+        var opened = false;
+        var recording = registry.GetOrOpen(recordingId, license.Channels, () =>
+        {
+            opened = true;
+            var info = new RecordingInfo
+            {
+                RecordingId = recordingId,
+                StartedAt = now,
+                Metadata = metadata,
+                RecordedBy = settings.NodeName,
+            };
+            return new ActiveRecording(pairingKey, RecordingSession.Create(settings.Recording, info, timeProvider), info);
+        });
+        if (recording is null)
+        {
+            ports.Release(rtpPort);
+            socket.Dispose();
+            Withdraw();
+            return LegSetupResult.Refused(AdmissionDecision.Busy("No licensed channel free"));
+        }
+
+        if (opened)
+        {
+            metrics.CallStarted();
+        }
+
+        var sink = role == LegRole.NearEnd ? recording.Session.NearEnd : recording.Session.FarEnd;
+        var receiver = new RtpLegReceiver(socket, sink, settings.Receiver, timeProvider, mediaMetrics,
+            loggerFactory.CreateLogger<RtpLegReceiver>(), receiveEngine);
+        var leg = new CallLeg(dialog, role, recording, rtpPort, receiver)
+        {
+            LocalSdp = localSdp,
+            AwaitingAnswer = offer is null,
+            Media = media,
+        };
+        if (!recording.TryAttach(leg) || !registry.TryAddLeg(leg))
+        {
+            await receiver.DisposeAsync();
+            coordinator.ReleasePort(leg);
+            return LegSetupResult.Refused(AdmissionDecision.Busy("This stream of the call is already recorded"));
+        }
+
+        if (media is not null)
+        {
+            receiver.Configure(media);
+        }
+
+        receiver.Start();
+        recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec));
+        CallLog.LegAccepted(_logger, callId, role, recording.RecordingId, rtpPort);
+        return new LegSetupResult(leg, null);
+    }
+
+    /// <summary>The recording's info with the leg's Call-ID and codec on its side.</summary>
+    public static RecordingInfo WithLeg(RecordingInfo info, LegRole role, string callId, AudioCodec? codec) => role == LegRole.NearEnd
+        ? info with { NearEndCallId = callId, NearEndCodec = codec ?? info.NearEndCodec }
+        : info with { FarEndCallId = callId, FarEndCodec = codec ?? info.FarEndCodec };
+
+    /// <summary>A stable o= session id per dialog (RFC 4566 §5.2 only asks for uniqueness).</summary>
+    public static long SessionIdFor(string callId) => (long)(unchecked((uint)StringComparer.Ordinal.GetHashCode(callId)) & 0x7FFFFFFF) + 1;
+
+    /// <summary>
+    /// Asks the call grain which recording the leg joins. The SIP edge never waits on the cluster for long: when the
+    /// grain does not answer in time (its directory owner just died and is not yet declared dead), the leg is paired
+    /// locally, which is right for CUCM since both legs of a call come to the same trunk.
+    /// </summary>
+    private async Task<LegAssignment> OfferLegAsync(ICallGrain callGrain, string pairingKey, LegOffer offer)
+    {
+        try
+        {
+            return await callGrain.OfferLegAsync(offer).WaitAsync(RecordingCoordinator.GrainTimeout);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException or SiloUnavailableException)
+        {
+            CallLog.GrainCallFailed(_logger, pairingKey, ex);
+            // A fresh id: CallRegistry.Pair joins it to its partner's recording when the partner is already here.
+            return new LegAssignment(Guid.CreateVersion7().ToString("N"), IsNewRecording: true);
+        }
+    }
+
+    internal static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+}
