@@ -17,9 +17,8 @@ public sealed class TransactionTests
 
         kit.AdvanceTo(TimeSpan.FromSeconds(40));
 
-        Assert.Equal((TimeSpan.Zero, 100), kit.Sent[0]);
-        Assert.Equal(TimerGSchedule, kit.Sent.Skip(1).Select(s => s.At.TotalSeconds));
-        Assert.All(kit.Sent.Skip(1), s => Assert.Equal(486, s.Status));
+        Assert.Equal(TimerGSchedule, kit.Sent.Select(s => s.At.TotalSeconds));
+        Assert.All(kit.Sent, s => Assert.Equal(486, s.Status));
         Assert.Equal(0, kit.Table.ActiveCount);
         Assert.Empty(kit.AckTimeouts);
     }
@@ -47,7 +46,7 @@ public sealed class TransactionTests
         kit.Table.Respond(TransactionKey.FromRequest(invite), SipResponse.CreateFor(invite, 486).WithToTag("t"));
 
         kit.AdvanceTo(TimeSpan.FromSeconds(31));
-        Assert.Equal([100, 486], kit.Sent.Select(s => s.Status));
+        Assert.Equal([486], kit.Sent.Select(s => s.Status));
         Assert.Equal(1, kit.Table.ActiveCount);
         kit.AdvanceTo(TimeSpan.FromSeconds(33));
         Assert.Equal(0, kit.Table.ActiveCount);
@@ -69,7 +68,7 @@ public sealed class TransactionTests
         kit.Table.OnRequest(TransactionTestKit.Request("ACK", "z9hG4bK-inv1", cseqMethod: "ACK"), kit);
         kit.AdvanceTo(TimeSpan.FromSeconds(40));
 
-        Assert.Equal([100, 603, 603], kit.Sent.Select(s => s.Status));
+        Assert.Equal([603, 603], kit.Sent.Select(s => s.Status));
         Assert.Equal(0, kit.Table.ActiveCount);
         Assert.Single(kit.Passed); // the INVITE only: ACKs of a non-2xx stay in the transaction
     }
@@ -88,13 +87,13 @@ public sealed class TransactionTests
         kit.Table.OnRequest(ack, kit);
         kit.AdvanceTo(TimeSpan.FromSeconds(31.9));
 
-        Assert.Equal([0, 0, 0.5, 1.5, 3.5], kit.Sent.Select(s => s.At.TotalSeconds));
-        Assert.Equal([100, 200, 200, 200, 200], kit.Sent.Select(s => s.Status));
+        Assert.Equal([0, 0.5, 1.5, 3.5], kit.Sent.Select(s => s.At.TotalSeconds));
+        Assert.Equal([200, 200, 200, 200], kit.Sent.Select(s => s.Status));
         Assert.Equal([(invite, false), (ack, true)], kit.Passed);
         Assert.Equal(1, kit.Table.ActiveCount); // Accepted absorbs INVITE retransmissions until Timer L
 
         kit.Table.OnRequest(invite, kit);
-        Assert.Equal(5, kit.Sent.Count);
+        Assert.Equal(4, kit.Sent.Count);
         kit.AdvanceTo(TimeSpan.FromSeconds(32.1));
         Assert.Equal(0, kit.Table.ActiveCount);
         Assert.Empty(kit.AckTimeouts);
@@ -110,13 +109,13 @@ public sealed class TransactionTests
 
         kit.AdvanceTo(TimeSpan.FromSeconds(40));
 
-        Assert.Equal(TimerGSchedule, kit.Sent.Skip(1).Select(s => s.At.TotalSeconds));
+        Assert.Equal(TimerGSchedule, kit.Sent.Select(s => s.At.TotalSeconds));
         Assert.Same(invite, Assert.Single(kit.AckTimeouts));
         Assert.Equal(0, kit.Table.ActiveCount);
     }
 
     [Fact]
-    public void RetransmittedInviteInProceedingGetsTheLastProvisional()
+    public void Rfc3261Section17_2_1_RetransmittedInviteIsAbsorbedUntilAProvisionalThenGetsTheLastOne()
     {
         using var kit = new TransactionTestKit(reliable: false);
         var invite = TransactionTestKit.Request("INVITE", "z9hG4bK-inv1");
@@ -125,7 +124,7 @@ public sealed class TransactionTests
         kit.Table.Respond(TransactionKey.FromRequest(invite), SipResponse.CreateFor(invite, 180).WithToTag("t"));
         kit.Table.OnRequest(TransactionTestKit.Request("INVITE", "z9hG4bK-inv1"), kit);
 
-        Assert.Equal([100, 100, 180, 180], kit.Sent.Select(s => s.Status));
+        Assert.Equal([180, 180], kit.Sent.Select(s => s.Status));
         Assert.Single(kit.Passed);
     }
 
@@ -193,16 +192,16 @@ public sealed class TransactionTests
         kit.Table.OnRequest(invite, kit);
         kit.Table.OnRequest(TransactionTestKit.Request("CANCEL", "z9hG4bK-inv1"), kit);
 
-        Assert.Equal([100, 200, 487], kit.Sent.Select(s => s.Status));
-        Assert.Equal("CANCEL", kit.SentResponses[1].CSeq.Method);
-        Assert.Equal("INVITE", kit.SentResponses[2].CSeq.Method);
-        Assert.Equal(kit.SentResponses[1].To.Tag, kit.SentResponses[2].To.Tag);
+        Assert.Equal([200, 487], kit.Sent.Select(s => s.Status));
+        Assert.Equal("CANCEL", kit.SentResponses[0].CSeq.Method);
+        Assert.Equal("INVITE", kit.SentResponses[1].CSeq.Method);
+        Assert.Equal(kit.SentResponses[0].To.Tag, kit.SentResponses[1].To.Tag);
         Assert.Same(invite, Assert.Single(kit.Cancelled));
         Assert.False(kit.Table.Respond(TransactionKey.FromRequest(TransactionTestKit.Request("BYE", "z9hG4bK-x")), SipResponse.CreateFor(invite, 200)));
 
-        // The TU's late 200 does not replace the 487 (the transaction is Completed).
-        kit.Table.Respond(TransactionKey.FromRequest(invite), SipResponse.CreateFor(invite, 200).WithToTag("late"));
-        Assert.Equal(3, kit.Sent.Count);
+        // The TU's late 200 does not replace the 487 (the transaction is Completed), and the TU is told so (§9.2).
+        Assert.False(kit.Table.Respond(TransactionKey.FromRequest(invite), SipResponse.CreateFor(invite, 200).WithToTag("late")));
+        Assert.Equal(2, kit.Sent.Count);
     }
 
     [Fact]
@@ -220,9 +219,9 @@ public sealed class TransactionTests
         var invite = TransactionTestKit.Request("INVITE", "z9hG4bK-inv1");
         var fsm = new InviteServerTransaction(TransactionKey.FromRequest(invite), invite, reliable: false, new SipTimerOptions());
 
+        // RFC 3261 §17.2.1: no 100 (Trying) at once; the stack sends it if the TU takes longer than 200 ms.
         var start = fsm.Start();
-        Assert.Equal([TransactionEffectKind.Send, TransactionEffectKind.PassToUser], start.Select(e => e.Kind));
-        Assert.Equal(100, start[0].Response!.StatusCode);
+        Assert.Equal([TransactionEffectKind.PassToUser], start.Select(e => e.Kind));
 
         var final = fsm.Handle(TransactionEvent.Respond(SipResponse.CreateFor(invite, 500)));
         Assert.Equal(InviteServerTransactionState.Completed, fsm.State);

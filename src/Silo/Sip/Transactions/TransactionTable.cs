@@ -64,7 +64,9 @@ internal sealed class TransactionTable : IDisposable
                 if (_transactions.TryGetValue(key, out var invite) ||
                     _accepted.TryGetValue((request.CallId, request.CSeq.Number), out invite))
                 {
-                    Apply(invite, invite.Transaction.Handle(TransactionEvent.Ack(request)), deferred);
+                    // An ACK passed on to the TU goes with the channel it came on, not the INVITE's: the TU checks
+                    // that it came from the dialog's peer (a forged ACK must not pass as CUCM's).
+                    Apply(invite, invite.Transaction.Handle(TransactionEvent.Ack(request)), deferred, arrivedOn: channel);
                 }
                 else
                 {
@@ -159,7 +161,8 @@ internal sealed class TransactionTable : IDisposable
         deferred.Add(() => _user.OnInviteCancelled(invite.Request));
     }
 
-    private void Apply(Entry entry, IReadOnlyList<TransactionEffect> effects, List<Action> deferred)
+    private void Apply(Entry entry, IReadOnlyList<TransactionEffect> effects, List<Action> deferred,
+        ISipResponseChannel? arrivedOn = null)
     {
         foreach (var effect in effects)
         {
@@ -181,7 +184,7 @@ internal sealed class TransactionTable : IDisposable
                     break;
                 case TransactionEffectKind.PassToUser:
                     var request = effect.Request!;
-                    var channel = entry.Channel;
+                    var channel = arrivedOn ?? entry.Channel;
                     deferred.Add(() => _user.OnRequest(request, channel, isAck: request.Method == "ACK"));
                     break;
                 case TransactionEffectKind.Terminate:
