@@ -64,12 +64,12 @@ internal sealed class TransactionTestKit : ITransactionUser, ISipResponseChannel
     public void Dispose() => Table.Dispose();
 
     public static SipRequest Request(string method, string branch, string callId = "call-1@127.0.0.1", uint cseq = 1,
-        string cseqMethod = "") =>
+        string cseqMethod = "", string toTag = "") =>
         (SipRequest)SipMessageParser.Parse(SipTestMessages.Bytes(
             $"{method} sip:rec@127.0.0.1 SIP/2.0\r\n" +
             $"Via: SIP/2.0/UDP 127.0.0.1:5999;branch={branch}\r\n" +
             "From: <sip:1001@127.0.0.1>;tag=from1\r\n" +
-            "To: <sip:rec@127.0.0.1>\r\n" +
+            $"To: <sip:rec@127.0.0.1>{(toTag.Length > 0 ? ";tag=" + toTag : "")}\r\n" +
             $"Call-ID: {callId}\r\n" +
             $"CSeq: {cseq} {(cseqMethod.Length > 0 ? cseqMethod : method)}\r\n" +
             "Content-Length: 0\r\n\r\n"), 65535);

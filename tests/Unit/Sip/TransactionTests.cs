@@ -83,7 +83,7 @@ public sealed class TransactionTests
         kit.AdvanceTo(TimeSpan.FromSeconds(4));
 
         // RFC 3261 §17.1.1.3: the ACK of a 2xx has a new branch.
-        var ack = TransactionTestKit.Request("ACK", "z9hG4bK-ack1", cseqMethod: "ACK");
+        var ack = TransactionTestKit.Request("ACK", "z9hG4bK-ack1", cseqMethod: "ACK", toTag: "t");
         kit.Table.OnRequest(ack, kit);
         kit.AdvanceTo(TimeSpan.FromSeconds(31.9));
 

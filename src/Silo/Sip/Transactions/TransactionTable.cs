@@ -62,7 +62,7 @@ internal sealed class TransactionTable : IDisposable
             {
                 // RFC 3261 §17.2.3: an ACK matches the INVITE transaction by key (non-2xx ACK, same branch).
                 if (_transactions.TryGetValue(key, out var invite) ||
-                    _accepted.TryGetValue((request.CallId, request.CSeq.Number), out invite))
+                    (_accepted.TryGetValue((request.CallId, request.CSeq.Number), out invite) && AcknowledgesOurSuccess(invite, request, channel)))
                 {
                     // An ACK passed on to the TU goes with the channel it came on, not the INVITE's: the TU checks
                     // that it came from the dialog's peer (a forged ACK must not pass as CUCM's).
@@ -121,6 +121,18 @@ internal sealed class TransactionTable : IDisposable
         Run(deferred);
         return true;
     }
+
+    /// <summary>
+    /// Whether a 2xx ACK (its own transaction, new branch) is really the one for <paramref name="entry"/>'s 2xx: same
+    /// tags as our 2xx and the same source as the INVITE (address, and over UDP port). Only then does it stop the 2xx retransmissions; any
+    /// other goes to the TU, whose dialog layer drops it (a forged ACK must not silence our retransmissions either).
+    /// </summary>
+    private static bool AcknowledgesOurSuccess(Entry entry, SipRequest ack, ISipResponseChannel channel) =>
+        entry.Transaction is InviteServerTransaction { FinalResponse: { } ok }
+        && string.Equals(ack.To.Tag, ok.To.Tag, StringComparison.Ordinal)
+        && string.Equals(ack.From.Tag, ok.From.Tag, StringComparison.Ordinal)
+        && channel.RemoteEndPoint.Address.Equals(entry.Channel.RemoteEndPoint.Address)
+        && (channel.IsReliable || channel.RemoteEndPoint.Port == entry.Channel.RemoteEndPoint.Port);
 
     /// <summary>True if the transaction exists and has sent a final response.</summary>
     public bool HasFinalResponse(TransactionKey key)

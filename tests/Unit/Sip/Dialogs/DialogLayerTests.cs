@@ -148,6 +148,11 @@ public sealed class DialogLayerTests
         Assert.Equal(4, kit.Metrics.RefusedTotal);
         Assert.DoesNotContain(kit.Sent, s => s.Response.CSeq.Method == "ACK");
 
+        // Nor did they stop our 200's retransmissions (RFC 3261 §13.3.1.4): it is still resent at T1 doubling.
+        var before = kit.StatusesSentFor("INVITE").Count();
+        await kit.AdvanceAsync(TimeSpan.FromSeconds(2));
+        Assert.True(kit.StatusesSentFor("INVITE").Count() > before);
+
         await kit.ReceiveAsync(DialogTestKit.InDialog("ACK", tag, cseq: 101, branch: "z9hG4bKgood"));
         Assert.Single(kit.User.Acks);
     }
