@@ -17,4 +17,8 @@ internal sealed record RecorderSettings(
     int MaxInvitesInProgress,
     TimeSpan MediaTimeout,
     RecordingOptions Recording,
-    RtpReceiverOptions Receiver);
+    RtpReceiverOptions Receiver)
+{
+    /// <summary>The RTP source rule per SIP peer (<c>Recorder:Rtp:SourceRule</c>, <c>Recorder:Rtp:LatchPeers</c>).</summary>
+    public MediaSourcePolicy MediaSources { get; init; } = MediaSourcePolicy.Strict;
+}

@@ -302,7 +302,7 @@ internal sealed class RecorderUserAgent(
 
         var sink = role == LegRole.NearEnd ? recording.Session.NearEnd : recording.Session.FarEnd;
         var receiver = new RtpLegReceiver(socket, sink, settings.Receiver, timeProvider, mediaMetrics,
-            loggerFactory.CreateLogger<RtpLegReceiver>(), receiveEngine);
+            loggerFactory.CreateLogger<RtpLegReceiver>(), receiveEngine) { SourceRule = settings.MediaSources.RuleFor(request.RemoteEndPoint.Address) };
         var leg = new CallLeg(sip.CallId, NewTag(), sip.From.Tag, role, recording, rtpPort, receiver)
         {
             LocalSdp = localSdp,

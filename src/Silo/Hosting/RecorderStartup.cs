@@ -57,7 +57,10 @@ internal static class RecorderStartup
             options.Sip.MaxInvitesInProgress,
             options.Rtp.MediaTimeout,
             CreateRecordingOptions(options.Recording, dataDirectory),
-            new RtpReceiverOptions());
+            new RtpReceiverOptions())
+        {
+            MediaSources = new MediaSourcePolicy(options.Rtp.SourceRule, options.Rtp.LatchPeers),
+        };
     }
 
     private static RecordingOptions CreateRecordingOptions(RecordingSettings recording, string dataDirectory)
