@@ -58,7 +58,7 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     private AddressFamily _expectedFamily;
     private int _expectedAddressLength;
 
-    /// <summary>The source port packets must come from once latched (network order bytes as an int); -1: any port.</summary>
+    /// <summary>The source port packets must come from once latched under <see cref="MediaSourceRule.Latch"/>; -1: any port.</summary>
     private int _expectedPort = -1;
     private bool _matchSsrc;
     private uint _expectedSsrc;
@@ -430,6 +430,9 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
 
         _expectedFamily = address.AddressFamily;
         _hasExpectedSource = address.TryWriteBytes(_expectedAddress, out _expectedAddressLength);
+
+        // Declared now: an address latched while the SDP named none is no longer what the leg goes by.
+        _sourceLatched = false;
     }
 
     /// <summary>Once per leg (per renegotiation under Latch): the one allocation is the log's address.</summary>
