@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the test suite drives for real: sipp (Debian's sip-tester) as CUCM, Chromium and Firefox ESR for the browser tests. Idempotent: does nothing
+# Installs what the test suite drives for real: sipp (Debian's sip-tester) as CUCM, baresip as a generic UA, Chromium and Firefox ESR for the browser tests. Idempotent: does nothing
 # when everything is already there. Needs root (CI and the development machines run as root) or sudo.
 set -euo pipefail
 
@@ -12,6 +12,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # A PulseAudio server of its own with a null sink is Firefox's audio device there: without one it stops playback.
 command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
 [ -f /usr/share/sip-tester/g711a.pcap ] || need+=(sip-tester)
+# baresip (a real SIP stack, a generic UA) for the media-source tests: Debian's baresip-core, no GUI or audio modules.
+command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 # Native libopus for Concentus (libopus.so); without it the managed encoder runs, about 3x the CPU.
 ls /usr/lib/*/libopus.so >/dev/null 2>&1 || need+=(libopus-dev)
 

@@ -101,7 +101,11 @@ internal sealed class LegSetup(
 
         var sink = role == LegRole.NearEnd ? recording.Session.NearEnd : recording.Session.FarEnd;
         var receiver = new RtpLegReceiver(socket, sink, settings.Receiver, timeProvider, mediaMetrics,
-            loggerFactory.CreateLogger<RtpLegReceiver>(), receiveEngine);
+            loggerFactory.CreateLogger<RtpLegReceiver>(), receiveEngine)
+        {
+            // The peer that sent the INVITE picks the rule for where its audio may come from (strict or latch).
+            SourceRule = settings.MediaSources.RuleFor(dialog.Peer.Address),
+        };
         var leg = new CallLeg(dialog, role, recording, rtpPort, receiver)
         {
             LocalSdp = localSdp,

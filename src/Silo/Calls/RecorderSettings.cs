@@ -18,4 +18,8 @@ internal sealed record RecorderSettings(
     TimeSpan MediaTimeout,
     RecordingOptions Recording,
     RtpReceiverOptions Receiver,
-    TimeSpan DrainTimeout);
+    TimeSpan DrainTimeout)
+{
+    /// <summary>The RTP source rule per SIP peer (<c>Recorder:Rtp:SourceRule</c>, <c>Recorder:Rtp:LatchPeers</c>).</summary>
+    public MediaSourcePolicy MediaSources { get; init; } = MediaSourcePolicy.Strict;
+}

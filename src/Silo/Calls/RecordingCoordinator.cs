@@ -1,6 +1,7 @@
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Diagnostics;
+using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Recording;
 
@@ -173,7 +174,11 @@ internal sealed class RecordingCoordinator(
         }
     }
 
-    private static void AddLegFlags(List<string> flags, CallLeg? leg, string name)
+    /// <summary>
+    /// The leg's flags: <c>{name}-no-audio</c> with the reason beside it (<see cref="NoAudioReason"/>), so no answered
+    /// leg is ever an empty file with nothing saying why; each such leg is also counted by reason.
+    /// </summary>
+    private void AddLegFlags(List<string> flags, CallLeg? leg, string name)
     {
         if (leg is null)
         {
@@ -181,14 +186,37 @@ internal sealed class RecordingCoordinator(
             return;
         }
 
+        string? reason = null;
         if (!leg.Receiver.HasReceivedAudio)
         {
             flags.Add($"{name}-no-audio");
+            reason = NoAudioReason(leg.EndFlag, leg.Receiver.GetStats());
+            metrics.LegWithoutAudio(reason);
         }
 
         if (leg.EndFlag is { } flag)
         {
             flags.Add($"{name}-{flag}");
         }
+
+        if (reason is not null && reason != leg.EndFlag)
+        {
+            flags.Add($"{name}-{reason}");
+        }
+    }
+
+    /// <summary>
+    /// Why a leg we answered recorded nothing: <c>no-ack</c> (the dialog was never confirmed), <c>wrong-source</c> (RTP
+    /// came, all of it from a source the leg's rule refused: the address is the stats' <c>refusedSource</c>),
+    /// <c>no-media</c> (no datagram at all) or <c>unusable-media</c> (datagrams came but none could be played:
+    /// malformed, unknown payload type).
+    /// </summary>
+    internal static string NoAudioReason(string? endFlag, RtpLegStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        return endFlag == "no-ack" ? "no-ack"
+            : stats.PacketsWrongSource > 0 ? "wrong-source"
+            : stats.PacketsReceived == 0 ? "no-media"
+            : "unusable-media";
     }
 }

@@ -10,7 +10,7 @@ internal sealed class TrustedPeers
     public TrustedPeers(IEnumerable<string> cidrs)
     {
         ArgumentNullException.ThrowIfNull(cidrs);
-        _networks = [.. cidrs.Select(Parse)];
+        _networks = [.. cidrs.Select(c => ParseNetwork(c, "Recorder:Sip:TrustedPeers"))];
     }
 
     /// <summary>Loopback only: the embedded default, where CUCM is a sipp on the same machine.</summary>
@@ -35,7 +35,8 @@ internal sealed class TrustedPeers
         return false;
     }
 
-    private static IPNetwork Parse(string cidr)
+    /// <summary>A CIDR block, or a bare address for that one host; <paramref name="setting"/> names it in the error.</summary>
+    internal static IPNetwork ParseNetwork(string cidr, string setting)
     {
         // A bare address means that one host.
         var text = cidr.Trim();
@@ -46,6 +47,6 @@ internal sealed class TrustedPeers
 
         return IPNetwork.TryParse(text, out var network)
             ? network
-            : throw new FormatException($"Recorder:Sip:TrustedPeers: '{cidr}' is not a CIDR block (e.g. 10.1.2.0/24).");
+            : throw new FormatException($"{setting}: '{cidr}' is not a CIDR block (e.g. 10.1.2.0/24).");
     }
 }

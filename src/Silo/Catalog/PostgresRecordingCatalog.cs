@@ -350,6 +350,8 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
             where.Append(" AND status = @status");
         }
 
+        RecordingQuerySql.AppendFlag(where, query, postgres: true, "@");
+
         var scope = RecordingQuerySql.AppendScope(where, query.Scope, "@");
         await using var connection = await OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
@@ -404,6 +406,11 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         if (query.Status is { } status)
         {
             Add(command, "status", NpgsqlDbType.Text, SqliteRecordingCatalog.StatusText(status));
+        }
+
+        if (query.Flag is { } flag)
+        {
+            Add(command, "flag", NpgsqlDbType.Text, flag);
         }
     }
 

@@ -21,6 +21,16 @@ internal sealed record RecordingQuery(
 {
     public const int MaxPageSize = 1000;
 
+    /// <summary>
+    /// Only recordings with this flag, either exactly or as a leg's (<c>wrong-source</c> finds <c>near-end-wrong-source</c>
+    /// and <c>far-end-wrong-source</c>); <see cref="IsValidFlag"/> holds for it. A scan of the manifests: no index.
+    /// </summary>
+    public string? Flag { get; init; }
+
+    /// <summary>Lower-case letters, digits and hyphens, as every flag is.</summary>
+    public static bool IsValidFlag(string flag) =>
+        flag is { Length: > 0 and <= 64 } && flag.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+
     /// <summary>Only recordings this caller may see (a near-end or far-end number or device in the scope); null: all.</summary>
     public RecordingScope? Scope { get; init; }
 
@@ -98,6 +108,29 @@ internal static class RecordingQuerySql
 
         where.Append(" AND (").Append(string.Join(" OR ", clauses)).Append(')');
         return parameters;
+    }
+
+    /// <summary>Appends the <see cref="RecordingQuery.Flag"/> filter over the manifest's <c>flags</c> array (parameter <c>{prefix}flag</c>).</summary>
+    public static void AppendFlag(System.Text.StringBuilder where, RecordingQuery query, bool postgres, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(where);
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Flag is not { } flag)
+        {
+            return;
+        }
+
+        if (!RecordingQuery.IsValidFlag(flag))
+        {
+            throw new ArgumentException($"'{flag}' is not a flag (a-z, 0-9, -).", nameof(query));
+        }
+
+        var elements = postgres
+            ? "json_array_elements_text(manifest -> 'flags') AS f(value)"
+            : "json_each(manifest, '$.flags')";
+        where.Append(" AND EXISTS (SELECT 1 FROM ").Append(elements)
+            .Append(" WHERE value IN (").Append(prefix).Append("flag, 'near-end-' || ").Append(prefix).Append("flag, 'far-end-' || ")
+            .Append(prefix).Append("flag))");
     }
 
     /// <summary>The ORDER BY clause (whitelisted columns only).</summary>

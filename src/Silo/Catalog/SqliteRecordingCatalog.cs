@@ -131,6 +131,8 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
             where.Append(" AND status = @status");
         }
 
+        RecordingQuerySql.AppendFlag(where, query, postgres: false, "@");
+
         var scope = RecordingQuerySql.AppendScope(where, query.Scope, "@");
         await using var connection = await OpenAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
@@ -467,6 +469,11 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         if (query.Status is { } status)
         {
             Add(command, "@status", StatusText(status));
+        }
+
+        if (query.Flag is { } flag)
+        {
+            Add(command, "@flag", flag);
         }
     }
 

@@ -1,3 +1,5 @@
+using OrleansRecorder.Silo.Media.Rtp;
+
 namespace OrleansRecorder.Silo.Configuration;
 
 /// <summary>The RTP port range: one port per leg.</summary>
@@ -8,6 +10,15 @@ internal sealed class RtpOptions
 
     /// <summary>A leg with no accepted packet for this long ends and its recording is flagged.</summary>
     public TimeSpan MediaTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Which RTP source a leg takes: <c>strict</c> (only the address the SDP declared; CUCM) or <c>latch</c> (the first
+    /// stream's address, port and SSRC, whatever the SDP says; peers behind NAT, relays, multi-homed hosts).
+    /// </summary>
+    public MediaSourceRule SourceRule { get; set; } = MediaSourceRule.Strict;
+
+    /// <summary>CIDR blocks (or single addresses) of SIP peers whose legs latch even though <see cref="SourceRule"/> is strict.</summary>
+    public List<string> LatchPeers { get; set; } = [];
 
     /// <summary>
     /// Read every leg's socket on a few receive threads with epoll and recvmmsg (Linux x86-64/arm64); false: one async

@@ -63,7 +63,10 @@ internal static class RecorderStartup
             options.Rtp.MediaTimeout,
             CreateRecordingOptions(options.Recording, dataDirectory),
             new RtpReceiverOptions(),
-            options.Sip.DrainTimeout);
+            options.Sip.DrainTimeout)
+        {
+            MediaSources = new MediaSourcePolicy(options.Rtp.SourceRule, options.Rtp.LatchPeers),
+        };
     }
 
     private static RecordingOptions CreateRecordingOptions(RecordingSettings recording, string dataDirectory)

@@ -18,4 +18,19 @@ public sealed record RtpLegStats
     public long Gaps { get; init; }
     public long GapSamples { get; init; }
     public long SamplesWritten { get; init; }
+
+    /// <summary><c>strict</c> or <c>latch</c>: the rule the leg's source was judged by.</summary>
+    public string? SourceRule { get; init; }
+
+    /// <summary>The RTP address:port the SDP declared, if any.</summary>
+    public string? DeclaredSource { get; init; }
+
+    /// <summary>The source taken from the first stream (address:port under latch, address when the SDP named none).</summary>
+    public string? LatchedSource { get; init; }
+
+    /// <summary>The SSRC latched with <see cref="LatchedSource"/> (latch rule only).</summary>
+    public uint? LatchedSsrc { get; init; }
+
+    /// <summary>Where the first refused packet (<see cref="PacketsWrongSource"/>) came from, address:port.</summary>
+    public string? RefusedSource { get; init; }
 }

@@ -33,6 +33,7 @@ internal static class RecordingsEndpoints
         string? number,
         string? device,
         string? status,
+        string? flag,
         int? page,
         int? pageSize,
         string? sort,
@@ -68,6 +69,11 @@ internal static class RecordingsEndpoints
             }
         }
 
+        if (flag is not null && !RecordingQuery.IsValidFlag(flag))
+        {
+            errors["flag"] = ["flag is a recording flag such as wrong-source, no-ack, no-media or near-end-no-audio (a-z, 0-9, -)."];
+        }
+
         if (page is < 1)
         {
             errors["page"] = ["page starts at 1."];
@@ -93,6 +99,7 @@ internal static class RecordingsEndpoints
             Scope = await access.ScopeAsync(principal, cancellationToken),
             Sort = parsedSort,
             Ascending = order == "asc",
+            Flag = flag,
         };
         var result = await catalog.QueryAsync(query, cancellationToken);
         await audit.WriteAsync(http, AuditActions.Search, target: null, details: string.Join("; ", new[]
@@ -102,6 +109,7 @@ internal static class RecordingsEndpoints
             query.Number is null ? null : "number=" + query.Number,
             query.Device is null ? null : "device=" + query.Device,
             status is null ? null : "status=" + status,
+            flag is null ? null : "flag=" + flag,
             "page=" + query.Page.ToString(CultureInfo.InvariantCulture),
             "results=" + result.Total.ToString(CultureInfo.InvariantCulture),
         }.Where(p => p is not null)));

@@ -109,6 +109,9 @@ async function recordingsView() {
     input('from', 'From', 'datetime-local'), input('to', 'To', 'datetime-local'),
     input('number', 'Number'), input('device', 'Device'),
     h('label', {}, 'Status', h('select', { name: 'status' }, ['', 'complete', 'partial', 'interrupted'].map(s => h('option', { value: s, selected: f.status === s }, s || 'any')))),
+    // Why a leg recorded nothing (RecordingCoordinator.NoAudioReason), or any other flag the manifest carries.
+    h('label', {}, 'Flag', h('select', { name: 'flag' }, ['', 'no-audio', 'no-ack', 'no-media', 'wrong-source', 'unusable-media', 'media-timeout', 'missing']
+      .map(s => h('option', { value: s, selected: f.flag === s }, s || 'any')))),
     h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary' }, 'Search'), h('button', { type: 'reset' }, 'Clear')));
   form.addEventListener('submit', e => {
     e.preventDefault();
@@ -170,8 +173,14 @@ async function recordingView(id) {
   const legs = ['nearEnd', 'farEnd'].map(k => {
     const leg = m[k] || {};
     const stats = leg.stats || {};
+    // Where the leg's RTP came from: the source it latched, or the source it refused (a leg flagged wrong-source).
+    const wrongSource = (r.flags || []).includes((k === 'nearEnd' ? 'near-end' : 'far-end') + '-wrong-source');
+    const source = [
+      stats.latchedSource ? kv('Media source', `latched ${stats.latchedSource}` + (stats.declaredSource ? ` (SDP: ${stats.declaredSource})` : '')) : null,
+      stats.refusedSource ? kv('Refused source', h('span', { class: wrongSource ? 'error refused-source' : 'refused-source' },
+        `${wrongSource ? 'wrong-source: all ' : ''}${stats.packetsWrongSource} packet(s) from ${stats.refusedSource}` + (stats.declaredSource ? ` (SDP: ${stats.declaredSource})` : ''))) : null];
     return h('div', {}, h('h2', {}, k === 'nearEnd' ? 'Near end (left)' : 'Far end (right)'),
-      h('dl', { class: 'kv' }, kv('Number', leg.number), kv('Device', leg.device), kv('Codec', leg.codec), kv('First packet', fmtTime(leg.firstPacketAt)),
+      h('dl', { class: 'kv' }, source, kv('Number', leg.number), kv('Device', leg.device), kv('Codec', leg.codec), kv('First packet', fmtTime(leg.firstPacketAt)),
         kv('Leading silence', leg.leadingSilenceSamples ? (leg.leadingSilenceSamples / 8000).toFixed(2) + ' s' : '0 s'),
         Object.entries(stats).map(([sk, sv]) => kv(sk, typeof sv === 'object' ? JSON.stringify(sv) : sv))));
   });

@@ -120,6 +120,28 @@ public sealed class SqliteRecordingCatalogTests : IAsyncLifetime
         Assert.Null(await _catalog.GetAsync("missing", TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData("wrong-source", new[] { "rec-03", "rec-01" })]
+    [InlineData("near-end-wrong-source", new[] { "rec-01" })]
+    [InlineData("no-ack", new[] { "rec-02" })]
+    [InlineData("far-end-missing", new[] { "rec-20", "rec-10", "rec-01", "rec-00" })]
+    [InlineData("missing", new[] { "rec-20", "rec-10", "rec-01", "rec-00" })]
+    [InlineData("source", new string[0])]
+    [InlineData("audio", new string[0])]
+    public async Task AFlagFindsItselfAndEitherLegsFlagOfThatName(string flag, string[] expected)
+    {
+        // A no-audio reason is searched by its name whichever leg carries it; a part of a name finds nothing.
+        var ct = TestContext.Current.CancellationToken;
+        await _catalog.AddAsync(_all[1] with { Flags = ["near-end-no-audio", "near-end-wrong-source", "far-end-missing"] }, ct);
+        await _catalog.AddAsync(_all[2] with { Flags = ["far-end-no-audio", "far-end-no-ack"] }, ct);
+        await _catalog.AddAsync(_all[3] with { Flags = ["far-end-wrong-source"] }, ct);
+
+        var page = await Query(new RecordingQuery(null, null, null, null, null, PageSize: 100) { Flag = flag });
+
+        Assert.Equal(expected, page.Items.Select(m => m.Id));
+        Assert.Equal(expected.Length, page.Total);
+    }
+
     [Fact]
     public async Task InvalidPagingIsRejected()
     {

@@ -7,8 +7,8 @@ namespace OrleansRecorder.Silo.Media.Rtp;
 
 /// <summary>
 /// Receives one leg's RTP on its own port (legs are told apart by our receive port, never by the source: CUCM legs can
-/// share a source port), accepts it only from the IP address the SDP declared (or the first source, when it declared
-/// none), and feeds a <see cref="RtpJitterReorderer"/> that writes gap-free PCM into the leg's <see cref="IPcmSink"/>.
+/// share a source port), accepts it from the source <see cref="SourceRule"/> allows, and feeds a
+/// <see cref="RtpJitterReorderer"/> that writes gap-free PCM into the leg's <see cref="IPcmSink"/>.
 /// </summary>
 /// <remarks>
 /// <para>Ownership: the receiver owns the socket from construction and closes it in <see cref="StopAsync"/>;
@@ -18,6 +18,10 @@ namespace OrleansRecorder.Silo.Media.Rtp;
 /// hops); elsewhere, or without an engine, the leg runs its own async receive loop. Either way one reader at a time.</para>
 /// <para>Threading: <see cref="Configure"/>, <see cref="GetStats"/> and the final flush run on other threads and take the
 /// same lock as the reader, so the sink is never called concurrently (though not always from the reader's thread).</para>
+/// <para>Sources: <see cref="MediaSourceRule.Strict"/> takes only the SDP's IP address (or the first source's, when it
+/// declared none); <see cref="MediaSourceRule.Latch"/> takes the first well-formed stream wherever it comes from and
+/// then only its address, port and SSRC. Either way the first refused source is kept, so a leg that got nothing but
+/// refused packets can say where they came from (<see cref="RtpLegStats.RefusedSource"/>).</para>
 /// <para>Allocations: none per packet in steady state. One receive buffer (pooled) and one reused <see cref="SocketAddress"/>;
 /// the reorderer copies payloads into pre-allocated slots. Packets held before <see cref="Configure"/> use pooled buffers
 /// that are returned once they are replayed.</para>
@@ -43,6 +47,7 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     private readonly SocketAddress _receiveAddress;
     private readonly byte[] _receiveBuffer;
     private readonly byte[] _expectedAddress = new byte[16];
+    private readonly byte[] _refusedAddress = new byte[16];
 
     private Task? _loop;
     private RtpReceiveRegistration? _registration;
@@ -52,6 +57,17 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     private bool _hasExpectedSource;
     private AddressFamily _expectedFamily;
     private int _expectedAddressLength;
+
+    /// <summary>The source port packets must come from once latched under <see cref="MediaSourceRule.Latch"/>; -1: any port.</summary>
+    private int _expectedPort = -1;
+    private bool _matchSsrc;
+    private uint _expectedSsrc;
+    private bool _sourceLatched;
+    private IPEndPoint? _declaredSource;
+    private bool _hasRefused;
+    private AddressFamily _refusedFamily;
+    private int _refusedAddressLength;
+    private int _refusedPort;
     private HeldDatagram[]? _held;
     private int _heldCount;
     private long _heldOverflow;
@@ -95,6 +111,9 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
         _lastAcceptedTimestamp = timeProvider.GetTimestamp();
     }
 
+    /// <summary>Which source this leg takes; set once, before <see cref="Configure"/>.</summary>
+    public MediaSourceRule SourceRule { get; init; }
+
     /// <summary>Time since the last packet accepted from the expected source (or since construction/start).</summary>
     public TimeSpan IdleTime => _timeProvider.GetElapsedTime(Volatile.Read(ref _lastAcceptedTimestamp));
 
@@ -125,8 +144,9 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     }
 
     /// <summary>
-    /// Sets codec, payload types and the expected source address (null: latch on the first source). May be called again
-    /// (re-INVITE, UPDATE); held packets are replayed through the new settings.
+    /// Sets codec, payload types and the declared source (null: latch on the first source). May be called again
+    /// (re-INVITE, UPDATE); held packets are replayed through the new settings. Under <see cref="MediaSourceRule.Latch"/>
+    /// a new declared source releases the latch, so the renegotiated stream is taken.
     /// </summary>
     public void Configure(NegotiatedMedia media)
     {
@@ -139,10 +159,22 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
             }
 
             _reorderer.Configure(media.Codec, media.PayloadType, media.TelephoneEventPayloadType);
-            if (media.RemoteRtp is { } remote)
+            if (SourceRule == MediaSourceRule.Latch)
+            {
+                if (_declaredSource is not null && !Equals(_declaredSource, media.RemoteRtp))
+                {
+                    _hasExpectedSource = false;
+                    _matchSsrc = false;
+                    _expectedPort = -1;
+                    _sourceLatched = false;
+                }
+            }
+            else if (media.RemoteRtp is { } remote)
             {
                 SetExpectedSource(remote.Address);
             }
+
+            _declaredSource = media.RemoteRtp;
 
             _configured = true;
             MediaLog.RtpLegConfigured(_logger, _port, media.Codec, media.PayloadType, media.TelephoneEventPayloadType, media.RemoteRtp);
@@ -154,7 +186,7 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     {
         lock (_gate)
         {
-            return _reorderer.GetStats(_received, _wrongSource, _malformed) with { PacketsHeldOverflow = _heldOverflow };
+            return StatsUnderGate();
         }
     }
 
@@ -200,7 +232,7 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
 
             ReturnHeld();
             _hasReceivedAudio = _reorderer.HasWrittenAudio;
-            stats = _reorderer.GetStats(_received, _wrongSource, _malformed) with { PacketsHeldOverflow = _heldOverflow };
+            stats = StatsUnderGate();
         }
 
         ArrayPool<byte>.Shared.Return(_receiveBuffer);
@@ -220,6 +252,29 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
             stats.Gaps,
             stats.GapSamples,
             stats.SamplesWritten);
+    }
+
+    /// <summary>The reorderer's counters with this receiver's own; the addresses are formatted here, not per packet.</summary>
+    private RtpLegStats StatsUnderGate() => _reorderer.GetStats(_received, _wrongSource, _malformed) with
+    {
+        PacketsHeldOverflow = _heldOverflow,
+        SourceRule = SourceRule == MediaSourceRule.Latch ? "latch" : "strict",
+        DeclaredSource = _declaredSource?.ToString(),
+        LatchedSource = _sourceLatched ? FormatSource(_expectedFamily, _expectedAddress.AsSpan(0, _expectedAddressLength), _expectedPort) : null,
+        LatchedSsrc = _sourceLatched && _matchSsrc ? _expectedSsrc : null,
+        RefusedSource = _hasRefused ? FormatSource(_refusedFamily, _refusedAddress.AsSpan(0, _refusedAddressLength), _refusedPort) : null,
+    };
+
+    /// <summary>"address:port" (IPv4-mapped shown as IPv4), or the address alone when the port is not known.</summary>
+    private static string FormatSource(AddressFamily family, ReadOnlySpan<byte> address, int port)
+    {
+        var ip = new IPAddress(address);
+        if (family == AddressFamily.InterNetworkV6 && ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        return port < 0 ? ip.ToString() : new IPEndPoint(ip, port).ToString();
     }
 
     /// <summary>
@@ -330,8 +385,7 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     {
         if (_hasExpectedSource && !SourceMatches(family, socketAddress))
         {
-            _wrongSource++;
-            _metrics.PacketDropped(RtpDropReason.WrongSource);
+            Refuse(family, socketAddress);
             return;
         }
 
@@ -342,10 +396,17 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
             return;
         }
 
+        if (_matchSsrc && packet.Ssrc != _expectedSsrc)
+        {
+            // Latched: a second stream from the same transport address is not mixed into the leg (RFC 3550 §8.2).
+            Refuse(family, socketAddress);
+            return;
+        }
+
         if (!_hasExpectedSource)
         {
-            // No address in the SDP: latch on the first source that sends well-formed RTP.
-            LatchSource(family, socketAddress);
+            // Latch rule, or no address in the SDP: take the first source that sends well-formed RTP.
+            LatchSource(family, socketAddress, packet.Ssrc);
         }
 
         Volatile.Write(ref _lastAcceptedTimestamp, arrival);
@@ -369,9 +430,13 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
 
         _expectedFamily = address.AddressFamily;
         _hasExpectedSource = address.TryWriteBytes(_expectedAddress, out _expectedAddressLength);
+
+        // Declared now: an address latched while the SDP named none is no longer what the leg goes by.
+        _sourceLatched = false;
     }
 
-    private void LatchSource(AddressFamily family, ReadOnlySpan<byte> socketAddress)
+    /// <summary>Once per leg (per renegotiation under Latch): the one allocation is the log's address.</summary>
+    private void LatchSource(AddressFamily family, ReadOnlySpan<byte> socketAddress, uint ssrc)
     {
         var address = AddressBytes(family, socketAddress);
         if (address.IsEmpty)
@@ -383,11 +448,49 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
         _expectedAddressLength = address.Length;
         _expectedFamily = family;
         _hasExpectedSource = true;
+        _sourceLatched = true;
+        if (SourceRule == MediaSourceRule.Latch)
+        {
+            // Symmetric RTP (RFC 4961): the stream is known by where it comes from, port included, and by its SSRC.
+            _expectedPort = Port(socketAddress);
+            _expectedSsrc = ssrc;
+            _matchSsrc = true;
+        }
+
         MediaLog.RtpSourceLatched(_logger, _port, new IPAddress(address));
     }
 
+    /// <summary>Counts a refused packet and keeps its source if it is the first (copied into a fixed buffer: no allocation).</summary>
+    private void Refuse(AddressFamily family, ReadOnlySpan<byte> socketAddress)
+    {
+        _wrongSource++;
+        _metrics.PacketDropped(RtpDropReason.WrongSource);
+        if (_hasRefused)
+        {
+            return;
+        }
+
+        var address = AddressBytes(family, socketAddress);
+        if (address.IsEmpty)
+        {
+            return;
+        }
+
+        address.CopyTo(_refusedAddress);
+        _refusedAddressLength = address.Length;
+        _refusedFamily = family;
+        _refusedPort = Port(socketAddress);
+        _hasRefused = true;
+    }
+
     private bool SourceMatches(AddressFamily family, ReadOnlySpan<byte> socketAddress) =>
-        family == _expectedFamily && AddressBytes(family, socketAddress).SequenceEqual(_expectedAddress.AsSpan(0, _expectedAddressLength));
+        family == _expectedFamily
+        && AddressBytes(family, socketAddress).SequenceEqual(_expectedAddress.AsSpan(0, _expectedAddressLength))
+        && (_expectedPort < 0 || Port(socketAddress) == _expectedPort);
+
+    /// <summary>The port of a native sockaddr_in or sockaddr_in6: offset 2, network order; -1 when too short.</summary>
+    private static int Port(ReadOnlySpan<byte> socketAddress) =>
+        socketAddress.Length >= 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(socketAddress[2..]) : -1;
 
     /// <summary>The IP address inside a native sockaddr: sockaddr_in has it at offset 4, sockaddr_in6 at offset 8.</summary>
     private static ReadOnlySpan<byte> AddressBytes(AddressFamily family, ReadOnlySpan<byte> socketAddress) => family switch
