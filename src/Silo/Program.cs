@@ -153,7 +153,11 @@ builder.Services.AddSingleton(sp => new SipStack(
     {
         ListenAddress = settings.SipListenAddress,
         Port = options.Sip.Port,
+        AdvertisedAddress = settings.AdvertisedAddress,
         IncompleteMessageTimeout = options.Sip.IncompleteMessageTimeout,
+        TcpIdleTimeout = options.Sip.TcpIdleTimeout,
+        MaxConnectionsPerSource = options.Sip.MaxConnectionsPerSource,
+        MaxConnections = options.Sip.MaxConnections,
         IsTrustedSource = settings.TrustedPeers.Contains,
         UntrustedRequestsPerSecond = options.Sip.UntrustedRequestsPerSecond,
         UdpReceiveBufferBytes = options.Sip.UdpReceiveBufferBytes,
