@@ -165,20 +165,32 @@ builder.Services.AddSingleton<INodeStatusProvider, NodeStatusProvider>();
 builder.Services.AddSingleton<ClusterView>();
 builder.Services.AddRecorderMaintenance();
 builder.Services.AddRecorderReplication(builder.Configuration, dataDirectory, nodeName);
-builder.Services.AddSingleton(sp => new SipStack(
+builder.Services.AddSingleton(sp =>
+{
+    var dialogs = sp.GetRequiredService<RecorderUserAgent>().Dialogs;
+    var stack = new SipStack(
     new SipStackOptions
     {
         ListenAddress = settings.SipListenAddress,
         Port = options.Sip.Port,
+        AdvertisedAddress = settings.AdvertisedAddress,
         IncompleteMessageTimeout = options.Sip.IncompleteMessageTimeout,
+        TcpIdleTimeout = options.Sip.TcpIdleTimeout,
+        MaxConnectionsPerSource = options.Sip.MaxConnectionsPerSource,
+        MaxConnections = options.Sip.MaxConnections,
         IsTrustedSource = settings.TrustedPeers.Contains,
         UntrustedRequestsPerSecond = options.Sip.UntrustedRequestsPerSecond,
         UdpReceiveBufferBytes = options.Sip.UdpReceiveBufferBytes,
     },
-    sp.GetRequiredService<RecorderUserAgent>().Dialogs,
+    dialogs,
     sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<ILoggerFactory>(),
-    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
+    // The dialog layer sends our BYEs and UPDATEs through the stack it sits on.
+    dialogs.Attach(stack);
+    return stack;
+});
 builder.Services.AddHostedService<SipEdgeService>();
 builder.Services.AddHostedService<MediaWatchdog>();
 builder.Services.AddHostedService<SegmentSyncService>();

@@ -15,6 +15,15 @@ internal sealed class SipOptions
     /// <summary>A TCP connection holding an incomplete message this long is closed (slow senders, slowloris).</summary>
     public TimeSpan IncompleteMessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A TCP connection with nothing read or written for this long is closed (peers that vanished); 0 turns it off.</summary>
+    public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>TCP connections accepted from one source address; the next one is closed at once.</summary>
+    public int MaxConnectionsPerSource { get; set; } = 32;
+
+    /// <summary>TCP connections in total (accepted and opened); the next one is refused.</summary>
+    public int MaxConnections { get; set; } = 1024;
+
     /// <summary>Requests per second answered for each source that is not a trusted peer; the rest are dropped.</summary>
     public int UntrustedRequestsPerSecond { get; set; } = 20;
 

@@ -11,7 +11,7 @@ internal static partial class SipLog
     [LoggerMessage(1001, LogLevel.Debug, "SIP {Transport} request {Method} from {Remote}, Call-ID {CallId}")]
     public static partial void RequestReceived(ILogger logger, string transport, string method, IPEndPoint remote, string callId);
 
-    [LoggerMessage(1002, LogLevel.Debug, "SIP {Transport} response {StatusCode} from {Remote} dropped: the recorder sends no requests")]
+    [LoggerMessage(1002, LogLevel.Debug, "SIP {Transport} response {StatusCode} from {Remote} dropped: it matches no client transaction")]
     public static partial void ResponseDropped(ILogger logger, string transport, int statusCode, IPEndPoint remote);
 
     [LoggerMessage(1003, LogLevel.Debug, "Malformed SIP message over {Transport} from {Remote}: {StatusCode} {Field}: {Detail} (answered: {Answered})")]
@@ -37,4 +37,19 @@ internal static partial class SipLog
 
     [LoggerMessage(1010, LogLevel.Warning, "SIP UDP receive buffer: asked for {Requested} bytes, the kernel granted {Granted}; raise net.core.rmem_max so a burst of INVITEs is not dropped")]
     public static partial void ReceiveBufferCapped(ILogger logger, int requested, int granted);
+
+    [LoggerMessage(1040, LogLevel.Debug, "SIP {Transport} request {Method} sent to {Remote}, Call-ID {CallId}")]
+    public static partial void RequestSent(ILogger logger, string transport, string method, IPEndPoint remote, string callId);
+
+    [LoggerMessage(1041, LogLevel.Warning, "SIP {Transport} request {Method} to {Remote}, Call-ID {CallId}: no final response (timeout, transport failure or stopping)")]
+    public static partial void RequestFailed(ILogger logger, string transport, string method, IPEndPoint remote, string callId);
+
+    [LoggerMessage(1042, LogLevel.Warning, "SIP TCP connection from {Remote} refused: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, IPEndPoint remote, string reason);
+
+    [LoggerMessage(1043, LogLevel.Warning, "SIP TCP connection to {Remote} closed: its peer does not read ({Reason})")]
+    public static partial void SendQueueOverflow(ILogger logger, IPEndPoint remote, string reason);
+
+    [LoggerMessage(1044, LogLevel.Warning, "SIP stack disposal step {Step} failed; continuing")]
+    public static partial void DisposeFailed(ILogger logger, Exception exception, string step);
 }

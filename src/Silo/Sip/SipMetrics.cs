@@ -22,7 +22,7 @@ internal sealed class SipMetrics
         _queueDelay = meter.CreateHistogram<double>("recorder.sip.queue_delay", "s",
             "Time a request waited for a thread before its handler ran (overload when it grows).");
         meter.CreateObservableGauge("recorder.sip.transactions.active", () => (long)activeTransactions(), "{transaction}",
-            "Server transactions alive.");
+            "Transactions alive (server, and client ones for the requests we send).");
     }
 
     public void RequestReceived(string method) =>

@@ -10,6 +10,11 @@ internal sealed class SipStackCounters
     private long _messagesReceived;
     private long _handlerErrors;
     private long _throttled;
+    private long _requestsSent;
+    private long _requestsFailed;
+    private long _connectionsRefused;
+    private long _idleConnectionsClosed;
+    private long _sendQueueOverflows;
 
     public SipStackCounters(Func<int> activeTransactions) => _activeTransactions = activeTransactions;
 
@@ -27,6 +32,21 @@ internal sealed class SipStackCounters
 
     public long ActiveTransactions => _activeTransactions();
 
+    /// <summary>Client transactions started (<see cref="ISipClient.SendRequestAsync"/>).</summary>
+    public long RequestsSent => Interlocked.Read(ref _requestsSent);
+
+    /// <summary>Client transactions that ended without a final response (Timer F, transport failure, stopping).</summary>
+    public long RequestsFailed => Interlocked.Read(ref _requestsFailed);
+
+    /// <summary>TCP connections refused or closed at once for being over a connection cap.</summary>
+    public long ConnectionsRefused => Interlocked.Read(ref _connectionsRefused);
+
+    /// <summary>TCP connections closed by the idle timeout.</summary>
+    public long IdleConnectionsClosed => Interlocked.Read(ref _idleConnectionsClosed);
+
+    /// <summary>TCP connections closed because their peer stopped reading and the send queue filled.</summary>
+    public long SendQueueOverflows => Interlocked.Read(ref _sendQueueOverflows);
+
     internal void IncrementParseErrors() => Interlocked.Increment(ref _parseErrors);
 
     internal void IncrementDropped() => Interlocked.Increment(ref _dropped);
@@ -36,4 +56,14 @@ internal sealed class SipStackCounters
     internal void IncrementHandlerErrors() => Interlocked.Increment(ref _handlerErrors);
 
     internal void IncrementThrottled() => Interlocked.Increment(ref _throttled);
+
+    internal void IncrementRequestsSent() => Interlocked.Increment(ref _requestsSent);
+
+    internal void IncrementRequestsFailed() => Interlocked.Increment(ref _requestsFailed);
+
+    internal void IncrementConnectionsRefused() => Interlocked.Increment(ref _connectionsRefused);
+
+    internal void IncrementIdleConnectionsClosed() => Interlocked.Increment(ref _idleConnectionsClosed);
+
+    internal void IncrementSendQueueOverflows() => Interlocked.Increment(ref _sendQueueOverflows);
 }

@@ -8,6 +8,12 @@ internal sealed class SipStackOptions
 {
     public IPAddress ListenAddress { get; set; } = IPAddress.Any;
 
+    /// <summary>
+    /// The address in the sent-by of the Via of requests we send (RFC 3261 §18.1.1); null: the listen address when it
+    /// is a specific one, else the local address the system routes to the destination from.
+    /// </summary>
+    public IPAddress? AdvertisedAddress { get; set; }
+
     /// <summary>UDP and TCP port; 0 picks free ports (see <see cref="SipStack.UdpPort"/> and <see cref="SipStack.TcpPort"/>).</summary>
     public int Port { get; set; } = 5060;
 
@@ -18,6 +24,28 @@ internal sealed class SipStackOptions
 
     /// <summary>A TCP connection holding part of a message for longer than this is closed (slowloris).</summary>
     public TimeSpan IncompleteMessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A TCP connection with nothing read or written for this long (and no message in progress) is closed, so
+    /// connections of vanished peers do not pile up; zero turns it off. CUCM keeps its trunk connection busy with
+    /// OPTIONS pings well inside the default.
+    /// </summary>
+    public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>TCP connections accepted from one source address; the next one is closed at once (counted, logged).</summary>
+    public int MaxConnectionsPerSource { get; set; } = 32;
+
+    /// <summary>TCP connections in total, accepted and opened by us; the next one is refused (counted, logged).</summary>
+    public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>Messages waiting to be written on one TCP connection; one more closes it (its peer does not read).</summary>
+    public int TcpSendQueueMessages { get; set; } = 256;
+
+    /// <summary>Bytes waiting to be written on one TCP connection; more closes it.</summary>
+    public int TcpSendQueueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long opening a TCP connection for a request (or a §18.2.2 response) may take.</summary>
+    public TimeSpan TcpConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Whether a source address is a trusted peer (null: all are). Others are rate-limited.</summary>
     public Func<IPAddress, bool>? IsTrustedSource { get; set; }

@@ -2,7 +2,10 @@ using OrleansRecorder.Silo.Sip.Messages;
 
 namespace OrleansRecorder.Silo.Sip.Transactions;
 
-/// <summary>An output of a server transaction state machine, applied by <see cref="TransactionTable"/>.</summary>
+/// <summary>
+/// An output of a transaction state machine, applied by <see cref="TransactionTable"/> (server) or
+/// <see cref="ClientTransactionTable"/> (client).
+/// </summary>
 internal readonly record struct TransactionEffect(
     TransactionEffectKind Kind,
     SipResponse? Response = null,
@@ -22,4 +25,9 @@ internal readonly record struct TransactionEffect(
 
     public static TransactionEffect Terminate(TransactionTermination reason = TransactionTermination.Normal) =>
         new(TransactionEffectKind.Terminate, Termination: reason);
+
+    public static TransactionEffect SendRequest(SipRequest request) => new(TransactionEffectKind.SendRequest, Request: request);
+
+    public static TransactionEffect PassResponseToUser(SipResponse response) =>
+        new(TransactionEffectKind.PassResponseToUser, Response: response);
 }

@@ -15,4 +15,10 @@ internal enum TransactionEffectKind
 
     /// <summary>The transaction is over; <see cref="TransactionEffect.Termination"/> says why.</summary>
     Terminate,
+
+    /// <summary>Client transaction: pass <see cref="TransactionEffect.Request"/> to the transport (first send or retransmission).</summary>
+    SendRequest,
+
+    /// <summary>Client transaction: hand <see cref="TransactionEffect.Response"/> to the transaction user.</summary>
+    PassResponseToUser,
 }

@@ -13,4 +13,10 @@ internal enum TransactionEventKind
 
     /// <summary>A timer started by a <see cref="TransactionEffectKind.StartTimer"/> effect fired.</summary>
     TimerFired,
+
+    /// <summary>A response matching the client transaction arrived (RFC 3261 §17.1.3).</summary>
+    ResponseReceived,
+
+    /// <summary>The transport could not send the client transaction's request (RFC 3261 §17.1.4).</summary>
+    TransportFailed,
 }

@@ -1,6 +1,6 @@
 namespace OrleansRecorder.Silo.Sip.Transactions;
 
-/// <summary>Why a server transaction ended.</summary>
+/// <summary>Why a transaction ended.</summary>
 internal enum TransactionTermination
 {
     /// <summary>Normal end (timers I, J or L after an ACK, or a zero timer on a reliable transport).</summary>
@@ -11,4 +11,10 @@ internal enum TransactionTermination
 
     /// <summary>Timer L fired while the 2xx was still unacknowledged (RFC 3261 §13.3.1.4): the TU should send BYE.</summary>
     SuccessAckTimeout,
+
+    /// <summary>Client transaction: Timer F fired before a final response (RFC 3261 §17.1.2.2).</summary>
+    Timeout,
+
+    /// <summary>Client transaction: the transport could not send the request (RFC 3261 §17.1.4).</summary>
+    TransportError,
 }

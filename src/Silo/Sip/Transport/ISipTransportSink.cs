@@ -8,7 +8,7 @@ internal interface ISipTransportSink
 {
     void OnRequest(SipRequest request, ISipResponseChannel channel);
 
-    /// <summary>A response arrived: the recorder is a UAS only, so it is counted and dropped.</summary>
+    /// <summary>A response arrived: matched to a client transaction, or counted and dropped.</summary>
     void OnResponse(SipResponse response, SipTransportKind transport, IPEndPoint remote);
 
     /// <summary>Malformed input; <paramref name="answered"/> says whether a 4xx/5xx went back.</summary>
@@ -19,4 +19,9 @@ internal interface ISipTransportSink
 
     /// <summary>A TCP connection was closed by us (idle/slow sender, oversize, malformed) or by the peer.</summary>
     void OnConnectionClosed(IPEndPoint remote, string reason);
+
+    /// <summary>A TCP connection was refused at once (<see cref="TcpCloseReasons"/>: over a connection cap).</summary>
+    void OnConnectionRefused(IPEndPoint remote, string reason)
+    {
+    }
 }

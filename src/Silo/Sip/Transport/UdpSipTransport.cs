@@ -30,6 +30,7 @@ internal sealed class UdpSipTransport : IAsyncDisposable
     private readonly ISipTransportSink _sink;
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _receiveThread;
+    private int _disposed;
 
     public UdpSipTransport(IPEndPoint bindEndPoint, int maxMessageSize, ISipTransportSink sink)
     {
@@ -66,15 +67,18 @@ internal sealed class UdpSipTransport : IAsyncDisposable
         return _socket.ReceiveBufferSize;
     }
 
-    public void Send(SipResponse response, IPEndPoint destination)
+    /// <summary>Sends a response, or a client transaction's request, from the listening socket; false when it failed.</summary>
+    public bool Send(SipMessage message, IPEndPoint destination)
     {
         try
         {
-            _socket.SendTo(SipMessageWriter.ToArray(response), SocketFlags.None, destination);
+            _socket.SendTo(SipMessageWriter.ToArray(message), SocketFlags.None, destination);
+            return true;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             _sink.OnTransportError(SipTransportKind.Udp, destination, ex);
+            return false;
         }
     }
 
@@ -172,8 +176,14 @@ internal sealed class UdpSipTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the receive loop and closes the socket. Idempotent and never throws (the stack and DI both dispose it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_receiveThread is { } thread)
         {
