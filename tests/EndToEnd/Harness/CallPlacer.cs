@@ -27,7 +27,8 @@ internal static class CallPlacer
         return (near, far);
     }
 
-    private static SippRun Leg(RecorderNode node, IReadOnlyList<string> refcis, string role, double tone, string scenario,
+    /// <summary>One leg's sipp run with its tone files written, not started (for tests that act during the call).</summary>
+    public static SippRun Leg(RecorderNode node, IReadOnlyList<string> refcis, string role, double tone, string scenario,
         string transport, double toneSeconds, int durationMs, Func<string, string, string> csvLine)
     {
         var run = new SippRun
