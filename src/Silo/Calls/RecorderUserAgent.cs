@@ -359,6 +359,7 @@ internal sealed class RecorderUserAgent(
             {
                 leg.Media = media;
                 leg.Receiver.Configure(media);
+                leg.ApplyDirection(media.Direction, timeProvider);
                 leg.Recording.UpdateInfo(info => WithLeg(info, leg.Role, leg.CallId, media.Codec));
             }
         }
@@ -414,6 +415,7 @@ internal sealed class RecorderUserAgent(
                 leg.LocalSdp = SdpWriter.Write(answer);
                 leg.Media = media;
                 leg.Receiver.Configure(media);
+                leg.ApplyDirection(media.Direction, timeProvider);
                 leg.Recording.UpdateInfo(info => WithLeg(info, leg.Role, leg.CallId, media.Codec));
                 await RespondOkAsync(request, leg, leg.LocalSdp);
             }

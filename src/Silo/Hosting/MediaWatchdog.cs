@@ -4,7 +4,8 @@ namespace OrleansRecorder.Silo.Hosting;
 
 /// <summary>
 /// Ends legs whose media stopped (no accepted RTP for <see cref="RecorderSettings.MediaTimeout"/>), so a call that
-/// CUCM never hangs up (lost BYE, crashed phone) is still finalized, flagged <c>media-timeout</c>.
+/// CUCM never hangs up (lost BYE, crashed phone) is still finalized, flagged <c>media-timeout</c>. A leg on hold is
+/// left alone (<see cref="LegActivity"/>).
 /// </summary>
 internal sealed class MediaWatchdog(
     CallRegistry registry,
@@ -24,8 +25,10 @@ internal sealed class MediaWatchdog(
             {
                 foreach (var leg in registry.Legs)
                 {
-                    var idle = leg.Receiver.IdleTime;
-                    if (!leg.Ended && idle >= settings.MediaTimeout)
+                    // A leg on hold (a=inactive) sends nothing by agreement: it is not idle, and after the resume the
+                    // hold's silence does not count (LegActivity).
+                    if (!leg.Ended && leg.Activity.MediaIdleTime(leg.Receiver.IdleTime, timeProvider) is { } idle
+                        && idle >= settings.MediaTimeout)
                     {
                         CallLog.MediaTimeout(logger, leg.CallId, idle.TotalSeconds);
                         try
