@@ -99,6 +99,15 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         Add(command, "call_key", NpgsqlDbType.Text, RecordingGroups.CallKey(manifest));
         Add(command, "group_earliest", NpgsqlDbType.TimestampTz, (manifest.StartedAt - _groups.Window).UtcDateTime);
         await command.ExecuteNonQueryAsync(ct);
+        await using (var adopt = new NpgsqlCommand(RecordingGroups.AdoptLaterGroupsSql("@"), connection, transaction))
+        {
+            Add(adopt, "id", NpgsqlDbType.Text, manifest.Id);
+            Add(adopt, "call_key", NpgsqlDbType.Text, RecordingGroups.CallKey(manifest));
+            Add(adopt, "started_at", NpgsqlDbType.TimestampTz, manifest.StartedAt.UtcDateTime);
+            Add(adopt, "group_latest", NpgsqlDbType.TimestampTz, (manifest.EndedAt + _groups.Window).UtcDateTime);
+            await adopt.ExecuteNonQueryAsync(ct);
+        }
+
         await transaction.CommitAsync(ct);
     }
 

@@ -13,6 +13,20 @@ namespace OrleansRecorder.Silo.Catalog;
 /// sequence lock), so two parts indexed at once on two nodes cannot start two groups.</remarks>
 internal static class RecordingGroups
 {
+    /// <summary>
+    /// Run after the insert, in its transaction: a group that starts after the recording just added and within the
+    /// window of its end joins the recording's group (a part indexed late, e.g. by a rebuild or a node's catch-up, so the
+    /// group id stays its first part's id). Parameters: <c>id</c>, <c>call_key</c>, <c>started_at</c>, <c>group_latest</c>
+    /// (the recording's end plus the window); the prefix is the provider's parameter marker.
+    /// </summary>
+    public static string AdoptLaterGroupsSql(string prefix) => $"""
+        UPDATE Recordings SET group_id = (SELECT m.group_id FROM Recordings m WHERE m.id = {prefix}id)
+        WHERE group_id IN (SELECT f.id FROM Recordings f
+                           WHERE {prefix}call_key IS NOT NULL AND f.call_key = {prefix}call_key AND f.group_id = f.id
+                             AND f.id <> {prefix}id AND f.started_at >= {prefix}started_at AND f.started_at <= {prefix}group_latest)
+          AND group_id <> (SELECT m.group_id FROM Recordings m WHERE m.id = {prefix}id)
+        """;
+
     /// <summary>The default <see cref="RecordingGroupRules.Window"/>: 4 hours.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(4);
 

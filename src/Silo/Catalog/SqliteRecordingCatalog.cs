@@ -62,7 +62,10 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await using var connection = await OpenAsync(ct);
+        // One transaction (BEGIN IMMEDIATE): the group is chosen, and later groups adopted, with no other writer in between.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci,
                                     status, recorded_by, sha256, size_bytes, manifest, seq, call_key, group_id)
@@ -79,7 +82,7 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
                 far_number = excluded.far_number, far_device = excluded.far_device, refci = excluded.refci,
                 status = excluded.status, recorded_by = excluded.recorded_by, sha256 = excluded.sha256,
                 size_bytes = excluded.size_bytes, manifest = excluded.manifest, call_key = excluded.call_key;
-            """;
+            """ + RecordingGroups.AdoptLaterGroupsSql("@") + ";";
         Add(command, "@id", manifest.Id);
         Add(command, "@started_at", manifest.StartedAt.ToUnixTimeMilliseconds());
         Add(command, "@ended_at", manifest.EndedAt.ToUnixTimeMilliseconds());
@@ -95,7 +98,9 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         Add(command, "@manifest", JsonSerializer.Serialize(manifest, RecordingJsonContext.Default.RecordingManifest));
         Add(command, "@call_key", RecordingGroups.CallKey(manifest));
         Add(command, "@group_earliest", (manifest.StartedAt - _groups.Window).ToUnixTimeMilliseconds());
+        Add(command, "@group_latest", (manifest.EndedAt + _groups.Window).ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
     }
 
     public async Task<RecordingGroup?> GetGroupAsync(string groupId, CancellationToken ct)

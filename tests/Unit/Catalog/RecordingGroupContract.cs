@@ -53,6 +53,20 @@ public abstract class RecordingGroupContract
     }
 
     [Fact]
+    public async Task APartIndexedAfterALaterOneStillHeadsTheGroup()
+    {
+        // A rebuild or a node's catch-up can index the second part first.
+        await AddAsync(Manifest("late-index-2", "C", "6101", Base.AddMinutes(10), Base.AddMinutes(12)));
+        await AddAsync(Manifest("late-index-3", "C", "6101", Base.AddMinutes(13), Base.AddMinutes(14)));
+        await AddAsync(Manifest("late-index-1", "C", "6101", Base, Base.AddMinutes(5)));
+        await AddAsync(Manifest("far-later", "C", "6101", Base.AddMinutes(14) + Window + TimeSpan.FromMinutes(1), Base.AddHours(3)));
+
+        Assert.Equal(["late-index-1", "late-index-2", "late-index-3"], (await Catalog.GetGroupAsync("late-index-1", Ct))!.Parts.Select(p => p.Id));
+        Assert.Null(await Catalog.GetGroupAsync("late-index-2", Ct));
+        Assert.Equal(["far-later"], (await Catalog.GetGroupAsync("far-later", Ct))!.Parts.Select(p => p.Id));
+    }
+
+    [Fact]
     public async Task AnotherClusterWithTheSameRefciIsAnotherCall()
     {
         await AddAsync(Manifest("cl-a", "ClusterA", "7001", Base, Base.AddMinutes(1)));
