@@ -58,7 +58,8 @@ public sealed partial class DialogTests
                   "To: <sip:7878@127.0.0.1>;tag=guessed\r\n" +
                   $"Call-ID: {callId}\r\n" +
                   "CSeq: 900 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
-        await intruder.SendAsync(Encoding.ASCII.GetBytes(bye), new IPEndPoint(IPAddress.Loopback, node.SipPort));
+        await intruder.SendAsync(Encoding.ASCII.GetBytes(bye), new IPEndPoint(IPAddress.Loopback, node.SipPort),
+            TestContext.Current.CancellationToken);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var answer = Encoding.ASCII.GetString((await intruder.ReceiveAsync(wait.Token)).Buffer);
         Assert.StartsWith("SIP/2.0 481 ", answer, StringComparison.Ordinal);
@@ -83,7 +84,7 @@ public sealed partial class DialogTests
             // A call that would stream 20 s of tone: the node is stopped a second into it.
             var placing = CallPlacer.PlaceAsync(node, [refci], scenario: "cucm_leg_until_bye.xml", toneSeconds: 20);
             await node.WaitForActiveCallAsync();
-            await Task.Delay(1000);
+            await Task.Delay(1000, TestContext.Current.CancellationToken);
             await node.StopAsync();
 
             Assert.Equal(0, node.ExitCode);

@@ -29,6 +29,23 @@ ALTER TABLE Recordings ADD COLUMN IF NOT EXISTS seq bigint NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS IX_Recordings_seq ON Recordings (seq);
 CREATE INDEX IF NOT EXISTS IX_Recordings_started_at_id ON Recordings (started_at, id);
 
+-- Added with call groups (hold/resume, transfers: PROTOCOL.md §1.7): call_key is cucm/{cluster}/{refci} (NULL without
+-- a refci), group_id the id of the group's first recording, assigned in PostgresRecordingCatalog.AddAsync
+-- (Recorder:Recording:GroupWindow). Recordings indexed before stay groups of one (group_id = id), set once, when the
+-- column is added.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'recordings' AND column_name = 'group_id') THEN
+        ALTER TABLE Recordings ADD COLUMN call_key text NULL;
+        ALTER TABLE Recordings ADD COLUMN group_id text NULL;
+        UPDATE Recordings SET group_id = id;
+    END IF;
+END
+$$;
+CREATE INDEX IF NOT EXISTS IX_Recordings_call_key ON Recordings (call_key, started_at);
+CREATE INDEX IF NOT EXISTS IX_Recordings_group_id ON Recordings (group_id, started_at);
+
 CREATE INDEX IF NOT EXISTS IX_Recordings_started_at ON Recordings (started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_near_number ON Recordings (near_number, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_far_number ON Recordings (far_number, started_at);

@@ -22,7 +22,12 @@ CREATE TABLE IF NOT EXISTS Recordings
     preserved INTEGER NOT NULL DEFAULT 0,
     -- Insertion order (1, 2, ...), assigned once when the row is first added and kept on updates: the export's
     -- checkpoint. Files created before these columns existed get them from SqliteRecordingCatalog.InitializeAsync.
-    seq INTEGER NOT NULL DEFAULT 0
+    seq INTEGER NOT NULL DEFAULT 0,
+    -- The recordings of one CUCM call (hold/resume, transfers: PROTOCOL.md §1.7): call_key is cucm/{cluster}/{refci}
+    -- (NULL without a refci), group_id the id of the group's first recording, assigned when the row is first added
+    -- (SqliteRecordingCatalog.AddAsync, Recorder:Recording:GroupWindow). Older files get them from InitializeAsync.
+    call_key TEXT NULL,
+    group_id TEXT NULL
 );
 
 CREATE INDEX IF NOT EXISTS IX_Recordings_started_at ON Recordings (started_at);

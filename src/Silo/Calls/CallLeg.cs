@@ -1,5 +1,6 @@
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Sdp;
 using OrleansRecorder.Silo.Sip.Dialogs;
 
@@ -40,7 +41,25 @@ internal sealed class CallLeg(
     /// <summary>Why the leg ended early (e.g. <c>media-timeout</c>), null for a normal BYE.</summary>
     public string? EndFlag { get; set; }
 
+    /// <summary>Whether the peer is sending (not on hold); see <see cref="ApplyDirection"/>.</summary>
+    public LegActivity Activity { get; } = new();
+
     private int _portReleased;
+
+    /// <summary>
+    /// Applies the direction the peer declared in its latest SDP (offer or answer): <c>inactive</c> or <c>recvonly</c>
+    /// pauses the leg and opens a <c>hold</c> pause in the recording; <c>sendonly</c> or <c>sendrecv</c> closes it.
+    /// The dialog and the RTP port stay (PROTOCOL.md §1.7).
+    /// </summary>
+    public void ApplyDirection(MediaDirection peerDirection, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var paused = peerDirection is MediaDirection.Inactive or MediaDirection.RecvOnly;
+        if (Activity.SetPaused(paused, timeProvider.GetTimestamp()))
+        {
+            Recording.Session.MarkPause(Role, paused, RecordingPause.HoldReason, timeProvider.GetUtcNow());
+        }
+    }
 
     /// <summary>True exactly once: the caller then returns <see cref="RtpPort"/> to the allocator.</summary>
     public bool TryReleasePort() => Interlocked.Exchange(ref _portReleased, 1) == 0;

@@ -122,6 +122,9 @@ internal sealed class LegSetup(
         if (media is not null)
         {
             receiver.Configure(media);
+
+            // A call forked while on hold (a=inactive in the early offer) starts paused.
+            leg.ApplyDirection(media.Direction, timeProvider);
         }
 
         receiver.Start();

@@ -182,6 +182,7 @@ internal sealed class RecorderUserAgent : IDialogUser
                 // The RTP source comes from this dialog's own answer only: the dialog layer matched the ACK first.
                 leg.Media = media;
                 leg.Receiver.Configure(media);
+                leg.ApplyDirection(media.Direction, _timeProvider);
                 leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec));
             }
         }
@@ -240,6 +241,9 @@ internal sealed class RecorderUserAgent : IDialogUser
                 leg.LocalSdp = SdpWriter.Write(answer);
                 leg.Media = media;
                 leg.Receiver.Configure(media);
+
+                // Hold and resume by re-INVITE (a=inactive, then sendonly): the leg stays, the pause is recorded.
+                leg.ApplyDirection(media.Direction, _timeProvider);
                 leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec));
                 await Dialogs.RespondInDialogAsync(request, dialog, WithSdp(leg.LocalSdp));
             }

@@ -18,8 +18,14 @@ internal interface IRecordingCatalog
     /// <summary>The manifest exactly as added, or null.</summary>
     Task<RecordingManifest?> GetAsync(string id, CancellationToken ct);
 
-    /// <summary>Filters, newest first, paged.</summary>
+    /// <summary>Filters, newest first, paged; with <see cref="RecordingQuery.GroupByCall"/> one item (its earliest matching part) per group.</summary>
     Task<RecordingPage> QueryAsync(RecordingQuery query, CancellationToken ct);
+
+    /// <summary>The recordings of one call (<see cref="RecordingGroups"/>) in start order; null when there is no such group.</summary>
+    Task<RecordingGroup?> GetGroupAsync(string groupId, CancellationToken ct);
+
+    /// <summary>The groups of <paramref name="recordingIds"/> (each group once, with all its parts in start order).</summary>
+    Task<IReadOnlyList<RecordingGroup>> GetGroupsOfAsync(IReadOnlyCollection<string> recordingIds, CancellationToken ct);
 
     /// <summary>Removes the recording's row; false when there was none.</summary>
     Task<bool> DeleteAsync(string id, CancellationToken ct);

@@ -27,12 +27,17 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
 
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
+    private readonly RecordingGroupRules _groups;
 
-    public PostgresRecordingCatalog(string connectionString, TimeProvider? timeProvider = null)
+    /// <param name="connectionString">The cluster database.</param>
+    /// <param name="timeProvider">Stamps <c>updated_at</c> of maintenance rows; the system clock when null.</param>
+    /// <param name="groups">How recordings of one call are grouped; <see cref="RecordingGroupRules.Default"/> when null.</param>
+    public PostgresRecordingCatalog(string connectionString, TimeProvider? timeProvider = null, RecordingGroupRules? groups = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _groups = groups ?? RecordingGroupRules.Default;
     }
 
     public Task InitializeAsync(CancellationToken ct) =>
@@ -61,15 +66,20 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci,
-                                    status, recorded_by, sha256, size_bytes, manifest, seq)
+                                    status, recorded_by, sha256, size_bytes, manifest, seq, call_key, group_id)
             VALUES (@id, @started_at, @ended_at, @near_number, @near_device, @far_number, @far_device, @refci,
-                    @status, @recorded_by, @sha256, @size_bytes, @manifest, (SELECT COALESCE(MAX(seq), 0) + 1 FROM Recordings))
+                    @status, @recorded_by, @sha256, @size_bytes, @manifest, (SELECT COALESCE(MAX(seq), 0) + 1 FROM Recordings),
+                    @call_key,
+                    COALESCE((SELECT g.group_id FROM Recordings g
+                              WHERE @call_key IS NOT NULL AND g.call_key = @call_key AND g.id <> @id
+                                AND g.started_at <= @started_at AND g.ended_at >= @group_earliest
+                              ORDER BY g.started_at DESC, g.id DESC LIMIT 1), @id))
             ON CONFLICT (id) DO UPDATE SET
                 started_at = excluded.started_at, ended_at = excluded.ended_at,
                 near_number = excluded.near_number, near_device = excluded.near_device,
                 far_number = excluded.far_number, far_device = excluded.far_device, refci = excluded.refci,
                 status = excluded.status, recorded_by = excluded.recorded_by, sha256 = excluded.sha256,
-                size_bytes = excluded.size_bytes, manifest = excluded.manifest
+                size_bytes = excluded.size_bytes, manifest = excluded.manifest, call_key = excluded.call_key
             """,
             connection,
             transaction);
@@ -86,8 +96,47 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         Add(command, "sha256", NpgsqlDbType.Text, manifest.Sha256);
         Add(command, "size_bytes", NpgsqlDbType.Bigint, manifest.SizeBytes);
         Add(command, "manifest", NpgsqlDbType.Json, JsonSerializer.Serialize(manifest, RecordingJsonContext.Default.RecordingManifest));
+        Add(command, "call_key", NpgsqlDbType.Text, RecordingGroups.CallKey(manifest));
+        Add(command, "group_earliest", NpgsqlDbType.TimestampTz, (manifest.StartedAt - _groups.Window).UtcDateTime);
         await command.ExecuteNonQueryAsync(ct);
+        await using (var adopt = new NpgsqlCommand(RecordingGroups.AdoptLaterGroupsSql("@"), connection, transaction))
+        {
+            Add(adopt, "id", NpgsqlDbType.Text, manifest.Id);
+            Add(adopt, "call_key", NpgsqlDbType.Text, RecordingGroups.CallKey(manifest));
+            Add(adopt, "started_at", NpgsqlDbType.TimestampTz, manifest.StartedAt.UtcDateTime);
+            Add(adopt, "group_latest", NpgsqlDbType.TimestampTz, (manifest.EndedAt + _groups.Window).UtcDateTime);
+            await adopt.ExecuteNonQueryAsync(ct);
+        }
+
         await transaction.CommitAsync(ct);
+    }
+
+    public async Task<RecordingGroup?> GetGroupAsync(string groupId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT group_id, manifest FROM Recordings WHERE group_id = @group_id ORDER BY started_at, id", connection);
+        Add(command, "group_id", NpgsqlDbType.Text, groupId);
+        var groups = await ReadGroupsAsync(command, ct);
+        return groups.Count == 0 ? null : groups[0];
+    }
+
+    public async Task<IReadOnlyList<RecordingGroup>> GetGroupsOfAsync(IReadOnlyCollection<string> recordingIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(recordingIds);
+        if (recordingIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT group_id, manifest FROM Recordings WHERE group_id IN (SELECT group_id FROM Recordings WHERE id = ANY(@ids)) "
+            + "ORDER BY group_id, started_at, id",
+            connection);
+        Add(command, "ids", NpgsqlDbType.Array | NpgsqlDbType.Text, recordingIds.Distinct(StringComparer.Ordinal).ToArray());
+        return await ReadGroupsAsync(command, ct);
     }
 
     public async Task<bool> DeleteAsync(string id, CancellationToken ct)
@@ -295,6 +344,18 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    private static async Task<IReadOnlyList<RecordingGroup>> ReadGroupsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var rows = new List<(string, RecordingManifest)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetString(0), Deserialize(reader.GetString(1))));
+        }
+
+        return RecordingGroups.FromOrderedRows(rows);
+    }
+
     private static async Task<IReadOnlyList<CatalogEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken ct)
     {
         var entries = new List<CatalogEntry>();
@@ -355,13 +416,13 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         var scope = RecordingQuerySql.AppendScope(where, query.Scope, "@");
         await using var connection = await OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM Recordings" + where, connection, transaction);
+        await using var count = new NpgsqlCommand(RecordingQuerySql.Count(where.ToString(), query), connection, transaction);
         AddFilters(count, query);
         AddScope(count, scope);
         var total = (long)(await count.ExecuteScalarAsync(ct))!;
 
         await using var select = new NpgsqlCommand(
-            SelectManifest + where + RecordingQuerySql.OrderBy(query) + " LIMIT @limit OFFSET @offset",
+            RecordingQuerySql.Select(SelectManifest, where.ToString(), query) + " LIMIT @limit OFFSET @offset",
             connection,
             transaction);
         AddFilters(select, query);

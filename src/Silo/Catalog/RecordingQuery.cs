@@ -39,6 +39,9 @@ internal sealed record RecordingQuery(
 
     /// <summary>Oldest / smallest first when true; newest first (the default) otherwise.</summary>
     public bool Ascending { get; init; }
+
+    /// <summary>One item per call (<see cref="RecordingGroups"/>): the group's earliest matching part; the total counts groups.</summary>
+    public bool GroupByCall { get; init; }
 }
 
 /// <summary>
@@ -131,6 +134,30 @@ internal static class RecordingQuerySql
         where.Append(" AND EXISTS (SELECT 1 FROM ").Append(elements)
             .Append(" WHERE value IN (").Append(prefix).Append("flag, 'near-end-' || ").Append(prefix).Append("flag, 'far-end-' || ")
             .Append(prefix).Append("flag))");
+    }
+
+    /// <summary>
+    /// The page's SELECT of <paramref name="columns"/> (a <c>SELECT ... FROM Recordings</c>) with its filter and order;
+    /// grouped by call, only each group's earliest matching part (window function, SQLite 3.25+ and PostgreSQL).
+    /// </summary>
+    public static string Select(string columns, string where, RecordingQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!query.GroupByCall)
+        {
+            return columns + where + OrderBy(query);
+        }
+
+        var selected = columns.Replace(" FROM Recordings", string.Empty, StringComparison.Ordinal);
+        return selected + " FROM (SELECT Recordings.*, ROW_NUMBER() OVER (PARTITION BY group_id ORDER BY started_at, id) AS group_row FROM Recordings"
+            + where + ") AS grouped WHERE group_row = 1" + OrderBy(query);
+    }
+
+    /// <summary>The COUNT of a search: matching recordings, or matching groups when grouped by call.</summary>
+    public static string Count(string where, RecordingQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return (query.GroupByCall ? "SELECT COUNT(DISTINCT group_id) FROM Recordings" : "SELECT COUNT(*) FROM Recordings") + where;
     }
 
     /// <summary>The ORDER BY clause (whitelisted columns only).</summary>

@@ -21,14 +21,17 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
 
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
+    private readonly RecordingGroupRules _groups;
 
     /// <param name="connectionString">The cluster database.</param>
     /// <param name="timeProvider">Stamps <c>updated_at</c> of maintenance rows; the system clock when null.</param>
-    public SqliteRecordingCatalog(string connectionString, TimeProvider? timeProvider = null)
+    /// <param name="groups">How recordings of one call are grouped; <see cref="RecordingGroupRules.Default"/> when null.</param>
+    public SqliteRecordingCatalog(string connectionString, TimeProvider? timeProvider = null, RecordingGroupRules? groups = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _connectionString = connectionString;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _groups = groups ?? RecordingGroupRules.Default;
     }
 
     public async Task InitializeAsync(CancellationToken ct)
@@ -41,6 +44,8 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
 
             CREATE INDEX IF NOT EXISTS IX_Recordings_seq ON Recordings (seq);
             CREATE INDEX IF NOT EXISTS IX_Recordings_started_at_id ON Recordings (started_at, id);
+            CREATE INDEX IF NOT EXISTS IX_Recordings_call_key ON Recordings (call_key, started_at);
+            CREATE INDEX IF NOT EXISTS IX_Recordings_group_id ON Recordings (group_id, started_at);
             """;
         await command.ExecuteNonQueryAsync(ct);
     }
@@ -57,20 +62,27 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await using var connection = await OpenAsync(ct);
+        // One transaction (BEGIN IMMEDIATE): the group is chosen, and later groups adopted, with no other writer in between.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci,
-                                    status, recorded_by, sha256, size_bytes, manifest, seq)
+                                    status, recorded_by, sha256, size_bytes, manifest, seq, call_key, group_id)
             VALUES (@id, @started_at, @ended_at, @near_number, @near_device, @far_number, @far_device, @refci,
                     @status, @recorded_by, @sha256, @size_bytes, @manifest,
-                    (SELECT COALESCE(MAX(seq), 0) + 1 FROM Recordings))
+                    (SELECT COALESCE(MAX(seq), 0) + 1 FROM Recordings), @call_key,
+                    COALESCE((SELECT g.group_id FROM Recordings g
+                              WHERE @call_key IS NOT NULL AND g.call_key = @call_key AND g.id <> @id
+                                AND g.started_at <= @started_at AND g.ended_at >= @group_earliest
+                              ORDER BY g.started_at DESC, g.id DESC LIMIT 1), @id))
             ON CONFLICT (id) DO UPDATE SET
                 started_at = excluded.started_at, ended_at = excluded.ended_at,
                 near_number = excluded.near_number, near_device = excluded.near_device,
                 far_number = excluded.far_number, far_device = excluded.far_device, refci = excluded.refci,
                 status = excluded.status, recorded_by = excluded.recorded_by, sha256 = excluded.sha256,
-                size_bytes = excluded.size_bytes, manifest = excluded.manifest;
-            """;
+                size_bytes = excluded.size_bytes, manifest = excluded.manifest, call_key = excluded.call_key;
+            """ + RecordingGroups.AdoptLaterGroupsSql("@") + ";";
         Add(command, "@id", manifest.Id);
         Add(command, "@started_at", manifest.StartedAt.ToUnixTimeMilliseconds());
         Add(command, "@ended_at", manifest.EndedAt.ToUnixTimeMilliseconds());
@@ -84,7 +96,56 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         Add(command, "@sha256", manifest.Sha256);
         Add(command, "@size_bytes", manifest.SizeBytes);
         Add(command, "@manifest", JsonSerializer.Serialize(manifest, RecordingJsonContext.Default.RecordingManifest));
+        Add(command, "@call_key", RecordingGroups.CallKey(manifest));
+        Add(command, "@group_earliest", (manifest.StartedAt - _groups.Window).ToUnixTimeMilliseconds());
+        Add(command, "@group_latest", (manifest.EndedAt + _groups.Window).ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<RecordingGroup?> GetGroupAsync(string groupId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_id, manifest FROM Recordings WHERE group_id = @group_id ORDER BY started_at, id;";
+        Add(command, "@group_id", groupId);
+        var groups = await ReadGroupsAsync(command, ct);
+        return groups.Count == 0 ? null : groups[0];
+    }
+
+    public async Task<IReadOnlyList<RecordingGroup>> GetGroupsOfAsync(IReadOnlyCollection<string> recordingIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(recordingIds);
+        if (recordingIds.Count == 0)
+        {
+            return [];
+        }
+
+        var groups = new List<RecordingGroup>();
+        await using var connection = await OpenAsync(ct);
+        foreach (var chunk in recordingIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            var names = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names.Add("@i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Add(command, names[i], chunk[i]);
+            }
+
+            command.CommandText = "SELECT group_id, manifest FROM Recordings WHERE group_id IN (SELECT group_id FROM Recordings WHERE id IN ("
+                + string.Join(", ", names) + ")) ORDER BY group_id, started_at, id;";
+            foreach (var group in await ReadGroupsAsync(command, ct))
+            {
+                if (!groups.Exists(g => g.GroupId == group.GroupId))
+                {
+                    groups.Add(group);
+                }
+            }
+        }
+
+        return groups;
     }
 
     public async Task<RecordingManifest?> GetAsync(string id, CancellationToken ct)
@@ -138,14 +199,14 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var count = connection.CreateCommand();
         count.Transaction = transaction;
-        count.CommandText = "SELECT COUNT(*) FROM Recordings" + where + ";";
+        count.CommandText = RecordingQuerySql.Count(where.ToString(), query) + ";";
         AddFilters(count, query);
         AddScope(count, scope);
         var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
 
         await using var select = connection.CreateCommand();
         select.Transaction = transaction;
-        select.CommandText = SelectManifest + where + RecordingQuerySql.OrderBy(query) + " LIMIT @limit OFFSET @offset;";
+        select.CommandText = RecordingQuerySql.Select(SelectManifest, where.ToString(), query) + " LIMIT @limit OFFSET @offset;";
         AddFilters(select, query);
         AddScope(select, scope);
         Add(select, "@limit", query.PageSize);
@@ -425,11 +486,31 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
             sql.AppendLine("UPDATE Recordings SET seq = rowid WHERE seq = 0;");
         }
 
+        if (!columns.Contains("group_id"))
+        {
+            // Recordings indexed before groups existed stay groups of one: their group id is their own id.
+            sql.AppendLine("ALTER TABLE Recordings ADD COLUMN call_key TEXT NULL;");
+            sql.AppendLine("ALTER TABLE Recordings ADD COLUMN group_id TEXT NULL;");
+            sql.AppendLine("UPDATE Recordings SET group_id = id WHERE group_id IS NULL;");
+        }
+
         if (sql.Length > 0)
         {
             upgrade.CommandText = "BEGIN IMMEDIATE;\n" + sql + "COMMIT;";
             await upgrade.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    private static async Task<IReadOnlyList<RecordingGroup>> ReadGroupsAsync(SqliteCommand command, CancellationToken ct)
+    {
+        var rows = new List<(string, RecordingManifest)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((reader.GetString(0), Deserialize(reader.GetString(1))));
+        }
+
+        return RecordingGroups.FromOrderedRows(rows);
     }
 
     private static async Task<IReadOnlyList<CatalogEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken ct)

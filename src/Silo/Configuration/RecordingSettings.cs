@@ -18,6 +18,12 @@ internal sealed class RecordingSettings
     /// <summary>How often they are forced to disk, off the RTP path (what an OS crash can lose).</summary>
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Recordings of one CUCM call (same cluster id and refci: CUCM re-opens the recording on resume after a hold and
+    /// on some transfers) are one group when each starts at most this long after the previous part ended.
+    /// </summary>
+    public TimeSpan GroupWindow { get; set; } = TimeSpan.FromHours(4);
+
     /// <summary>Below this much free space in the data directory the node answers 503.</summary>
     public long MinFreeBytes { get; set; } = 200L * 1024 * 1024;
 }

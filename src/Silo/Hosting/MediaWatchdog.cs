@@ -4,8 +4,9 @@ namespace OrleansRecorder.Silo.Hosting;
 
 /// <summary>
 /// Ends legs whose media stopped (no accepted RTP for <see cref="RecorderSettings.MediaTimeout"/>), so a call that
-/// CUCM never hangs up (lost BYE, crashed phone) is still finalized, flagged <c>media-timeout</c>, and CUCM gets our
-/// BYE so it does not keep the dialog either.
+/// CUCM never hangs up (lost BYE, crashed phone) is still finalized, flagged <c>media-timeout</c>, and CUCM gets our BYE
+/// so it does not keep the dialog either. A leg on hold is
+/// left alone (<see cref="LegActivity"/>).
 /// </summary>
 internal sealed class MediaWatchdog(
     CallRegistry registry,
@@ -25,8 +26,10 @@ internal sealed class MediaWatchdog(
             {
                 foreach (var leg in registry.Legs)
                 {
-                    var idle = leg.Receiver.IdleTime;
-                    if (!leg.Ended && idle >= settings.MediaTimeout)
+                    // A leg on hold (a=inactive) sends nothing by agreement: it is not idle, and after the resume the
+                    // hold's silence does not count (LegActivity).
+                    if (!leg.Ended && leg.Activity.MediaIdleTime(leg.Receiver.IdleTime, timeProvider) is { } idle
+                        && idle >= settings.MediaTimeout)
                     {
                         CallLog.MediaTimeout(logger, leg.CallId, idle.TotalSeconds);
 

@@ -44,6 +44,9 @@ internal sealed record RecordingManifest
 
     public IReadOnlyList<string> Flags { get; init; } = [];
 
+    /// <summary>Holds within the recording (a leg's peer sent no media by agreement), oldest first, all closed.</summary>
+    public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
+
     /// <summary>All CUCM metadata as received.</summary>
     public CucmMetadata? Cucm { get; init; }
 }

@@ -175,6 +175,52 @@ internal sealed class RecordingSession : IAsyncDisposable
         _farEnd.SyncToDisk();
     }
 
+    /// <summary>
+    /// Opens (<paramref name="paused"/>) or closes a pause of <paramref name="role"/>'s leg at <paramref name="at"/>;
+    /// opening an open pause or closing none does nothing.
+    /// </summary>
+    public void MarkPause(LegRole role, bool paused, string reason, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        var leg = RecordingPause.LegName(role);
+        lock (_stateLock)
+        {
+            if (_finalizing)
+            {
+                return;
+            }
+
+            var pauses = _state.Pauses;
+            var open = -1;
+            for (var i = pauses.Count - 1; i >= 0; i--)
+            {
+                if (pauses[i].Leg == leg)
+                {
+                    open = pauses[i].EndedAt is null ? i : -1;
+                    break;
+                }
+            }
+
+            if (paused == (open >= 0))
+            {
+                return;
+            }
+
+            var changed = new List<RecordingPause>(pauses);
+            if (paused)
+            {
+                changed.Add(new RecordingPause { Leg = leg, Reason = reason, StartedAt = at });
+            }
+            else
+            {
+                changed[open] = changed[open] with { EndedAt = at };
+            }
+
+            _state = _state with { Pauses = changed };
+            SchedulePersist();
+        }
+    }
+
     /// <summary>Called once per leg by its sink: converts the arrival timestamp to UTC and persists it.</summary>
     internal void RecordFirstPacket(LegRole role, long arrivalTimestamp)
     {

@@ -145,6 +145,7 @@ internal static class SegmentFinalizer
             RecordedBy = info.RecordedBy,
             Status = status,
             Flags = allFlags,
+            Pauses = PlacePauses(state, nearLead, farLead, (double)frames / SampleRate, endedAt),
             Cucm = metadata,
         };
 
@@ -168,6 +169,50 @@ internal static class SegmentFinalizer
         return lead >= 0
             ? (0, Math.Min(lead, MaxLeadingSilenceSamples))
             : (Math.Min(-lead, MaxLeadingSilenceSamples), 0);
+    }
+
+    /// <summary>
+    /// The session's pauses, closed (one still open ends with the recording) and placed in the audio. The audio's first
+    /// sample is the earlier leg's first packet (see <see cref="Align"/>), or the recording's start when no packet came;
+    /// the RTP receiver fills the time between packets with silence, so audio time follows the wall clock.
+    /// </summary>
+    public static IReadOnlyList<RecordingPause> PlacePauses(
+        SessionState state, long nearLead, long farLead, double durationSeconds, DateTimeOffset endedAt)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Pauses.Count == 0)
+        {
+            return [];
+        }
+
+        // The leg with no leading silence defines sample 0.
+        var audioZero = (state.NearEndFirstPacketAt, state.FarEndFirstPacketAt) switch
+        {
+            ({ } near, { } far) => nearLead == 0 && farLead == 0 ? (near < far ? near : far) : (nearLead == 0 ? near : far),
+            ({ } near, null) => near,
+            (null, { } far) => far,
+            _ => state.Info.StartedAt,
+        };
+
+        var placed = new List<RecordingPause>(state.Pauses.Count);
+        foreach (var pause in state.Pauses)
+        {
+            var end = pause.EndedAt ?? endedAt;
+            if (end < pause.StartedAt)
+            {
+                end = pause.StartedAt;
+            }
+
+            var offset = Math.Clamp((pause.StartedAt - audioZero).TotalSeconds, 0, durationSeconds);
+            placed.Add(pause with
+            {
+                EndedAt = end,
+                OffsetSeconds = Math.Round(offset, 3),
+                DurationSeconds = Math.Round((end - pause.StartedAt).TotalSeconds, 3),
+            });
+        }
+
+        return placed;
     }
 
     /// <summary>Whole samples in a segment; a torn last byte (odd length) is ignored, a missing file is empty.</summary>

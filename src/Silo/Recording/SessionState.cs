@@ -10,4 +10,7 @@ internal sealed record SessionState
 
     /// <summary>Arrival of the far end's first packet (UTC), once known.</summary>
     public DateTimeOffset? FarEndFirstPacketAt { get; init; }
+
+    /// <summary>Holds so far, oldest first; the last one of a leg may still be open.</summary>
+    public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
 }

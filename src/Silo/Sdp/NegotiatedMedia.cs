@@ -21,4 +21,11 @@ internal sealed record NegotiatedMedia(
     int? TelephoneEventPayloadType,
     IPEndPoint? RemoteRtp,
     int? PacketTimeMs,
-    MediaDirection Direction);
+    MediaDirection Direction)
+{
+    /// <summary>
+    /// Whether the peer sends us media in this stream (it declared <c>sendonly</c> or <c>sendrecv</c>); false while
+    /// it holds the call (<c>inactive</c>, or <c>recvonly</c>).
+    /// </summary>
+    public bool PeerSends => Direction is MediaDirection.SendOnly or MediaDirection.SendRecv;
+}

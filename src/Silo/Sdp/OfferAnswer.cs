@@ -180,10 +180,7 @@ internal static class OfferAnswer
             fmtps.Add(new FormatParametersAttribute(eventPayloadType, offered.FindFormatParameters(eventPayloadType) ?? "0-15"));
         }
 
-        // RFC 3264 §6.1: we only receive; a recvonly or inactive offer leaves nothing to receive, so answer inactive.
-        var direction = offeredDirection is MediaDirection.RecvOnly or MediaDirection.Inactive
-            ? MediaDirection.Inactive
-            : MediaDirection.RecvOnly;
+        var direction = AnswerDirection(offeredDirection);
 
         return new MediaDescription
         {
@@ -196,6 +193,13 @@ internal static class OfferAnswer
             Direction = direction,
         };
     }
+
+    /// <summary>
+    /// The direction of our answer to an offered stream (RFC 3264 §6.1), for a recorder that only receives:
+    /// sendonly or sendrecv → <c>recvonly</c>; recvonly or inactive (a hold: CUCM sends nothing) → <c>inactive</c>.
+    /// </summary>
+    public static MediaDirection AnswerDirection(MediaDirection offered) =>
+        offered is MediaDirection.RecvOnly or MediaDirection.Inactive ? MediaDirection.Inactive : MediaDirection.RecvOnly;
 
     /// <summary>RFC 3264 §6: a rejected stream keeps its media type, protocol and at least one format, with port 0.</summary>
     private static MediaDescription CreateRejectedMedia(MediaDescription offered) => new()

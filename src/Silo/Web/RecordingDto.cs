@@ -22,6 +22,26 @@ internal sealed record RecordingDto(
     IReadOnlyList<string> Flags,
     RecordingManifest? Manifest)
 {
+    /// <summary>The call this recording is part of (<see cref="Catalog.RecordingGroups"/>): the id of its first recording.</summary>
+    public string? GroupId { get; init; }
+
+    /// <summary>1-based place of this recording in its call, in start order.</summary>
+    public int Part { get; init; } = 1;
+
+    /// <summary>How many recordings the call has.</summary>
+    public int Parts { get; init; } = 1;
+
+    /// <summary>Holds inside this recording (leg, reason, offset and length in the audio).</summary>
+    public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
+
+    /// <summary>With <c>groupBy=call</c>: every part of the call the caller may see, in order; null otherwise.</summary>
+    public IReadOnlyList<RecordingPartDto>? GroupParts { get; init; }
+
+    /// <summary>Adds the recording's place in its call; left as a group of one when the catalog has no group for it.</summary>
+    public RecordingDto WithPosition(Catalog.RecordingGroupPosition? position) => position is null
+        ? this with { GroupId = Id }
+        : this with { GroupId = position.GroupId, Part = position.Part, Parts = position.Parts };
+
     /// <summary>The REST shape; <paramref name="withManifest"/> adds the whole manifest (per-leg codec, first packet, packet statistics, gaps).</summary>
     public static RecordingDto From(RecordingManifest manifest, bool withManifest = false)
     {
@@ -45,6 +65,9 @@ internal sealed record RecordingDto(
             [manifest.RecordedBy],
             manifest.Status.ToString().ToLowerInvariant(),
             manifest.Flags,
-            withManifest ? manifest : null);
+            withManifest ? manifest : null)
+        {
+            Pauses = manifest.Pauses,
+        };
     }
 }

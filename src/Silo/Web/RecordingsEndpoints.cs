@@ -20,6 +20,7 @@ internal static class RecordingsEndpoints
     {
         var group = api.MapGroup("/recordings").WithTags("Recordings").RequireAuthorization(RecorderPolicies.Recordings);
         group.MapGet("/", ListAsync).WithName("ListRecordings");
+        group.MapGet("/groups/{groupId}", GetGroupAsync).WithName("GetRecordingGroup");
         group.MapGet("/{id}", GetAsync).WithName("GetRecording");
         group.MapGet("/{id}/audio", GetAudioAsync).WithName("GetRecordingAudio");
         return group;
@@ -38,6 +39,7 @@ internal static class RecordingsEndpoints
         int? pageSize,
         string? sort,
         string? order,
+        string? groupBy,
         ClaimsPrincipal principal,
         HttpContext http,
         RecordingAccess access,
@@ -74,6 +76,11 @@ internal static class RecordingsEndpoints
             errors["flag"] = ["flag is a recording flag such as wrong-source, no-ack, no-media or near-end-no-audio (a-z, 0-9, -)."];
         }
 
+        if (groupBy is not null && groupBy is not ("call" or "recording"))
+        {
+            errors["groupBy"] = ["groupBy must be call (one item per CUCM call) or recording (the default)."];
+        }
+
         if (page is < 1)
         {
             errors["page"] = ["page starts at 1."];
@@ -100,6 +107,7 @@ internal static class RecordingsEndpoints
             Sort = parsedSort,
             Ascending = order == "asc",
             Flag = flag,
+            GroupByCall = groupBy == "call",
         };
         var result = await catalog.QueryAsync(query, cancellationToken);
         await audit.WriteAsync(http, AuditActions.Search, target: null, details: string.Join("; ", new[]
@@ -113,17 +121,52 @@ internal static class RecordingsEndpoints
             "page=" + query.Page.ToString(CultureInfo.InvariantCulture),
             "results=" + result.Total.ToString(CultureInfo.InvariantCulture),
         }.Where(p => p is not null)));
-        var items = await Task.WhenAll(result.Items.Select(async m => RecordingDto.From(m) with { Replicas = await locator.LocateAsync(m, cancellationToken) }));
+        var groups = await catalog.GetGroupsOfAsync([.. result.Items.Select(m => m.Id)], cancellationToken);
+        var positions = RecordingGroups.Positions(groups);
+        var items = await Task.WhenAll(result.Items.Select(async m =>
+        {
+            var dto = RecordingDto.From(m).WithPosition(positions.GetValueOrDefault(m.Id)) with { Replicas = await locator.LocateAsync(m, cancellationToken) };
+            if (query.GroupByCall)
+            {
+                var parts = groups.FirstOrDefault(g => g.GroupId == dto.GroupId)?.Parts ?? [m];
+                dto = dto with { GroupParts = RecordingPartDto.FromParts(Visible(parts, query.Scope)) };
+            }
+
+            return dto;
+        }));
         return TypedResults.Ok(new RecordingListDto(items, result.Total));
     }
+
+    private static async Task<Results<Ok<RecordingGroupDto>, ProblemHttpResult>> GetGroupAsync(
+        string groupId, IRecordingCatalog catalog, RecordingAccess access, ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        var group = await catalog.GetGroupAsync(groupId, cancellationToken);
+        var parts = group is null ? [] : Visible(group.Parts, await access.ScopeAsync(principal, cancellationToken));
+        if (parts.Count == 0)
+        {
+            // Missing and not visible look the same (no existence leak, as for one recording).
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Recording group not found",
+                detail: $"No recording group with id '{groupId}'.");
+        }
+
+        return TypedResults.Ok(new RecordingGroupDto(groupId, parts[0].RefCi, parts[0].StartedAt, parts[^1].EndedAt, RecordingPartDto.FromParts(parts)));
+    }
+
+    private static IReadOnlyList<RecordingManifest> Visible(IReadOnlyList<RecordingManifest> parts, RecordingScope? scope) =>
+        scope is null ? parts : [.. parts.Where(m => scope.Allows(m.NearEnd.Number, m.NearEnd.Device, m.FarEnd.Number, m.FarEnd.Device))];
 
     private static async Task<Results<Ok<RecordingDto>, ProblemHttpResult>> GetAsync(
         string id, IRecordingCatalog catalog, IReplicaLocator locator, RecordingAccess access, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var manifest = await RecordingVisibility.FindAsync(id, catalog, access, principal, cancellationToken);
-        return manifest is null
-            ? NotFound(id)
-            : TypedResults.Ok(RecordingDto.From(manifest, withManifest: true) with { Replicas = await locator.LocateAsync(manifest, cancellationToken) });
+        if (manifest is null)
+        {
+            return NotFound(id);
+        }
+
+        var position = RecordingGroups.Positions(await catalog.GetGroupsOfAsync([manifest.Id], cancellationToken)).GetValueOrDefault(manifest.Id);
+        return TypedResults.Ok(RecordingDto.From(manifest, withManifest: true).WithPosition(position)
+            with { Replicas = await locator.LocateAsync(manifest, cancellationToken) });
     }
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetAudioAsync(

@@ -1,7 +1,8 @@
 // OrleansRecorder web page: vanilla JS, reads only /api/*. Views are hash routes (#/recordings, #/recording/{id}, ...).
 'use strict';
 
-const state = { me: null, list: { page: 1, pageSize: 25, sort: 'startedAt', order: 'desc', filters: {} } };
+// groupBy 'call': one row per CUCM call (its recordings across holds and transfers are one group, listed in the row).
+const state = { me: null, list: { page: 1, pageSize: 25, sort: 'startedAt', order: 'desc', groupBy: 'call', filters: {} }, autoplay: false };
 const $ = (sel, root = document) => root.querySelector(sel);
 
 /** Builds an element: h('td', { class: 'x', onclick: f }, 'text', child, ...). Text is never parsed as HTML. */
@@ -112,6 +113,8 @@ async function recordingsView() {
     // Why a leg recorded nothing (RecordingCoordinator.NoAudioReason), or any other flag the manifest carries.
     h('label', {}, 'Flag', h('select', { name: 'flag' }, ['', 'no-audio', 'no-ack', 'no-media', 'wrong-source', 'unusable-media', 'media-timeout', 'missing']
       .map(s => h('option', { value: s, selected: f.flag === s }, s || 'any')))),
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'group-by-call', checked: l.groupBy === 'call',
+      onchange: e => { l.groupBy = e.target.checked ? 'call' : 'recording'; l.page = 1; route(); } }), 'One row per call'),
     h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary' }, 'Search'), h('button', { type: 'reset' }, 'Clear')));
   form.addEventListener('submit', e => {
     e.preventDefault();
@@ -120,7 +123,7 @@ async function recordingsView() {
   });
   form.addEventListener('reset', () => { l.filters = {}; l.page = 1; setTimeout(route); });
 
-  const q = new URLSearchParams({ page: l.page, pageSize: l.pageSize, sort: l.sort, order: l.order });
+  const q = new URLSearchParams({ page: l.page, pageSize: l.pageSize, sort: l.sort, order: l.order, groupBy: l.groupBy });
   for (const [k, v] of Object.entries(f)) q.set(k, (k === 'from' || k === 'to') ? new Date(v).toISOString() : v);
   const data = await api('GET', '/recordings?' + q);
 
@@ -128,14 +131,20 @@ async function recordingsView() {
     'data-sort': sort || null, class: [cls, sort && l.sort === sort ? 'sorted-' + l.order : ''].filter(Boolean).join(' ') || null,
     onclick: sort ? () => { l.order = l.sort === sort && l.order === 'desc' ? 'asc' : 'desc'; l.sort = sort; route(); } : null,
   }, label);
-  const rows = data.items.map(r => h('tr', { dataset: { id: r.id }, onclick: () => { location.hash = '#/recording/' + encodeURIComponent(r.id); } },
+  const grouped = l.groupBy === 'call';
+  const rows = data.items.map(r => {
+    const parts = r.groupParts || [];
+    const length = parts.length > 1 ? parts.reduce((sum, p) => sum + p.durationSeconds, 0) : r.durationSeconds;
+    return h('tr', { dataset: { id: r.id, group: r.groupId, parts: parts.length || r.parts }, onclick: () => { location.hash = '#/recording/' + encodeURIComponent(r.id); } },
     h('td', {}, fmtTime(r.startedAt)),
-    h('td', {}, fmtDuration(r.durationSeconds)),
+    h('td', {}, fmtDuration(length), parts.length > 1 ? h('span', { class: 'parts muted' }, ` · ${parts.length} parts`) : null,
+      (r.pauses || []).length || parts.some(p => p.pauses.length) ? h('span', { class: 'held muted', title: 'put on hold during the call' }, ' · held') : null),
     h('td', {}, party(r.nearEnd)),
     h('td', { class: 'hide-narrow' }, party(r.farEnd)),
     h('td', { class: 'hide-narrow' }, r.codec || ''),
     h('td', { class: 'hide-narrow' }, fmtBytes(r.sizeBytes)),
-    h('td', {}, badge(r.status))));
+    h('td', {}, badge(r.status)));
+  });
   const pages = Math.max(1, Math.ceil(data.total / l.pageSize));
   return h('div', {},
     h('h1', {}, 'Recordings'), form,
@@ -144,7 +153,7 @@ async function recordingsView() {
         h('thead', {}, h('tr', {}, th('Started', 'startedAt'), th('Length', 'duration'), th('Near end', 'nearNumber'), th('Far end', 'farNumber', 'hide-narrow'), th('Codec', null, 'hide-narrow'), th('Size', 'size', 'hide-narrow'), th('Status'))),
         h('tbody', {}, rows.length ? rows : h('tr', {}, h('td', { colspan: 7, class: 'muted', id: 'no-recordings' }, 'No recordings match.'))))),
       h('div', { class: 'pager' },
-        h('span', { id: 'page-info', class: 'muted' }, `${data.total} recording${data.total === 1 ? '' : 's'} · page ${l.page} of ${pages}`),
+        h('span', { id: 'page-info', class: 'muted' }, `${data.total} ${grouped ? 'call' : 'recording'}${data.total === 1 ? '' : 's'} · page ${l.page} of ${pages}`),
         h('button', { id: 'prev', disabled: l.page <= 1, onclick: () => { l.page--; route(); } }, '‹ Prev'),
         h('button', { id: 'next', disabled: l.page >= pages, onclick: () => { l.page++; route(); } }, 'Next ›'))));
 }
@@ -154,20 +163,27 @@ async function recordingView(id) {
   const ann = await api('GET', `/recordings/${encodeURIComponent(id)}/annotations`);
   const audioUrl = `/api/recordings/${encodeURIComponent(id)}/audio`;
   const audio = h('audio', { id: 'player', controls: true, preload: 'metadata', src: audioUrl });
+  // A call of several recordings (agent hold, transfer): its parts in order; the player goes on with the next part.
+  const group = r.parts > 1 ? await api('GET', `/recordings/groups/${encodeURIComponent(r.groupId)}`).catch(() => null) : null;
+  const next = group ? group.parts.find(p => p.part === r.part + 1) : null;
+  if (next) audio.addEventListener('ended', () => { state.autoplay = true; location.hash = '#/recording/' + encodeURIComponent(next.id); });
+  if (state.autoplay) { state.autoplay = false; audio.autoplay = true; }
   const canvas = h('canvas', { id: 'waveform', width: 1200, height: 160 });
   const speed = h('select', { id: 'speed', onchange: () => { audio.playbackRate = Number(speed.value); } },
     [0.5, 0.75, 1, 1.25, 1.5, 2].map(s => h('option', { value: s, selected: s === 1 }, s + '×')));
   const player = h('div', { class: 'card player' },
     h('h2', {}, 'Playback'),
     canvas,
-    h('div', { class: 'legend' }, h('span', { class: 'near' }, 'near end (left)'), h('span', { class: 'far' }, 'far end (right)')),
+    h('div', { class: 'legend' }, h('span', { class: 'near' }, 'near end (left)'), h('span', { class: 'far' }, 'far end (right)'),
+      (r.pauses || []).length ? h('span', { class: 'hold' }, 'on hold') : null),
+    group ? callParts(group, r) : null,
     audio,
     h('div', { class: 'player-controls' },
       h('label', {}, 'Speed', speed),
       h('button', { onclick: () => { audio.currentTime = Math.max(0, audio.currentTime - 5); } }, '−5 s'),
       h('button', { onclick: () => { audio.currentTime = audio.currentTime + 5; } }, '+5 s'),
       h('a', { id: 'download', href: audioUrl + '?download=true', download: `${r.id}.${r.format === 'opus' ? 'opus' : 'wav'}` }, 'Download')));
-  drawWaveform(canvas, audio, id);
+  drawWaveform(canvas, audio, id, r.pauses || []);
 
   const m = r.manifest || {};
   const legs = ['nearEnd', 'farEnd'].map(k => {
@@ -220,13 +236,30 @@ async function recordingView(id) {
             kv('Status', badge(r.status)), kv('Flags', r.flags.length ? r.flags.join(', ') : 'none'), kv('Refci', r.refci), kv('Profile', r.profile),
             kv('Codec', r.codec), kv('Format', r.format), kv('Size', fmtBytes(r.sizeBytes)), kv('SHA-256', r.sha256), kv('Recorded by', r.recordedBy),
             kv('Replicas', r.replicas.join(', ')))),
-        h('div', { class: 'card' }, legs))));
+        h('div', { class: 'card' }, legs),
+        (r.pauses || []).length ? h('div', { class: 'card', id: 'pauses' }, h('h2', {}, 'Holds'),
+          h('ul', {}, r.pauses.map(p => h('li', { dataset: { leg: p.leg } },
+            `${p.leg === 'nearEnd' ? 'Near end' : 'Far end'} on ${p.reason} at ${fmtDuration(p.offsetSeconds)} for ${(p.durationSeconds || 0).toFixed(1)} s`)))) : null)));
+}
+
+/** The parts of a call in order, with the gaps between them (the call was off the recorder: agent hold, transfer). */
+function callParts(group, current) {
+  const items = [];
+  for (const p of group.parts) {
+    if (p.gapBeforeSeconds !== null && p.gapBeforeSeconds !== undefined) {
+      items.push(h('li', { class: 'gap muted' }, `gap of ${fmtDuration(p.gapBeforeSeconds)} (not recorded: hold or transfer)`));
+    }
+    const label = `Part ${p.part}: ${fmtTime(p.startedAt)} · ${fmtDuration(p.durationSeconds)}` + (p.pauses.length ? ` · ${p.pauses.length} hold${p.pauses.length === 1 ? '' : 's'}` : '');
+    items.push(h('li', { dataset: { id: p.id }, class: p.id === current.id ? 'current' : null },
+      p.id === current.id ? h('strong', {}, label) : h('a', { href: '#/recording/' + encodeURIComponent(p.id) }, label)));
+  }
+  return h('div', { id: 'call-parts' }, h('h2', {}, `This call: part ${current.part} of ${current.parts}`), h('ol', { class: 'parts' }, items));
 }
 
 function kv(key, value) { return [h('dt', {}, key), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)]; }
 
 /** The stereo waveform from the server's peaks: near end above the axis line, far end below; click to seek. */
-async function drawWaveform(canvas, audio, id) {
+async function drawWaveform(canvas, audio, id, pauses) {
   let peaks;
   try { peaks = await api('GET', `/recordings/${encodeURIComponent(id)}/peaks?buckets=800`); } catch { return; }
   const ctx = canvas.getContext('2d');
@@ -244,6 +277,14 @@ async function drawWaveform(canvas, audio, id) {
       }
     });
     const duration = audio.duration || peaks.durationSeconds;
+    // Holds: the held leg's lane shaded (near end: top, far end: bottom).
+    if (duration > 0) {
+      ctx.fillStyle = 'rgba(255, 200, 0, 0.25)';
+      for (const p of pauses) {
+        const x0 = (p.offsetSeconds || 0) / duration * w, x1 = Math.min(w, ((p.offsetSeconds || 0) + (p.durationSeconds || 0)) / duration * w);
+        ctx.fillRect(x0, p.leg === 'nearEnd' ? 0 : lane, Math.max(2, x1 - x0), lane);
+      }
+    }
     if (duration > 0) {
       const x = audio.currentTime / duration * w;
       ctx.fillStyle = '#fff'; ctx.fillRect(x, 0, 2, hgt);

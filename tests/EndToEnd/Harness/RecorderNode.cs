@@ -226,6 +226,9 @@ internal sealed class RecorderNode : IAsyncDisposable
         }
     }
 
+    /// <summary>The process's exit code once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public async Task StopAsync()
     {
         if (!_process.HasExited)

@@ -23,3 +23,15 @@ public sealed record RecordingView(
     string Status,
     List<string> Flags,
     System.Text.Json.JsonElement? Manifest);
+
+/// <summary>A recording's place in its CUCM call and its holds, as a client reads them from the same JSON.</summary>
+public sealed record RecordingGroupView(string Id, string? Refci, string? GroupId, int Part, int Parts, List<PauseView> Pauses, List<PartView>? GroupParts);
+
+public sealed record RecordingGroupListView(List<RecordingGroupView> Items, long Total);
+
+public sealed record PauseView(string Leg, string Reason, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, double? OffsetSeconds, double? DurationSeconds);
+
+public sealed record PartView(string Id, int Part, DateTimeOffset StartedAt, DateTimeOffset EndedAt, double DurationSeconds, string Status,
+    double? GapBeforeSeconds, List<PauseView> Pauses);
+
+public sealed record CallGroupView(string GroupId, string? Refci, DateTimeOffset StartedAt, DateTimeOffset EndedAt, List<PartView> Parts);

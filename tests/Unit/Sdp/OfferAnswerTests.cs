@@ -171,6 +171,29 @@ public sealed class OfferAnswerTests
         Assert.Equal(MediaDirection.Inactive, Assert.Single(answer!.Media).Direction);
     }
 
+    [Theory]
+    [InlineData("a=sendrecv\r\n", "RecvOnly", true)]
+    [InlineData("", "RecvOnly", true)]
+    [InlineData("a=sendonly\r\n", "RecvOnly", true)]
+    [InlineData("a=recvonly\r\n", "Inactive", false)]
+    [InlineData("a=inactive\r\n", "Inactive", false)]
+    public void HoldReInviteIsMirroredPerRfc3264Section6_1(string direction, string answeredName, bool peerSends)
+    {
+        var answered = Enum.Parse<MediaDirection>(answeredName);
+        // CUCM's hold re-INVITE: same codec, new o= version, only the direction changes.
+        var offer = SdpParser.Parse("v=0\r\no=CiscoSystemsCCM-SIP 1 2 IN IP4 10.0.0.1\r\ns=SIP Call\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+            + "m=audio 4000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n" + direction);
+
+        Assert.True(OfferAnswer.TryCreateAnswer(offer, Local, 40010, 1, out var answer, out var media, sessionVersion: 3));
+
+        Assert.Equal(answered, Assert.Single(answer!.Media).Direction);
+        var written = SdpParser.Parse(SdpWriter.Write(answer));
+        Assert.Equal(answered, written.EffectiveDirection(written.Media[0]));
+        Assert.Equal(40010, answer.Media[0].Port);
+        Assert.Equal(peerSends, media!.PeerSends);
+        Assert.Equal(answered, OfferAnswer.AnswerDirection(media.Direction));
+    }
+
     [Fact]
     public void AnswerKeepsMediaLineCountAndRejectsOthersWithPortZero()
     {
