@@ -106,6 +106,40 @@ public sealed partial class DialogTests
         Assert.InRange(recording.DurationSeconds, 1, 10);
     }
 
+    [Fact]
+    public async Task ACancelBeforeTheAnswerLeavesNoLegPortChannelOrRecordingBehind()
+    {
+        // One licensed channel: a leak would make the next call busy.
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string> { ["Recorder__License__Channels"] = "1" });
+        var cancelled = NewRefci();
+
+        // Both legs cancelled right after their INVITEs (RFC 3261 §9.2): each gets 200 (CANCEL) and 487 (INVITE).
+        await CallPlacer.PlaceAsync(node, [cancelled], scenario: "cucm_leg_cancel.xml");
+
+        Assert.Empty(await node.GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active"));
+        var answered = NewRefci();
+        await CallPlacer.PlaceAsync(node, [answered]);
+        var recording = await SingleRecordingAsync(node, answered);
+        Assert.Equal("complete", recording.Status);
+
+        // A call never answered has no recording: CUCM never had a recording session.
+        var all = await node.GetJsonAsync<RecordingList>("/api/recordings?pageSize=100");
+        Assert.DoesNotContain(all.Items, r => r.Refci == cancelled);
+    }
+
+    [Fact]
+    public async Task AnAckWithoutAUsableAnswerStillLeavesAnEntryThatSaysWhy()
+    {
+        await using var node = await RecorderNode.StartAsync();
+        var refci = NewRefci();
+        await CallPlacer.PlaceAsync(node, [refci], scenario: "cucm_leg_bad_ack.xml");
+
+        var recording = await SingleRecordingAsync(node, refci);
+        Assert.Equal("partial", recording.Status);
+        Assert.Contains("near-end-no-codec", recording.Flags);
+        Assert.Contains("near-end-no-audio", recording.Flags);
+    }
+
     [GeneratedRegex(@"BYE sip:[^\r\n]+\r?\n(?:[^\r\n]+\r?\n)*?Reason: (Q\.850|SIP);cause=\d+")]
     private static partial Regex ByeWithReason();
 

@@ -43,4 +43,7 @@ internal static partial class CallLog
 
     [LoggerMessage(4012, LogLevel.Warning, "Overloaded: {Count} new calls refused with 503 since the last report; latest: {Reason}")]
     public static partial void Shed(ILogger logger, long count, string reason);
+
+    [LoggerMessage(4020, LogLevel.Information, "Recording {RecordingId} discarded: every leg was cancelled before it was answered")]
+    public static partial void RecordingDiscarded(ILogger logger, string recordingId);
 }

@@ -335,6 +335,11 @@ internal sealed class RecorderUserAgent : IDialogUser
             return;
         }
 
+        if (dialog.State == DialogState.Terminated)
+        {
+            return; // Cancelled while it was being admitted: the 487 went out, nothing to set up.
+        }
+
         // A dialog without x-nearend/x-farend (a plain SIP client) is recorded as a near-end-only call.
         var setup = await _legSetup.SetUpAsync(new LegRequest(dialog, parsedRole ?? LegRole.NearEnd, metadata, pairingKey, offer));
         if (setup.Leg is not { } leg)

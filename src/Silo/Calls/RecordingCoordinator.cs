@@ -85,6 +85,14 @@ internal sealed class RecordingCoordinator(
     private async Task FinalizeAsync(ActiveRecording recording, string? extraFlag, bool interrupted, CancellationToken cancellationToken)
     {
         var legs = recording.Legs;
+        if (legs.Count > 0 && legs.All(l => l.EndFlag == "cancelled"))
+        {
+            // RFC 3261 §9.2: every leg was cancelled before our 200: CUCM never had a recording session, so there is no
+            // recording to list (an answered call always is, even without audio).
+            await DiscardAsync(recording);
+            return;
+        }
+
         var near = legs.FirstOrDefault(l => l.Role == LegRole.NearEnd);
         var far = legs.FirstOrDefault(l => l.Role == LegRole.FarEnd);
         var flags = new List<string>();
@@ -137,6 +145,33 @@ internal sealed class RecordingCoordinator(
         }
 
         TellGrain(recording.PairingKey, g => g.RecordingClosedAsync(recording.RecordingId, status));
+    }
+
+    private async Task DiscardAsync(ActiveRecording recording)
+    {
+        registry.ReleaseChannel(recording);
+        foreach (var leg in recording.Legs)
+        {
+            ReleasePort(leg);
+        }
+
+        try
+        {
+            await recording.Session.DiscardAsync();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The segments stay; the next start finalizes them as interrupted: a stray entry rather than a lost one.
+            CallLog.RecordingFinalizeFailed(logger, recording.RecordingId, ex);
+        }
+        finally
+        {
+            registry.Remove(recording);
+            metrics.CallEnded();
+        }
+
+        CallLog.RecordingDiscarded(logger, recording.RecordingId);
+        TellGrain(recording.PairingKey, g => g.RecordingClosedAsync(recording.RecordingId, RecordingStatus.Partial));
     }
 
     /// <summary>Gives the leg's RTP port back to the pool, once however many paths stop the leg.</summary>

@@ -168,6 +168,28 @@ internal sealed class RecordingSession : IAsyncDisposable
         await StatePersisted;
     }
 
+    /// <summary>
+    /// Closes the leg files and deletes the segments: for a call that was never answered (every leg cancelled before
+    /// our 200), which has nothing to record and must not be recovered later as an interrupted recording.
+    /// </summary>
+    public async ValueTask DiscardAsync()
+    {
+        lock (_stateLock)
+        {
+            _finalizing = true;
+        }
+
+        await DisposeAsync();
+        try
+        {
+            Directory.Delete(_segmentDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone.
+        }
+    }
+
     /// <summary>Forces both legs' segments to disk (see <see cref="LegSegmentWriter.SyncToDisk"/>).</summary>
     public void SyncToDisk()
     {

@@ -81,10 +81,10 @@ internal sealed class DialogTestKit : ITransactionUser, IDisposable
         await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>Advances the fake clock in steps of one second, letting timer callbacks run between steps.</summary>
+    /// <summary>Advances the fake clock in steps of 250 ms (Timer E's resolution), letting timer callbacks run between steps.</summary>
     public async Task AdvanceAsync(TimeSpan by)
     {
-        var step = TimeSpan.FromSeconds(1);
+        var step = TimeSpan.FromMilliseconds(250);
         for (var done = TimeSpan.Zero; done < by; done += step)
         {
             Time.Advance(by - done < step ? by - done : step);
