@@ -143,6 +143,11 @@ internal sealed class DialogLayer : ISipRequestHandler
         ArgumentNullException.ThrowIfNull(dialog);
         if (!dialog.Confirm())
         {
+            // Ended while early: by a CANCEL (its 487 is out; this one is then not sent) or by a BYE for the pending
+            // INVITE, which RFC 3261 §15.1.2 answers with 487 to the INVITE.
+            var terminated = SipResponse.CreateFor(invite.Request, 487);
+            terminated.Headers.Set(SipHeaderNames.To, terminated.To.WithTag(dialog.Id.LocalTag).ToString());
+            await invite.TryRespondAsync(terminated);
             return false;
         }
 
