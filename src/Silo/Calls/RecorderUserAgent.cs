@@ -193,7 +193,9 @@ internal sealed class RecorderUserAgent : IDialogUser
 
         if (problem is not null)
         {
-            await _coordinator.EndLegAsync(leg, problem, CancellationToken.None);
+            // Nothing of this leg can be recorded: end the dialog ourselves rather than wait for CUCM's BYE (cause 47),
+            // which may never come; the recording keeps the reason.
+            await HangUpAsync(leg, problem);
         }
     }
 

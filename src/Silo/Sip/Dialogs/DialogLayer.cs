@@ -354,6 +354,7 @@ internal sealed class DialogLayer : ISipRequestHandler
         "session-refresh-failed" => "Q.850;cause=102;text=\"Session refresh failed\"",
         "no-ack" => "SIP;cause=408;text=\"ACK not received\"",
         "node-stopped" => "Q.850;cause=41;text=\"Recorder node stopping\"",
+        "no-codec" => "SIP;cause=488;text=\"No usable codec in the answer\"",
         _ => "Q.850;cause=16;text=\"" + reason + "\"",
     };
 
