@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using OrleansRecorder.Tests.EndToEnd.Harness;
 using OrleansRecorder.Tests.Unit.Sip;
@@ -106,6 +107,52 @@ public sealed class SecureTrunkTests(SecureTrunkFixture fixture) : IClassFixture
         Assert.Equal(Convert.ToHexString(SHA256.HashData(onDisk.RawData)),
             certificate.GetProperty("sha256").GetString()!.Replace(":", "", StringComparison.Ordinal));
         Assert.Contains("made a self-signed one", Node.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BaresipCallingOverTlsWithPlainRtpIsRecordedWithItsTone()
+    {
+        // A real SIP stack no one here wrote (Debian baresip-core, its libre TLS): CUCM's certificate and key in one PEM,
+        // the node's self-signed certificate as its CA file.
+        const double tone = 900;
+        var work = Directory.CreateTempSubdirectory("baresip-tls-").FullName;
+        var certificate = Path.Combine(work, "cucm.pem");
+        await File.WriteAllTextAsync(certificate, fixture.Cucm.ExportCertificatePem() + "\n" +
+            fixture.Cucm.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem() + "\n", TestContext.Current.CancellationToken);
+        var before = (await Node.GetJsonAsync<RecordingList>("/api/recordings?pageSize=100")).Items.Select(r => r.Id).ToHashSet();
+
+        var baresip = await new BaresipRun
+        {
+            RecorderPort = Node.SipPort,
+            TlsPort = Node.TlsPort,
+            CertificateFile = certificate,
+            CaFile = Path.Combine(Node.DataDirectory, "tls", "node.crt.pem"),
+            SdpAddress = "127.0.0.1",
+            ToneFrequency = tone,
+            WorkDirectory = work,
+        }.RunAsync();
+
+        RecordingView? recording = null;
+        for (var attempt = 0; attempt < 80 && recording is null; attempt++)
+        {
+            var fresh = (await Node.GetJsonAsync<RecordingList>("/api/recordings?pageSize=100")).Items.FirstOrDefault(r => !before.Contains(r.Id));
+            if (fresh is not null)
+            {
+                recording = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{fresh.Id}");
+            }
+            else
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.True(recording is not null, $"No recording from baresip.\nbaresip:\n{baresip.Output}\nrecorder:\n{Node.Output}");
+        Assert.Equal("tls", recording.Manifest!.Value.GetProperty("nearEnd").GetProperty("signallingTransport").GetString());
+        var wav = StereoWav.Read(await Node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio", TestContext.Current.CancellationToken));
+        Assert.True(wav.DurationSeconds > 2, $"{wav.DurationSeconds} s recorded\nbaresip:\n{baresip.Output}");
+        var power = wav.Power(wav.Left, tone);
+        var other = wav.Power(wav.Left, 1700);
+        Assert.True(power > 100 * other, $"the near-end channel should carry the {tone} Hz tone: {power:E2} vs {other:E2}\nbaresip:\n{baresip.Output}");
     }
 
     private async Task<JsonElement> NodeCertificateAsync()

@@ -224,7 +224,7 @@ internal sealed class TcpSipListener : IAsyncDisposable
 
     /// <summary>
     /// RFC 3261 §18.2.2: the connection a response belongs on is gone, so it is sent on a connection to the top Via's
-    /// <c>received</c> address (else its sent-by host) and sent-by port (5060 when absent). Never blocks, never throws.
+    /// <c>received</c> address (else its sent-by host) and sent-by port (5060, or 5061 over TLS, when absent). Never blocks, never throws.
     /// </summary>
     public void SendOnNewConnection(SipResponse response)
     {
@@ -252,7 +252,8 @@ internal sealed class TcpSipListener : IAsyncDisposable
                 return;
             }
 
-            destination = new IPEndPoint(address, via.Port ?? 5060);
+            // RFC 3261 §18.2.2, §19.1.2: without a port in the Via, 5060 for TCP and 5061 for TLS.
+            destination = new IPEndPoint(address, via.Port ?? (_kind == SipTransportKind.Tls ? 5061 : 5060));
             var connection = await GetOrConnectAsync(null, destination, CancellationToken.None);
             if (connection is null || !connection.TrySend(response))
             {
