@@ -314,7 +314,7 @@ async function callsView() {
 
 // The node's SIP TLS certificate: what CUCM's CallManager-trust must hold; within 30 days of expiry it is flagged.
 function tlsCertificate(c) {
-  if (!c) return kv('SIP TLS', 'off');
+  if (!c) return [kv('SIP TLS', 'off')];
   const expires = h('span', { class: c.expiresSoon ? 'warn' : '' }, fmtTime(c.notAfter), c.expiresSoon ? ' — expires soon, renew it' : '');
   return [kv('TLS certificate', c.subject + (c.selfSigned ? ' (self-signed)' : '')), kv('SHA-256', h('code', { class: 'fingerprint' }, c.sha256)),
     kv('Expires', expires)];
