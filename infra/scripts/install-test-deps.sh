@@ -12,7 +12,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # A PulseAudio server of its own with a null sink is Firefox's audio device there: without one it stops playback.
 command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
 [ -f /usr/share/sip-tester/g711a.pcap ] || need+=(sip-tester)
-# baresip (a real SIP stack, a generic UA) for the media-source tests: Debian's baresip-core, no GUI or audio modules.
+# baresip (a real SIP stack, a generic UA) for the media-source tests and SIP over TLS (SecureTrunkTests, its libre links
+# OpenSSL): Debian's baresip-core, no GUI or audio modules.
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 # Native libopus for Concentus (libopus.so); without it the managed encoder runs, about 3x the CPU.
 ls /usr/lib/*/libopus.so >/dev/null 2>&1 || need+=(libopus-dev)

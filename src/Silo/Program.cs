@@ -16,6 +16,7 @@ using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Media.Rtp.Linux;
 using OrleansRecorder.Silo.Sip;
 using OrleansRecorder.Silo.Sip.Dialogs;
+using OrleansRecorder.Silo.Sip.Transport;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Web;
@@ -124,6 +125,20 @@ builder.UseOrleans(silo =>
     silo.AddRecorderDashboard();
 });
 
+// SIP over TLS (SECURE_MEDIA.md §1): the certificate is loaded (or made) before anything listens, so a bad file stops
+// the start with a message naming the setting.
+NodeCertificate? nodeCertificate = null;
+SipTlsContext? sipTls = null;
+if (options.Sip.TlsPort >= 0)
+{
+    (nodeCertificate, sipTls) = SipTlsSetup.Create(options.Sip.Tls, dataDirectory, nodeName, settings.AdvertisedAddress, TimeProvider.System);
+    builder.Services.AddSingleton(nodeCertificate);
+}
+else if (options.Sip.RequireSecure)
+{
+    throw new InvalidOperationException("Recorder:Sip:RequireSecure needs the TLS listener (Recorder:Sip:TlsPort is negative).");
+}
+
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
@@ -179,6 +194,8 @@ builder.Services.AddSingleton(sp =>
     {
         ListenAddress = settings.SipListenAddress,
         Port = options.Sip.Port,
+        TlsPort = options.Sip.TlsPort,
+        Tls = sipTls,
         AdvertisedAddress = settings.AdvertisedAddress,
         IncompleteMessageTimeout = options.Sip.IncompleteMessageTimeout,
         TcpIdleTimeout = options.Sip.TcpIdleTimeout,

@@ -11,4 +11,5 @@ public sealed record NodeStatus(
     [property: Id(5)] int LicensedChannels,
     [property: Id(6)] long FreeBytes,
     [property: Id(7)] long ReplicationBacklog,
-    [property: Id(8)] string? Problem);
+    [property: Id(8)] string? Problem,
+    [property: Id(9)] NodeCertificateStatus? SipCertificate = null);

@@ -8,6 +8,8 @@ namespace OrleansRecorder.Silo.Calls;
 /// <param name="LicensedChannels">Concurrent calls the licence allows (0 when it is invalid or expired).</param>
 /// <param name="LicenceProblem">Why the licence allows none, for the Warning.</param>
 /// <param name="JoinsOpenRecording">The leg joins a call already recorded here (its partner leg came first).</param>
+/// <param name="RequireSecure">The node takes only INVITEs received over TLS (<c>Recorder:Sip:RequireSecure</c>).</param>
+/// <param name="SecureSignalling">This INVITE arrived over TLS.</param>
 internal readonly record struct AdmissionFacts(
     bool SourceTrusted,
     string? HealthProblem,
@@ -15,4 +17,6 @@ internal readonly record struct AdmissionFacts(
     AdmissionDecision? Overloaded,
     int LicensedChannels,
     string? LicenceProblem,
-    bool JoinsOpenRecording);
+    bool JoinsOpenRecording,
+    bool RequireSecure = false,
+    bool SecureSignalling = false);

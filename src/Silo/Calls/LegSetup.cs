@@ -6,6 +6,7 @@ using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Sdp;
+using OrleansRecorder.Silo.Sip.Transport;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -128,15 +129,35 @@ internal sealed class LegSetup(
         }
 
         receiver.Start();
-        recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec));
+        var signalling = SignallingTransportName(dialog.Transport);
+        recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec, signalling));
         CallLog.LegAccepted(_logger, callId, role, recording.RecordingId, rtpPort);
         return new LegSetupResult(leg, null);
     }
 
-    /// <summary>The recording's info with the leg's Call-ID and codec on its side.</summary>
-    public static RecordingInfo WithLeg(RecordingInfo info, LegRole role, string callId, AudioCodec? codec) => role == LegRole.NearEnd
-        ? info with { NearEndCallId = callId, NearEndCodec = codec ?? info.NearEndCodec }
-        : info with { FarEndCallId = callId, FarEndCodec = codec ?? info.FarEndCodec };
+    /// <summary>The recording's info with the leg's Call-ID, codec and signalling transport on its side (null: unchanged).</summary>
+    public static RecordingInfo WithLeg(RecordingInfo info, LegRole role, string callId, AudioCodec? codec, string? signallingTransport = null) =>
+        role == LegRole.NearEnd
+            ? info with
+            {
+                NearEndCallId = callId,
+                NearEndCodec = codec ?? info.NearEndCodec,
+                NearEndSignallingTransport = signallingTransport ?? info.NearEndSignallingTransport,
+            }
+            : info with
+            {
+                FarEndCallId = callId,
+                FarEndCodec = codec ?? info.FarEndCodec,
+                FarEndSignallingTransport = signallingTransport ?? info.FarEndSignallingTransport,
+            };
+
+    /// <summary>The manifest's name of a signalling transport: <c>udp</c>, <c>tcp</c>, <c>tls</c> (secure).</summary>
+    public static string SignallingTransportName(SipTransportKind transport) => transport switch
+    {
+        SipTransportKind.Tls => "tls",
+        SipTransportKind.Tcp => "tcp",
+        _ => "udp",
+    };
 
     /// <summary>A stable o= session id per dialog (RFC 4566 §5.2 only asks for uniqueness).</summary>
     public static long SessionIdFor(string callId) => (long)(unchecked((uint)StringComparer.Ordinal.GetHashCode(callId)) & 0x7FFFFFFF) + 1;

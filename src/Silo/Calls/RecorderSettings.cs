@@ -22,4 +22,7 @@ internal sealed record RecorderSettings(
 {
     /// <summary>The RTP source rule per SIP peer (<c>Recorder:Rtp:SourceRule</c>, <c>Recorder:Rtp:LatchPeers</c>).</summary>
     public MediaSourcePolicy MediaSources { get; init; } = MediaSourcePolicy.Strict;
+
+    /// <summary>Only INVITEs received over TLS are taken (<c>Recorder:Sip:RequireSecure</c>); others get 403.</summary>
+    public bool RequireSecure { get; init; }
 }

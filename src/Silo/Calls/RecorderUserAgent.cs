@@ -7,6 +7,7 @@ using OrleansRecorder.Silo.Sdp;
 using OrleansRecorder.Silo.Sip;
 using OrleansRecorder.Silo.Sip.Dialogs;
 using OrleansRecorder.Silo.Sip.Messages;
+using OrleansRecorder.Silo.Sip.Transport;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -321,7 +322,8 @@ internal sealed class RecorderUserAgent : IDialogUser
         var isUser = trusted && health is null && IsRecordingUser(metadata, sip.From.Uri.User);
         var joins = isUser && _registry.FindRecordingForPairing(pairingKey) is not null;
         var overloaded = isUser ? _overload.Check(request.QueueDelay, joins) : null;
-        var decision = AdmissionPolicy.Decide(new AdmissionFacts(trusted, health, isUser, overloaded, _license.Channels, _license.Problem, joins));
+        var decision = AdmissionPolicy.Decide(new AdmissionFacts(trusted, health, isUser, overloaded, _license.Channels, _license.Problem, joins,
+            _settings.RequireSecure, request.Transport == SipTransportKind.Tls));
         if (!decision.IsAccepted)
         {
             await (overloaded == decision

@@ -2,13 +2,16 @@ using OrleansRecorder.Abstractions.Cluster;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Licensing;
+using OrleansRecorder.Silo.Sip.Transport;
 using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Cluster;
 
-/// <summary>This node's status for the cluster view: role, SIP health, channel use, free disk.</summary>
+/// <summary>This node's status for the cluster view: role, SIP health, channel use, free disk, TLS certificate.</summary>
+/// <remarks><paramref name="certificate"/> is null when TLS is off (<c>Recorder:Sip:TlsPort</c> negative).</remarks>
 internal sealed class NodeStatusProvider(
-    RecorderSettings settings, NodeHealth health, CallRegistry registry, LicenseMonitor license, IReplicationQueue replication) : INodeStatusProvider
+    RecorderSettings settings, NodeHealth health, CallRegistry registry, LicenseMonitor license, IReplicationQueue replication,
+    TimeProvider timeProvider, NodeCertificate? certificate = null) : INodeStatusProvider
 {
     public NodeStatus GetStatus()
     {
@@ -33,6 +36,7 @@ internal sealed class NodeStatusProvider(
             license.Channels,
             freeBytes,
             ReplicationBacklog: replication.Backlog,
-            problem ?? license.Problem);
+            problem ?? license.Problem,
+            certificate?.Describe(timeProvider.GetUtcNow()));
     }
 }

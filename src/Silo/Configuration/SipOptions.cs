@@ -6,6 +6,18 @@ internal sealed class SipOptions
     public string ListenAddress { get; set; } = "0.0.0.0";
     public int Port { get; set; } = 5060;
 
+    /// <summary>SIP over TLS port (CUCM's secure trunk, 5061 by default); 0 picks a free port, a negative value turns TLS off.</summary>
+    public int TlsPort { get; set; } = 5061;
+
+    /// <summary>The TLS certificate and peer trust.</summary>
+    public SipTlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// Refuse (403 with a Warning) INVITEs that did not arrive over TLS: for customers who must never receive keys or
+    /// audio in clear (SECURE_MEDIA.md §1: CUCM sends SRTP keys only over a secure trunk).
+    /// </summary>
+    public bool RequireSecure { get; set; }
+
     /// <summary>Address written into Contact and SDP; defaults to the first non-loopback address, or loopback when listening on it.</summary>
     public string? AdvertisedAddress { get; set; }
 

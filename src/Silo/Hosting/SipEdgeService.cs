@@ -5,6 +5,7 @@ using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Sip;
+using OrleansRecorder.Silo.Sip.Transport;
 
 namespace OrleansRecorder.Silo.Hosting;
 
@@ -24,7 +25,8 @@ internal sealed partial class SipEdgeService(
     RecorderUserAgent userAgent,
     ClusterView cluster,
     TimeProvider timeProvider,
-    ILogger<SipEdgeService> logger) : IHostedService
+    ILogger<SipEdgeService> logger,
+    NodeCertificate? certificate = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,6 +49,27 @@ internal sealed partial class SipEdgeService(
         await sip.StartAsync(cancellationToken);
         health.MarkJoined();
         Started(logger, settings.NodeName, settings.NodeRole, sip.UdpPort, sip.TcpPort, settings.AdvertisedAddress.ToString());
+        WarnAboutCertificate();
+    }
+
+    /// <summary>A self-signed certificate just made, or one within 30 days of expiry: a warning at start (the page flags it too).</summary>
+    private void WarnAboutCertificate()
+    {
+        if (certificate is null)
+        {
+            return;
+        }
+
+        var status = certificate.Describe(timeProvider.GetUtcNow());
+        if (certificate.Created)
+        {
+            SelfSignedCreated(logger, status.Subject, status.Sha256, Path.Combine(settings.Recording.DataDirectory, NodeCertificate.SelfSignedDirectory));
+        }
+
+        if (status.ExpiresSoon)
+        {
+            CertificateExpiresSoon(logger, status.Subject, status.Sha256, status.NotAfter);
+        }
     }
 
     /// <remarks>
@@ -98,4 +121,10 @@ internal sealed partial class SipEdgeService(
 
     [LoggerMessage(6000, LogLevel.Information, "Node {NodeName} ({Role}) records: SIP UDP {UdpPort}, TCP {TcpPort}, advertised {Address}")]
     private static partial void Started(ILogger logger, string nodeName, string role, int udpPort, int tcpPort, string address);
+
+    [LoggerMessage(6004, LogLevel.Warning, "No TLS certificate configured (Recorder:Sip:Tls:CertificateFile): made a self-signed one, {Subject} SHA-256 {Fingerprint}, in {Directory}; import it into CUCM's CallManager-trust, or configure a CA-issued certificate")]
+    private static partial void SelfSignedCreated(ILogger logger, string subject, string fingerprint, string directory);
+
+    [LoggerMessage(6005, LogLevel.Warning, "The SIP TLS certificate {Subject} (SHA-256 {Fingerprint}) expires on {NotAfter:u}: renew it and re-import it into CUCM before then")]
+    private static partial void CertificateExpiresSoon(ILogger logger, string subject, string fingerprint, DateTimeOffset notAfter);
 }

@@ -22,4 +22,10 @@ internal sealed record RecordingInfo
     public string? NearEndCallId { get; init; }
 
     public string? FarEndCallId { get; init; }
+
+    /// <summary>The SIP transport the near-end leg's dialog came over: <c>udp</c>, <c>tcp</c> or <c>tls</c>.</summary>
+    public string? NearEndSignallingTransport { get; init; }
+
+    /// <summary>The SIP transport the far-end leg's dialog came over.</summary>
+    public string? FarEndSignallingTransport { get; init; }
 }

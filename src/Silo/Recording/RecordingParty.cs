@@ -13,6 +13,12 @@ internal sealed record RecordingParty
 
     public AudioCodec? Codec { get; init; }
 
+    /// <summary>
+    /// The SIP transport of the dialog that carried this leg: <c>udp</c>, <c>tcp</c> or <c>tls</c>; <c>tls</c> means the
+    /// leg was received over secure signalling. Null in manifests written before it was recorded.
+    /// </summary>
+    public string? SignallingTransport { get; init; }
+
     /// <summary>SIP Call-ID of the recording dialog that carried this leg.</summary>
     public string? CallId { get; init; }
 

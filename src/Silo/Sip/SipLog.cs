@@ -52,4 +52,10 @@ internal static partial class SipLog
 
     [LoggerMessage(1044, LogLevel.Warning, "SIP stack disposal step {Step} failed; continuing")]
     public static partial void DisposeFailed(ILogger logger, Exception exception, string step);
+
+    [LoggerMessage(1045, LogLevel.Information, "SIP over TLS listening on {TlsEndPoint} with certificate {Subject} (SHA-256 {Fingerprint}, expires {NotAfter:u})")]
+    public static partial void ListeningTls(ILogger logger, IPEndPoint tlsEndPoint, string subject, string fingerprint, DateTime notAfter);
+
+    [LoggerMessage(1046, LogLevel.Warning, "SIP TLS connection with {Remote} closed: {Reason}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, IPEndPoint remote, string reason);
 }

@@ -11,6 +11,7 @@ internal sealed class SipMetrics
     private readonly Counter<long> _messagesReceived;
     private readonly Counter<long> _parseErrors;
     private readonly Histogram<double> _queueDelay;
+    private readonly Counter<long> _tlsHandshakeFailures;
 
     public SipMetrics(IMeterFactory meterFactory, Func<int> activeTransactions)
     {
@@ -21,6 +22,8 @@ internal sealed class SipMetrics
         _parseErrors = meter.CreateCounter<long>("recorder.sip.parse_errors", "{message}", "Malformed SIP messages received.");
         _queueDelay = meter.CreateHistogram<double>("recorder.sip.queue_delay", "s",
             "Time a request waited for a thread before its handler ran (overload when it grows).");
+        _tlsHandshakeFailures = meter.CreateCounter<long>("recorder.sip.tls.handshake_failures", "{connection}",
+            "TLS connections closed before carrying a message: plain text, handshake error or timeout, refused certificate.");
         meter.CreateObservableGauge("recorder.sip.transactions.active", () => (long)activeTransactions(), "{transaction}",
             "Transactions alive (server, and client ones for the requests we send).");
     }
@@ -32,6 +35,8 @@ internal sealed class SipMetrics
         _messagesReceived.Add(1, new TagList { { "method", "response" }, { "status_class", $"{statusCode / 100}xx" } });
 
     public void ParseError() => _parseErrors.Add(1);
+
+    public void TlsHandshakeFailed() => _tlsHandshakeFailures.Add(1);
 
     public void Dispatched(TimeSpan queueDelay) => _queueDelay.Record(queueDelay.TotalSeconds);
 

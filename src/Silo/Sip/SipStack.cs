@@ -10,7 +10,7 @@ using OrleansRecorder.Silo.Sip.Transport;
 namespace OrleansRecorder.Silo.Sip;
 
 /// <summary>
-/// The SIP stack: UDP and TCP transports, server transactions and the hand-off to the
+/// The SIP stack: UDP, TCP and (with a certificate) TLS transports, server transactions and the hand-off to the
 /// <see cref="ISipRequestHandler"/> (the transaction user), and non-INVITE client transactions for the requests the
 /// recorder sends (<see cref="ISipClient"/>).
 /// </summary>
@@ -33,6 +33,7 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
     private readonly SipMetrics _metrics;
     private UdpSipTransport? _udp;
     private TcpSipListener? _tcp;
+    private TcpSipListener? _tls;
     private int _disposed;
 
     public SipStack(SipStackOptions options, ISipRequestHandler handler, TimeProvider timeProvider,
@@ -58,7 +59,13 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
 
     public int TcpPort => _tcp?.LocalEndPoint.Port ?? throw new InvalidOperationException("The stack is not started.");
 
+    /// <summary>The TLS port, or null when TLS is off.</summary>
+    public int? TlsPort => _tls?.LocalEndPoint.Port;
+
     public SipStackCounters Counters { get; }
+
+    /// <summary>TLS connections open (accepted and opened by us).</summary>
+    public int TlsConnectionCount => _tls?.ConnectionCount ?? 0;
 
     /// <summary>TCP connections open (accepted and opened by us).</summary>
     public int TcpConnectionCount => _tcp?.ConnectionCount ?? 0;
@@ -105,9 +112,22 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
             _tcp = new TcpSipListener(new IPEndPoint(_options.ListenAddress, 0), tcpSettings, _timeProvider, this);
         }
 
+        if (_options.Tls is { } tls)
+        {
+            // The TLS listener has its own connection caps: a TCP flood cannot lock the CUCM trunk out of TLS.
+            _tls = new TcpSipListener(new IPEndPoint(_options.ListenAddress, _options.TlsPort), tcpSettings, _timeProvider, this, tls);
+        }
+
         _udp.Start();
         _tcp.Start();
+        _tls?.Start();
         SipLog.Listening(_logger, _udp.LocalEndPoint, _tcp.LocalEndPoint);
+        if (_tls is not null && _options.Tls is { } context)
+        {
+            SipLog.ListeningTls(_logger, _tls.LocalEndPoint, context.Certificate.Subject, TlsPeerPolicy.Sha256Of(context.Certificate),
+                context.Certificate.NotAfter.ToUniversalTime());
+        }
+
         return Task.CompletedTask;
     }
 
@@ -177,6 +197,13 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
         SipLog.ConnectionClosed(_logger, remote, reason);
     }
 
+    void ISipTransportSink.OnTlsHandshakeFailed(IPEndPoint remote, string reason)
+    {
+        Counters.IncrementTlsHandshakeFailures();
+        _metrics.TlsHandshakeFailed();
+        SipLog.TlsHandshakeFailed(_logger, remote, reason);
+    }
+
     void ISipTransportSink.OnConnectionRefused(IPEndPoint remote, string reason)
     {
         Counters.IncrementConnectionsRefused();
@@ -219,9 +246,16 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
         ISipRequestChannel? channel;
         IPAddress local;
         int sentByPort;
-        if (target.Transport == SipTransportKind.Tcp)
+        if (target.Transport is SipTransportKind.Tcp or SipTransportKind.Tls)
         {
-            var connection = await tcp.GetOrConnectAsync(target.Connection, target.EndPoint, cancellationToken);
+            // RFC 3261 §26.2.1: a request for a TLS target goes over TLS or not at all (never downgraded to TCP).
+            var listener = target.Transport == SipTransportKind.Tls ? _tls : tcp;
+            if (listener is null)
+            {
+                return null;
+            }
+
+            var connection = await listener.GetOrConnectAsync(target.Connection, target.EndPoint, cancellationToken);
             if (connection is null)
             {
                 return null;
@@ -229,7 +263,7 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
 
             channel = connection;
             local = connection.LocalEndPoint.Address;
-            sentByPort = tcp.LocalEndPoint.Port;
+            sentByPort = listener.LocalEndPoint.Port;
         }
         else
         {
@@ -264,7 +298,7 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
         var branch = ViaHeader.MagicCookie + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var headers = new SipHeaders();
         headers.Add(SipHeaderNames.Via, string.Create(CultureInfo.InvariantCulture,
-            $"SIP/2.0/{(transport == SipTransportKind.Tcp ? "TCP" : "UDP")} {host}:{sentByPort};branch={branch};rport"));
+            $"SIP/2.0/{ViaTransport(transport)} {host}:{sentByPort};branch={branch};rport"));
         foreach (var header in request.Headers)
         {
             headers.Add(header.Name, header.Value);
@@ -277,6 +311,14 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
 
         return new SipRequest(request.Method, request.RequestUri, headers, request.Body);
     }
+
+    /// <summary>The transport token of a Via (RFC 3261 §20.42: UDP, TCP, TLS).</summary>
+    internal static string ViaTransport(SipTransportKind transport) => transport switch
+    {
+        SipTransportKind.Tcp => "TCP",
+        SipTransportKind.Tls => "TLS",
+        _ => "UDP",
+    };
 
     private IPAddress? SpecificListenAddress() =>
         _options.ListenAddress.Equals(IPAddress.Any) || _options.ListenAddress.Equals(IPAddress.IPv6Any) ? null : _options.ListenAddress;
@@ -412,6 +454,11 @@ internal sealed class SipStack : IAsyncDisposable, ITransactionUser, ISipTranspo
         if (_tcp is not null)
         {
             await StepAsync(_tcp.DisposeAsync, "TCP listener");
+        }
+
+        if (_tls is not null)
+        {
+            await StepAsync(_tls.DisposeAsync, "TLS listener");
         }
 
         Step(_transactions.Dispose, "server transactions");

@@ -15,6 +15,7 @@ internal sealed class SipStackCounters
     private long _connectionsRefused;
     private long _idleConnectionsClosed;
     private long _sendQueueOverflows;
+    private long _tlsHandshakeFailures;
 
     public SipStackCounters(Func<int> activeTransactions) => _activeTransactions = activeTransactions;
 
@@ -46,6 +47,11 @@ internal sealed class SipStackCounters
 
     /// <summary>TCP connections closed because their peer stopped reading and the send queue filled.</summary>
     public long SendQueueOverflows => Interlocked.Read(ref _sendQueueOverflows);
+
+    /// <summary>TLS connections closed before carrying a message (plain text, handshake error or timeout, certificate refused).</summary>
+    public long TlsHandshakeFailures => Interlocked.Read(ref _tlsHandshakeFailures);
+
+    internal void IncrementTlsHandshakeFailures() => Interlocked.Increment(ref _tlsHandshakeFailures);
 
     internal void IncrementParseErrors() => Interlocked.Increment(ref _parseErrors);
 

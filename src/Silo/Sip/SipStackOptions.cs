@@ -1,5 +1,6 @@
 using System.Net;
 using OrleansRecorder.Silo.Sip.Transactions;
+using OrleansRecorder.Silo.Sip.Transport;
 
 namespace OrleansRecorder.Silo.Sip;
 
@@ -16,6 +17,15 @@ internal sealed class SipStackOptions
 
     /// <summary>UDP and TCP port; 0 picks free ports (see <see cref="SipStack.UdpPort"/> and <see cref="SipStack.TcpPort"/>).</summary>
     public int Port { get; set; } = 5060;
+
+    /// <summary>
+    /// The SIP-over-TLS port (RFC 3261 §26.2.1; 5061 by convention, CUCM's default); 0 picks a free one (see
+    /// <see cref="SipStack.TlsPort"/>). TLS is off when <see cref="Tls"/> is null.
+    /// </summary>
+    public int TlsPort { get; set; } = 5061;
+
+    /// <summary>The node's certificate and the peer policy; null: no TLS listener, and requests to TLS targets fail.</summary>
+    public SipTlsContext? Tls { get; set; }
 
     public int MaxMessageSize { get; set; } = 65535;
 

@@ -22,6 +22,12 @@ internal sealed record RecordingDto(
     IReadOnlyList<string> Flags,
     RecordingManifest? Manifest)
 {
+    /// <summary>
+    /// Every leg of the recording was received over secure signalling (SIP over TLS): the manifest's per-leg
+    /// <c>signallingTransport</c> is <c>tls</c> for each leg that has one, and at least one has.
+    /// </summary>
+    public bool SecureSignalling { get; init; }
+
     /// <summary>The call this recording is part of (<see cref="Catalog.RecordingGroups"/>): the id of its first recording.</summary>
     public string? GroupId { get; init; }
 
@@ -68,6 +74,13 @@ internal sealed record RecordingDto(
             withManifest ? manifest : null)
         {
             Pauses = manifest.Pauses,
+            SecureSignalling = IsSecure(manifest),
         };
+    }
+
+    private static bool IsSecure(RecordingManifest manifest)
+    {
+        string?[] transports = [manifest.NearEnd.SignallingTransport, manifest.FarEnd.SignallingTransport];
+        return transports.Any(t => t is not null) && transports.All(t => t is null or "tls");
     }
 }

@@ -22,6 +22,16 @@ internal sealed class BaresipRun
 
     public int Seconds { get; init; } = 4;
 
+    /// <summary>
+    /// When set, baresip dials this port over SIP/TLS (<c>;transport=tls</c>), presenting <see cref="CertificateFile"/>
+    /// (PEM, certificate and key) and trusting <see cref="CaFile"/>; otherwise it dials <see cref="RecorderPort"/> over UDP.
+    /// </summary>
+    public int? TlsPort { get; init; }
+
+    public string? CertificateFile { get; init; }
+
+    public string? CaFile { get; init; }
+
     public string WorkDirectory { get; init; } = Directory.CreateTempSubdirectory("baresip-").FullName;
 
     public int ExitCode { get; private set; }
@@ -34,8 +44,17 @@ internal sealed class BaresipRun
         WriteTone(tone, ToneFrequency, Seconds + 2);
         var (rtpMin, rtpMax) = FreePorts.Range(8);
         // No stdio module: without a terminal it cannot poll stdin; -e drives the call instead.
+        string[] tls = TlsPort is null ? [] :
+        [
+            .. CertificateFile is null ? Array.Empty<string>() : [$"sip_certificate {CertificateFile}"],
+            .. CaFile is null ? Array.Empty<string>() : [$"sip_cafile {CaFile}"],
+        ];
+        var target = TlsPort is { } tlsPort
+            ? $"sip:7878@127.0.0.1:{tlsPort.ToString(CultureInfo.InvariantCulture)};transport=tls"
+            : $"sip:7878@127.0.0.1:{RecorderPort.ToString(CultureInfo.InvariantCulture)}";
         await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "config"),
         [
+            .. tls,
             $"sip_listen 127.0.0.1:{FreePorts.Next().ToString(CultureInfo.InvariantCulture)}",
             "module_path /usr/lib/baresip/modules",
             "module g711.so",
@@ -52,7 +71,7 @@ internal sealed class BaresipRun
         [
             "-n", SdpAddress,
             "-f", WorkDirectory,
-            "-e", $"/dial sip:7878@127.0.0.1:{RecorderPort.ToString(CultureInfo.InvariantCulture)}",
+            "-e", $"/dial {target}",
             "-t", Seconds.ToString(CultureInfo.InvariantCulture),
         ])
         {

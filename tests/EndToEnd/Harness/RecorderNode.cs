@@ -30,6 +30,9 @@ internal sealed class RecorderNode : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The SIP-over-TLS port (<c>Recorder__Sip__TlsPort</c>).</summary>
+    public int TlsPort { get; private init; }
     public string DataDirectory { get; }
     public int SipPort { get; }
     public int HttpPort { get; }
@@ -71,6 +74,7 @@ internal sealed class RecorderNode : IAsyncDisposable
     private static async Task<RecorderNode> StartOnceAsync(IDictionary<string, string>? settings, string dataDirectory, StartWait wait, string name)
     {
         var sipPort = FreePorts.Next();
+        var tlsPort = FreePorts.Next();
         var httpPort = FreePorts.Next();
         var (rtpMin, rtpMax) = FreePorts.Range(100);
         var start = new ProcessStartInfo("dotnet", [RepoPaths.SiloDll])
@@ -88,6 +92,8 @@ internal sealed class RecorderNode : IAsyncDisposable
             ["Recorder__Node__Name"] = name,
             ["Recorder__Sip__ListenAddress"] = "127.0.0.1",
             ["Recorder__Sip__Port"] = sipPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Never the default 5061: nodes of other tests (and other worktrees) run side by side.
+            ["Recorder__Sip__TlsPort"] = tlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Recorder__Rtp__PortMin"] = rtpMin.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Recorder__Rtp__PortMax"] = rtpMax.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Recorder__Auth__AdminApiKey"] = ApiKey,
@@ -112,7 +118,7 @@ internal sealed class RecorderNode : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var node = new RecorderNode(process, name, dataDirectory, sipPort, httpPort, (rtpMin, rtpMax));
+        var node = new RecorderNode(process, name, dataDirectory, sipPort, httpPort, (rtpMin, rtpMax)) { TlsPort = tlsPort };
         try
         {
             switch (wait)

@@ -13,6 +13,9 @@ internal static class Tones
     public static void WriteALaw(string path, double frequency, double seconds) =>
         File.WriteAllBytes(path, Encode(frequency, seconds, ALawEncoder.LinearToALawSample));
 
+    /// <summary>The raw µ-law bytes of a tone (the payload of PCMU RTP packets, 160 per 20 ms).</summary>
+    public static byte[] MuLaw(double frequency, double seconds) => Encode(frequency, seconds, MuLawEncoder.LinearToMuLawSample);
+
     private static byte[] Encode(double frequency, double seconds, Func<short, byte> encode)
     {
         var samples = (int)(seconds * SampleRate);

@@ -14,13 +14,43 @@ internal sealed class LoopbackSipPeer : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly ArrayBufferWriter<byte> _pending = new();
 
     public LoopbackSipPeer(Socket socket)
+        : this(socket, new NetworkStream(socket, ownsSocket: true))
+    {
+    }
+
+    /// <summary>A peer over <paramref name="stream"/> (an authenticated TLS stream over <paramref name="socket"/>, owning it).</summary>
+    public LoopbackSipPeer(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
+    }
+
+    /// <summary>The TLS stream when the peer speaks TLS.</summary>
+    public System.Net.Security.SslStream? Tls => _stream as System.Net.Security.SslStream;
+
+    /// <summary>Connects over TLS with <paramref name="options"/>; the handshake's exception, if any, escapes.</summary>
+    public static async Task<LoopbackSipPeer> ConnectTlsAsync(int port, System.Net.Security.SslClientAuthenticationOptions options)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), TestContext.Current.CancellationToken);
+        var tls = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: true));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, timeout.Token);
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
+        }
+
+        return new LoopbackSipPeer(socket, tls);
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
@@ -69,6 +99,10 @@ internal sealed class LoopbackSipPeer : IAsyncDisposable
             catch (IOException)
             {
                 return null; // reset by the other end
+            }
+            catch (System.Security.Authentication.AuthenticationException)
+            {
+                return null; // TLS 1.3: the server refused our certificate after our side of the handshake finished
             }
 
             if (read == 0)

@@ -18,6 +18,9 @@ internal sealed class RecordingTransportSink : ISipTransportSink
     private readonly Channel<(IPEndPoint Remote, string Reason)> _refused =
         Channel.CreateUnbounded<(IPEndPoint, string)>();
 
+    private readonly Channel<(IPEndPoint Remote, string Reason)> _handshakeFailures =
+        Channel.CreateUnbounded<(IPEndPoint, string)>();
+
     public ConcurrentQueue<SipResponse> Responses { get; } = new();
 
     public ConcurrentQueue<Exception> TransportErrors { get; } = new();
@@ -36,6 +39,16 @@ internal sealed class RecordingTransportSink : ISipTransportSink
     public void OnConnectionClosed(IPEndPoint remote, string reason) => _closed.Writer.TryWrite((remote, reason));
 
     public void OnConnectionRefused(IPEndPoint remote, string reason) => _refused.Writer.TryWrite((remote, reason));
+
+    public void OnTlsHandshakeFailed(IPEndPoint remote, string reason) => _handshakeFailures.Writer.TryWrite((remote, reason));
+
+    public Task<(IPEndPoint Remote, string Reason)> NextHandshakeFailureAsync() => NextAsync(_handshakeFailures, "TLS handshake failure");
+
+    /// <summary>A handshake failure reported so far, without waiting.</summary>
+    public bool TryTakeHandshakeFailure(out (IPEndPoint Remote, string Reason) failure) => _handshakeFailures.Reader.TryRead(out failure);
+
+    /// <summary>A request received so far, without waiting.</summary>
+    public bool TryTakeRequest(out (SipRequest Request, ISipResponseChannel Channel) request) => _requests.Reader.TryRead(out request);
 
     public Task<(SipRequest Request, ISipResponseChannel Channel)> NextRequestAsync() => NextAsync(_requests, "request");
 

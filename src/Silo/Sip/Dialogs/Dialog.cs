@@ -240,12 +240,35 @@ internal sealed class Dialog
             uri = RouteSet.Count > 0 && SipUri.TryParse(ContactUri(RouteSet[0]), out var route) ? route : RemoteTarget;
         }
 
-        var transport = uri.GetParameter("transport") is { } name
-            ? name.Equals("tcp", StringComparison.OrdinalIgnoreCase) ? SipTransportKind.Tcp : SipTransportKind.Udp
-            : Transport;
+        var transport = TransportOf(uri, Transport);
         var address = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var parsed) ? parsed : Peer.Address;
-        var endPoint = new IPEndPoint(address, uri.Port ?? 5060);
-        return new SipTarget(transport, endPoint, transport == SipTransportKind.Tcp && Transport == SipTransportKind.Tcp ? Peer : null);
+
+        // RFC 3261 §19.1.2: the default port is 5060 for sip: over UDP/TCP and 5061 for TLS (sips:, transport=tls).
+        var endPoint = new IPEndPoint(address, uri.Port ?? (transport == SipTransportKind.Tls ? 5061 : 5060));
+
+        // The peer's own connection first, when the request goes over the transport the dialog came in on (CUCM sends
+        // in-dialog requests on the connection it opened and expects ours on it, SECURE_MEDIA.md §1).
+        return new SipTarget(transport, endPoint, transport != SipTransportKind.Udp && transport == Transport ? Peer : null);
+    }
+
+    /// <summary>
+    /// The transport a URI asks for: RFC 3261 §19.1.1 / §26.2.2, a sips: URI is reached over TLS only; otherwise its
+    /// transport parameter (udp, tcp, tls, case-insensitive, §19.1.1), else the transport the dialog came in on.
+    /// </summary>
+    internal static SipTransportKind TransportOf(SipUri uri, SipTransportKind dialogTransport)
+    {
+        if (uri.Scheme == "sips")
+        {
+            return SipTransportKind.Tls;
+        }
+
+        return uri.GetParameter("transport") switch
+        {
+            { } name when name.Equals("tls", StringComparison.OrdinalIgnoreCase) => SipTransportKind.Tls,
+            { } name when name.Equals("tcp", StringComparison.OrdinalIgnoreCase) => SipTransportKind.Tcp,
+            { } name when name.Equals("udp", StringComparison.OrdinalIgnoreCase) => SipTransportKind.Udp,
+            _ => dialogTransport,
+        };
     }
 
     /// <summary>The URI of the first name-addr in a Contact or Route line, or null when it does not parse.</summary>

@@ -358,16 +358,33 @@ internal sealed class DialogLayer : ISipRequestHandler
         _ => "Q.850;cause=16;text=\"" + reason + "\"",
     };
 
+    /// <summary>
+    /// Our Contact in a 2xx (RFC 3261 §12.1.1): the address and port the request reached, with the transport it came
+    /// over, so the peer's in-dialog requests come back on it. §8.1.1.8 / §12.1.1: when the Request-URI was a sips: URI
+    /// the Contact MUST be one too; over TLS with a sip: Request-URI, <c>transport=tls</c> (what CUCM writes itself).
+    /// </summary>
+    internal string ContactFor(SipServerRequest request)
+    {
+        var secureUri = request.Request.RequestUri.Scheme == "sips";
+        var transport = request.Transport switch
+        {
+            _ when secureUri => "",
+            SipTransportKind.Tls => ";transport=tls",
+            SipTransportKind.Tcp => ";transport=tcp",
+            _ => "",
+        };
+        var scheme = secureUri ? "sips" : "sip";
+        var user = request.Request.RequestUri.User is { Length: > 0 } u ? u + "@" : "";
+        var host = _advertisedAddress.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{_advertisedAddress}]" : _advertisedAddress.ToString();
+        return string.Create(CultureInfo.InvariantCulture, $"<{scheme}:{user}{host}:{request.LocalEndPoint.Port}{transport}>");
+    }
+
     private SipResponse Build2xx(SipServerRequest request, Dialog dialog, Action<SipResponse>? decorate)
     {
         var response = SipResponse.CreateFor(request.Request, 200);
         response.Headers.Set(SipHeaderNames.To, response.To.WithTag(dialog.Id.LocalTag).ToString());
         response.Headers.Set("Server", "OrleansRecorder");
-        var transport = request.Transport == SipTransportKind.Tcp ? ";transport=tcp" : "";
-        var user = request.Request.RequestUri.User is { Length: > 0 } u ? u + "@" : "";
-        var host = _advertisedAddress.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{_advertisedAddress}]" : _advertisedAddress.ToString();
-        response.Headers.Set(SipHeaderNames.Contact,
-            string.Create(CultureInfo.InvariantCulture, $"<sip:{user}{host}:{request.LocalEndPoint.Port}{transport}>"));
+        response.Headers.Set(SipHeaderNames.Contact, ContactFor(request));
         response.Headers.Set("Supported", "timer");
         if (dialog.SessionTimer is { } terms)
         {

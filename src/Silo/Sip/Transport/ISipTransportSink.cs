@@ -24,4 +24,12 @@ internal interface ISipTransportSink
     void OnConnectionRefused(IPEndPoint remote, string reason)
     {
     }
+
+    /// <summary>
+    /// A TLS connection, accepted or opened by us, was closed before it carried a message: no TLS, a handshake error or
+    /// timeout, or a certificate the trust settings refuse (<paramref name="reason"/> says which).
+    /// </summary>
+    void OnTlsHandshakeFailed(IPEndPoint remote, string reason)
+    {
+    }
 }

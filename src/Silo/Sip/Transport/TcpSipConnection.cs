@@ -8,8 +8,9 @@ using OrleansRecorder.Silo.Sip.Messages;
 namespace OrleansRecorder.Silo.Sip.Transport;
 
 /// <summary>
-/// One SIP-over-TCP connection (RFC 3261 §18.3), accepted or opened by us: a <see cref="PipeReader"/> over the
-/// <see cref="NetworkStream"/>, framed by Content-Length through <see cref="SipMessageParser"/>, capped at the maximum
+/// One SIP-over-TCP or SIP-over-TLS connection (RFC 3261 §18.3, §26.2.1), accepted or opened by us: a
+/// <see cref="PipeReader"/> over the connection's stream (a <see cref="NetworkStream"/>, or an authenticated
+/// <see cref="System.Net.Security.SslStream"/> over it for TLS: the framing is the same), framed by Content-Length through <see cref="SipMessageParser"/>, capped at the maximum
 /// message size. Requests and responses read on it go to the sink whichever end opened it. It is the response channel
 /// of the requests it reads (responses go back on the same connection, §18.2.2) and a request channel for client
 /// transactions (§18.1.1).
@@ -30,7 +31,8 @@ internal sealed class TcpSipConnection : ISipResponseChannel, ISipRequestChannel
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
+    private readonly SipTransportKind _kind;
     private readonly TcpSipSettings _settings;
     private readonly TimeProvider _timeProvider;
     private readonly ISipTransportSink _sink;
@@ -47,13 +49,28 @@ internal sealed class TcpSipConnection : ISipResponseChannel, ISipRequestChannel
 
     public TcpSipConnection(Socket socket, TcpSipSettings settings, TimeProvider timeProvider, ISipTransportSink sink,
         Action<SipResponse>? onOrphanedResponse = null)
+        : this(socket, new NetworkStream(socket, ownsSocket: true), SipTransportKind.Tcp, settings, timeProvider, sink, onOrphanedResponse)
+    {
+    }
+
+    /// <param name="socket">The connected socket, shut down when the connection ends.</param>
+    /// <param name="stream">What is read and written: over <paramref name="socket"/>, owning it (disposed at the end).</param>
+    /// <param name="kind">TCP, or TLS when <paramref name="stream"/> is an authenticated TLS stream.</param>
+    /// <param name="settings">Caps and timeouts.</param>
+    /// <param name="timeProvider">Times the idle and incomplete-message timeouts.</param>
+    /// <param name="sink">Where messages and the close go.</param>
+    /// <param name="onOrphanedResponse">Sends a response whose connection is gone (RFC 3261 §18.2.2).</param>
+    public TcpSipConnection(Socket socket, Stream stream, SipTransportKind kind, TcpSipSettings settings, TimeProvider timeProvider,
+        ISipTransportSink sink, Action<SipResponse>? onOrphanedResponse = null)
     {
         ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(sink);
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
+        _kind = kind;
         _settings = settings;
         _timeProvider = timeProvider;
         _sink = sink;
@@ -68,7 +85,7 @@ internal sealed class TcpSipConnection : ISipResponseChannel, ISipRequestChannel
         }
     }
 
-    public SipTransportKind Kind => SipTransportKind.Tcp;
+    public SipTransportKind Kind => _kind;
 
     public bool IsReliable => true;
 
@@ -164,7 +181,7 @@ internal sealed class TcpSipConnection : ISipResponseChannel, ISipRequestChannel
         }
         catch (Exception ex)
         {
-            _sink.OnTransportError(SipTransportKind.Tcp, RemoteEndPoint, ex);
+            _sink.OnTransportError(_kind, RemoteEndPoint, ex);
             reason = TcpCloseReasons.UnexpectedError;
         }
         finally
@@ -277,7 +294,7 @@ internal sealed class TcpSipConnection : ISipResponseChannel, ISipRequestChannel
                     answered = TrySend(SipErrorResponses.For(ex));
                 }
 
-                _sink.OnParseError(ex, SipTransportKind.Tcp, RemoteEndPoint, answered);
+                _sink.OnParseError(ex, _kind, RemoteEndPoint, answered);
                 buffer = buffer.Slice(buffer.End);
                 return $"malformed message ({ex.StatusCode})";
             }
@@ -289,7 +306,7 @@ internal sealed class TcpSipConnection : ISipResponseChannel, ISipRequestChannel
                     _sink.OnRequest(request, this);
                     break;
                 case SipResponse response:
-                    _sink.OnResponse(response, SipTransportKind.Tcp, RemoteEndPoint);
+                    _sink.OnResponse(response, _kind, RemoteEndPoint);
                     break;
             }
         }

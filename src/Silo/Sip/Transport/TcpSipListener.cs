@@ -1,20 +1,28 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using OrleansRecorder.Silo.Sip.Messages;
 
 namespace OrleansRecorder.Silo.Sip.Transport;
 
 /// <summary>
 /// Accepts SIP-over-TCP connections, opens ours (client transactions, RFC 3261 §18.2.2 responses), and runs one
-/// <see cref="TcpSipConnection"/> per socket; finds a live connection by its remote end point for reuse.
+/// <see cref="TcpSipConnection"/> per socket; finds a live connection by its remote end point for reuse. Given a
+/// <see cref="SipTlsContext"/>, it is the SIP-over-TLS transport (RFC 3261 §26.2.1): every connection, accepted or
+/// opened, is authenticated first, then framed and hardened exactly as TCP.
 /// </summary>
 /// <remarks>
 /// Caps: accepted connections per source address and connections in total (both directions); a connection over a cap
 /// is closed at once and reported through <see cref="ISipTransportSink.OnConnectionRefused"/>. No exception escapes
 /// the accept loop or a connection's task; connections are closed when the listener is disposed. Disposal is
 /// idempotent and never throws.
+/// TLS: an accepted connection counts against the caps from its accept; its handshake must finish within the context's
+/// handshake timeout. A peer that sends plain text, fails the handshake or presents a certificate the policy refuses is
+/// closed and reported through <see cref="ISipTransportSink.OnTlsHandshakeFailed"/> with the reason; nothing else is
+/// touched.
 /// </remarks>
 internal sealed class TcpSipListener : IAsyncDisposable
 {
@@ -22,7 +30,10 @@ internal sealed class TcpSipListener : IAsyncDisposable
     private readonly TcpSipSettings _settings;
     private readonly TimeProvider _timeProvider;
     private readonly ISipTransportSink _sink;
+    private readonly SipTlsContext? _tls;
+    private readonly SipTransportKind _kind;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<Socket, Task> _handshakes = new();
     private readonly ConcurrentDictionary<TcpSipConnection, Task> _connections = new();
     private readonly ConcurrentDictionary<IPEndPoint, TcpSipConnection> _byRemote = new();
 
@@ -33,7 +44,13 @@ internal sealed class TcpSipListener : IAsyncDisposable
     private Task _acceptLoop = Task.CompletedTask;
     private int _disposed;
 
-    public TcpSipListener(IPEndPoint bindEndPoint, TcpSipSettings settings, TimeProvider timeProvider, ISipTransportSink sink)
+    /// <param name="bindEndPoint">Where to listen.</param>
+    /// <param name="settings">Caps and timeouts of every connection.</param>
+    /// <param name="timeProvider">Times the timeouts.</param>
+    /// <param name="sink">Where messages, closes and refusals go.</param>
+    /// <param name="tls">Null for SIP over TCP; the certificate and policy for SIP over TLS.</param>
+    public TcpSipListener(IPEndPoint bindEndPoint, TcpSipSettings settings, TimeProvider timeProvider, ISipTransportSink sink,
+        SipTlsContext? tls = null)
     {
         ArgumentNullException.ThrowIfNull(bindEndPoint);
         ArgumentNullException.ThrowIfNull(settings);
@@ -42,6 +59,8 @@ internal sealed class TcpSipListener : IAsyncDisposable
         _settings = settings;
         _timeProvider = timeProvider;
         _sink = sink;
+        _tls = tls;
+        _kind = tls is null ? SipTransportKind.Tcp : SipTransportKind.Tls;
         _socket = new Socket(bindEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -60,6 +79,9 @@ internal sealed class TcpSipListener : IAsyncDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>TCP, or TLS when the listener was given a <see cref="SipTlsContext"/>.</summary>
+    public SipTransportKind Kind => _kind;
 
     public void Start() => _acceptLoop = AcceptLoopAsync(_stopping.Token);
 
@@ -126,7 +148,23 @@ internal sealed class TcpSipListener : IAsyncDisposable
             using var timeout = new CancellationTokenSource(_settings.ConnectTimeout, _timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _stopping.Token);
             await socket.ConnectAsync(destination, linked.Token);
-            var connection = new TcpSipConnection(socket, _settings, _timeProvider, _sink, SendOnNewConnection);
+            TcpSipConnection connection;
+            if (_tls is null)
+            {
+                connection = new TcpSipConnection(socket, _settings, _timeProvider, _sink, SendOnNewConnection);
+            }
+            else
+            {
+                // RFC 3261 §26.2.1: the server's certificate is checked against the same trust settings as clients'.
+                var stream = await AuthenticateAsClientAsync(socket, destination, _tls, cancellationToken);
+                if (stream is null)
+                {
+                    return null;
+                }
+
+                connection = new TcpSipConnection(socket, stream, SipTransportKind.Tls, _settings, _timeProvider, _sink, SendOnNewConnection);
+            }
+
             counted = false;
             Run(connection, inbound: false);
             return connection;
@@ -136,7 +174,7 @@ internal sealed class TcpSipListener : IAsyncDisposable
             // Refused, unreachable, timed out or stopping: the caller gets null (no exception for network reasons).
             socket.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
-            _sink.OnTransportError(SipTransportKind.Tcp, destination, ex);
+            _sink.OnTransportError(_kind, destination, ex);
             return null;
         }
         finally
@@ -148,9 +186,45 @@ internal sealed class TcpSipListener : IAsyncDisposable
         }
     }
 
+    /// <summary>The TLS client handshake on a connected socket; null (socket disposed, failure reported) when it fails.</summary>
+    private async Task<SslStream?> AuthenticateAsClientAsync(Socket socket, IPEndPoint destination, SipTlsContext tls,
+        CancellationToken cancellationToken)
+    {
+        var rejection = new StrongBox<string?>();
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        using var timeout = new CancellationTokenSource(tls.HandshakeTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _stopping.Token);
+        try
+        {
+            await stream.AuthenticateAsClientAsync(tls.ClientOptions(destination.Address.ToString(), rejection), linked.Token);
+            return stream;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await stream.DisposeAsync();
+            if (!_stopping.IsCancellationRequested)
+            {
+                _sink.OnTlsHandshakeFailed(destination, HandshakeFailure(ex, rejection.Value, timeout.IsCancellationRequested));
+            }
+
+            return null;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The reason a handshake failed, for the log: the policy's refusal, the timeout, or what TLS said.</summary>
+    private static string HandshakeFailure(Exception exception, string? rejection, bool timedOut) =>
+        rejection is not null ? TcpCloseReasons.HandshakeFailedPrefix + rejection
+        : timedOut ? TcpCloseReasons.HandshakeTimeout
+        : TcpCloseReasons.HandshakeFailedPrefix + (exception.InnerException?.Message is { } inner ? $"{exception.Message} ({inner})" : exception.Message);
+
     /// <summary>
     /// RFC 3261 §18.2.2: the connection a response belongs on is gone, so it is sent on a connection to the top Via's
-    /// <c>received</c> address (else its sent-by host) and sent-by port (5060 when absent). Never blocks, never throws.
+    /// <c>received</c> address (else its sent-by host) and sent-by port (5060, or 5061 over TLS, when absent). Never blocks, never throws.
     /// </summary>
     public void SendOnNewConnection(SipResponse response)
     {
@@ -173,22 +247,23 @@ internal sealed class TcpSipListener : IAsyncDisposable
             if (!IPAddress.TryParse(host, out var address))
             {
                 // Stamping adds received whenever the sent-by is not the source address, so a name is never reached.
-                _sink.OnTransportError(SipTransportKind.Tcp, null, new InvalidOperationException(
+                _sink.OnTransportError(_kind, null, new InvalidOperationException(
                     string.Create(CultureInfo.InvariantCulture, $"Response {response.StatusCode} lost: Via host '{host}' is not an address.")));
                 return;
             }
 
-            destination = new IPEndPoint(address, via.Port ?? 5060);
+            // RFC 3261 §18.2.2, §19.1.2: without a port in the Via, 5060 for TCP and 5061 for TLS.
+            destination = new IPEndPoint(address, via.Port ?? (_kind == SipTransportKind.Tls ? 5061 : 5060));
             var connection = await GetOrConnectAsync(null, destination, CancellationToken.None);
             if (connection is null || !connection.TrySend(response))
             {
-                _sink.OnTransportError(SipTransportKind.Tcp, destination, new IOException(
+                _sink.OnTransportError(_kind, destination, new IOException(
                     string.Create(CultureInfo.InvariantCulture, $"Response {response.StatusCode} lost: no connection to {destination}.")));
             }
         }
         catch (Exception ex)
         {
-            _sink.OnTransportError(SipTransportKind.Tcp, destination, ex);
+            _sink.OnTransportError(_kind, destination, ex);
         }
     }
 
@@ -207,7 +282,7 @@ internal sealed class TcpSipListener : IAsyncDisposable
             }
             catch (SocketException ex)
             {
-                _sink.OnTransportError(SipTransportKind.Tcp, null, ex);
+                _sink.OnTransportError(_kind, null, ex);
                 continue;
             }
 
@@ -217,7 +292,7 @@ internal sealed class TcpSipListener : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                _sink.OnTransportError(SipTransportKind.Tcp, null, ex);
+                _sink.OnTransportError(_kind, null, ex);
                 accepted.Dispose();
             }
         }
@@ -240,13 +315,88 @@ internal sealed class TcpSipListener : IAsyncDisposable
         try
         {
             accepted.NoDelay = true;
-            Run(new TcpSipConnection(accepted, _settings, _timeProvider, _sink, SendOnNewConnection), inbound: true);
+            if (_tls is null)
+            {
+                Run(new TcpSipConnection(accepted, _settings, _timeProvider, _sink, SendOnNewConnection), inbound: true);
+            }
+            else
+            {
+                // The accept loop goes on at once: a slow or silent handshake holds only its own task.
+                var handshake = AcceptTlsAsync(accepted, remote, _tls);
+                _handshakes[accepted] = handshake;
+                if (handshake.IsCompleted)
+                {
+                    _handshakes.TryRemove(accepted, out _); // it finished before it was added
+                }
+            }
         }
         catch
         {
             Uncount(remote.Address);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The server side of the TLS handshake of an accepted (and counted) connection, then its run as a connection; on
+    /// failure the socket is closed, uncounted and the reason reported. Never throws.
+    /// </summary>
+    private async Task AcceptTlsAsync(Socket accepted, IPEndPoint remote, SipTlsContext tls)
+    {
+        await Task.Yield();
+        var rejection = new StrongBox<string?>();
+        SslStream? stream = null;
+        var admitted = false;
+        using var timeout = new CancellationTokenSource(tls.HandshakeTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stopping.Token);
+        try
+        {
+            // RFC 8446 §5.1 / RFC 5246 §6.2.1: a TLS connection opens with a handshake record (content type 22). Peeking
+            // at that byte names the commonest mistake, plain SIP sent to the TLS port, instead of a TLS decode error.
+            var first = new byte[1];
+            var peeked = await accepted.ReceiveAsync(first, SocketFlags.Peek, linked.Token);
+            if (peeked == 0)
+            {
+                Fail(TcpCloseReasons.ClosedByPeer);
+                return;
+            }
+
+            if (first[0] != 22)
+            {
+                Fail(TcpCloseReasons.NotTls);
+                return;
+            }
+
+            stream = new SslStream(new NetworkStream(accepted, ownsSocket: true), leaveInnerStreamOpen: false);
+            await stream.AuthenticateAsServerAsync(tls.ServerOptions(rejection), linked.Token);
+            Run(new TcpSipConnection(accepted, stream, SipTransportKind.Tls, _settings, _timeProvider, _sink, SendOnNewConnection),
+                inbound: true);
+            admitted = true;
+        }
+        catch (Exception ex)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                Fail(HandshakeFailure(ex, rejection.Value, timeout.IsCancellationRequested));
+            }
+        }
+        finally
+        {
+            if (!admitted)
+            {
+                if (stream is not null)
+                {
+                    await stream.DisposeAsync();
+                }
+
+                accepted.Dispose();
+                Uncount(remote.Address);
+            }
+
+            _handshakes.TryRemove(accepted, out _);
+        }
+
+        void Fail(string reason) => _sink.OnTlsHandshakeFailed(remote, reason);
     }
 
     private void Run(TcpSipConnection connection, bool inbound)
@@ -264,7 +414,7 @@ internal sealed class TcpSipListener : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _sink.OnTransportError(SipTransportKind.Tcp, connection.RemoteEndPoint, ex);
+            _sink.OnTransportError(_kind, connection.RemoteEndPoint, ex);
         }
         finally
         {
@@ -345,11 +495,12 @@ internal sealed class TcpSipListener : IAsyncDisposable
             await _stopping.CancelAsync();
             _socket.Dispose();
             await _acceptLoop;
+            await Task.WhenAll(_handshakes.Values);
             await Task.WhenAll(_connections.Values);
         }
         catch (Exception ex)
         {
-            _sink.OnTransportError(SipTransportKind.Tcp, null, ex);
+            _sink.OnTransportError(_kind, null, ex);
         }
     }
 }

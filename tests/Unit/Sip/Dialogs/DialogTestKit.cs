@@ -23,9 +23,12 @@ internal sealed class DialogTestKit : ITransactionUser, IDisposable
     private readonly TestMeterFactory _meters = new();
     private readonly List<Task> _handling = [];
 
-    public DialogTestKit(bool reliable = false)
+    /// <param name="reliable">TCP rather than UDP.</param>
+    /// <param name="transport">The transport the fake channels say requests came over (TLS for secure-trunk tests); null: TCP or UDP per <paramref name="reliable"/>.</param>
+    public DialogTestKit(bool reliable = false, SipTransportKind? transport = null)
     {
-        Reliable = reliable;
+        Reliable = reliable || transport is SipTransportKind.Tcp or SipTransportKind.Tls;
+        Transport = transport ?? (reliable ? SipTransportKind.Tcp : SipTransportKind.Udp);
         Table = new TransactionTable(new SipTimerOptions(), Time, this);
         Metrics = new DialogMetrics(_meters);
         Layer = new DialogLayer(User, a => IPAddress.IsLoopback(a), IPAddress.Parse("127.0.0.9"), Time, Metrics,
@@ -36,6 +39,8 @@ internal sealed class DialogTestKit : ITransactionUser, IDisposable
     }
 
     public bool Reliable { get; }
+
+    public SipTransportKind Transport { get; }
 
     public FakeTimeProvider Time { get; } = new();
 
@@ -154,7 +159,7 @@ internal sealed class DialogTestKit : ITransactionUser, IDisposable
 
     private sealed class Channel(DialogTestKit kit, IPEndPoint remote) : ISipResponseChannel
     {
-        public SipTransportKind Kind => kit.Reliable ? SipTransportKind.Tcp : SipTransportKind.Udp;
+        public SipTransportKind Kind => kit.Transport;
 
         public bool IsReliable => kit.Reliable;
 
