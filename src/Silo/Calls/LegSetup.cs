@@ -4,8 +4,10 @@ using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Media.Srtp;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Sdp;
+using OrleansRecorder.Silo.Sip.Transport;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -53,16 +55,18 @@ internal sealed class LegSetup(
         }
 
         var sessionId = SessionIdFor(callId);
+        var security = SecurityOf(dialog.Transport, settings);
         NegotiatedMedia? media = null;
         string localSdp;
         if (offer is not null)
         {
-            if (!OfferAnswer.TryCreateAnswer(offer, settings.AdvertisedAddress, rtpPort, sessionId, out var answer, out media) || answer is null)
+            if (!OfferAnswer.TryCreateAnswer(offer, settings.AdvertisedAddress, rtpPort, sessionId, security, out var answer, out media,
+                    out var refusal) || answer is null)
             {
                 ports.Release(rtpPort);
                 socket.Dispose();
                 Withdraw();
-                return LegSetupResult.Refused(new AdmissionDecision(488, "No codec of the offer is supported"));
+                return LegSetupResult.Refused(new AdmissionDecision(488, refusal ?? "No codec of the offer is supported"));
             }
 
             localSdp = SdpWriter.Write(answer);
@@ -70,7 +74,7 @@ internal sealed class LegSetup(
         else
         {
             // CUCM's delayed offer (PROTOCOL.md §1.2): our offer goes in the 200 OK, its answer comes in the ACK.
-            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1));
+            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1, security));
         }
 
         var opened = false;
@@ -111,6 +115,7 @@ internal sealed class LegSetup(
             LocalSdp = localSdp,
             AwaitingAnswer = offer is null,
             Media = media,
+            Security = security,
         };
         if (!recording.TryAttach(leg) || !registry.TryAddLeg(leg))
         {
@@ -128,15 +133,30 @@ internal sealed class LegSetup(
         }
 
         receiver.Start();
-        recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec));
+        recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec, media?.Srtp?.Suite));
         CallLog.LegAccepted(_logger, callId, role, recording.RecordingId, rtpPort);
         return new LegSetupResult(leg, null);
     }
 
-    /// <summary>The recording's info with the leg's Call-ID and codec on its side.</summary>
-    public static RecordingInfo WithLeg(RecordingInfo info, LegRole role, string callId, AudioCodec? codec) => role == LegRole.NearEnd
-        ? info with { NearEndCallId = callId, NearEndCodec = codec ?? info.NearEndCodec }
-        : info with { FarEndCallId = callId, FarEndCodec = codec ?? info.FarEndCodec };
+    /// <summary>The recording's info with the leg's Call-ID, codec and SRTP suite (null: plain RTP) on its side.</summary>
+    public static RecordingInfo WithLeg(RecordingInfo info, LegRole role, string callId, AudioCodec? codec, SrtpSuite? srtp = null)
+    {
+        var suite = srtp is { } s ? SrtpSuites.Name(s) : null;
+        return role == LegRole.NearEnd
+            ? info with { NearEndCallId = callId, NearEndCodec = codec ?? info.NearEndCodec, NearEndSrtpSuite = codec is null ? info.NearEndSrtpSuite : suite }
+            : info with { FarEndCallId = callId, FarEndCodec = codec ?? info.FarEndCodec, FarEndSrtpSuite = codec is null ? info.FarEndSrtpSuite : suite };
+    }
+
+    /// <summary>
+    /// What SRTP may do on a dialog. Secure signalling is SIP over TLS; until the TLS transport is merged
+    /// (<c>SipTransportKind.Tls</c>, issue #12 part 1) no transport here is secure, so this is false for UDP and TCP.
+    /// </summary>
+    public static MediaSecurity SecurityOf(SipTransportKind transport, RecorderSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var secure = transport is not (SipTransportKind.Udp or SipTransportKind.Tcp);
+        return new MediaSecurity(secure, settings.AllowSrtpOverInsecureTransport);
+    }
 
     /// <summary>A stable o= session id per dialog (RFC 4566 §5.2 only asks for uniqueness).</summary>
     public static long SessionIdFor(string callId) => (long)(unchecked((uint)StringComparer.Ordinal.GetHashCode(callId)) & 0x7FFFFFFF) + 1;

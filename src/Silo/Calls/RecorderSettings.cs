@@ -22,4 +22,7 @@ internal sealed record RecorderSettings(
 {
     /// <summary>The RTP source rule per SIP peer (<c>Recorder:Rtp:SourceRule</c>, <c>Recorder:Rtp:LatchPeers</c>).</summary>
     public MediaSourcePolicy MediaSources { get; init; } = MediaSourcePolicy.Strict;
+
+    /// <summary><c>Recorder:Sip:AllowSrtpOverInsecureTransport</c>: accept SDES keys that came over UDP or TCP.</summary>
+    public bool AllowSrtpOverInsecureTransport { get; init; }
 }

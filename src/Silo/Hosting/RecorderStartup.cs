@@ -66,6 +66,7 @@ internal static class RecorderStartup
             options.Sip.DrainTimeout)
         {
             MediaSources = new MediaSourcePolicy(options.Rtp.SourceRule, options.Rtp.LatchPeers),
+            AllowSrtpOverInsecureTransport = options.Sip.AllowSrtpOverInsecureTransport,
         };
     }
 
