@@ -170,6 +170,15 @@ internal sealed class SrtpReceiveContext : IDisposable
     /// <summary>The rollover counter of <paramref name="ssrc"/>'s stream, if it has one (for tests and stats).</summary>
     public uint? RolloverCounterOf(uint ssrc) => Find(ssrc)?.RolloverCounter;
 
+    /// <summary>Forgets every stream's ROC and replay list (the keys stay); benchmarks replay a ring of packets with it.</summary>
+    internal void ForgetStreams()
+    {
+        foreach (var stream in _streams)
+        {
+            stream.Reset(0);
+        }
+    }
+
     public void Dispose()
     {
         _counterMode?.Dispose();
