@@ -27,9 +27,9 @@ public class SrtpPathBenchmarks
     private int _next;
     private long _arrival;
 
-    /// <summary>Null: plain RTP.</summary>
-    [Params(null, SrtpSuite.AesCm128HmacSha1_80, SrtpSuite.AesCm128HmacSha1_32, SrtpSuite.AeadAes128Gcm, SrtpSuite.AeadAes256Gcm)]
-    public SrtpSuite? Suite { get; set; }
+    /// <summary>The SDES suite name, or <c>RTP</c> for plain RTP (names: BenchmarkDotNet cannot filter a nullable enum parameter).</summary>
+    [Params("RTP", "AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM")]
+    public string Suite { get; set; } = "RTP";
 
     [GlobalSetup]
     public void Setup()
@@ -38,7 +38,7 @@ public class SrtpPathBenchmarks
         _reorderer.Configure(AudioCodec.Pcmu, 0, 101);
         _plain = new byte[1500];
         _packets = new byte[Packets][];
-        SrtpMasterKey? key = Suite is { } suite
+        SrtpMasterKey? key = SrtpSuites.TryParse(Suite, out var suite)
             ? new SrtpMasterKey(suite, RandomNumberGenerator.GetBytes(SrtpSuites.MasterKeyLength(suite)),
                 RandomNumberGenerator.GetBytes(SrtpSuites.MasterSaltLength(suite)), [])
             : null;
