@@ -15,6 +15,8 @@ command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
 # baresip (a real SIP stack, a generic UA) for the media-source tests and SIP over TLS (SecureTrunkTests, its libre links
 # OpenSSL): Debian's baresip-core, no GUI or audio modules.
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
+# libsrtp through its Python bindings: the SRTP cross-check protects packets with it (an implementation nobody here wrote).
+/usr/bin/python3 -c 'import pylibsrtp' >/dev/null 2>&1 || need+=(python3-pylibsrtp)
 # Native libopus for Concentus (libopus.so); without it the managed encoder runs, about 3x the CPU.
 ls /usr/lib/*/libopus.so >/dev/null 2>&1 || need+=(libopus-dev)
 

@@ -36,6 +36,9 @@ internal sealed class CallLeg(
     public bool AwaitingAnswer { get; set; }
 
     public NegotiatedMedia? Media { get; set; }
+
+    /// <summary>What SRTP may do on this leg's dialog (its transport and the setting), for every later offer and answer.</summary>
+    public MediaSecurity Security { get; init; } = MediaSecurity.Insecure;
     public bool Ended { get; set; }
 
     /// <summary>Why the leg ended early (e.g. <c>media-timeout</c>), null for a normal BYE.</summary>

@@ -4,6 +4,7 @@ using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Media.Srtp;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Sdp;
 using OrleansRecorder.Silo.Sip.Transport;
@@ -54,16 +55,18 @@ internal sealed class LegSetup(
         }
 
         var sessionId = SessionIdFor(callId);
+        var security = SecurityOf(dialog.Transport, settings);
         NegotiatedMedia? media = null;
         string localSdp;
         if (offer is not null)
         {
-            if (!OfferAnswer.TryCreateAnswer(offer, settings.AdvertisedAddress, rtpPort, sessionId, out var answer, out media) || answer is null)
+            if (!OfferAnswer.TryCreateAnswer(offer, settings.AdvertisedAddress, rtpPort, sessionId, security, out var answer, out media,
+                    out var refusal) || answer is null)
             {
                 ports.Release(rtpPort);
                 socket.Dispose();
                 Withdraw();
-                return LegSetupResult.Refused(new AdmissionDecision(488, "No codec of the offer is supported"));
+                return LegSetupResult.Refused(new AdmissionDecision(488, refusal ?? "No codec of the offer is supported"));
             }
 
             localSdp = SdpWriter.Write(answer);
@@ -71,7 +74,7 @@ internal sealed class LegSetup(
         else
         {
             // CUCM's delayed offer (PROTOCOL.md §1.2): our offer goes in the 200 OK, its answer comes in the ACK.
-            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1));
+            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1, security));
         }
 
         var opened = false;
@@ -112,6 +115,7 @@ internal sealed class LegSetup(
             LocalSdp = localSdp,
             AwaitingAnswer = offer is null,
             Media = media,
+            Security = security,
         };
         if (!recording.TryAttach(leg) || !registry.TryAddLeg(leg))
         {
@@ -130,26 +134,35 @@ internal sealed class LegSetup(
 
         receiver.Start();
         var signalling = SignallingTransportName(dialog.Transport);
-        recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec, signalling));
+        recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec, signalling, media?.Srtp?.Suite));
         CallLog.LegAccepted(_logger, callId, role, recording.RecordingId, rtpPort);
         return new LegSetupResult(leg, null);
     }
 
-    /// <summary>The recording's info with the leg's Call-ID, codec and signalling transport on its side (null: unchanged).</summary>
-    public static RecordingInfo WithLeg(RecordingInfo info, LegRole role, string callId, AudioCodec? codec, string? signallingTransport = null) =>
-        role == LegRole.NearEnd
+    /// <summary>
+    /// The recording's info with the leg's Call-ID, codec, signalling transport (null: unchanged) and SRTP suite (null:
+    /// plain RTP; kept as it was when no codec is given) on its side.
+    /// </summary>
+    public static RecordingInfo WithLeg(RecordingInfo info, LegRole role, string callId, AudioCodec? codec,
+        string? signallingTransport = null, SrtpSuite? srtp = null)
+    {
+        var suite = srtp is { } s ? SrtpSuites.Name(s) : null;
+        return role == LegRole.NearEnd
             ? info with
             {
                 NearEndCallId = callId,
                 NearEndCodec = codec ?? info.NearEndCodec,
                 NearEndSignallingTransport = signallingTransport ?? info.NearEndSignallingTransport,
+                NearEndSrtpSuite = codec is null ? info.NearEndSrtpSuite : suite,
             }
             : info with
             {
                 FarEndCallId = callId,
                 FarEndCodec = codec ?? info.FarEndCodec,
                 FarEndSignallingTransport = signallingTransport ?? info.FarEndSignallingTransport,
+                FarEndSrtpSuite = codec is null ? info.FarEndSrtpSuite : suite,
             };
+    }
 
     /// <summary>The manifest's name of a signalling transport: <c>udp</c>, <c>tcp</c>, <c>tls</c> (secure).</summary>
     public static string SignallingTransportName(SipTransportKind transport) => transport switch
@@ -158,6 +171,16 @@ internal sealed class LegSetup(
         SipTransportKind.Tcp => "tcp",
         _ => "udp",
     };
+
+    /// <summary>
+    /// What SRTP may do on a dialog: SDES keys travel in the SDP, so only SIP over TLS keeps them secret (RFC 4568 §8.3);
+    /// over UDP or TCP they are accepted only when the operator allows it.
+    /// </summary>
+    public static MediaSecurity SecurityOf(SipTransportKind transport, RecorderSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new MediaSecurity(transport == SipTransportKind.Tls, settings.AllowSrtpOverInsecureTransport);
+    }
 
     /// <summary>A stable o= session id per dialog (RFC 4566 §5.2 only asks for uniqueness).</summary>
     public static long SessionIdFor(string callId) => (long)(unchecked((uint)StringComparer.Ordinal.GetHashCode(callId)) & 0x7FFFFFFF) + 1;

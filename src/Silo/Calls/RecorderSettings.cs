@@ -25,4 +25,7 @@ internal sealed record RecorderSettings(
 
     /// <summary>Only INVITEs received over TLS are taken (<c>Recorder:Sip:RequireSecure</c>); others get 403.</summary>
     public bool RequireSecure { get; init; }
+
+    /// <summary><c>Recorder:Sip:AllowSrtpOverInsecureTransport</c>: accept SDES keys that came over UDP or TCP.</summary>
+    public bool AllowSrtpOverInsecureTransport { get; init; }
 }

@@ -171,12 +171,14 @@ internal sealed class RecorderUserAgent : IDialogUser
             }
 
             leg.AwaitingAnswer = false;
+            string? answerProblem = null;
             if (sip.Body.IsEmpty || !TryParseSdp(sip, out var answer) || answer is null
-                || !OfferAnswer.TryReadAnswer(answer, out var media) || media is null)
+                || !OfferAnswer.TryReadAnswer(answer, leg.Security, out var media, out answerProblem) || media is null)
             {
-                // RFC 3264 §5: the answer must carry a codec of the offer. CUCM follows with BYE (Q.850 cause 47).
+                // RFC 3264 §5: the answer must carry a codec of the offer (and RFC 4568 §7.1.2, a crypto line of ours for
+                // RTP/SAVP). CUCM follows with BYE (Q.850 cause 47). The flag names why: no-codec, bad-crypto, insecure-srtp.
                 CallLog.NoUsableAnswer(_logger, sip.CallId);
-                problem = "no-codec";
+                problem = answerProblem ?? "no-codec";
             }
             else
             {
@@ -184,7 +186,7 @@ internal sealed class RecorderUserAgent : IDialogUser
                 leg.Media = media;
                 leg.Receiver.Configure(media);
                 leg.ApplyDirection(media.Direction, _timeProvider);
-                leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec));
+                leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: media.Srtp?.Suite));
             }
         }
         finally
@@ -233,10 +235,11 @@ internal sealed class RecorderUserAgent : IDialogUser
 
                 var version = leg.SdpVersion + 1;
                 if (!OfferAnswer.TryCreateAnswer(offer, _settings.AdvertisedAddress, leg.RtpPort, LegSetup.SessionIdFor(leg.CallId),
-                        out var answer, out var media, version) || answer is null || media is null)
+                        leg.Security, out var answer, out var media, out var refusal, version) || answer is null || media is null)
                 {
                     // RFC 3264 §8 (and RFC 3261 §14.2): a refused re-offer leaves the session as it was.
-                    await RespondAsync(request, 488, null);
+                    await RespondAsync(request, 488, null,
+                        response => response.Headers.Set("Warning", $"399 orleansrecorder \"{refusal}\""));
                     return;
                 }
 
@@ -247,7 +250,7 @@ internal sealed class RecorderUserAgent : IDialogUser
 
                 // Hold and resume by re-INVITE (a=inactive, then sendonly): the leg stays, the pause is recorded.
                 leg.ApplyDirection(media.Direction, _timeProvider);
-                leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec));
+                leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: media.Srtp?.Suite));
                 await Dialogs.RespondInDialogAsync(request, dialog, WithSdp(leg.LocalSdp));
             }
             else if (sip.Method == "INVITE")
@@ -255,7 +258,7 @@ internal sealed class RecorderUserAgent : IDialogUser
                 // A re-INVITE without SDP asks for our offer (RFC 3261 §14.2); the answer comes in the ACK.
                 leg.SdpVersion++;
                 leg.LocalSdp = SdpWriter.Write(OfferAnswer.CreateOffer(_settings.AdvertisedAddress, leg.RtpPort,
-                    LegSetup.SessionIdFor(leg.CallId), leg.SdpVersion));
+                    LegSetup.SessionIdFor(leg.CallId), leg.SdpVersion, leg.Security));
                 leg.AwaitingAnswer = true;
                 await Dialogs.RespondInDialogAsync(request, dialog, WithSdp(leg.LocalSdp));
             }

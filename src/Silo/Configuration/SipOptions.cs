@@ -68,4 +68,10 @@ internal sealed class SipOptions
 
     /// <summary>Seconds put in Retry-After of a 503.</summary>
     public int RetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Accept an SRTP offer (SDES <c>a=crypto</c>) that came over UDP or TCP, where its keys travel in clear. Off by
+    /// default: such an offer gets 488 with a Warning (RFC 4568 §8.3 wants SDES only over a secure channel).
+    /// </summary>
+    public bool AllowSrtpOverInsecureTransport { get; set; }
 }

@@ -67,6 +67,7 @@ internal static class RecorderStartup
         {
             MediaSources = new MediaSourcePolicy(options.Rtp.SourceRule, options.Rtp.LatchPeers),
             RequireSecure = options.Sip.RequireSecure,
+            AllowSrtpOverInsecureTransport = options.Sip.AllowSrtpOverInsecureTransport,
         };
     }
 

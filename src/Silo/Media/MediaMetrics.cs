@@ -12,6 +12,8 @@ internal sealed class MediaMetrics
     private static readonly KeyValuePair<string, object?> LateTag = new("reason", "late");
     private static readonly KeyValuePair<string, object?> DuplicateTag = new("reason", "duplicate");
     private static readonly KeyValuePair<string, object?> UnknownPayloadTypeTag = new("reason", "unknown_pt");
+    private static readonly KeyValuePair<string, object?> AuthenticationFailedTag = new("reason", "auth_failed");
+    private static readonly KeyValuePair<string, object?> ReplayedTag = new("reason", "replayed");
 
     private readonly Counter<long> _received;
     private readonly Counter<long> _lost;
@@ -36,6 +38,8 @@ internal sealed class MediaMetrics
         RtpDropReason.Malformed => MalformedTag,
         RtpDropReason.Late => LateTag,
         RtpDropReason.Duplicate => DuplicateTag,
+        RtpDropReason.AuthenticationFailed => AuthenticationFailedTag,
+        RtpDropReason.Replayed => ReplayedTag,
         _ => UnknownPayloadTypeTag,
     });
 }

@@ -8,4 +8,10 @@ internal enum RtpDropReason
     Late,
     Duplicate,
     UnknownPayloadType,
+
+    /// <summary>SRTP: the authentication tag did not verify or the MKI is unknown (RFC 3711 §3.3).</summary>
+    AuthenticationFailed,
+
+    /// <summary>SRTP: a replayed packet, or one older than the replay window (RFC 3711 §3.3.2).</summary>
+    Replayed,
 }

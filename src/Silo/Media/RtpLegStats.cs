@@ -19,6 +19,15 @@ public sealed record RtpLegStats
     public long GapSamples { get; init; }
     public long SamplesWritten { get; init; }
 
+    /// <summary>SRTP packets dropped because their tag did not verify (forged, corrupted, wrong key) or their MKI was unknown.</summary>
+    public long PacketsAuthFailed { get; init; }
+
+    /// <summary>SRTP packets dropped as replays (RFC 3711 §3.3.2): received before, or older than the replay window.</summary>
+    public long PacketsReplayed { get; init; }
+
+    /// <summary>The SRTP suite the leg was received with (RFC 4568 name), null for plain RTP.</summary>
+    public string? SrtpSuite { get; init; }
+
     /// <summary><c>strict</c> or <c>latch</c>: the rule the leg's source was judged by.</summary>
     public string? SourceRule { get; init; }
 

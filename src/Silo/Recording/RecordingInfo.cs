@@ -19,6 +19,12 @@ internal sealed record RecordingInfo
 
     public AudioCodec? FarEndCodec { get; init; }
 
+    /// <summary>The SRTP suite the near end's stream came with (RFC 4568 name), null when it was plain RTP.</summary>
+    public string? NearEndSrtpSuite { get; init; }
+
+    /// <summary>The SRTP suite of the far end's stream, null when plain RTP.</summary>
+    public string? FarEndSrtpSuite { get; init; }
+
     public string? NearEndCallId { get; init; }
 
     public string? FarEndCallId { get; init; }

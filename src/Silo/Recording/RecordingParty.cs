@@ -19,6 +19,9 @@ internal sealed record RecordingParty
     /// </summary>
     public string? SignallingTransport { get; init; }
 
+    /// <summary>The SRTP suite the leg was received with (RFC 4568 name, e.g. AES_CM_128_HMAC_SHA1_80); null for plain RTP.</summary>
+    public string? SrtpSuite { get; init; }
+
     /// <summary>SIP Call-ID of the recording dialog that carried this leg.</summary>
     public string? CallId { get; init; }
 

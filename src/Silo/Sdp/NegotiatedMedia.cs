@@ -1,5 +1,6 @@
 using System.Net;
 using OrleansRecorder.Silo.Media;
+using OrleansRecorder.Silo.Media.Srtp;
 
 namespace OrleansRecorder.Silo.Sdp;
 
@@ -28,4 +29,10 @@ internal sealed record NegotiatedMedia(
     /// it holds the call (<c>inactive</c>, or <c>recvonly</c>).
     /// </summary>
     public bool PeerSends => Direction is MediaDirection.SendOnly or MediaDirection.SendRecv;
+
+    /// <summary>
+    /// SRTP (an <c>RTP/SAVP</c> stream keyed by SDES, RFC 4568): the suite and the <em>peer's</em> master key and salt,
+    /// which protect the stream it sends us. Null for plain RTP.
+    /// </summary>
+    public SrtpMasterKey? Srtp { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using OrleansRecorder.Silo.Media;
+using OrleansRecorder.Silo.Media.Srtp;
 
 namespace OrleansRecorder.Silo.Sdp;
 
@@ -10,7 +11,7 @@ namespace OrleansRecorder.Silo.Sdp;
 /// </summary>
 /// <remarks>
 /// Delayed offer (CUCM's default, PROTOCOL.md §1.2): INVITE without SDP → <see cref="CreateOffer"/> in the 200 OK →
-/// <see cref="TryReadAnswer"/> on the ACK's SDP. Early offer: INVITE with SDP → <see cref="TryCreateAnswer"/>.
+/// <c>TryReadAnswer</c> on the ACK's SDP. Early offer: INVITE with SDP → <c>TryCreateAnswer</c>.
 /// </remarks>
 internal static class OfferAnswer
 {
@@ -18,12 +19,22 @@ internal static class OfferAnswer
 
     private const string AudioMediaType = "audio";
     private const string RtpAvpProtocol = "RTP/AVP";
+    private const string RtpSavpProtocol = "RTP/SAVP";
+
+    /// <summary>The Warning text of a 488 for SDES keys that came over UDP or TCP.</summary>
+    public const string InsecureSrtpRefusal = "SRTP offered over an insecure transport: its keys travel in clear (use SIP over TLS)";
     private const string TelephoneEventName = "telephone-event";
     private const string OriginUserName = "OrleansRecorder";
     private const int RtpClockRate = 8000;
 
     /// <summary>Our offer for a delayed-offer INVITE: PCMU, PCMA, G.722 and telephone-event, 20 ms, <c>recvonly</c>.</summary>
-    public static SessionDescription CreateOffer(IPAddress localAddress, int rtpPort, long sessionId, long sessionVersion)
+    /// <remarks>
+    /// On a secure dialog (<see cref="MediaSecurity.SecureSignalling"/>) the m-line is <c>RTP/SAVP</c> with one crypto
+    /// line per suite we support, tags 1 to 4 in <see cref="SrtpSuites.All"/> order, each with a fresh key of ours
+    /// (RFC 4568 §7.1.1); the peer's answer picks one and carries its own key.
+    /// </remarks>
+    public static SessionDescription CreateOffer(IPAddress localAddress, int rtpPort, long sessionId, long sessionVersion,
+        MediaSecurity? security = null)
     {
         ArgumentNullException.ThrowIfNull(localAddress);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rtpPort);
@@ -33,7 +44,7 @@ internal static class OfferAnswer
         {
             MediaType = AudioMediaType,
             Port = rtpPort,
-            Protocol = RtpAvpProtocol,
+            Protocol = security?.SecureSignalling == true ? RtpSavpProtocol : RtpAvpProtocol,
             Formats = ["0", "8", "9", "101"],
             RtpMaps =
             [
@@ -45,6 +56,7 @@ internal static class OfferAnswer
             FormatParameters = [new FormatParametersAttribute(TelephoneEventPayloadType, "0-15")],
             PacketTimeMs = 20,
             Direction = MediaDirection.RecvOnly,
+            Attributes = security?.SecureSignalling == true ? OfferedCryptoLines() : [],
         };
 
         return new SessionDescription
@@ -61,10 +73,21 @@ internal static class OfferAnswer
     /// we decode, telephone-event if present, and the remote RTP address (media-level <c>c=</c>, else session-level).
     /// </summary>
     /// <returns>false when there is no audio m-line, it is rejected (port 0) or it names no codec we decode.</returns>
-    public static bool TryReadAnswer(SessionDescription answer, out NegotiatedMedia? media)
+    public static bool TryReadAnswer(SessionDescription answer, out NegotiatedMedia? media) =>
+        TryReadAnswer(answer, MediaSecurity.Insecure, out media, out _);
+
+    /// <summary>
+    /// <see cref="TryReadAnswer(SessionDescription, out NegotiatedMedia?)"/> with SRTP: an <c>RTP/SAVP</c> answer must
+    /// carry one usable crypto line whose tag is one of our offer's, with that line's suite (RFC 4568 §7.1.2); its key
+    /// is the peer's, the one that protects what it sends us.
+    /// </summary>
+    /// <remarks>When it returns false, <c>problem</c> says why: <c>no-codec</c>, <c>bad-crypto</c> or <c>insecure-srtp</c>.</remarks>
+    public static bool TryReadAnswer(SessionDescription answer, MediaSecurity security, out NegotiatedMedia? media, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(security);
         media = null;
+        problem = "no-codec";
 
         foreach (var description in answer.Media)
         {
@@ -79,13 +102,33 @@ internal static class OfferAnswer
                 return false;
             }
 
+            SrtpMasterKey? srtp = null;
+            if (IsSecureProfile(description))
+            {
+                if (!security.MayAcceptSrtp)
+                {
+                    problem = "insecure-srtp";
+                    return false;
+                }
+
+                if (!TryReadAnsweredCrypto(description, out srtp))
+                {
+                    problem = "bad-crypto";
+                    return false;
+                }
+            }
+
+            problem = null;
             media = new NegotiatedMedia(
                 codec,
                 payloadType,
                 FindTelephoneEvent(description),
                 RemoteEndPoint(answer, description),
                 description.PacketTimeMs,
-                answer.EffectiveDirection(description));
+                answer.EffectiveDirection(description))
+            {
+                Srtp = srtp,
+            };
             return true;
         }
 
@@ -107,9 +150,31 @@ internal static class OfferAnswer
         long sessionId,
         out SessionDescription? answer,
         out NegotiatedMedia? media,
+        long sessionVersion = 1) =>
+        TryCreateAnswer(offer, localAddress, rtpPort, sessionId, MediaSecurity.Insecure, out answer, out media, out _, sessionVersion);
+
+    /// <summary>
+    /// <see cref="TryCreateAnswer(SessionDescription, IPAddress, int, long, out SessionDescription?, out NegotiatedMedia?, long)"/>
+    /// with SRTP: an <c>RTP/SAVP</c> audio m-line is accepted when <paramref name="security"/> allows it, with the first
+    /// crypto line (in the offer's order) of a suite we support; the answer carries the same tag and suite with a fresh
+    /// key of ours (RFC 4568 §7.1.1), and the offer's key (the one the peer sends with) goes to the receiver.
+    /// A malformed crypto line refuses the whole offer.
+    /// </summary>
+    /// <remarks>When it returns false, <c>refusal</c> is the reason for the 488's Warning.</remarks>
+    public static bool TryCreateAnswer(
+        SessionDescription offer,
+        IPAddress localAddress,
+        int rtpPort,
+        long sessionId,
+        MediaSecurity security,
+        out SessionDescription? answer,
+        out NegotiatedMedia? media,
+        out string? refusal,
         long sessionVersion = 1)
     {
         ArgumentNullException.ThrowIfNull(offer);
+        ArgumentNullException.ThrowIfNull(security);
+        refusal = null;
         ArgumentNullException.ThrowIfNull(localAddress);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rtpPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rtpPort, 65535);
@@ -122,9 +187,38 @@ internal static class OfferAnswer
             if (media is null
                 && IsAudio(offered)
                 && offered.Port != 0
-                && offered.Protocol.Equals(RtpAvpProtocol, StringComparison.OrdinalIgnoreCase)
+                && (offered.Protocol.Equals(RtpAvpProtocol, StringComparison.OrdinalIgnoreCase) || IsSecureProfile(offered))
                 && TrySelectCodec(offered, out var codec, out var payloadType))
             {
+                SrtpMasterKey? peerKey = null;
+                SdpAttribute? ourCrypto = null;
+                if (IsSecureProfile(offered))
+                {
+                    if (!security.MayAcceptSrtp)
+                    {
+                        refusal = InsecureSrtpRefusal;
+                        answered.Add(CreateRejectedMedia(offered));
+                        continue;
+                    }
+
+                    var chosen = ChooseOfferedCrypto(offered, out var problem);
+                    if (problem is not null)
+                    {
+                        refusal = problem;
+                        return false;
+                    }
+
+                    if (chosen is null)
+                    {
+                        refusal ??= "No SRTP crypto suite of the offer is supported";
+                        answered.Add(CreateRejectedMedia(offered));
+                        continue;
+                    }
+
+                    peerKey = chosen.Key;
+                    ourCrypto = new SdpAttribute(CryptoAttribute.AttributeName, CryptoAttribute.Format(chosen.Tag, CryptoAttribute.NewKey(chosen.Key!.Suite)));
+                }
+
                 var offeredDirection = offer.EffectiveDirection(offered);
                 var telephoneEvent = FindTelephoneEvent(offered);
                 media = new NegotiatedMedia(
@@ -133,8 +227,11 @@ internal static class OfferAnswer
                     telephoneEvent,
                     RemoteEndPoint(offer, offered),
                     offered.PacketTimeMs,
-                    offeredDirection);
-                answered.Add(CreateAcceptedMedia(offered, rtpPort, codec, payloadType, telephoneEvent, offeredDirection));
+                    offeredDirection)
+                {
+                    Srtp = peerKey,
+                };
+                answered.Add(CreateAcceptedMedia(offered, rtpPort, codec, payloadType, telephoneEvent, offeredDirection, ourCrypto));
             }
             else
             {
@@ -144,6 +241,7 @@ internal static class OfferAnswer
 
         if (media is null)
         {
+            refusal ??= "No codec of the offer is supported";
             return false;
         }
 
@@ -166,7 +264,8 @@ internal static class OfferAnswer
         AudioCodec codec,
         int payloadType,
         int? telephoneEvent,
-        MediaDirection offeredDirection)
+        MediaDirection offeredDirection,
+        SdpAttribute? crypto)
     {
         var rtpMaps = new List<RtpMapAttribute>(2) { new(payloadType, EncodingName(codec), RtpClockRate) };
         var formats = new List<string>(2) { payloadType.ToString(CultureInfo.InvariantCulture) };
@@ -191,7 +290,87 @@ internal static class OfferAnswer
             RtpMaps = rtpMaps,
             FormatParameters = fmtps,
             Direction = direction,
+            Attributes = crypto is null ? [] : [crypto],
         };
+    }
+
+    /// <summary>RFC 3711 §1 / RFC 4568: <c>RTP/SAVP</c> (and <c>RTP/SAVPF</c>) streams are SRTP.</summary>
+    private static bool IsSecureProfile(MediaDescription media) =>
+        media.Protocol.Equals(RtpSavpProtocol, StringComparison.OrdinalIgnoreCase)
+        || media.Protocol.Equals("RTP/SAVPF", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Our offer's crypto lines: tag n is <see cref="SrtpSuites.All"/>[n − 1], each with a fresh key.</summary>
+    private static List<SdpAttribute> OfferedCryptoLines()
+    {
+        var lines = new List<SdpAttribute>(SrtpSuites.All.Count);
+        for (var i = 0; i < SrtpSuites.All.Count; i++)
+        {
+            lines.Add(new SdpAttribute(CryptoAttribute.AttributeName, CryptoAttribute.Format(i + 1, CryptoAttribute.NewKey(SrtpSuites.All[i]))));
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// RFC 4568 §7.1.2: the first usable crypto line in the offer's order (the offerer's preference). Lines with an
+    /// unknown suite or parameters we do not implement are skipped; a malformed line sets <paramref name="problem"/>.
+    /// </summary>
+    private static CryptoAttribute? ChooseOfferedCrypto(MediaDescription offered, out string? problem)
+    {
+        problem = null;
+        CryptoAttribute? chosen = null;
+        foreach (var attribute in offered.Attributes)
+        {
+            if (!attribute.Name.Equals(CryptoAttribute.AttributeName, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var crypto = CryptoAttribute.Parse(attribute.Value ?? "");
+            if (crypto.Status == CryptoAttributeStatus.Malformed)
+            {
+                problem = $"Malformed a=crypto: {crypto.Problem}";
+                return null;
+            }
+
+            if (chosen is null && crypto.Status == CryptoAttributeStatus.Usable)
+            {
+                chosen = crypto;
+            }
+        }
+
+        return chosen;
+    }
+
+    /// <summary>
+    /// RFC 4568 §7.1.2 (offerer's side): the answer has exactly one crypto line, whose tag names one of our lines and
+    /// whose suite is that line's; its key is what the peer protects its stream with.
+    /// </summary>
+    private static bool TryReadAnsweredCrypto(MediaDescription answered, out SrtpMasterKey? key)
+    {
+        key = null;
+        foreach (var attribute in answered.Attributes)
+        {
+            if (!attribute.Name.Equals(CryptoAttribute.AttributeName, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var crypto = CryptoAttribute.Parse(attribute.Value ?? "");
+            if (key is not null
+                || crypto.Status != CryptoAttributeStatus.Usable
+                || crypto.Tag < 1
+                || crypto.Tag > SrtpSuites.All.Count
+                || SrtpSuites.All[(int)crypto.Tag - 1] != crypto.Key!.Suite)
+            {
+                key = null;
+                return false;
+            }
+
+            key = crypto.Key;
+        }
+
+        return key is not null;
     }
 
     /// <summary>

@@ -103,6 +103,47 @@ public abstract class RtpLegReceiverContract : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SRTP on the receive path (RFC 3711 §3.3): authenticated packets are decrypted and recorded; a forged one (one
+    /// bit flipped) and a replayed one are dropped and counted and add nothing to the recording.
+    /// </summary>
+    [Theory]
+    [InlineData(OrleansRecorder.Silo.Media.Srtp.SrtpSuite.AesCm128HmacSha1_80)]
+    [InlineData(OrleansRecorder.Silo.Media.Srtp.SrtpSuite.AeadAes128Gcm)]
+    public async Task SrtpPacketsAreDecryptedAndForgedOrReplayedOnesDroppedAndCounted(OrleansRecorder.Silo.Media.Srtp.SrtpSuite suite)
+    {
+        var key = Srtp.SrtpTestProtector.NewKey(suite);
+        _receiver.Start();
+        _receiver.Configure(Pcmu(IPAddress.Loopback) with { Srtp = key });
+        using var sender = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        byte[] Protected(int i) => Srtp.SrtpTestProtector.Protect(key, RtpPacketWriter.Build(0, (ushort)(100 + i), (uint)(8000 + (160 * i)), 0xCAFE, Payload(i)), 0);
+
+        for (var i = 0; i < 10; i++)
+        {
+            sender.Send(Protected(i), _receiverEndPoint);
+        }
+
+        var forged = Protected(10);
+        forged[30] ^= 0x01;
+        sender.Send(forged, _receiverEndPoint);
+        sender.Send(Protected(5), _receiverEndPoint);
+        for (var i = 10; i < 20; i++)
+        {
+            sender.Send(Protected(i), _receiverEndPoint);
+        }
+
+        await _sink.WaitForSamplesAsync(20 * 160).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        await _receiver.StopAsync();
+
+        Assert.Equal(Enumerable.Range(0, 20).SelectMany(i => Decode(Payload(i))).ToArray(), _sink.Samples);
+        var stats = _receiver.GetStats();
+        Assert.Equal(22, stats.PacketsReceived);
+        Assert.Equal(1, stats.PacketsAuthFailed);
+        Assert.Equal(1, stats.PacketsReplayed);
+        Assert.Equal(0, stats.PacketsDuplicate);
+        Assert.Equal(OrleansRecorder.Silo.Media.Srtp.SrtpSuites.Name(suite), stats.SrtpSuite);
+    }
+
     [Fact]
     public async Task StoppingReadsThePacketsStillQueuedInTheSocket()
     {

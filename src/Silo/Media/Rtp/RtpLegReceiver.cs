@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using OrleansRecorder.Silo.Media.Srtp;
 using OrleansRecorder.Silo.Sdp;
 
 namespace OrleansRecorder.Silo.Media.Rtp;
@@ -25,6 +26,9 @@ namespace OrleansRecorder.Silo.Media.Rtp;
 /// <para>Allocations: none per packet in steady state. One receive buffer (pooled) and one reused <see cref="SocketAddress"/>;
 /// the reorderer copies payloads into pre-allocated slots. Packets held before <see cref="Configure"/> use pooled buffers
 /// that are returned once they are replayed.</para>
+/// <para>SRTP: when the negotiated media carries a master key, every datagram is authenticated and decrypted by the
+/// leg's <see cref="SrtpReceiveContext"/> (made once per key in <see cref="Configure"/>) into a leg-owned plaintext
+/// buffer before it is parsed; a packet that fails authentication or is a replay is counted and goes no further.</para>
 /// </remarks>
 internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
 {
@@ -76,6 +80,11 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     private long _malformed;
     private long _loopErrors;
     private long _lastAcceptedTimestamp;
+    private SrtpReceiveContext? _srtp;
+    private SrtpMasterKey? _srtpKey;
+    private byte[]? _plainBuffer;
+    private long _authFailed;
+    private long _replayed;
     private volatile bool _hasReceivedAudio;
 
     /// <summary>
@@ -159,6 +168,7 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
             }
 
             _reorderer.Configure(media.Codec, media.PayloadType, media.TelephoneEventPayloadType);
+            ConfigureSrtp(media.Srtp);
             if (SourceRule == MediaSourceRule.Latch)
             {
                 if (_declaredSource is not null && !Equals(_declaredSource, media.RemoteRtp))
@@ -179,6 +189,27 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
             _configured = true;
             MediaLog.RtpLegConfigured(_logger, _port, media.Codec, media.PayloadType, media.TelephoneEventPayloadType, media.RemoteRtp);
             ReplayHeld();
+        }
+    }
+
+    /// <summary>
+    /// A new key (first answer, or a re-offer that re-keys) gets a new cryptographic context; the same key keeps the
+    /// one it has, with its rollover counters and replay lists (RFC 3711 §3.2.3). Plain RTP drops it.
+    /// </summary>
+    private void ConfigureSrtp(SrtpMasterKey? key)
+    {
+        if (key is not null && key.SameKeyAs(_srtpKey))
+        {
+            return;
+        }
+
+        _srtp?.Dispose();
+        _srtp = null;
+        _srtpKey = key;
+        if (key is not null)
+        {
+            _srtp = new SrtpReceiveContext(key, _options.MaxDatagramSize);
+            _plainBuffer ??= new byte[_options.MaxDatagramSize];
         }
     }
 
@@ -233,6 +264,8 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
             ReturnHeld();
             _hasReceivedAudio = _reorderer.HasWrittenAudio;
             stats = StatsUnderGate();
+            _srtp?.Dispose();
+            _srtp = null;
         }
 
         ArrayPool<byte>.Shared.Return(_receiveBuffer);
@@ -258,6 +291,9 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     private RtpLegStats StatsUnderGate() => _reorderer.GetStats(_received, _wrongSource, _malformed) with
     {
         PacketsHeldOverflow = _heldOverflow,
+        PacketsAuthFailed = _authFailed,
+        PacketsReplayed = _replayed,
+        SrtpSuite = _srtpKey is null ? null : SrtpSuites.Name(_srtpKey.Suite),
         SourceRule = SourceRule == MediaSourceRule.Latch ? "latch" : "strict",
         DeclaredSource = _declaredSource?.ToString(),
         LatchedSource = _sourceLatched ? FormatSource(_expectedFamily, _expectedAddress.AsSpan(0, _expectedAddressLength), _expectedPort) : null,
@@ -389,6 +425,11 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
             return;
         }
 
+        if (_srtp is not null && !TryUnprotect(ref datagram))
+        {
+            return;
+        }
+
         if (datagram.Length > _options.MaxDatagramSize || !RtpPacket.TryParse(datagram, out var packet))
         {
             _malformed++;
@@ -414,6 +455,32 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
         if (!_hasReceivedAudio && _reorderer.HasWrittenAudio)
         {
             _hasReceivedAudio = true;
+        }
+    }
+
+    /// <summary>
+    /// RFC 3711 §3.3: authentication (and the replay check) before anything reads the packet; on success
+    /// <paramref name="datagram"/> becomes the decrypted RTP packet in <see cref="_plainBuffer"/>. No allocation.
+    /// </summary>
+    private bool TryUnprotect(ref ReadOnlySpan<byte> datagram)
+    {
+        switch (_srtp!.Unprotect(datagram, _plainBuffer, out var length))
+        {
+            case SrtpUnprotectResult.Ok:
+                datagram = _plainBuffer.AsSpan(0, length);
+                return true;
+            case SrtpUnprotectResult.AuthenticationFailed:
+                _authFailed++;
+                _metrics.PacketDropped(RtpDropReason.AuthenticationFailed);
+                return false;
+            case SrtpUnprotectResult.Replayed:
+                _replayed++;
+                _metrics.PacketDropped(RtpDropReason.Replayed);
+                return false;
+            default:
+                _malformed++;
+                _metrics.PacketDropped(RtpDropReason.Malformed);
+                return false;
         }
     }
 
