@@ -110,7 +110,19 @@ public sealed class SecureTrunkTests(SecureTrunkFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task BaresipCallingOverTlsWithPlainRtpIsRecordedWithItsTone()
+    public Task BaresipCallingOverTlsWithPlainRtpIsRecordedWithItsTone() => BaresipOverTlsAsync(mediaEncryption: null);
+
+    [Fact]
+    public async Task BaresipCallingOverTlsWithMandatorySrtpIsRecordedWithItsTone()
+    {
+        // RFC 4568 SDES over SIP/TLS, baresip's own libsrtp-free SRTP: the keys reach us only inside TLS, and the audio
+        // only decrypts with them (a wrong key or suite would leave the leg without audio).
+        var manifest = await BaresipOverTlsAsync(mediaEncryption: "srtp-mand");
+        var suite = manifest.GetProperty("nearEnd").GetProperty("srtpSuite").GetString();
+        Assert.StartsWith("AES_CM_128_HMAC_SHA1_", suite, StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> BaresipOverTlsAsync(string? mediaEncryption)
     {
         // A real SIP stack no one here wrote (Debian baresip-core, its libre TLS): CUCM's certificate and key in one PEM,
         // the node's self-signed certificate as its CA file.
@@ -130,17 +142,30 @@ public sealed class SecureTrunkTests(SecureTrunkFixture fixture) : IClassFixture
             SdpAddress = "127.0.0.1",
             ToneFrequency = tone,
             WorkDirectory = work,
+            MediaEncryption = mediaEncryption,
         }.RunAsync();
 
         RecordingView? recording = null;
         for (var attempt = 0; attempt < 80 && recording is null; attempt++)
         {
-            var fresh = (await Node.GetJsonAsync<RecordingList>("/api/recordings?pageSize=100")).Items.FirstOrDefault(r => !before.Contains(r.Id));
-            if (fresh is not null)
+            // This call's recording: new since the call began, and plain or SRTP as asked (another test's recording may
+            // still be finalized meanwhile, so "the first new one" is not enough).
+            foreach (var fresh in (await Node.GetJsonAsync<RecordingList>("/api/recordings?pageSize=100")).Items.Where(r => !before.Contains(r.Id)))
             {
-                recording = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{fresh.Id}");
+                var candidate = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{fresh.Id}");
+                var srtp = candidate.Manifest!.Value.GetProperty("nearEnd").TryGetProperty("srtpSuite", out var suite)
+                    && suite.ValueKind == JsonValueKind.String;
+                if (srtp == (mediaEncryption is not null))
+                {
+                    recording = candidate;
+                    before.Add(fresh.Id);
+                    break;
+                }
+
+                before.Add(fresh.Id);
             }
-            else
+
+            if (recording is null)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, TestContext.Current.CancellationToken);
             }
@@ -153,6 +178,7 @@ public sealed class SecureTrunkTests(SecureTrunkFixture fixture) : IClassFixture
         var power = wav.Power(wav.Left, tone);
         var other = wav.Power(wav.Left, 1700);
         Assert.True(power > 100 * other, $"the near-end channel should carry the {tone} Hz tone: {power:E2} vs {other:E2}\nbaresip:\n{baresip.Output}");
+        return recording.Manifest!.Value;
     }
 
     private async Task<JsonElement> NodeCertificateAsync()

@@ -32,6 +32,12 @@ internal sealed class BaresipRun
 
     public string? CaFile { get; init; }
 
+    /// <summary>
+    /// baresip's media encryption for the account (<c>srtp</c>, <c>srtp-mand</c>: SDES keys in its SDP, RTP/SAVP),
+    /// with its <c>srtp</c> module loaded; null for plain RTP.
+    /// </summary>
+    public string? MediaEncryption { get; init; }
+
     public string WorkDirectory { get; init; } = Directory.CreateTempSubdirectory("baresip-").FullName;
 
     public int ExitCode { get; private set; }
@@ -59,13 +65,15 @@ internal sealed class BaresipRun
             "module_path /usr/lib/baresip/modules",
             "module g711.so",
             "module aufile.so",
+            .. MediaEncryption is null ? Array.Empty<string>() : ["module srtp.so"],
             "module_app account.so",
             "module_app menu.so",
             $"audio_source aufile,{tone}",
             $"audio_player aufile,{Path.Combine(WorkDirectory, "received.wav")}",
             $"rtp_ports {rtpMin.ToString(CultureInfo.InvariantCulture)}-{rtpMax.ToString(CultureInfo.InvariantCulture)}",
         ]);
-        await File.WriteAllTextAsync(Path.Combine(WorkDirectory, "accounts"), "<sip:tester@127.0.0.1>;regint=0;audio_codecs=PCMU\n");
+        await File.WriteAllTextAsync(Path.Combine(WorkDirectory, "accounts"), "<sip:tester@127.0.0.1>;regint=0;audio_codecs=PCMU"
+            + (MediaEncryption is null ? "" : ";mediaenc=" + MediaEncryption) + "\n");
 
         var start = new ProcessStartInfo("baresip",
         [
