@@ -16,6 +16,9 @@ command -v pulseaudio >/dev/null 2>&1 || need+=(pulseaudio)
 command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 # Native libopus for Concentus (libopus.so); without it the managed encoder runs, about 3x the CPU.
 ls /usr/lib/*/libopus.so >/dev/null 2>&1 || need+=(libopus-dev)
+# G.729A/B decoding (issue #13): the optional GPL-3.0 system library the recorder loads at run time; the tests also use
+# its encoder as the independent source of G.729 frames.
+ls /usr/lib/*/libbcg729.so.0 >/dev/null 2>&1 || need+=(libbcg729-0)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

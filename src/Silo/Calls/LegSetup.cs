@@ -62,7 +62,8 @@ internal sealed class LegSetup(
                 ports.Release(rtpPort);
                 socket.Dispose();
                 Withdraw();
-                return LegSetupResult.Refused(new AdmissionDecision(488, "No codec of the offer is supported"));
+                // RFC 3261 §21.4.26: 488, with a Warning that names what was offered and how to enable G.729 if that was it.
+                return LegSetupResult.Refused(new AdmissionDecision(488, OfferAnswer.DescribeUnsupported(offer)));
             }
 
             localSdp = SdpWriter.Write(answer);
@@ -70,7 +71,7 @@ internal sealed class LegSetup(
         else
         {
             // CUCM's delayed offer (PROTOCOL.md §1.2): our offer goes in the 200 OK, its answer comes in the ACK.
-            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1));
+            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1, settings.OfferedCodecs));
         }
 
         var opened = false;

@@ -1,4 +1,6 @@
 using System.Net;
+using OrleansRecorder.Silo.Media;
+using OrleansRecorder.Silo.Media.Codecs;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Recording;
 
@@ -22,4 +24,10 @@ internal sealed record RecorderSettings(
 {
     /// <summary>The RTP source rule per SIP peer (<c>Recorder:Rtp:SourceRule</c>, <c>Recorder:Rtp:LatchPeers</c>).</summary>
     public MediaSourcePolicy MediaSources { get; init; } = MediaSourcePolicy.Strict;
+
+    /// <summary>Our delayed offer's codecs, in order (<c>Recorder:Rtp:OfferedCodecs</c>; default every codec decoded here).</summary>
+    public IReadOnlyList<AudioCodec> OfferedCodecs { get; init; } = AudioDecoders.Available();
+
+    /// <summary>Configured offer entries left out, with the reason (logged at start-up, shown in the diagnostics).</summary>
+    public IReadOnlyList<string> OfferedCodecsLeftOut { get; init; } = [];
 }

@@ -47,6 +47,12 @@ internal sealed partial class SipEdgeService(
         await sip.StartAsync(cancellationToken);
         health.MarkJoined();
         Started(logger, settings.NodeName, settings.NodeRole, sip.UdpPort, sip.TcpPort, settings.AdvertisedAddress.ToString());
+        var codecs = Media.Codecs.CodecAvailability.Describe(settings.OfferedCodecs, settings.OfferedCodecsLeftOut);
+        CodecsAvailable(logger, string.Join(", ", codecs.Decoded), string.Join(", ", codecs.Offered));
+        foreach (var reason in codecs.Unavailable.Concat(codecs.NotOffered))
+        {
+            CodecUnavailable(logger, reason);
+        }
     }
 
     /// <remarks>
@@ -98,4 +104,10 @@ internal sealed partial class SipEdgeService(
 
     [LoggerMessage(6000, LogLevel.Information, "Node {NodeName} ({Role}) records: SIP UDP {UdpPort}, TCP {TcpPort}, advertised {Address}")]
     private static partial void Started(ILogger logger, string nodeName, string role, int udpPort, int tcpPort, string address);
+
+    [LoggerMessage(6004, LogLevel.Information, "Codecs decoded: {Decoded}; offered in delayed offer: {Offered}")]
+    private static partial void CodecsAvailable(ILogger logger, string decoded, string offered);
+
+    [LoggerMessage(6005, LogLevel.Warning, "Codec not available: {Reason}")]
+    private static partial void CodecUnavailable(ILogger logger, string reason);
 }
