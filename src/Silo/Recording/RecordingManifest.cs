@@ -18,8 +18,14 @@ internal sealed record RecordingManifest
 
     public required DateTimeOffset EndedAt { get; init; }
 
-    /// <summary>Length of the audio (sample frames / 8000).</summary>
+    /// <summary>Length of the audio (sample frames / <see cref="SampleRate"/>).</summary>
     public required double DurationSeconds { get; init; }
+
+    /// <summary>
+    /// The audio's sample rate, both channels: 16000 when a leg was wideband (G.722, Opus; the other leg upsampled),
+    /// else 8000. Manifests written before issue #13 lack it and were 8000.
+    /// </summary>
+    public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
 
     /// <summary>Left channel.</summary>
     public required RecordingParty NearEnd { get; init; }

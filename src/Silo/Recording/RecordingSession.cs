@@ -243,6 +243,23 @@ internal sealed class RecordingSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Called once per leg by its sink, before its first sample: the leg's rate, persisted for the finalizer.</summary>
+    internal void RecordSampleRate(LegRole role, int sampleRate)
+    {
+        lock (_stateLock)
+        {
+            if (_finalizing)
+            {
+                return;
+            }
+
+            _state = role == LegRole.NearEnd
+                ? _state with { NearEndSampleRate = sampleRate }
+                : _state with { FarEndSampleRate = sampleRate };
+            SchedulePersist();
+        }
+    }
+
     /// <summary>Called once per leg by its sink: converts the arrival timestamp to UTC and persists it.</summary>
     internal void RecordFirstPacket(LegRole role, long arrivalTimestamp)
     {
