@@ -94,6 +94,7 @@ internal static class RecorderStartup
                 SyncInterval = recording.SyncInterval,
                 Format = RecordingFormats.Normalize(recording.Format),
                 Opus = opus,
+                MaskDtmf = recording.MaskDtmf,
             };
         }
         catch (ArgumentException ex)

@@ -90,6 +90,10 @@ internal sealed class LegSegmentWriter : IPcmSink
         _owner.RecordSampleRate(_role, sampleRate);
     }
 
+    /// <summary>Once per telephone event (not per packet): into <c>session.json</c>, not the audio.</summary>
+    public void OnTelephoneEvent(int eventCode, long sampleOffset, int durationMilliseconds) =>
+        _owner.RecordTelephoneEvent(_role, eventCode, sampleOffset, durationMilliseconds);
+
     public void Write(ReadOnlySpan<short> samples)
     {
         if (samples.IsEmpty)

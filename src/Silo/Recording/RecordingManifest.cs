@@ -53,6 +53,9 @@ internal sealed record RecordingManifest
     /// <summary>Holds within the recording (a leg's peer sent no media by agreement), oldest first, all closed.</summary>
     public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
 
+    /// <summary>DTMF digits (RFC 4733 events) in the order they ended, placed in the audio; digits null when masked.</summary>
+    public IReadOnlyList<RecordingDtmf> Dtmf { get; init; } = [];
+
     /// <summary>All CUCM metadata as received.</summary>
     public CucmMetadata? Cucm { get; init; }
 }

@@ -168,6 +168,7 @@ internal static class SegmentFinalizer
             Status = status,
             Flags = allFlags,
             Pauses = PlacePauses(state, nearLead, farLead, (double)frames / rate, endedAt),
+            Dtmf = PlaceDtmf(state.Dtmf, nearLead, farLead, rate, nearRate, farRate),
             Cucm = metadata,
         };
 
@@ -278,6 +279,22 @@ internal static class SegmentFinalizer
                 OffsetSeconds = Math.Round(offset, 3),
                 DurationSeconds = Math.Round((end - pause.StartedAt).TotalSeconds, 3),
             });
+        }
+
+        return placed;
+    }
+
+    /// <summary>Each event's place in the audio: its leg's leading silence plus its offset in the leg, at the recording's rate.</summary>
+    public static IReadOnlyList<RecordingDtmf> PlaceDtmf(IReadOnlyList<RecordingDtmf> events, long nearLead, long farLead, int rate, int nearRate, int farRate)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var placed = new List<RecordingDtmf>(events.Count);
+        foreach (var dtmf in events)
+        {
+            var near = dtmf.Leg == RecordingPause.NearEndLeg;
+            var legRate = near ? nearRate : farRate;
+            var sample = (near ? nearLead : farLead) + (dtmf.LegSampleOffset * rate / legRate);
+            placed.Add(dtmf with { OffsetSeconds = Math.Round((double)sample / rate, 3) });
         }
 
         return placed;

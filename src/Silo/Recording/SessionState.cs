@@ -17,6 +17,9 @@ internal sealed record SessionState
     /// <summary>The far end's sample rate (null: 8000).</summary>
     public int? FarEndSampleRate { get; init; }
 
+    /// <summary>Telephone events so far, in the order they ended (masked already when the option says so).</summary>
+    public IReadOnlyList<RecordingDtmf> Dtmf { get; init; } = [];
+
     /// <summary>Holds so far, oldest first; the last one of a leg may still be open.</summary>
     public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
 }

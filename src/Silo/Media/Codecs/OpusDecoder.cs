@@ -9,7 +9,8 @@ namespace OrleansRecorder.Silo.Media.Codecs;
 /// </summary>
 /// <remarks>
 /// Any frame duration (2.5 to 120 ms per packet, §4.2); in-band FEC (§3.3) recovers a packet lost just before one that
-/// carries it (<see cref="DecodeRedundancy"/>); DTX pauses (§3.1.3) are timestamp jumps like any other. A packet the
+/// carries it (<see cref="DecodeRedundancy"/>; when the packet carries no FEC data libopus conceals the loss instead,
+/// RFC 6716 §4.4, which beats a hole of silence in speech); DTX pauses (§3.1.3) are timestamp jumps like any other. A packet the
 /// decoder rejects decodes to nothing (counted malformed by the caller), never an exception out of here.
 /// </remarks>
 internal sealed class OpusDecoder : IAudioDecoder, IDisposable
