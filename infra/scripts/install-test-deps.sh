@@ -19,6 +19,9 @@ command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 /usr/bin/python3 -c 'import pylibsrtp' >/dev/null 2>&1 || need+=(python3-pylibsrtp)
 # Native libopus for Concentus (libopus.so); without it the managed encoder runs, about 3x the CPU.
 ls /usr/lib/*/libopus.so >/dev/null 2>&1 || need+=(libopus-dev)
+# G.729A/B decoding (issue #13): the optional GPL-3.0 system library the recorder loads at run time; the tests also use
+# its encoder as the independent source of G.729 frames.
+ls /usr/lib/*/libbcg729.so.0 >/dev/null 2>&1 || need+=(libbcg729-0)
 
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

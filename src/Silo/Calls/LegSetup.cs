@@ -66,7 +66,9 @@ internal sealed class LegSetup(
                 ports.Release(rtpPort);
                 socket.Dispose();
                 Withdraw();
-                return LegSetupResult.Refused(new AdmissionDecision(488, refusal ?? "No codec of the offer is supported"));
+                // RFC 3261 §21.4.26: 488, with a Warning that names why: the crypto lines, SRTP over an insecure
+                // transport, or what was offered and how to enable G.729 if that was it.
+                return LegSetupResult.Refused(new AdmissionDecision(488, refusal ?? OfferAnswer.DescribeUnsupported(offer)));
             }
 
             localSdp = SdpWriter.Write(answer);
@@ -74,7 +76,7 @@ internal sealed class LegSetup(
         else
         {
             // CUCM's delayed offer (PROTOCOL.md §1.2): our offer goes in the 200 OK, its answer comes in the ACK.
-            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1, security));
+            localSdp = SdpWriter.Write(OfferAnswer.CreateOffer(settings.AdvertisedAddress, rtpPort, sessionId, 1, security, settings.OfferedCodecs));
         }
 
         var opened = false;

@@ -1,4 +1,6 @@
 using System.Net;
+using OrleansRecorder.Silo.Media;
+using OrleansRecorder.Silo.Media.Codecs;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Recording;
 
@@ -28,4 +30,10 @@ internal sealed record RecorderSettings(
 
     /// <summary><c>Recorder:Sip:AllowSrtpOverInsecureTransport</c>: accept SDES keys that came over UDP or TCP.</summary>
     public bool AllowSrtpOverInsecureTransport { get; init; }
+
+    /// <summary>Our delayed offer's codecs, in order (<c>Recorder:Rtp:OfferedCodecs</c>; default every codec decoded here).</summary>
+    public IReadOnlyList<AudioCodec> OfferedCodecs { get; init; } = AudioDecoders.Available();
+
+    /// <summary>Configured offer entries left out, with the reason (logged at start-up, shown in the diagnostics).</summary>
+    public IReadOnlyList<string> OfferedCodecsLeftOut { get; init; } = [];
 }

@@ -258,7 +258,7 @@ internal sealed class RecorderUserAgent : IDialogUser
                 // A re-INVITE without SDP asks for our offer (RFC 3261 §14.2); the answer comes in the ACK.
                 leg.SdpVersion++;
                 leg.LocalSdp = SdpWriter.Write(OfferAnswer.CreateOffer(_settings.AdvertisedAddress, leg.RtpPort,
-                    LegSetup.SessionIdFor(leg.CallId), leg.SdpVersion, leg.Security));
+                    LegSetup.SessionIdFor(leg.CallId), leg.SdpVersion, leg.Security, _settings.OfferedCodecs));
                 leg.AwaitingAnswer = true;
                 await Dialogs.RespondInDialogAsync(request, dialog, WithSdp(leg.LocalSdp));
             }

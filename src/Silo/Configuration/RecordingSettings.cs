@@ -26,4 +26,7 @@ internal sealed class RecordingSettings
 
     /// <summary>Below this much free space in the data directory the node answers 503.</summary>
     public long MinFreeBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>PCI DSS: the manifest keeps that a DTMF digit was pressed and when, not which.</summary>
+    public bool MaskDtmf { get; set; }
 }

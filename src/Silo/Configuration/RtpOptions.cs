@@ -34,4 +34,10 @@ internal sealed class RtpOptions
     /// one recvmmsg serve. Arrival times come from the kernel, so it only delays when audio reaches the segment files.
     /// </summary>
     public TimeSpan ReceiveBatchWindow { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// The codecs of our delayed offer, in order (PCMU, PCMA, G722, G729, opus); empty: every codec this node decodes,
+    /// G.711 first. Entries we cannot decode are left out and logged at start-up.
+    /// </summary>
+    public List<string> OfferedCodecs { get; set; } = [];
 }

@@ -49,6 +49,13 @@ internal static class RecorderStartup
         var advertised = options.Sip.AdvertisedAddress is { Length: > 0 } text
             ? IPAddress.Parse(text)
             : DefaultAdvertisedAddress(listen);
+        var offer = Media.Codecs.CodecAvailability.ParseOffer(options.Rtp.OfferedCodecs);
+        if (offer.Offered.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"Recorder:Rtp:OfferedCodecs names no codec this node decodes ({string.Join("; ", offer.LeftOut)}); leave it empty to offer every codec decoded here.");
+        }
+
         var trusted = options.Sip.TrustedPeers.Count > 0 ? options.Sip.TrustedPeers : [.. TrustedPeers.Defaults];
         return new RecorderSettings(
             nodeName,
@@ -68,6 +75,8 @@ internal static class RecorderStartup
             MediaSources = new MediaSourcePolicy(options.Rtp.SourceRule, options.Rtp.LatchPeers),
             RequireSecure = options.Sip.RequireSecure,
             AllowSrtpOverInsecureTransport = options.Sip.AllowSrtpOverInsecureTransport,
+            OfferedCodecs = offer.Offered,
+            OfferedCodecsLeftOut = offer.LeftOut,
         };
     }
 
@@ -87,6 +96,7 @@ internal static class RecorderStartup
                 SyncInterval = recording.SyncInterval,
                 Format = RecordingFormats.Normalize(recording.Format),
                 Opus = opus,
+                MaskDtmf = recording.MaskDtmf,
             };
         }
         catch (ArgumentException ex)

@@ -50,6 +50,12 @@ internal sealed partial class SipEdgeService(
         health.MarkJoined();
         Started(logger, settings.NodeName, settings.NodeRole, sip.UdpPort, sip.TcpPort, settings.AdvertisedAddress.ToString());
         WarnAboutCertificate();
+        var codecs = Media.Codecs.CodecAvailability.Describe(settings.OfferedCodecs, settings.OfferedCodecsLeftOut);
+        CodecsAvailable(logger, string.Join(", ", codecs.Decoded), string.Join(", ", codecs.Offered));
+        foreach (var reason in codecs.Unavailable.Concat(codecs.NotOffered))
+        {
+            CodecUnavailable(logger, reason);
+        }
     }
 
     /// <summary>A self-signed certificate just made, or one within 30 days of expiry: a warning at start (the page flags it too).</summary>
@@ -127,4 +133,9 @@ internal sealed partial class SipEdgeService(
 
     [LoggerMessage(6005, LogLevel.Warning, "The SIP TLS certificate {Subject} (SHA-256 {Fingerprint}) expires on {NotAfter:u}: renew it and re-import it into CUCM before then")]
     private static partial void CertificateExpiresSoon(ILogger logger, string subject, string fingerprint, DateTimeOffset notAfter);
+    [LoggerMessage(6006, LogLevel.Information, "Codecs decoded: {Decoded}; offered in delayed offer: {Offered}")]
+    private static partial void CodecsAvailable(ILogger logger, string decoded, string offered);
+
+    [LoggerMessage(6007, LogLevel.Warning, "Codec not available: {Reason}")]
+    private static partial void CodecUnavailable(ILogger logger, string reason);
 }

@@ -13,7 +13,11 @@ public sealed record RtpLegStats
     public long PacketsUnknownPayloadType { get; init; }
     public long PacketsHeldOverflow { get; init; }
     public long TelephoneEvents { get; init; }
+    /// <summary>RFC 3389 CN packets and G.729 Annex B SID frames: the sender said it went quiet (not loss).</summary>
     public long ComfortNoisePackets { get; init; }
+
+    /// <summary>Samples filled with comfort noise at the signalled level; not counted in <see cref="GapSamples"/>.</summary>
+    public long ComfortNoiseSamples { get; init; }
     public long SsrcChanges { get; init; }
     public long Gaps { get; init; }
     public long GapSamples { get; init; }

@@ -6,7 +6,8 @@ using OrleansRecorder.Silo.Media;
 namespace OrleansRecorder.Silo.Recording;
 
 /// <summary>
-/// One leg's crash-safe segment: raw PCM16 little-endian mono 8 kHz, append-only, handed to the operating system every
+/// One leg's crash-safe segment: raw PCM16 little-endian mono at the leg's rate (8 kHz, or 16 kHz for a wideband codec;
+/// the rate is kept in <c>session.json</c>), append-only, handed to the operating system every
 /// <see cref="RecordingOptions.FlushInterval"/> (checked on write) and forced to disk by <see cref="SyncToDisk"/>.
 /// </summary>
 /// <remarks>
@@ -74,6 +75,24 @@ internal sealed class LegSegmentWriter : IPcmSink
 
         _owner.RecordFirstPacket(_role, arrivalTimestamp);
     }
+
+    /// <summary>Once per leg, before its first sample: the rate goes into <c>session.json</c> for the finalizer.</summary>
+    public void OnSampleRate(int sampleRate)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+        }
+
+        _owner.RecordSampleRate(_role, sampleRate);
+    }
+
+    /// <summary>Once per telephone event (not per packet): into <c>session.json</c>, not the audio.</summary>
+    public void OnTelephoneEvent(int eventCode, long sampleOffset, int durationMilliseconds) =>
+        _owner.RecordTelephoneEvent(_role, eventCode, sampleOffset, durationMilliseconds);
 
     public void Write(ReadOnlySpan<short> samples)
     {

@@ -18,8 +18,14 @@ internal sealed record RecordingManifest
 
     public required DateTimeOffset EndedAt { get; init; }
 
-    /// <summary>Length of the audio (sample frames / 8000).</summary>
+    /// <summary>Length of the audio (sample frames / <see cref="SampleRate"/>).</summary>
     public required double DurationSeconds { get; init; }
+
+    /// <summary>
+    /// The audio's sample rate, both channels: 16000 when a leg was wideband (G.722, Opus; the other leg upsampled),
+    /// else 8000. Manifests written before issue #13 lack it and were 8000.
+    /// </summary>
+    public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
 
     /// <summary>Left channel.</summary>
     public required RecordingParty NearEnd { get; init; }
@@ -46,6 +52,9 @@ internal sealed record RecordingManifest
 
     /// <summary>Holds within the recording (a leg's peer sent no media by agreement), oldest first, all closed.</summary>
     public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
+
+    /// <summary>DTMF digits (RFC 4733 events) in the order they ended, placed in the audio; digits null when masked.</summary>
+    public IReadOnlyList<RecordingDtmf> Dtmf { get; init; } = [];
 
     /// <summary>All CUCM metadata as received.</summary>
     public CucmMetadata? Cucm { get; init; }

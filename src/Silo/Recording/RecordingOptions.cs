@@ -20,6 +20,11 @@ internal sealed class RecordingOptions
     /// <summary>Finalized audio: <c>wav</c> (stereo PCM16) or <c>opus</c> (Ogg Opus, <c>.opus</c>, <c>audio/ogg</c>).</summary>
     public string Format { get; set; } = RecordingFormats.Wav;
 
+    /// <summary>
+    /// PCI DSS: keep only that a DTMF digit was pressed and when, never which (<c>Recorder:Recording:MaskDtmf</c>).
+    /// </summary>
+    public bool MaskDtmf { get; set; }
+
     /// <summary>Encoder settings when <see cref="Format"/> is <c>opus</c>.</summary>
     public OpusEncoderOptions Opus { get; set; } = new();
 }

@@ -31,8 +31,11 @@ internal sealed record RecordingParty
     /// <summary>Silence inserted before the leg's first sample to align it with the other leg.</summary>
     public long LeadingSilenceSamples { get; init; }
 
-    /// <summary>Samples of the leg itself (8 kHz), without the leading silence.</summary>
+    /// <summary>Samples of the leg itself (at the recording's rate), without the leading silence.</summary>
     public long Samples { get; init; }
+
+    /// <summary>The rate the leg was decoded at (8000, or 16000 for G.722 and Opus); below the recording's rate it was upsampled.</summary>
+    public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
 
     /// <summary>RTP counters (gaps, loss, ...), null when unknown (recovered after a crash).</summary>
     public RtpLegStats? Stats { get; init; }

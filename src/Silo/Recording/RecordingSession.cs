@@ -243,6 +243,46 @@ internal sealed class RecordingSession : IAsyncDisposable
         }
     }
 
+    /// <summary>A telephone event ended on <paramref name="role"/>'s leg; masked here, before anything is written.</summary>
+    internal void RecordTelephoneEvent(LegRole role, int eventCode, long sampleOffset, int durationMilliseconds)
+    {
+        var dtmf = new RecordingDtmf
+        {
+            Leg = RecordingPause.LegName(role),
+            Digit = _options.MaskDtmf ? null : RecordingDtmf.DigitOf(eventCode),
+            Masked = _options.MaskDtmf,
+            LegSampleOffset = sampleOffset,
+            DurationMilliseconds = durationMilliseconds,
+        };
+        lock (_stateLock)
+        {
+            if (_finalizing)
+            {
+                return;
+            }
+
+            _state = _state with { Dtmf = [.. _state.Dtmf, dtmf] };
+            SchedulePersist();
+        }
+    }
+
+    /// <summary>Called once per leg by its sink, before its first sample: the leg's rate, persisted for the finalizer.</summary>
+    internal void RecordSampleRate(LegRole role, int sampleRate)
+    {
+        lock (_stateLock)
+        {
+            if (_finalizing)
+            {
+                return;
+            }
+
+            _state = role == LegRole.NearEnd
+                ? _state with { NearEndSampleRate = sampleRate }
+                : _state with { FarEndSampleRate = sampleRate };
+            SchedulePersist();
+        }
+    }
+
     /// <summary>Called once per leg by its sink: converts the arrival timestamp to UTC and persists it.</summary>
     internal void RecordFirstPacket(LegRole role, long arrivalTimestamp)
     {

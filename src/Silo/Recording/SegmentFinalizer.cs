@@ -22,10 +22,13 @@ namespace OrleansRecorder.Silo.Recording;
 /// </remarks>
 internal static class SegmentFinalizer
 {
+    /// <summary>The narrowband rate: every recording's before issue #13, and a call's whose legs are both narrowband.</summary>
     public const int SampleRate = 8000;
 
     /// <summary>The most leading silence inserted to align the legs (10 s): more means clock trouble, not media.</summary>
     public const long MaxLeadingSilenceSamples = 10L * SampleRate;
+
+    private const string UpsampledSuffix = ".upsampled";
 
     private const int BlockFrames = 4096;
     private const int HashBufferSize = 64 * 1024;
@@ -61,7 +64,23 @@ internal static class SegmentFinalizer
         var farPath = Path.Combine(segmentDirectory, RecordingPaths.FarEndFileName);
         var nearSamples = SampleCount(nearPath);
         var farSamples = SampleCount(farPath);
-        var (nearLead, farLead) = Align(state.NearEndFirstPacketAt, state.FarEndFirstPacketAt, nearSamples, farSamples);
+
+        // One rate for both channels: the wideband one if either leg with audio is wideband; the other leg is upsampled
+        // (a narrowband party stays narrowband, but in a 16 kHz file).
+        var nearRate = state.NearEndSampleRate ?? SampleRate;
+        var farRate = state.FarEndSampleRate ?? SampleRate;
+        var rate = Math.Max(nearSamples > 0 ? nearRate : SampleRate, farSamples > 0 ? farRate : SampleRate);
+        if (nearSamples > 0 && nearRate < rate)
+        {
+            (nearPath, nearSamples) = await UpsampleAsync(nearPath, cancellationToken);
+        }
+
+        if (farSamples > 0 && farRate < rate)
+        {
+            (farPath, farSamples) = await UpsampleAsync(farPath, cancellationToken);
+        }
+
+        var (nearLead, farLead) = Align(state.NearEndFirstPacketAt, state.FarEndFirstPacketAt, nearSamples, farSamples, rate);
         var frames = Math.Max(nearLead + nearSamples, farLead + farSamples);
 
         var directory = RecordingPaths.RecordingDirectory(options, info.StartedAt);
@@ -74,11 +93,11 @@ internal static class SegmentFinalizer
         var farSource = new LegSource(farPath, farLead, farSamples);
         if (format == RecordingFormats.Opus)
         {
-            await WriteOpusAsync(audioTemp, nearSource, farSource, frames, options.Opus, info.RecordingId, logger, cancellationToken);
+            await WriteOpusAsync(audioTemp, nearSource, farSource, frames, rate, options.Opus, info.RecordingId, logger, cancellationToken);
         }
         else
         {
-            await WriteWaveAsync(audioTemp, nearSource, farSource, frames, cancellationToken);
+            await WriteWaveAsync(audioTemp, nearSource, farSource, frames, rate, cancellationToken);
         }
 
         var sha256 = await HashAsync(audioTemp, cancellationToken);
@@ -115,7 +134,8 @@ internal static class SegmentFinalizer
             RefCi = metadata.RefCi,
             StartedAt = CatalogTime.Truncate(info.StartedAt),
             EndedAt = CatalogTime.Truncate(endedAt),
-            DurationSeconds = (double)frames / SampleRate,
+            DurationSeconds = (double)frames / rate,
+            SampleRate = rate,
             NearEnd = new RecordingParty
             {
                 Number = metadata.NearEndAddress,
@@ -127,6 +147,7 @@ internal static class SegmentFinalizer
                 FirstPacketAt = state.NearEndFirstPacketAt,
                 LeadingSilenceSamples = nearLead,
                 Samples = nearSamples,
+                SampleRate = nearRate,
                 Stats = nearEndStats,
             },
             FarEnd = new RecordingParty
@@ -140,6 +161,7 @@ internal static class SegmentFinalizer
                 FirstPacketAt = state.FarEndFirstPacketAt,
                 LeadingSilenceSamples = farLead,
                 Samples = farSamples,
+                SampleRate = farRate,
                 Stats = farEndStats,
             },
             Profile = metadata.Profile,
@@ -149,7 +171,8 @@ internal static class SegmentFinalizer
             RecordedBy = info.RecordedBy,
             Status = status,
             Flags = allFlags,
-            Pauses = PlacePauses(state, nearLead, farLead, (double)frames / SampleRate, endedAt),
+            Pauses = PlacePauses(state, nearLead, farLead, (double)frames / rate, endedAt),
+            Dtmf = PlaceDtmf(state.Dtmf, nearLead, farLead, rate, nearRate, farRate),
             Cucm = metadata,
         };
 
@@ -162,22 +185,68 @@ internal static class SegmentFinalizer
     /// Leading silence per leg from the first-packet arrival times: the earlier leg starts at sample 0, the other one
     /// later by the difference (clamped to <see cref="MaxLeadingSilenceSamples"/>). Nothing to align if a leg is silent.
     /// </summary>
-    public static (long NearLead, long FarLead) Align(DateTimeOffset? nearFirst, DateTimeOffset? farFirst, long nearSamples, long farSamples)
+    public static (long NearLead, long FarLead) Align(DateTimeOffset? nearFirst, DateTimeOffset? farFirst, long nearSamples, long farSamples) =>
+        Align(nearFirst, farFirst, nearSamples, farSamples, SampleRate);
+
+    /// <summary><see cref="Align(DateTimeOffset?, DateTimeOffset?, long, long)"/> in samples of <paramref name="rate"/>.</summary>
+    public static (long NearLead, long FarLead) Align(DateTimeOffset? nearFirst, DateTimeOffset? farFirst, long nearSamples, long farSamples, int rate)
     {
         if (nearFirst is not { } near || farFirst is not { } far || nearSamples == 0 || farSamples == 0)
         {
             return (0, 0);
         }
 
-        var lead = (long)Math.Round((far - near).TotalSeconds * SampleRate, MidpointRounding.AwayFromZero);
+        var maxLead = MaxLeadingSilenceSamples * rate / SampleRate;
+        var lead = (long)Math.Round((far - near).TotalSeconds * rate, MidpointRounding.AwayFromZero);
         return lead >= 0
-            ? (0, Math.Min(lead, MaxLeadingSilenceSamples))
-            : (Math.Min(-lead, MaxLeadingSilenceSamples), 0);
+            ? (0, Math.Min(lead, maxLead))
+            : (Math.Min(-lead, maxLead), 0);
+    }
+
+    /// <summary>
+    /// Writes a narrowband segment at twice its rate beside it (<c>*.upsampled</c>, rewritten from scratch if a crash left
+    /// one) and returns its path and sample count. Streams in blocks with one interpolator, so block edges leave no trace.
+    /// </summary>
+    private static async Task<(string Path, long Samples)> UpsampleAsync(string path, CancellationToken cancellationToken)
+    {
+        var upsampledPath = path + UpsampledSuffix;
+        var input = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
+        var output = ArrayPool<byte>.Shared.Rent(BlockFrames * 2 * sizeof(short));
+        try
+        {
+            var interpolator = new Media.Codecs.HalfBandInterpolator();
+            long written = 0;
+            await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, useAsync: true);
+            await using var target = new FileStream(upsampledPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+            var wholeBytes = source.Length / sizeof(short) * sizeof(short);
+            long read = 0;
+            while (read < wholeBytes)
+            {
+                var count = (int)Math.Min(BlockFrames * sizeof(short), wholeBytes - read);
+                await source.ReadExactlyAsync(input.AsMemory(0, count), cancellationToken);
+                read += count;
+                var samples = Interpolate(interpolator, input, output, count / sizeof(short));
+                await target.WriteAsync(output.AsMemory(0, samples * sizeof(short)), cancellationToken);
+                written += samples;
+            }
+
+            return (upsampledPath, written);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+
+        static int Interpolate(Media.Codecs.HalfBandInterpolator interpolator, byte[] input, byte[] output, int samples) =>
+            interpolator.Interpolate(
+                MemoryMarshal.Cast<byte, short>(input.AsSpan(0, samples * sizeof(short))),
+                MemoryMarshal.Cast<byte, short>(output.AsSpan(0, samples * 2 * sizeof(short))));
     }
 
     /// <summary>
     /// The session's pauses, closed (one still open ends with the recording) and placed in the audio. The audio's first
-    /// sample is the earlier leg's first packet (see <see cref="Align"/>), or the recording's start when no packet came;
+    /// sample is the earlier leg's first packet (see <see cref="Align(DateTimeOffset?, DateTimeOffset?, long, long, int)"/>), or the recording's start when no packet came;
     /// the RTP receiver fills the time between packets with silence, so audio time follows the wall clock.
     /// </summary>
     public static IReadOnlyList<RecordingPause> PlacePauses(
@@ -219,6 +288,22 @@ internal static class SegmentFinalizer
         return placed;
     }
 
+    /// <summary>Each event's place in the audio: its leg's leading silence plus its offset in the leg, at the recording's rate.</summary>
+    public static IReadOnlyList<RecordingDtmf> PlaceDtmf(IReadOnlyList<RecordingDtmf> events, long nearLead, long farLead, int rate, int nearRate, int farRate)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var placed = new List<RecordingDtmf>(events.Count);
+        foreach (var dtmf in events)
+        {
+            var near = dtmf.Leg == RecordingPause.NearEndLeg;
+            var legRate = near ? nearRate : farRate;
+            var sample = (near ? nearLead : farLead) + (dtmf.LegSampleOffset * rate / legRate);
+            placed.Add(dtmf with { OffsetSeconds = Math.Round((double)sample / rate, 3) });
+        }
+
+        return placed;
+    }
+
     /// <summary>Whole samples in a segment; a torn last byte (odd length) is ignored, a missing file is empty.</summary>
     private static long SampleCount(string path)
     {
@@ -226,7 +311,7 @@ internal static class SegmentFinalizer
         return file.Exists ? file.Length / sizeof(short) : 0;
     }
 
-    private static async Task WriteWaveAsync(string path, LegSource nearEnd, LegSource farEnd, long frames, CancellationToken cancellationToken)
+    private static async Task WriteWaveAsync(string path, LegSource nearEnd, LegSource farEnd, long frames, int rate, CancellationToken cancellationToken)
     {
         var nearBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
         var farBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
@@ -236,7 +321,7 @@ internal static class SegmentFinalizer
             await using var nearStream = nearEnd.Open();
             await using var farStream = farEnd.Open();
             using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-            using var writer = new WaveFileWriter(file, new WaveFormat(SampleRate, 16, 2));
+            using var writer = new WaveFileWriter(file, new WaveFormat(rate, 16, 2));
             for (long frame = 0; frame < frames; frame += BlockFrames)
             {
                 var count = (int)Math.Min(BlockFrames, frames - frame);
@@ -263,6 +348,7 @@ internal static class SegmentFinalizer
         LegSource nearEnd,
         LegSource farEnd,
         long frames,
+        int rate,
         OpusEncoderOptions opusOptions,
         string recordingId,
         ILogger logger,
@@ -279,7 +365,7 @@ internal static class SegmentFinalizer
             using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
 
             // The serial only has to differ between streams chained or multiplexed in one file; random is the Ogg custom.
-            using var writer = new OggOpusWriter(file, opusOptions, Random.Shared.Next(), [$"RECORDING_ID={recordingId}"]);
+            using var writer = new OggOpusWriter(file, opusOptions, Random.Shared.Next(), [$"RECORDING_ID={recordingId}"], rate);
             OpusLog.ReportEncoderOnce(logger, writer, opusOptions);
             for (long frame = 0; frame < frames; frame += BlockFrames)
             {

@@ -11,6 +11,15 @@ internal sealed record SessionState
     /// <summary>Arrival of the far end's first packet (UTC), once known.</summary>
     public DateTimeOffset? FarEndFirstPacketAt { get; init; }
 
+    /// <summary>The near end's sample rate as its first codec set it (null: 8000, as every recording before issue #13).</summary>
+    public int? NearEndSampleRate { get; init; }
+
+    /// <summary>The far end's sample rate (null: 8000).</summary>
+    public int? FarEndSampleRate { get; init; }
+
+    /// <summary>Telephone events so far, in the order they ended (masked already when the option says so).</summary>
+    public IReadOnlyList<RecordingDtmf> Dtmf { get; init; } = [];
+
     /// <summary>Holds so far, oldest first; the last one of a leg may still be open.</summary>
     public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
 }

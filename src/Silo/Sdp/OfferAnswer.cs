@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Net;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Srtp;
+using OrleansRecorder.Silo.Media.Codecs;
 
 namespace OrleansRecorder.Silo.Sdp;
 
 /// <summary>
 /// The recorder's side of the SDP offer/answer model (RFC 3264). The recorder only receives: it offers and answers
-/// <c>recvonly</c>, and accepts exactly one audio stream per leg in one codec it can decode (PCMU, PCMA, G.722).
+/// <c>recvonly</c>, and accepts exactly one audio stream per leg in one codec it can decode (PCMU, PCMA, G.722, Opus, and
+/// G.729 when libbcg729 is installed).
 /// </summary>
 /// <remarks>
 /// Delayed offer (CUCM's default, PROTOCOL.md §1.2): INVITE without SDP → <see cref="CreateOffer"/> in the 200 OK →
@@ -16,6 +18,14 @@ namespace OrleansRecorder.Silo.Sdp;
 internal static class OfferAnswer
 {
     public const int TelephoneEventPayloadType = 101;
+
+    /// <summary>The dynamic payload type we give Opus in our offer (RFC 7587 §7: Opus has no static one).</summary>
+    public const int OpusPayloadType = 111;
+
+    /// <summary>RFC 7587 §7: the media subtype, always with a 48000 clock and 2 channels in SDP.</summary>
+    private const string OpusEncodingName = "opus";
+
+    private const int OpusClockRate = 48000;
 
     private const string AudioMediaType = "audio";
     private const string RtpAvpProtocol = "RTP/AVP";
@@ -27,33 +37,59 @@ internal static class OfferAnswer
     private const string OriginUserName = "OrleansRecorder";
     private const int RtpClockRate = 8000;
 
-    /// <summary>Our offer for a delayed-offer INVITE: PCMU, PCMA, G.722 and telephone-event, 20 ms, <c>recvonly</c>.</summary>
+    /// <summary>
+    /// Our offer for a delayed-offer INVITE: <paramref name="codecs"/> in that order (default: every codec this node
+    /// decodes, G.711 first; one we cannot decode is left out), then telephone-event, 20 ms, <c>recvonly</c>.
+    /// </summary>
     /// <remarks>
     /// On a secure dialog (<see cref="MediaSecurity.SecureSignalling"/>) the m-line is <c>RTP/SAVP</c> with one crypto
     /// line per suite we support, tags 1 to 4 in <see cref="SrtpSuites.All"/> order, each with a fresh key of ours
     /// (RFC 4568 §7.1.1); the peer's answer picks one and carries its own key.
     /// </remarks>
     public static SessionDescription CreateOffer(IPAddress localAddress, int rtpPort, long sessionId, long sessionVersion,
-        MediaSecurity? security = null)
+        MediaSecurity? security = null, IReadOnlyList<AudioCodec>? codecs = null)
     {
         ArgumentNullException.ThrowIfNull(localAddress);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rtpPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rtpPort, 65535);
+
+        var formats = new List<string>();
+        var rtpMaps = new List<RtpMapAttribute>();
+        var fmtps = new List<FormatParametersAttribute>();
+        foreach (var codec in codecs ?? AudioDecoders.Available())
+        {
+            if (!AudioDecoders.IsAvailable(codec) || rtpMaps.Exists(m => m.PayloadType == OfferedPayloadType(codec)))
+            {
+                continue;
+            }
+
+            var payloadType = OfferedPayloadType(codec);
+            formats.Add(payloadType.ToString(CultureInfo.InvariantCulture));
+            rtpMaps.Add(RtpMapFor(codec, payloadType));
+            if (codec == AudioCodec.G729)
+            {
+                // RFC 4856 §2.1.9: Annex B (VAD/DTX with SID frames) is welcome; we decode it.
+                fmtps.Add(new FormatParametersAttribute(payloadType, "annexb=yes"));
+            }
+            else if (codec == AudioCodec.Opus)
+            {
+                // RFC 7587 §6.1: as the receiver we ask for in-band FEC; DTX is the sender's choice and we handle it.
+                fmtps.Add(new FormatParametersAttribute(payloadType, "useinbandfec=1"));
+            }
+        }
+
+        formats.Add(TelephoneEventPayloadType.ToString(CultureInfo.InvariantCulture));
+        rtpMaps.Add(new RtpMapAttribute(TelephoneEventPayloadType, TelephoneEventName, RtpClockRate));
+        fmtps.Add(new FormatParametersAttribute(TelephoneEventPayloadType, "0-15"));
 
         var media = new MediaDescription
         {
             MediaType = AudioMediaType,
             Port = rtpPort,
             Protocol = security?.SecureSignalling == true ? RtpSavpProtocol : RtpAvpProtocol,
-            Formats = ["0", "8", "9", "101"],
-            RtpMaps =
-            [
-                new RtpMapAttribute(0, "PCMU", RtpClockRate),
-                new RtpMapAttribute(8, "PCMA", RtpClockRate),
-                new RtpMapAttribute(9, "G722", RtpClockRate),
-                new RtpMapAttribute(TelephoneEventPayloadType, TelephoneEventName, RtpClockRate),
-            ],
-            FormatParameters = [new FormatParametersAttribute(TelephoneEventPayloadType, "0-15")],
+            Formats = formats,
+            RtpMaps = rtpMaps,
+            FormatParameters = fmtps,
             PacketTimeMs = 20,
             Direction = MediaDirection.RecvOnly,
             Attributes = security?.SecureSignalling == true ? OfferedCryptoLines() : [],
@@ -267,9 +303,18 @@ internal static class OfferAnswer
         MediaDirection offeredDirection,
         SdpAttribute? crypto)
     {
-        var rtpMaps = new List<RtpMapAttribute>(2) { new(payloadType, EncodingName(codec), RtpClockRate) };
+        var rtpMaps = new List<RtpMapAttribute>(2) { RtpMapFor(codec, payloadType) };
         var formats = new List<string>(2) { payloadType.ToString(CultureInfo.InvariantCulture) };
-        var fmtps = new List<FormatParametersAttribute>(1);
+        var fmtps = new List<FormatParametersAttribute>(2);
+        if (codec == AudioCodec.G729 && offered.FindFormatParameters(payloadType) is { } annexB)
+        {
+            // RFC 4856 §2.1.9: echo the offer's Annex B choice; we decode either.
+            fmtps.Add(new FormatParametersAttribute(payloadType, annexB));
+        }
+        else if (codec == AudioCodec.Opus)
+        {
+            fmtps.Add(new FormatParametersAttribute(payloadType, "useinbandfec=1"));
+        }
         if (telephoneEvent is { } eventPayloadType)
         {
             // RFC 3264 §6.1: the answer uses the payload type numbers of the offer.
@@ -414,6 +459,9 @@ internal static class OfferAnswer
             // RFC 3551 Table 4: static payload types need no rtpmap.
             switch (payloadType)
             {
+                case 18 when AudioDecoders.IsAvailable(AudioCodec.G729):
+                    codec = AudioCodec.G729;
+                    return true;
                 case 0:
                     codec = AudioCodec.Pcmu;
                     return true;
@@ -430,9 +478,23 @@ internal static class OfferAnswer
         }
 
         codec = default;
+        if (rtpMap.EncodingName.Equals(OpusEncodingName, StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 7587 §7: opus/48000/2 always (the 2 does not mean the stream is stereo; we take 1 too).
+            codec = AudioCodec.Opus;
+            return rtpMap.ClockRate == OpusClockRate && rtpMap.Channels is null or 1 or 2;
+        }
+
         if (rtpMap.ClockRate != RtpClockRate || rtpMap.Channels is > 1)
         {
             return false;
+        }
+
+        if (IsG729Name(rtpMap.EncodingName))
+        {
+            // RFC 3551 §4.5.6; Cisco also writes G729a/G729b. Decodable only with libbcg729.
+            codec = AudioCodec.G729;
+            return AudioDecoders.IsAvailable(AudioCodec.G729);
         }
 
         if (rtpMap.EncodingName.Equals("PCMU", StringComparison.OrdinalIgnoreCase))
@@ -489,7 +551,76 @@ internal static class OfferAnswer
         AudioCodec.Pcmu => "PCMU",
         AudioCodec.Pcma => "PCMA",
         AudioCodec.G722 => "G722",
+        AudioCodec.G729 => "G729",
+        AudioCodec.Opus => OpusEncodingName,
         _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, "unknown codec"),
+    };
+
+    /// <summary>The rtpmap of a codec: RFC 3551 names at 8000 (G.722 included, §4.5.2), Opus as opus/48000/2 (RFC 7587 §7).</summary>
+    private static RtpMapAttribute RtpMapFor(AudioCodec codec, int payloadType) => codec == AudioCodec.Opus
+        ? new RtpMapAttribute(payloadType, OpusEncodingName, OpusClockRate, 2)
+        : new RtpMapAttribute(payloadType, EncodingName(codec), RtpClockRate);
+
+    /// <summary>RFC 3551 static payload types, and ours for Opus.</summary>
+    private static int OfferedPayloadType(AudioCodec codec) => codec == AudioCodec.Opus ? OpusPayloadType : (int)codec;
+
+    private static bool IsG729Name(string name) =>
+        name.Equals("G729", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("G729a", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("G729b", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Why an early offer has no codec we decode, for the 488's Warning and the log: the codecs it named, and how to enable
+    /// G.729 when that is what it wanted (RFC 3261 §21.4.26, §20.43).
+    /// </summary>
+    public static string DescribeUnsupported(SessionDescription offer) => DescribeUnsupported(offer, AudioDecoders.IsAvailable(AudioCodec.G729));
+
+    /// <summary><see cref="DescribeUnsupported(SessionDescription)"/> as if G.729 were (not) available: the Warning without libbcg729.</summary>
+    internal static string DescribeUnsupported(SessionDescription offer, bool g729Available)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        var names = new List<string>();
+        var wantsG729 = false;
+        foreach (var media in offer.Media)
+        {
+            if (!IsAudio(media))
+            {
+                continue;
+            }
+
+            foreach (var payloadType in media.PayloadTypes)
+            {
+                var name = media.FindRtpMap(payloadType)?.EncodingName ?? StaticName(payloadType);
+                if (name.Equals(TelephoneEventName, StringComparison.OrdinalIgnoreCase) || name.Equals("CN", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                wantsG729 |= IsG729Name(name);
+                if (!names.Contains(name, StringComparer.OrdinalIgnoreCase))
+                {
+                    names.Add(name);
+                }
+            }
+        }
+
+        var decoded = string.Join(", ", AudioDecoders.Available().Select(EncodingName));
+        var reason = $"No codec of the offer is supported (offered {(names.Count == 0 ? "none" : string.Join(", ", names))}; this node decodes {decoded})";
+        return wantsG729 && !g729Available
+            ? $"{reason}; G.729 is not enabled: {Bcg729Library.InstallHint}"
+            : reason;
+    }
+
+    private static string StaticName(int payloadType) => payloadType switch
+    {
+        0 => "PCMU",
+        3 => "GSM",
+        4 => "G723",
+        8 => "PCMA",
+        9 => "G722",
+        13 => "CN",
+        18 => "G729",
+        _ => payloadType.ToString(CultureInfo.InvariantCulture),
     };
 
     private static SdpOrigin CreateOrigin(IPAddress localAddress, long sessionId, long sessionVersion) => new(

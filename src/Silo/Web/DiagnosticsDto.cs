@@ -21,4 +21,5 @@ internal sealed record DiagnosticsDto(
     DateTimeOffset? CatalogUnreachableSince,
     RtpReceiveDto? RtpReceive,
     GcDto Gc,
-    JitDto Jit);
+    JitDto Jit,
+    Media.Codecs.CodecAvailability Codecs);

@@ -20,6 +20,14 @@ internal static class DiagnosticsEndpoints
 
     private static Ok<DiagnosticsDto> Get(SipStack sip, RtpPortAllocator ports, CatalogIndexer catalog, IServiceProvider services, bool? collect)
     {
+        var settings = services.GetRequiredService<Calls.RecorderSettings>();
+        return Build(sip, ports, catalog, services, collect,
+            Media.Codecs.CodecAvailability.Describe(settings.OfferedCodecs, settings.OfferedCodecsLeftOut));
+    }
+
+    private static Ok<DiagnosticsDto> Build(SipStack sip, RtpPortAllocator ports, CatalogIndexer catalog, IServiceProvider services, bool? collect,
+        Media.Codecs.CodecAvailability codecs)
+    {
         long? retained = null;
         if (collect == true)
         {
@@ -48,7 +56,8 @@ internal static class DiagnosticsEndpoints
             index.UnreachableSince,
             services.GetService<RtpReceiveEngine>() is { } engine ? ReceiveCounters(engine) : null,
             GcFigures(process),
-            new JitDto(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds)));
+            new JitDto(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds),
+            codecs));
     }
 
     private static GcDto GcFigures(System.Diagnostics.Process process)

@@ -40,6 +40,12 @@ internal sealed record RecordingDto(
     /// <summary>Holds inside this recording (leg, reason, offset and length in the audio).</summary>
     public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
 
+    /// <summary>DTMF digits pressed during the call (digit null when masked), placed in the audio.</summary>
+    public IReadOnlyList<RecordingDtmf> Dtmf { get; init; } = [];
+
+    /// <summary>The audio's sample rate (8000, or 16000 for a wideband call).</summary>
+    public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
+
     /// <summary>With <c>groupBy=call</c>: every part of the call the caller may see, in order; null otherwise.</summary>
     public IReadOnlyList<RecordingPartDto>? GroupParts { get; init; }
 
@@ -75,6 +81,8 @@ internal sealed record RecordingDto(
         {
             Pauses = manifest.Pauses,
             SecureSignalling = IsSecure(manifest),
+            Dtmf = manifest.Dtmf,
+            SampleRate = manifest.SampleRate,
         };
     }
 

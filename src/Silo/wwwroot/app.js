@@ -234,12 +234,15 @@ async function recordingView(id) {
         h('div', { class: 'card', id: 'details' }, h('h2', {}, 'Details'),
           h('dl', { class: 'kv' }, kv('Id', r.id), kv('Started', fmtTime(r.startedAt)), kv('Ended', fmtTime(r.endedAt)), kv('Length', fmtDuration(r.durationSeconds)),
             kv('Status', badge(r.status)), kv('Flags', r.flags.length ? r.flags.join(', ') : 'none'), kv('Refci', r.refci), kv('Profile', r.profile),
-            kv('Codec', r.codec), kv('Format', r.format), kv('Size', fmtBytes(r.sizeBytes)), kv('SHA-256', r.sha256), kv('Recorded by', r.recordedBy),
+            kv('Codec', r.codec), kv('Format', r.format), kv('Sample rate', r.sampleRate ? `${r.sampleRate / 1000} kHz` : null), kv('Size', fmtBytes(r.sizeBytes)), kv('SHA-256', r.sha256), kv('Recorded by', r.recordedBy),
             kv('Replicas', r.replicas.join(', ')))),
         h('div', { class: 'card' }, legs),
         (r.pauses || []).length ? h('div', { class: 'card', id: 'pauses' }, h('h2', {}, 'Holds'),
           h('ul', {}, r.pauses.map(p => h('li', { dataset: { leg: p.leg } },
-            `${p.leg === 'nearEnd' ? 'Near end' : 'Far end'} on ${p.reason} at ${fmtDuration(p.offsetSeconds)} for ${(p.durationSeconds || 0).toFixed(1)} s`)))) : null)));
+            `${p.leg === 'nearEnd' ? 'Near end' : 'Far end'} on ${p.reason} at ${fmtDuration(p.offsetSeconds)} for ${(p.durationSeconds || 0).toFixed(1)} s`)))) : null,
+        (r.dtmf || []).length ? h('div', { class: 'card', id: 'dtmf' }, h('h2', {}, 'Keys pressed (DTMF)'),
+          h('ul', {}, r.dtmf.map(d => h('li', { dataset: { leg: d.leg, masked: String(!!d.masked) } },
+            `${d.leg === 'nearEnd' ? 'Near end' : 'Far end'} pressed ${d.masked ? 'a key (masked)' : d.digit} at ${fmtDuration(d.offsetSeconds)} for ${d.durationMilliseconds} ms`)))) : null)));
 }
 
 /** The parts of a call in order, with the gaps between them (the call was off the recorder: agent hold, transfer). */

@@ -15,6 +15,9 @@ public sealed class AllocationTests
     [InlineData(AudioCodec.Pcmu, 0)]
     [InlineData(AudioCodec.Pcma, 8)]
     [InlineData(AudioCodec.G722, 9)]
+
+    // 160 bytes: sixteen 10-byte G.729 frames per packet, decoded by libbcg729 into pinned spans.
+    [InlineData(AudioCodec.G729, 18)]
     public void SteadyStateAllocatesNothingPerPacket(AudioCodec codec, int payloadType)
     {
         using var meterFactory = new TestMeterFactory();

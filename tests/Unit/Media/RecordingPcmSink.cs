@@ -62,6 +62,17 @@ internal sealed class RecordingPcmSink : IPcmSink
         }
     }
 
+    /// <summary>Telephone events reported: (event code, sample offset in the leg, duration in ms).</summary>
+    public List<(int Code, long Offset, int Milliseconds)> Events { get; } = [];
+
+    /// <summary>The rate the reorderer announced (0: none).</summary>
+    public int SampleRate { get; private set; }
+
+    public void OnSampleRate(int sampleRate) => SampleRate = sampleRate;
+
+    public void OnTelephoneEvent(int eventCode, long sampleOffset, int durationMilliseconds) =>
+        Events.Add((eventCode, sampleOffset, durationMilliseconds));
+
     public void OnFirstPacket(long arrivalTimestamp)
     {
         lock (_gate)

@@ -321,8 +321,9 @@ public sealed class RtpJitterReordererTests
     }
 
     [Fact]
-    public void G722IsDecimatedTo8kHzWithOneSamplePerTimestampUnit()
+    public void G722IsKeptAt16kHzWithTwoSamplesPerTimestampUnit()
     {
+        // RFC 3551 §4.5.2: G.722's RTP clock is 8000 though it samples at 16 kHz; a lost 20 ms packet is 320 samples.
         var sink = new RecordingPcmSink();
         var reorderer = new RtpJitterReorderer(sink, 5, 1488, TimeSpan.FromMinutes(10), TicksPerSecond);
         reorderer.Configure(AudioCodec.G722, 9, 101);
@@ -336,8 +337,27 @@ public sealed class RtpJitterReordererTests
 
         reorderer.Flush();
 
-        Assert.Equal([160, 160, 160, 160], sink.Writes);
-        Assert.Equal([160], sink.Silences);
+        Assert.Equal([320, 320, 320, 320], sink.Writes);
+        Assert.Equal([320], sink.Silences);
+        Assert.Equal(16000, reorderer.OutputRate);
+    }
+
+    [Fact]
+    public void ALegThatStartedNarrowbandDecimatesALaterG722()
+    {
+        var sink = new RecordingPcmSink();
+        var reorderer = new RtpJitterReorderer(sink, 5, 1488, TimeSpan.FromMinutes(10), TicksPerSecond);
+        reorderer.Configure(AudioCodec.Pcmu, 0, 101);
+        reorderer.Configure(AudioCodec.G722, 9, 101);
+        for (var i = 0; i < 3; i++)
+        {
+            reorderer.Push((ushort)i, (uint)(160 * i), Ssrc, 9, 20 * i, Payload(i));
+        }
+
+        reorderer.Flush();
+
+        Assert.Equal([160, 160, 160], sink.Writes);
+        Assert.Equal(8000, reorderer.OutputRate);
     }
 
     [Fact]

@@ -154,7 +154,9 @@ public sealed class RtpProperties
                 reorderer.Flush();
                 var first = arrivals[0].Index;
                 var newest = arrivals.Max(a => a.Index);
-                Assert.Equal((long)(newest - first + 1) * SamplesPerPacket, sink.Samples + sink.Silence);
+                // The span in RTP clock units, written at the leg's rate (RFC 3551 §4.5.2: G.722 has 2 samples per unit).
+                var samplesPerTick = reorderer.OutputRate / 8000;
+                Assert.Equal((long)(newest - first + 1) * SamplesPerPacket * samplesPerTick, sink.Samples + sink.Silence);
                 Assert.Equal(sink.Samples + sink.Silence, reorderer.GetStats(0, 0, 0).SamplesWritten);
             }, iter: Iterations);
 

@@ -11,7 +11,7 @@ public sealed class OfferAnswerTests
     [Fact]
     public void OfferListsOurCodecsRecvOnly()
     {
-        var offer = OfferAnswer.CreateOffer(Local, 40000, 42, 3);
+        var offer = OfferAnswer.CreateOffer(Local, 40000, 42, 3, codecs: [AudioCodec.Pcmu, AudioCodec.Pcma, AudioCodec.G722]);
 
         Assert.Equal(new SdpOrigin("OrleansRecorder", "42", "3", "IN", "IP4", "10.48.38.30"), offer.Origin);
         Assert.Equal(new SdpConnection("IN", "IP4", "10.48.38.30"), offer.Connection);
@@ -78,7 +78,7 @@ public sealed class OfferAnswerTests
 
     [Theory]
     [InlineData("m=audio 0 RTP/AVP 0\r\n")]
-    [InlineData("m=audio 4000 RTP/AVP 18 101\r\na=rtpmap:18 G729/8000\r\na=rtpmap:101 telephone-event/8000\r\n")]
+    [InlineData("m=audio 4000 RTP/AVP 97 101\r\na=rtpmap:97 iLBC/8000\r\na=rtpmap:101 telephone-event/8000\r\n")]
     [InlineData("m=video 4000 RTP/AVP 0\r\n")]
     [InlineData("m=audio 4000 RTP/AVP 96\r\na=rtpmap:96 PCMU/16000\r\n")]
     public void AnswerWithoutUsableAudioIsRejected(string mediaSection)
@@ -93,8 +93,8 @@ public sealed class OfferAnswerTests
     public void AnswerSelectsDynamicPayloadTypeByNameCaseInsensitive()
     {
         var answer = SdpParser.Parse(
-            "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 18 97 96\r\n" +
-            "a=rtpmap:18 G729/8000\r\na=rtpmap:97 g722/8000\r\na=rtpmap:96 TELEPHONE-EVENT/8000\r\n");
+            "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 98 97 96\r\n" +
+            "a=rtpmap:98 iLBC/8000\r\na=rtpmap:97 g722/8000\r\na=rtpmap:96 TELEPHONE-EVENT/8000\r\n");
 
         Assert.True(OfferAnswer.TryReadAnswer(answer, out var media));
 
@@ -129,11 +129,11 @@ public sealed class OfferAnswerTests
     }
 
     [Fact]
-    public void OfferWithOnlyG729CannotBeAnswered()
+    public void OfferWithOnlyILbcCannotBeAnswered()
     {
         var offer = SdpParser.Parse(
-            "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 18 101\r\n" +
-            "a=rtpmap:18 G729/8000\r\na=fmtp:18 annexb=no\r\na=rtpmap:101 telephone-event/8000\r\n");
+            "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 97 101\r\n" +
+            "a=rtpmap:97 iLBC/8000\r\na=fmtp:97 mode=30\r\na=rtpmap:101 telephone-event/8000\r\n");
 
         Assert.False(OfferAnswer.TryCreateAnswer(offer, Local, 40010, 1, out var answer, out var media));
         Assert.Null(answer);
@@ -144,8 +144,8 @@ public sealed class OfferAnswerTests
     public void AnswerPrefersTheOffersOrderAndCanChooseG722()
     {
         var offer = SdpParser.Parse(
-            "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 18 9 0 8\r\n" +
-            "a=rtpmap:18 G729/8000\r\na=ptime:30\r\na=sendonly\r\n");
+            "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 97 9 0 8\r\n" +
+            "a=rtpmap:97 iLBC/8000\r\na=ptime:30\r\na=sendonly\r\n");
 
         Assert.True(OfferAnswer.TryCreateAnswer(offer, Local, 40010, 1, out var answer, out var media));
 

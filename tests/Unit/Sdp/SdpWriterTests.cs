@@ -1,3 +1,4 @@
+using OrleansRecorder.Silo.Media;
 using System.Net;
 using OrleansRecorder.Silo.Sdp;
 
@@ -22,7 +23,7 @@ public sealed class SdpWriterTests
     [Fact]
     public void WritesTheOfferInRfc4566Order()
     {
-        var offer = OfferAnswer.CreateOffer(IPAddress.Parse("10.48.38.30"), 40000, 7, 1);
+        var offer = OfferAnswer.CreateOffer(IPAddress.Parse("10.48.38.30"), 40000, 7, 1, codecs: [AudioCodec.Pcmu, AudioCodec.Pcma, AudioCodec.G722]);
 
         var text = SdpWriter.Write(offer);
 

@@ -5,14 +5,13 @@ namespace OrleansRecorder.Silo.Media.Codecs;
 /// calls so that packet boundaries leave no clicks.
 /// </summary>
 /// <remarks>
-/// Recordings are 8 kHz stereo for now (one channel per leg, both legs must share one rate), so G.722's 16 kHz output is
-/// brought down to 8 kHz. Dropping every other sample alone would fold the 4–8 kHz band back onto speech as aliasing;
+/// A leg whose recording is already 8 kHz (a G.711 call renegotiated to G.722) brings G.722's 16 kHz output down to 8 kHz. Dropping every other sample alone would fold the 4–8 kHz band back onto speech as aliasing;
 /// the windowed-sinc low-pass (cut-off at 4 kHz, Blackman window, 23 taps) removes that band first. One instance per leg.
 /// </remarks>
 internal sealed class HalfBandDecimator
 {
     private const int Taps = 23;
-    private static readonly float[] Coefficients = CreateCoefficients();
+    private static readonly float[] Coefficients = CreateCoefficients(Taps);
 
     private readonly short[] _history = new short[Taps - 1];
     private short[] _work = new short[Taps - 1 + 640];
@@ -51,22 +50,22 @@ internal sealed class HalfBandDecimator
     }
 
     /// <summary>Windowed sinc with cut-off at a quarter of the input rate (half-band), normalised to unity gain at DC.</summary>
-    private static float[] CreateCoefficients()
+    internal static float[] CreateCoefficients(int taps)
     {
-        var coefficients = new double[Taps];
-        const int middle = (Taps - 1) / 2;
+        var coefficients = new double[taps];
+        var middle = (taps - 1) / 2;
         var sum = 0.0;
-        for (var n = 0; n < Taps; n++)
+        for (var n = 0; n < taps; n++)
         {
             var m = n - middle;
             var sinc = m == 0 ? 0.5 : Math.Sin(Math.PI * m / 2) / (Math.PI * m);
-            var window = 0.42 - (0.5 * Math.Cos(2 * Math.PI * n / (Taps - 1))) + (0.08 * Math.Cos(4 * Math.PI * n / (Taps - 1)));
+            var window = 0.42 - (0.5 * Math.Cos(2 * Math.PI * n / (taps - 1))) + (0.08 * Math.Cos(4 * Math.PI * n / (taps - 1)));
             coefficients[n] = sinc * window;
             sum += coefficients[n];
         }
 
-        var result = new float[Taps];
-        for (var n = 0; n < Taps; n++)
+        var result = new float[taps];
+        for (var n = 0; n < taps; n++)
         {
             result[n] = (float)(coefficients[n] / sum);
         }

@@ -4,22 +4,25 @@ using OrleansRecorder.Silo.Media.Codecs;
 namespace OrleansRecorder.Silo.Media.Rtp;
 
 /// <summary>
-/// Turns one leg's accepted RTP packets into gap-free 8 kHz PCM: reorders within a small window by extended sequence number,
-/// drops duplicates and late packets, decodes, and writes silence for loss, DTX, telephone events and timestamp or SSRC
-/// resets, so that the samples written always equal the elapsed media time. Pure: no socket, no clock, no logging.
+/// Turns one leg's accepted RTP packets into gap-free PCM at the leg's rate: reorders within a small window by extended
+/// sequence number, drops duplicates and late packets, decodes, and writes silence for loss, telephone events and
+/// timestamp or SSRC resets (comfort noise after an RFC 3389 CN packet or a G.729 Annex B SID), so that the samples
+/// written always equal the elapsed media time. Telephone events (RFC 4733) go to the sink as events, never into the
+/// audio. Pure: no socket, no clock, no logging.
 /// </summary>
 /// <remarks>
 /// <para>Not thread-safe: the owner (<see cref="RtpLegReceiver"/>) serialises calls. Allocation-free per packet: the window
 /// is a fixed array of slots that copy the payload bytes, and decoding uses two PCM buffers allocated once.</para>
-/// <para>All three codecs have an 8000 Hz RTP clock (RFC 3551 §4.5, G.722 included) and the output is 8000 Hz, so one RTP
-/// timestamp unit is one output sample and a packet's duration is the number of samples it decodes to (10, 20 or 30 ms
-/// packets alike).</para>
+/// <para>Rates: the leg's output rate is fixed by its first codec (16 kHz for G.722 and Opus, else 8 kHz) and told to the
+/// sink once; a later codec is resampled to it. RTP timestamps count in the codec's clock, which is not the audio rate
+/// for G.722 (8000 for 16 kHz audio, RFC 3551 §4.5.2) nor for Opus (48000 whatever the audio, RFC 7587 §4.1), so every
+/// duration is kept in clock ticks and converted to output samples where silence is written.</para>
 /// <para>Invariants: every occupied slot holds an extended sequence number in [<c>_nextExtSeq</c>, <c>_nextExtSeq</c> +
 /// window) at index <c>ext % window</c>; <c>_occupied</c> counts them.</para>
 /// </remarks>
 internal sealed class RtpJitterReorderer
 {
-    /// <summary>The RTP clock and output rate of every supported codec.</summary>
+    /// <summary>The output rate of a narrowband leg (and the RTP clock of every codec but Opus).</summary>
     public const int OutputSampleRate = 8000;
 
     /// <summary>RFC 3550 A.1: a forward jump beyond this is not loss but a restart of the sequence (after probation).</summary>
@@ -35,13 +38,29 @@ internal sealed class RtpJitterReorderer
     private readonly MediaMetrics? _metrics;
     private readonly Slot[] _slots;
     private readonly int _maxPayloadSize;
-    private readonly long _maxGapFillSamples;
+    private readonly TimeSpan _maxGapFill;
     private readonly long _timestampFrequency;
-    private readonly short[] _decoded;
-    private readonly short[] _pcm;
+    private readonly ComfortNoiseGenerator _comfortNoise = new();
+    private short[] _decoded;
+    private short[] _pcm;
+    private long _maxGapFillSamples;
 
     private IAudioDecoder? _decoder;
     private HalfBandDecimator? _decimator;
+    private HalfBandInterpolator? _interpolator;
+    private int _outputRate;
+    private int _clockRate = OutputSampleRate;
+    private bool _comfortNoiseActive;
+    private bool _lossBefore;
+
+    // RFC 4733 event in progress (one at a time; its RTP timestamp tells it apart from the next).
+    private bool _eventOpen;
+    private uint _eventTimestamp;
+    private int _eventCode;
+    private int _eventDurationTicks;
+    private long _eventSampleOffset;
+    private bool _hasFinishedEvent;
+    private uint _finishedEventTimestamp;
     private AudioCodec _codec;
     private int _audioPayloadType = -1;
     private int _telephoneEventPayloadType = -1;
@@ -71,7 +90,8 @@ internal sealed class RtpJitterReorderer
     private long _malformed;
     private long _unknownPayloadType;
     private long _telephoneEvents;
-    private long _comfortNoise;
+    private long _comfortNoisePackets;
+    private long _comfortNoiseSamples;
     private long _ssrcChanges;
     private long _gaps;
     private long _gapSamples;
@@ -93,6 +113,7 @@ internal sealed class RtpJitterReorderer
         _sink = sink;
         _metrics = metrics;
         _maxPayloadSize = maxPayloadSize;
+        _maxGapFill = maxGapFill;
         _maxGapFillSamples = (long)(maxGapFill.TotalSeconds * OutputSampleRate);
         _timestampFrequency = timestampFrequency;
         _slots = new Slot[windowPackets];
@@ -102,12 +123,15 @@ internal sealed class RtpJitterReorderer
         }
 
         _decoded = new short[maxPayloadSize * 2];
-        _pcm = new short[maxPayloadSize];
+        _pcm = new short[maxPayloadSize * 2];
     }
 
     public bool IsConfigured => _decoder is not null;
 
     public bool HasWrittenAudio => _anyAudio;
+
+    /// <summary>The leg's output rate (0 until the first <see cref="Configure"/>).</summary>
+    public int OutputRate => _outputRate;
 
     /// <summary>
     /// Sets the codec and payload types. On a change (re-INVITE, UPDATE) the window is flushed first with the old settings.
@@ -125,9 +149,32 @@ internal sealed class RtpJitterReorderer
         FlushWindow();
         if (_decoder is null || codec != _codec)
         {
-            _decoder = AudioDecoders.Create(codec);
-            _decimator = _decoder.SampleRate == OutputSampleRate ? null : new HalfBandDecimator();
+            if (_outputRate == 0)
+            {
+                // The first codec fixes the leg's rate: a wideband leg stays wideband (issue #13).
+                _outputRate = AudioDecoders.RecordingRate(codec);
+                _maxGapFillSamples = (long)(_maxGapFill.TotalSeconds * _outputRate);
+                _sink.OnSampleRate(_outputRate);
+            }
+
+            (_decoder as IDisposable)?.Dispose();
+            _decoder = AudioDecoders.Create(codec, _outputRate);
             Debug.Assert(_decoder.SampleRate is OutputSampleRate or 2 * OutputSampleRate, "only 8 and 16 kHz decoders are supported");
+            _decimator = _decoder.SampleRate > _outputRate ? new HalfBandDecimator() : null;
+            _interpolator = _decoder.SampleRate < _outputRate ? new HalfBandInterpolator() : null;
+            _clockRate = _decoder.ClockRate;
+
+            // Sized for the largest packet this codec can decode to, once per codec change (never per packet).
+            var decodedMax = Math.Max(_decoder.GetSampleCount(_maxPayloadSize), _maxPayloadSize);
+            if (_decoded.Length < decodedMax)
+            {
+                _decoded = new short[decodedMax];
+            }
+
+            if (_pcm.Length < decodedMax * 2)
+            {
+                _pcm = new short[decodedMax * 2];
+            }
         }
 
         _codec = codec;
@@ -167,7 +214,7 @@ internal sealed class RtpJitterReorderer
         }
         else if (payloadType == ComfortNoisePayloadType)
         {
-            _comfortNoise++;
+            _comfortNoisePackets++;
             isAudio = false;
         }
         else
@@ -244,13 +291,25 @@ internal sealed class RtpJitterReorderer
             _highestExt = ext;
         }
 
-        slot.Store(ext, timestamp, arrivalTimestamp, isAudio, payload);
+        slot.Store(ext, timestamp, arrivalTimestamp, isAudio, payloadType, payload);
         _occupied++;
         DrainInOrder();
     }
 
     /// <summary>Writes every packet still waiting in the window (end of the leg); missing ones before them count as lost.</summary>
-    public void Flush() => FlushWindow();
+    public void Flush()
+    {
+        FlushWindow();
+
+        // RFC 4733 §2.5.1.4: an event whose end packets were all lost still happened; it lasted as long as we saw.
+        FinishEvent();
+    }
+
+    /// <summary>Releases the decoder (libbcg729 and libopus contexts are native).</summary>
+    public void Dispose()
+    {
+        (_decoder as IDisposable)?.Dispose();
+    }
 
     /// <summary>Counters so far; the receiver adds what it counts itself (received, wrong source, malformed datagrams).</summary>
     public RtpLegStats GetStats(long received, long wrongSource, long malformedDatagrams) => new()
@@ -264,7 +323,8 @@ internal sealed class RtpJitterReorderer
         PacketsMalformed = malformedDatagrams + _malformed,
         PacketsUnknownPayloadType = _unknownPayloadType,
         TelephoneEvents = _telephoneEvents,
-        ComfortNoisePackets = _comfortNoise,
+        ComfortNoisePackets = _comfortNoisePackets + ((_decoder as G729Decoder)?.SidFrames ?? 0),
+        ComfortNoiseSamples = _comfortNoiseSamples,
         SsrcChanges = _ssrcChanges,
         Gaps = _gaps,
         GapSamples = _gapSamples,
@@ -347,6 +407,8 @@ internal sealed class RtpJitterReorderer
                 _metrics?.PacketsLost(missing);
             }
 
+            _lossBefore = missing > 0;
+
             var shift = ext - _lastEmittedExt;
             _emittedMask = shift >= 64 ? 0 : _emittedMask << (int)shift;
         }
@@ -358,25 +420,92 @@ internal sealed class RtpJitterReorderer
         {
             WriteAudio(slot);
         }
+        else if (slot.PayloadType == ComfortNoisePayloadType)
+        {
+            // RFC 3389 §4: noise at this level until the next audio packet. An empty payload keeps the last level.
+            if (!slot.Payload.IsEmpty)
+            {
+                _comfortNoise.SetLevel(slot.Payload[0]);
+            }
+
+            _comfortNoiseActive = true;
+        }
+        else if (slot.PayloadType == _telephoneEventPayloadType)
+        {
+            OnTelephoneEvent(slot);
+        }
     }
+
+    /// <summary>
+    /// RFC 4733 §2.3: event code, E bit, volume, duration since the event's RTP timestamp. The packets of one event share
+    /// that timestamp (§2.5.1.2); the end packet is sent three times (§2.5.1.4), so an event is reported once, at its end.
+    /// </summary>
+    private void OnTelephoneEvent(Slot slot)
+    {
+        var payload = slot.Payload;
+        if (payload.Length < 4)
+        {
+            _malformed++;
+            return;
+        }
+
+        var code = payload[0];
+        var end = (payload[1] & 0x80) != 0;
+        var duration = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(payload[2..]);
+        if (_hasFinishedEvent && slot.Timestamp == _finishedEventTimestamp)
+        {
+            // A retransmitted end packet of an event already reported.
+            return;
+        }
+
+        if (!_eventOpen || slot.Timestamp != _eventTimestamp)
+        {
+            FinishEvent();
+            _eventOpen = true;
+            _eventTimestamp = slot.Timestamp;
+            _eventCode = code;
+            _eventDurationTicks = 0;
+
+            // Where the event began in the leg: the audio written so far, plus the time since the last audio packet's end.
+            _eventSampleOffset = _samplesWritten;
+            if (_contextHasAudio)
+            {
+                var ahead = (int)(slot.Timestamp - unchecked(_previousTimestamp + (uint)_previousDuration));
+                if (ahead > 0 && ahead <= _maxGapFillSamples * _clockRate / Math.Max(_outputRate, 1))
+                {
+                    _eventSampleOffset += TicksToSamples(ahead);
+                }
+            }
+        }
+
+        _eventDurationTicks = Math.Max(_eventDurationTicks, duration);
+        if (end)
+        {
+            FinishEvent();
+        }
+    }
+
+    private void FinishEvent()
+    {
+        if (!_eventOpen)
+        {
+            return;
+        }
+
+        _eventOpen = false;
+        _hasFinishedEvent = true;
+        _finishedEventTimestamp = _eventTimestamp;
+        var milliseconds = (int)((long)_eventDurationTicks * 1000 / _clockRate);
+        _sink.OnTelephoneEvent(_eventCode, _eventSampleOffset, milliseconds);
+    }
+
+    /// <summary>RTP clock ticks to samples at the leg's output rate.</summary>
+    private long TicksToSamples(long ticks) => ticks * _outputRate / _clockRate;
 
     private void WriteAudio(Slot slot)
     {
         Debug.Assert(_decoder is not null, "configured before any packet is stored");
         var payload = slot.Payload;
-        ReadOnlySpan<short> pcm;
-        if (_decimator is null)
-        {
-            var count = _decoder.Decode(payload, _pcm);
-            pcm = _pcm.AsSpan(0, count);
-        }
-        else
-        {
-            var count = _decoder.Decode(payload, _decoded);
-            count = _decimator.Decimate(_decoded.AsSpan(0, count), _pcm);
-            pcm = _pcm.AsSpan(0, count);
-        }
-
         if (!_anyAudio)
         {
             _anyAudio = true;
@@ -391,9 +520,10 @@ internal sealed class RtpJitterReorderer
         {
             // The expected timestamp is the previous one plus the previous packet's duration (loss, DTX/marker, events).
             var jump = (int)(slot.Timestamp - unchecked(_previousTimestamp + (uint)_previousDuration));
-            if (jump > 0 && jump <= _maxGapFillSamples)
+            var jumpSamples = jump > 0 ? TicksToSamples(jump) : 0;
+            if (jump > 0 && jumpSamples <= _maxGapFillSamples)
             {
-                WriteGap(jump);
+                FillGap((int)jumpSamples, payload);
             }
             else if (jump != 0)
             {
@@ -402,13 +532,130 @@ internal sealed class RtpJitterReorderer
             }
         }
 
+        // Decoded after the gap: the gap's comfort noise comes from the decoder's state before this packet (G.729B), and
+        // in-band FEC recovers the packet before this one first (Opus).
+        var decodedCount = _decoder.Decode(payload, _decoded);
+        if (decodedCount == 0)
+        {
+            // Not a valid frame sequence for the codec (RFC 3551 §4.5.6 for G.729, a corrupt Opus packet): its time
+            // becomes part of the gap before the next packet.
+            _malformed++;
+            _metrics?.PacketDropped(RtpDropReason.Malformed);
+            _contextHasAudio = true;
+            _previousTimestamp = slot.Timestamp;
+            _previousDuration = 0;
+            _lastAudioArrival = slot.Arrival;
+            _lastAudioDuration = 0;
+            return;
+        }
+
+        var durationTicks = (int)((long)decodedCount * _clockRate / _decoder.SampleRate);
+        var pcm = Resample(decodedCount);
+        var wasComfortNoise = _decoder.InComfortNoise;
+        _comfortNoiseActive = false;
         _sink.Write(pcm);
         _samplesWritten += pcm.Length;
+        if (wasComfortNoise)
+        {
+            _comfortNoiseSamples += pcm.Length;
+        }
+
         _contextHasAudio = true;
         _previousTimestamp = slot.Timestamp;
-        _previousDuration = pcm.Length;
+        _previousDuration = durationTicks;
         _lastAudioArrival = slot.Arrival;
         _lastAudioDuration = pcm.Length;
+    }
+
+    /// <summary>The decoded samples in <see cref="_decoded"/>, brought to the leg's rate in <see cref="_pcm"/> when they differ.</summary>
+    private ReadOnlySpan<short> Resample(int decodedCount)
+    {
+        var decoded = _decoded.AsSpan(0, decodedCount);
+        if (_decimator is not null)
+        {
+            return _pcm.AsSpan(0, _decimator.Decimate(decoded, _pcm));
+        }
+
+        if (_interpolator is not null)
+        {
+            return _pcm.AsSpan(0, _interpolator.Interpolate(decoded, _pcm));
+        }
+
+        return decoded;
+    }
+
+    /// <summary>
+    /// The time between the previous audio packet and this one: recovered from this packet's FEC when packets were lost
+    /// (Opus, RFC 7587 §3.3), comfort noise when the sender said it went silent (RFC 3389 CN, G.729 Annex B SID), else
+    /// silence counted as a gap.
+    /// </summary>
+    private void FillGap(int samples, ReadOnlySpan<byte> nextPayload)
+    {
+        Debug.Assert(_decoder is not null, "configured");
+        if (_lossBefore && _decoder.SampleRate == _outputRate && samples <= _decoded.Length)
+        {
+            var recovered = _decoder.DecodeRedundancy(nextPayload, _decoded.AsSpan(0, samples));
+            if (recovered > 0)
+            {
+                _sink.Write(_decoded.AsSpan(0, recovered));
+                _samplesWritten += recovered;
+                samples -= recovered;
+            }
+        }
+
+        if (samples <= 0)
+        {
+            return;
+        }
+
+        if (_comfortNoiseActive)
+        {
+            WriteComfortNoise(samples, fromDecoder: false);
+        }
+        else if (_decoder.InComfortNoise && _decoder.SampleRate == _outputRate)
+        {
+            WriteComfortNoise(samples, fromDecoder: true);
+        }
+        else
+        {
+            WriteGap(samples);
+        }
+    }
+
+    /// <summary>Comfort noise in chunks of the PCM buffer: the codec's own (G.729B) or RFC 3389 noise at the signalled level.</summary>
+    private void WriteComfortNoise(int samples, bool fromDecoder)
+    {
+        Debug.Assert(_decoder is not null, "configured");
+        var remaining = samples;
+        while (remaining > 0)
+        {
+            var chunk = _pcm.AsSpan(0, Math.Min(remaining, _pcm.Length));
+            var written = chunk.Length;
+            if (fromDecoder)
+            {
+                written = _decoder.Conceal(chunk);
+                if (written == 0)
+                {
+                    // Less than one codec frame left: the rest is silence, still part of the comfort-noise time.
+                    _sink.WriteSilence(remaining);
+                    written = remaining;
+                }
+                else
+                {
+                    _sink.Write(chunk[..written]);
+                }
+            }
+            else
+            {
+                _comfortNoise.Fill(chunk);
+                _sink.Write(chunk);
+            }
+
+            remaining -= written;
+        }
+
+        _comfortNoiseSamples += samples;
+        _samplesWritten += samples;
     }
 
     /// <summary>
@@ -423,7 +670,7 @@ internal sealed class RtpJitterReorderer
             return;
         }
 
-        var elapsedSamples = (long)((double)elapsedTicks * OutputSampleRate / _timestampFrequency);
+        var elapsedSamples = (long)((double)elapsedTicks * _outputRate / _timestampFrequency);
         var silence = elapsedSamples - _lastAudioDuration;
         if (silence * 2 >= _lastAudioDuration && silence > 0)
         {
@@ -460,19 +707,20 @@ internal sealed class RtpJitterReorderer
 
         public bool IsAudio { get; private set; }
 
+        public int PayloadType { get; private set; }
+
         public ReadOnlySpan<byte> Payload => _data.AsSpan(0, _length);
 
-        public void Store(long ext, uint timestamp, long arrival, bool isAudio, ReadOnlySpan<byte> payload)
+        /// <summary>Copies the payload (audio, CN and telephone events alike: the last two are read when emitted).</summary>
+        public void Store(long ext, uint timestamp, long arrival, bool isAudio, int payloadType, ReadOnlySpan<byte> payload)
         {
             ExtSeq = ext;
             Timestamp = timestamp;
             Arrival = arrival;
             IsAudio = isAudio;
-            _length = isAudio ? payload.Length : 0;
-            if (isAudio)
-            {
-                payload.CopyTo(_data);
-            }
+            PayloadType = payloadType;
+            _length = Math.Min(payload.Length, _data.Length);
+            payload[.._length].CopyTo(_data);
         }
     }
 }

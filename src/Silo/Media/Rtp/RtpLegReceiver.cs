@@ -261,6 +261,8 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
                 _reorderer.Flush();
             }
 
+            _reorderer.Dispose();
+
             ReturnHeld();
             _hasReceivedAudio = _reorderer.HasWrittenAudio;
             stats = StatsUnderGate();

@@ -26,15 +26,15 @@ internal sealed class OggOpusWriter : IDisposable
 {
     public const string Vendor = "OrleansRecorder";
 
-    /// <summary>48 kHz granule units per 8 kHz input sample.</summary>
-    private const int GranuleScale = 48000 / OpusFrameEncoder.SampleRate;
+    /// <summary>48 kHz granule units per input sample (6 at 8 kHz, 3 at 16 kHz; RFC 7845 §4: granules count at 48 kHz).</summary>
+    private readonly int _granuleScale;
 
-    private const int GranulePerPacket = OpusFrameEncoder.FrameSamples * GranuleScale;
-    private const int FrameShorts = OpusFrameEncoder.FrameSamples * OpusFrameEncoder.Channels;
+    private readonly int _granulePerPacket;
+    private readonly int _frameShorts;
 
     private readonly OpusFrameEncoder _encoder;
     private readonly OggPageWriter _pages;
-    private readonly short[] _frame = new short[FrameShorts];
+    private readonly short[] _frame;
     private byte[] _pending = new byte[OpusFrameEncoder.MaxPacketBytes];
     private byte[] _encoded = new byte[OpusFrameEncoder.MaxPacketBytes];
     private int _pendingLength = -1;
@@ -42,17 +42,27 @@ internal sealed class OggOpusWriter : IDisposable
     private long _packets;
     private bool _completed;
 
-    public OggOpusWriter(Stream output, OpusEncoderOptions options, int serialNumber, IReadOnlyList<string>? comments = null)
+    /// <param name="output">The file.</param>
+    /// <param name="options">Bitrate and complexity.</param>
+    /// <param name="serialNumber">The Ogg stream serial.</param>
+    /// <param name="comments">User comments (<c>KEY=value</c>).</param>
+    /// <param name="sampleRate">The recording's rate, 8000 or 16000 (a wideband call).</param>
+    public OggOpusWriter(Stream output, OpusEncoderOptions options, int serialNumber, IReadOnlyList<string>? comments = null,
+        int sampleRate = OpusFrameEncoder.SampleRate)
     {
         ArgumentNullException.ThrowIfNull(output);
-        _encoder = new OpusFrameEncoder(options);
+        _encoder = new OpusFrameEncoder(options, sampleRate);
+        _granuleScale = 48000 / sampleRate;
+        _granulePerPacket = _encoder.FrameSamplesPerChannel * _granuleScale;
+        _frameShorts = _encoder.FrameSamplesPerChannel * OpusFrameEncoder.Channels;
+        _frame = new short[_frameShorts];
         try
         {
-            PreSkip = checked(_encoder.Lookahead * GranuleScale);
+            PreSkip = checked(_encoder.Lookahead * _granuleScale);
             _pages = new OggPageWriter(output, serialNumber);
 
             // RFC 7845 §3: the identification header alone on the first page, the comment header ending its page.
-            _pages.WritePacket(BuildOpusHead((ushort)PreSkip), 0);
+            _pages.WritePacket(BuildOpusHead((ushort)PreSkip, (uint)sampleRate), 0);
             _pages.FlushPage();
             _pages.WritePacket(BuildOpusTags(EncoderDescription, _encoder, comments), 0);
             _pages.FlushPage();
@@ -73,7 +83,7 @@ internal sealed class OggOpusWriter : IDisposable
     /// <summary>For logs and the <c>ENCODER</c> comment: which implementation and version encoded the file.</summary>
     public string EncoderDescription => _encoder.IsNative ? $"{_encoder.Version} (native, via Concentus)" : $"{_encoder.Version} (managed)";
 
-    /// <summary>Input sample frames (per channel, 8 kHz) accepted so far.</summary>
+    /// <summary>Input sample frames (per channel, at the input rate) accepted so far.</summary>
     public long Samples { get; private set; }
 
     /// <summary>Opus packets produced so far (including the one held back).</summary>
@@ -95,11 +105,11 @@ internal sealed class OggOpusWriter : IDisposable
         Samples += interleaved.Length / OpusFrameEncoder.Channels;
         while (!interleaved.IsEmpty)
         {
-            var take = Math.Min(interleaved.Length, FrameShorts - _frameFill);
+            var take = Math.Min(interleaved.Length, _frameShorts - _frameFill);
             interleaved[..take].CopyTo(_frame.AsSpan(_frameFill));
             _frameFill += take;
             interleaved = interleaved[take..];
-            if (_frameFill == FrameShorts)
+            if (_frameFill == _frameShorts)
             {
                 EncodeFrame();
             }
@@ -115,7 +125,7 @@ internal sealed class OggOpusWriter : IDisposable
         }
 
         _completed = true;
-        var endGranule = PreSkip + (Samples * GranuleScale);
+        var endGranule = PreSkip + (Samples * _granuleScale);
         if (_frameFill > 0)
         {
             _frame.AsSpan(_frameFill).Clear();
@@ -124,10 +134,10 @@ internal sealed class OggOpusWriter : IDisposable
 
         // The lookahead still holds the last PreSkip/6 real samples: feed silence until the packets cover them.
         // At least one packet, so even an empty recording has a page to carry EOS.
-        while (_packets == 0 || _packets * GranulePerPacket < endGranule)
+        while (_packets == 0 || _packets * _granulePerPacket < endGranule)
         {
             _frame.AsSpan().Clear();
-            _frameFill = FrameShorts;
+            _frameFill = _frameShorts;
             EncodeFrame();
         }
 
@@ -144,14 +154,14 @@ internal sealed class OggOpusWriter : IDisposable
     /// describe one coupled stereo stream, and ours are two mono streams (<see cref="OpusFrameEncoder"/> says why).
     /// Family 1 rather than 255 so that players know the layout.
     /// </summary>
-    internal static byte[] BuildOpusHead(ushort preSkip)
+    internal static byte[] BuildOpusHead(ushort preSkip, uint inputSampleRate = OpusFrameEncoder.SampleRate)
     {
         var head = new byte[23];
         "OpusHead"u8.CopyTo(head);
         head[8] = 1; // version
         head[9] = OpusFrameEncoder.Channels;
         BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(10), preSkip);
-        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), OpusFrameEncoder.SampleRate); // input sample rate, informational
+        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), inputSampleRate); // input sample rate, informational (RFC 7845 §5.1)
         BinaryPrimitives.WriteInt16LittleEndian(head.AsSpan(16), 0); // output gain, Q7.8 dB
         head[18] = 1; // channel mapping family
         head[19] = OpusFrameEncoder.Streams;
@@ -218,7 +228,7 @@ internal sealed class OggOpusWriter : IDisposable
         _frameFill = 0;
         if (_pendingLength >= 0)
         {
-            _pages.WritePacket(_pending.AsSpan(0, _pendingLength), _packets * GranulePerPacket);
+            _pages.WritePacket(_pending.AsSpan(0, _pendingLength), _packets * _granulePerPacket);
         }
 
         (_pending, _encoded) = (_encoded, _pending);

@@ -4,7 +4,7 @@ using Concentus.Enums;
 namespace OrleansRecorder.Silo.Recording.Opus;
 
 /// <summary>
-/// Encodes 20 ms frames of 8 kHz interleaved stereo PCM16 into Opus packets through Concentus, which picks native
+/// Encodes 20 ms frames of 8 or 16 kHz interleaved stereo PCM16 into Opus packets through Concentus, which picks native
 /// libopus when <c>libopus.so</c> loads and its managed port otherwise.
 /// </summary>
 /// <remarks>
@@ -20,6 +20,7 @@ namespace OrleansRecorder.Silo.Recording.Opus;
 /// </remarks>
 internal sealed class OpusFrameEncoder : IDisposable
 {
+    /// <summary>The narrowband recording rate (the default).</summary>
     public const int SampleRate = 8000;
     public const int Channels = 2;
 
@@ -42,12 +43,21 @@ internal sealed class OpusFrameEncoder : IDisposable
 
     private readonly IOpusMultiStreamEncoder _encoder;
 
-    public OpusFrameEncoder(OpusEncoderOptions options)
+    /// <param name="options">Bitrate and complexity.</param>
+    /// <param name="sampleRate">The recording's rate: 8000, or 16000 for a wideband call (RFC 6716 §2: Opus encodes either).</param>
+    public OpusFrameEncoder(OpusEncoderOptions options, int sampleRate = SampleRate)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (sampleRate is not (8000 or 16000))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "Recordings are 8000 or 16000 Hz.");
+        }
+
+        InputRate = sampleRate;
+        FrameSamplesPerChannel = sampleRate / 50;
         _encoder = OpusCodecFactory.CreateMultiStreamEncoder(
-            SampleRate, Channels, UncoupledMappingFamily, out var streams, out var coupled, new byte[Channels], OpusApplication.OPUS_APPLICATION_VOIP);
+            sampleRate, Channels, UncoupledMappingFamily, out var streams, out var coupled, new byte[Channels], OpusApplication.OPUS_APPLICATION_VOIP);
         if (streams != Streams || coupled != CoupledStreams)
         {
             (_encoder as IDisposable)?.Dispose();
@@ -64,6 +74,12 @@ internal sealed class OpusFrameEncoder : IDisposable
         Complexity = options.Complexity;
     }
 
+    /// <summary>The input rate (8000 or 16000).</summary>
+    public int InputRate { get; }
+
+    /// <summary>20 ms at <see cref="InputRate"/>, per channel.</summary>
+    public int FrameSamplesPerChannel { get; }
+
     /// <summary>True when Concentus bound native libopus (about 5× cheaper than its managed encoder).</summary>
     public bool IsNative { get; }
 
@@ -74,15 +90,15 @@ internal sealed class OpusFrameEncoder : IDisposable
 
     public int Complexity { get; }
 
-    /// <summary>Encoder delay in samples per channel at 8 kHz; RFC 7845 §4.2 pre-skip is this × 6 (48 kHz).</summary>
+    /// <summary>Encoder delay in samples per channel at <see cref="InputRate"/>; RFC 7845 §4.2 pre-skip is this in 48 kHz units.</summary>
     public int Lookahead => _encoder.Lookahead;
 
-    /// <summary>Encodes one frame of <see cref="FrameSamples"/> × 2 interleaved samples; returns the packet length.</summary>
+    /// <summary>Encodes one frame of <see cref="FrameSamplesPerChannel"/> × 2 interleaved samples; returns the packet length.</summary>
     public int Encode(ReadOnlySpan<short> interleavedFrame, Span<byte> packet)
     {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(interleavedFrame.Length, FrameSamples * Channels);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(interleavedFrame.Length, FrameSamplesPerChannel * Channels);
         ArgumentOutOfRangeException.ThrowIfLessThan(packet.Length, MaxPacketBytes);
-        return _encoder.EncodeMultistream(interleavedFrame, FrameSamples, packet, MaxPacketBytes);
+        return _encoder.EncodeMultistream(interleavedFrame, FrameSamplesPerChannel, packet, MaxPacketBytes);
     }
 
     public void Dispose() => (_encoder as IDisposable)?.Dispose();
