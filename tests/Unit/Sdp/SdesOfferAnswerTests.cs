@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Srtp;
 using OrleansRecorder.Silo.Sdp;
 
@@ -135,7 +136,7 @@ public sealed class SdesOfferAnswerTests
     [Fact]
     public void DelayedOfferCarriesEverySuiteAndTheAnswerPicksOne()
     {
-        var offer = OfferAnswer.CreateOffer(IPAddress.Parse("10.0.0.9"), 20000, 7, 1, Secure);
+        var offer = OfferAnswer.CreateOffer(IPAddress.Parse("10.0.0.9"), 20000, 7, 1, Secure, [AudioCodec.Pcmu, AudioCodec.Pcma, AudioCodec.G722]);
         var text = SdpWriter.Write(offer);
         Assert.Contains("m=audio 20000 RTP/SAVP 0 8 9 101", text, StringComparison.Ordinal);
         var tags = offer.Media[0].Attributes.Where(a => a.Name == "crypto").Select(a => CryptoAttribute.Parse(a.Value!)).ToList();
