@@ -14,7 +14,11 @@
 #   The ramp's calls wait BYE_DELAY_MS (default 200) after their last packet before the BYE, so the capacity figure is
 #   not mixed with the BYE race (a BYE right behind the last packets loses the packets the recorder has not read yet);
 #   a separate short run with no delay measures that race.
-#   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS,
+#   SRTP=AES_CM_128_HMAC_SHA1_80 (or _32): each ramp step runs twice, plain RTP then SRTP (rows "N" and "N srtp"), so
+#      the SRTP figure sits beside plain RTP in the same run; the SRTP legs make an early offer RTP/SAVP with their own
+#      key (the generator protects every packet; over UDP the node is started with AllowSrtpOverInsecureTransport, which
+#      leaves the plain calls' delayed offers as they were). The ramp stops at the first step where either is not clean.
+#   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, SRTP, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS,
 #          WARMUP_CALLS, WARMUP_SECONDS, NODE_ENV: extra variables for the node, e.g. "Recorder__Rtp__BatchedReceive=false")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +28,7 @@ ramp_rate=${RAMP_RATE:-100}
 rates=${RATES:-100 200 300 400}
 rate_seconds=${RATE_SECONDS:-5}
 bye_delay=${BYE_DELAY_MS:-200}
+srtp=${SRTP:-}
 format=${FORMAT:-opus}          # the shipped default (src/Silo/appsettings.json); FORMAT=wav for the WAV path
 max_calls=0; for c in $steps; do [ "$c" -gt "$max_calls" ] && max_calls=$c; done
 max_rate=0; for r in $rates; do [ "$r" -gt "$max_rate" ] && max_rate=$r; done
@@ -42,6 +47,7 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Recorder__Auth__AdminApiKey=capacity Recorder__Recording__Format=$format ASPNETCORE_URLS=http://127.0.0.1:8970 \
        Orleans__ClusterId=capacity-core Orleans__Endpoints__SiloPort=11970 Orleans__Endpoints__GatewayPort=30970 \
        Logging__LogLevel__Default=Warning
+[ -z "$srtp" ] || export Recorder__Sip__AllowSrtpOverInsecureTransport=true
 env ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
@@ -50,7 +56,7 @@ clk=$(getconf CLK_TCK)
 common=(127.0.0.1:5970 --measure-pid "$node" --clk-tck "$clk" --verify http://127.0.0.1:8970 --api-key capacity --no-verify-audio)
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "recorder pid $node on CPU 0, format $format; generator on CPU 1; ${step_seconds} s per step, calls started at ${ramp_rate}/s"
+echo "recorder pid $node on CPU 0, format $format; generator on CPU 1; ${step_seconds} s per step, calls started at ${ramp_rate}/s${srtp:+; each step also with SRTP $srtp}"
 cpu0() { awk '/^cpu0 /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }   # busy, total ticks of CPU 0
 node_ticks() { awk '{print $14 + $15}' /proc/$node/stat; }
 # Warm-up (JIT, pools): not reported. Long enough for tiered compilation to settle: a fresh node still JITs (tier-1
@@ -84,16 +90,27 @@ echo "## ramp"
 echo "| concurrent calls | answered | packets sent | received | not received | lost (gaps, manifest) | recorder CPU (steady) | CPU-s per call-hour (steady) | CPU-s per call-hour (whole step) | CPU µs per packet | RSS MiB | RSS KiB per call | others on CPU 0 | generator late ticks (> 5 ms) | verify |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 best=0
+best_srtp=0
 for calls in $steps; do
-  c0=$(cpu0)
-  # Opus finalization runs behind the calls (bounded slots): give the listing time for every encoding to finish.
-  gen "${common[@]}" --calls "$calls" --duration "$step_seconds" --rate "$ramp_rate" --bye-delay-ms "$bye_delay" \
-      --verify-timeout $(( 90 + calls * step_seconds / 60 )) \
-      --time-limit $(( calls / ramp_rate + step_seconds + 120 + calls * step_seconds / 60 )) --summary "$work/step-$calls.json" > "$work/step-$calls.out" 2>&1 || true
-  report "$work/step-$calls.json" "$calls" "$c0" "$(cpu0)"
-  if clean "$work/step-$calls.json"; then best=$calls; else break; fi
+  step_clean=1
+  for mode in plain ${srtp:+srtp}; do
+    name=$calls; extra=()
+    [ "$mode" = plain ] || { name="$calls-srtp"; extra=(--srtp "$srtp"); }
+    c0=$(cpu0)
+    # Opus finalization runs behind the calls (bounded slots): give the listing time for every encoding to finish.
+    gen "${common[@]}" "${extra[@]}" --calls "$calls" --duration "$step_seconds" --rate "$ramp_rate" --bye-delay-ms "$bye_delay" \
+        --verify-timeout $(( 90 + calls * step_seconds / 60 )) \
+        --time-limit $(( calls / ramp_rate + step_seconds + 120 + calls * step_seconds / 60 )) --summary "$work/step-$name.json" > "$work/step-$name.out" 2>&1 || true
+    report "$work/step-$name.json" "${name/-srtp/ srtp}" "$c0" "$(cpu0)"
+    if clean "$work/step-$name.json"; then
+      [ "$mode" = plain ] && best=$calls || best_srtp=$calls
+    else
+      step_clean=0
+    fi
+  done
+  [ "$step_clean" = 1 ] || break
 done
-echo "largest clean step: $best concurrent calls (details: $work/step-*.out)"
+echo "largest clean step: $best concurrent calls${srtp:+, with SRTP $srtp: $best_srtp} (details: $work/step-*.out)"
 
 echo
 echo "## BYE right after the last RTP packet (no delay), 50 calls x 10 s"

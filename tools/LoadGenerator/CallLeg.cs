@@ -11,7 +11,8 @@ namespace OrleansRecorder.LoadGenerator;
 /// One recording dialog as CUCM places it (infra/sipp/cucm_leg.xml, PROTOCOL.md §1.2, §1.5): INVITE without SDP and
 /// the call's metadata in the From URI, the recorder's offer in the 200, our PCMU answer (sendonly) in the ACK, RTP
 /// to the port of the offer, BYE at the end. Also the leg's RTP state, which only the <see cref="RtpPump"/> touches
-/// once the leg is started.
+/// once the leg is started. With <c>--srtp</c> the leg makes an early offer instead (RTP/SAVP, one crypto line with its
+/// own key: over UDP the recorder needs Recorder__Sip__AllowSrtpOverInsecureTransport) and sends SRTP with that key.
 /// </summary>
 /// <remarks>
 /// Threads: the call's task sends requests; the SIP receive thread delivers responses through
@@ -31,8 +32,16 @@ internal sealed class CallLeg
     private string? _toWithTag;
     private string? _remoteTarget;
 
-    public CallLeg(SipEndpoint sip, CallMetadata call, bool nearEnd, Socket rtpSocket, byte[] toneFrame)
+    public CallLeg(SipEndpoint sip, CallMetadata call, bool nearEnd, Socket rtpSocket, byte[] toneFrame, string? srtpSuite = null)
     {
+        if (srtpSuite is not null)
+        {
+            SrtpSuite = srtpSuite;
+            SrtpKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(SrtpSender.MasterKeyLength + SrtpSender.MasterSaltLength);
+            Srtp = new SrtpSender(srtpSuite, SrtpKey);
+            ProtectedPacket = new byte[RtpHeaderSize + toneFrame.Length + Srtp.Overhead];
+        }
+
         _sip = sip;
         _call = call;
         _nearEnd = nearEnd;
@@ -50,6 +59,16 @@ internal sealed class CallLeg
     }
 
     public string CallId { get; }
+
+    /// <summary>The leg's SRTP protection (pump thread only), null for plain RTP.</summary>
+    public SrtpSender? Srtp { get; }
+
+    /// <summary>Where the pump protects <see cref="Packet"/> into, with <see cref="Srtp"/>.</summary>
+    public byte[] ProtectedPacket { get; } = [];
+
+    private string? SrtpSuite { get; }
+
+    private byte[] SrtpKey { get; } = [];
 
     public Socket RtpSocket { get; }
 
@@ -95,6 +114,8 @@ internal sealed class CallLeg
         var target = _sip.Target;
         var local = _sip.LocalEndPoint;
         var branch = NewBranch();
+        var offer = SrtpSuite is null ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"v=0\r\no=CiscoSystemsCCM-SIP {_call.Index} 1 IN IP4 {local.Address}\r\ns=SIP Call\r\nc=IN IP4 {RtpLocal.Address}\r\nt=0 0\r\nm=audio {RtpLocal.Port} RTP/SAVP 0 101\r\na=ptime:20\r\na=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=crypto:1 {SrtpSuite} inline:{Convert.ToBase64String(SrtpKey)}\r\n");
         var invite = new StringBuilder(1600)
             .Append(CultureInfo.InvariantCulture, $"INVITE sip:{profile}@{target} SIP/2.0\r\n")
             .Append(CultureInfo.InvariantCulture, $"Via: {Via(branch)}\r\n")
@@ -116,7 +137,8 @@ internal sealed class CallLeg
             .Append(CultureInfo.InvariantCulture, $"Remote-Party-ID: <sip:{_call.NearAddress}@{local.Address}>;party=calling;screen=yes;privacy=off\r\n")
             .Append(CultureInfo.InvariantCulture, $"Contact: <sip:{_call.NearAddress}@{local};transport=UDP>;isFocus\r\n")
             .Append("Max-Forwards: 70\r\n")
-            .Append("Content-Length: 0\r\n\r\n")
+            .Append(offer.Length == 0 ? "" : "Content-Type: application/sdp\r\n")
+            .Append(CultureInfo.InvariantCulture, $"Content-Length: {Encoding.UTF8.GetByteCount(offer)}\r\n\r\n{offer}")
             .ToString();
 
         var started = Stopwatch.GetTimestamp();
@@ -141,12 +163,21 @@ internal sealed class CallLeg
             return false;
         }
 
+        if (SrtpSuite is not null && !response.Body.Contains("RTP/SAVP", StringComparison.Ordinal))
+        {
+            // Our SRTP would be read as plain RTP: not the measurement asked for.
+            FinalStatus = -2;
+            return false;
+        }
+
         RtpDestination = new IPEndPoint(media, port).Serialize();
         _toWithTag = response.To;
         _remoteTarget = response.ContactUri() ?? $"sip:{profile}@{target}";
         var sdp = string.Create(CultureInfo.InvariantCulture,
             $"v=0\r\no=CiscoSystemsCCM-SIP {_call.Index} 1 IN IP4 {local.Address}\r\ns=SIP Call\r\nc=IN IP4 {RtpLocal.Address}\r\nb=TIAS:64000\r\nb=AS:64\r\nt=0 0\r\nm=audio {RtpLocal.Port} RTP/AVP 0 101\r\na=ptime:20\r\na=rtpmap:0 PCMU/8000\r\na=sendonly\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n");
-        var ack = $"ACK {_remoteTarget} SIP/2.0\r\nVia: {Via(NewBranch())}\r\nFrom: {FromHeader(full: false)}\r\nTo: {_toWithTag}\r\nCall-ID: {CallId}\r\nCSeq: 101 ACK\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: {Encoding.UTF8.GetByteCount(sdp)}\r\n\r\n{sdp}";
+        var ack = SrtpSuite is not null
+            ? $"ACK {_remoteTarget} SIP/2.0\r\nVia: {Via(NewBranch())}\r\nFrom: {FromHeader(full: false)}\r\nTo: {_toWithTag}\r\nCall-ID: {CallId}\r\nCSeq: 101 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+            : $"ACK {_remoteTarget} SIP/2.0\r\nVia: {Via(NewBranch())}\r\nFrom: {FromHeader(full: false)}\r\nTo: {_toWithTag}\r\nCall-ID: {CallId}\r\nCSeq: 101 ACK\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: {Encoding.UTF8.GetByteCount(sdp)}\r\n\r\n{sdp}";
         lock (_gate)
         {
             _ack = ack;

@@ -24,6 +24,8 @@ internal sealed class LoadOptions
           --summary FILE      write the figures as JSON
           --measure-pid PID   sample this process's CPU (/proc/PID/stat) and RSS during the run (the recorder or udp-sink)
           --clk-tck N         kernel clock ticks per second for --measure-pid (default 100; getconf CLK_TCK)
+          --srtp SUITE        SRTP (AES_CM_128_HMAC_SHA1_80 or _32): early offer RTP/SAVP with the leg's own key, every
+                              packet protected (the node needs Recorder__Sip__AllowSrtpOverInsecureTransport=true)
           --rtp-only          no SIP: leg k of the run streams to port (target port + k), e.g. to infra/scripts/udp-sink
         Places CUCM-like recorded calls (two delayed-offer SIP dialogs per call, PCMU tones 600 Hz near / 1400 Hz far)
         over UDP. Refuses any non-loopback target.
@@ -52,6 +54,9 @@ internal sealed class LoadOptions
     /// <summary>Baseline mode: no SIP; leg k streams to the target port + k (a raw UDP sink).</summary>
     public bool RtpOnly { get; init; }
 
+    /// <summary>--srtp: the suite every leg protects its stream with; null for plain RTP.</summary>
+    public string? SrtpSuite { get; init; }
+
     /// <summary>RTP packets each leg sends: the duration in whole 20 ms packets.</summary>
     public int PacketsPerLeg => (int)Math.Round(DurationSeconds * 50);
 
@@ -71,6 +76,7 @@ internal sealed class LoadOptions
         string? apiKey = null, summary = null;
         var audio = true;
         var rtpOnly = false;
+        string? srtp = null;
         var pid = 0;
         var byeDelay = 0;
         double verifyTimeout = 0;
@@ -93,6 +99,7 @@ internal sealed class LoadOptions
                 case "--verify-timeout": verifyTimeout = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--summary": summary = Next(); break;
                 case "--rtp-only": rtpOnly = true; break;
+                case "--srtp": srtp = Next(); _ = SrtpSender.TagLength(srtp); break;
                 case "--bye-delay-ms": byeDelay = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--measure-pid": pid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--clk-tck": ProcessSampler.ClockTicks = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -142,6 +149,7 @@ internal sealed class LoadOptions
             VerifyTimeoutSeconds = verifyTimeout,
             SummaryFile = summary,
             RtpOnly = rtpOnly,
+            SrtpSuite = srtp,
             MeasurePid = pid,
             ByeDelayMilliseconds = byeDelay,
         };

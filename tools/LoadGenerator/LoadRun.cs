@@ -73,8 +73,8 @@ internal sealed class LoadRun(LoadOptions options)
                 }
 
                 var metadata = CallMetadata.For(runId, i);
-                var near = new CallLeg(sip, metadata, nearEnd: true, sockets[(2 * i) % sockets.Length], NearTone);
-                var far = new CallLeg(sip, metadata, nearEnd: false, sockets[((2 * i) + 1) % sockets.Length], FarTone);
+                var near = new CallLeg(sip, metadata, nearEnd: true, sockets[(2 * i) % sockets.Length], NearTone, options.SrtpSuite);
+                var far = new CallLeg(sip, metadata, nearEnd: false, sockets[((2 * i) + 1) % sockets.Length], FarTone, options.SrtpSuite);
                 tasks.Add(Task.Run(() => PlaceAsync(sip, pump, metadata, near, far, limit.Token), CancellationToken.None));
             }
 

@@ -110,6 +110,14 @@ internal sealed class RecordingVerifier(Uri baseUrl, string? apiKey, bool checkA
                 {
                     Problem($"refci {refci}: {side} received {legReceived} of {leg.PacketsSent} sent, lost {legLost}");
                 }
+
+                // --srtp: packetsReceived also counts packets dropped at authentication, so a key mismatch must show here.
+                var authFailed = stats.TryGetProperty("packetsAuthFailed", out var failed) ? failed.GetInt64() : 0;
+                var suite = party.TryGetProperty("srtpSuite", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                if (authFailed != 0 || (leg.Srtp is not null) != (suite is not null))
+                {
+                    Problem($"refci {refci}: {side} SRTP suite {suite ?? "none"}, {authFailed} packets failed authentication");
+                }
             }
 
             if (checkAudio)

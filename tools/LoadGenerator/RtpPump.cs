@@ -120,7 +120,16 @@ internal sealed class RtpPump : IDisposable
             var packet = leg.Packet;
             try
             {
-                leg.RtpSocket.SendTo(packet, SocketFlags.None, leg.RtpDestination!);
+                if (leg.Srtp is { } srtp)
+                {
+                    var length = srtp.Protect(packet, leg.ProtectedPacket);
+                    leg.RtpSocket.SendTo(leg.ProtectedPacket.AsSpan(0, length), SocketFlags.None, leg.RtpDestination!);
+                }
+                else
+                {
+                    leg.RtpSocket.SendTo(packet, SocketFlags.None, leg.RtpDestination!);
+                }
+
                 leg.PacketsSent++;
                 sent++;
             }

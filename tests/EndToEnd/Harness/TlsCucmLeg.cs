@@ -13,7 +13,8 @@ namespace OrleansRecorder.Tests.EndToEnd.Harness;
 /// <summary>
 /// One CUCM Built-in-Bridge recording leg over SIP/TLS, as infra/sipp/cucm_leg.xml plays it over UDP/TCP (sipp has no
 /// TLS here, SECURE_MEDIA.md §1): INVITE without SDP and the metadata in the From URI, our ACK with the answer (PCMU,
-/// sendonly), a tone streamed over plain RTP from loopback, then BYE on the same TLS connection. Written for the tests,
+/// sendonly), a tone streamed over plain RTP from loopback, or as CUCM with SRTP answers an RTP/SAVP offer (one crypto
+/// line, its own key, the tone protected by libsrtp: <see cref="TlsLegSrtp"/>), then BYE on the same TLS connection. Written for the tests,
 /// independent of the recorder's SIP code: plain text in, a small reader out. Every wait is bounded.
 /// </summary>
 internal sealed partial class TlsCucmLeg : IAsyncDisposable
@@ -83,7 +84,15 @@ internal sealed partial class TlsCucmLeg : IAsyncDisposable
     /// <param name="toneSeconds">How much of it is streamed.</param>
     /// <param name="durationMs">From the ACK to the BYE.</param>
     /// <param name="cancellationToken">Stops the leg.</param>
-    public async Task<int> PlayAsync(string role, string refci, double tone, double toneSeconds, int durationMs, CancellationToken cancellationToken)
+    public Task<int> PlayAsync(string role, string refci, double tone, double toneSeconds, int durationMs, CancellationToken cancellationToken) =>
+        PlayAsync(role, refci, tone, toneSeconds, durationMs, srtp: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PlayAsync(string, string, double, double, int, CancellationToken)"/>; with <paramref name="srtp"/>,
+    /// the recorder's offer must be RTP/SAVP with a crypto line for its suite, and the leg answers and streams SRTP.
+    /// </summary>
+    public async Task<int> PlayAsync(string role, string refci, double tone, double toneSeconds, int durationMs, TlsLegSrtp? srtp,
+        CancellationToken cancellationToken)
     {
         var local = LocalEndPoint;
         var callId = $"{Guid.NewGuid():N}@127.0.0.1";
@@ -120,18 +129,43 @@ internal sealed partial class TlsCucmLeg : IAsyncDisposable
         using var rtp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         rtp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var rtpPort = ((IPEndPoint)rtp.LocalEndPoint!).Port;
+        var ssrc = (uint)Random.Shared.Next();
+        var sequence = (ushort)Random.Shared.Next(0, 60000);
+        var timestamp = (uint)Random.Shared.Next();
+        var payload = Tones.MuLaw(tone, toneSeconds);
+        var profile = "RTP/AVP";
+        var crypto = "";
+        List<byte[]>? protectedPackets = null;
+        if (srtp is not null)
+        {
+            // RFC 4568 §7.1.2: answer with the tag of the offered line whose suite we pick, and a key of our own.
+            if (!MediaLine().Match(ok.Body).Value.Contains("RTP/SAVP", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"The recorder's offer on a TLS dialog is not RTP/SAVP:\n{ok.Body}");
+            }
+
+            var offered = CryptoLine().Matches(ok.Body).FirstOrDefault(m => m.Groups[2].Value == srtp.Suite)
+                ?? throw new InvalidOperationException($"The recorder's offer has no crypto line for {srtp.Suite}:\n{ok.Body}");
+            var key = RandomNumberGenerator.GetBytes(srtp.KeyAndSaltLength);
+            var sendingKey = srtp.ProtectWithAnotherKey ? RandomNumberGenerator.GetBytes(srtp.KeyAndSaltLength) : key;
+            profile = "RTP/SAVP";
+            crypto = $"a=crypto:{offered.Groups[1].Value} {srtp.Suite} inline:{Convert.ToBase64String(key)}\r\n";
+            protectedPackets = await LibsrtpTone.ProtectAsync(srtp.Suite, sendingKey, ssrc, sequence, timestamp, payload, cancellationToken);
+        }
+
         var answer =
             "v=0\r\n" +
             $"o=CiscoSystemsCCM-SIP {fromTag} 1 IN IP4 127.0.0.1\r\n" +
             "s=SIP Call\r\n" +
             "c=IN IP4 127.0.0.1\r\n" +
             "t=0 0\r\n" +
-            $"m=audio {rtpPort} RTP/AVP 0 101\r\n" +
+            $"m=audio {rtpPort} {profile} 0 101\r\n" +
             "a=ptime:20\r\n" +
             "a=rtpmap:0 PCMU/8000\r\n" +
             "a=sendonly\r\n" +
             "a=rtpmap:101 telephone-event/8000\r\n" +
-            "a=fmtp:101 0-15\r\n";
+            "a=fmtp:101 0-15\r\n" +
+            crypto;
         await SendAsync(
             $"ACK {contact} SIP/2.0\r\n" +
             $"Via: SIP/2.0/TLS {local.Address}:{local.Port};branch=z9hG4bK{Guid.NewGuid():N}\r\n" +
@@ -144,7 +178,15 @@ internal sealed partial class TlsCucmLeg : IAsyncDisposable
             $"Content-Length: {Encoding.ASCII.GetByteCount(answer)}\r\n\r\n" + answer, cancellationToken);
         var acked = TimeProvider.System.GetTimestamp();
 
-        await StreamToneAsync(rtp, media, tone, toneSeconds, cancellationToken);
+        if (protectedPackets is null)
+        {
+            await StreamToneAsync(rtp, media, payload, ssrc, sequence, timestamp, cancellationToken);
+        }
+        else
+        {
+            await SendPacedAsync(rtp, media, protectedPackets, cancellationToken);
+        }
+
         var left = TimeSpan.FromMilliseconds(durationMs) - TimeProvider.System.GetElapsedTime(acked);
         if (left > TimeSpan.Zero)
         {
@@ -177,13 +219,10 @@ internal sealed partial class TlsCucmLeg : IAsyncDisposable
     }
 
     /// <summary>20 ms PCMU packets of a tone, paced in real time like a phone; bounded by the tone's length.</summary>
-    private static async Task StreamToneAsync(Socket rtp, IPEndPoint media, double tone, double seconds, CancellationToken cancellationToken)
+    private static async Task StreamToneAsync(Socket rtp, IPEndPoint media, byte[] payload, uint ssrc, ushort sequence, uint timestamp,
+        CancellationToken cancellationToken)
     {
-        var payload = Tones.MuLaw(tone, seconds);
         var packet = new byte[12 + 160];
-        var ssrc = (uint)Random.Shared.Next();
-        var sequence = (ushort)Random.Shared.Next(0, 60000);
-        var timestamp = (uint)Random.Shared.Next();
         using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20), TimeProvider.System);
         for (var offset = 0; offset + 160 <= payload.Length; offset += 160)
         {
@@ -195,6 +234,17 @@ internal sealed partial class TlsCucmLeg : IAsyncDisposable
             payload.AsSpan(offset, 160).CopyTo(packet.AsSpan(12));
             await rtp.SendToAsync(packet, SocketFlags.None, media, cancellationToken);
             timestamp += 160;
+            await pace.WaitForNextTickAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Ready packets (SRTP from libsrtp), one per 20 ms like a phone.</summary>
+    private static async Task SendPacedAsync(Socket rtp, IPEndPoint media, List<byte[]> packets, CancellationToken cancellationToken)
+    {
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+        foreach (var packet in packets)
+        {
+            await rtp.SendToAsync(packet, SocketFlags.None, media, cancellationToken);
             await pace.WaitForNextTickAsync(cancellationToken);
         }
     }
@@ -292,7 +342,10 @@ internal sealed partial class TlsCucmLeg : IAsyncDisposable
     [GeneratedRegex(@"c=IN IP4 (\S+)")]
     private static partial Regex ConnectionLine();
 
-    [GeneratedRegex(@"m=audio (\d+)")]
+    [GeneratedRegex(@"a=crypto:(\d+) (\S+) inline:")]
+    private static partial Regex CryptoLine();
+
+    [GeneratedRegex(@"m=audio (\d+) \S+")]
     private static partial Regex MediaLine();
 
     public async ValueTask DisposeAsync() => await _tls.DisposeAsync();
