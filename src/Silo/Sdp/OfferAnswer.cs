@@ -277,7 +277,8 @@ internal static class OfferAnswer
 
         if (media is null)
         {
-            refusal ??= "No codec of the offer is supported";
+            // No SRTP reason: the offer named no codec we decode; say which it offered and what we take.
+            refusal ??= DescribeUnsupported(offer);
             return false;
         }
 
