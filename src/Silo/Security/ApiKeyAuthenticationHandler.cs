@@ -38,7 +38,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var key = await store.FindApiKeyAsync(ApiKeys.Hash(supplied), Context.RequestAborted);
         if (key is null)
         {
-            await audit.WriteAsync(Context, AuditActions.ApiKeyRejected, target: null, details: "unknown API key");
+            await audit.FailureAsync(Context, AuditActions.ApiKeyRejected, account: null, reason: "unknown API key");
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 

@@ -2,22 +2,32 @@ using System.Security.Claims;
 
 namespace OrleansRecorder.Silo.Security;
 
-/// <summary>Writes audit rows: the time, the caller (user name or API key name), its address, the action and details.</summary>
-internal sealed class AuditLog(ISecurityStore store, TimeProvider time)
+/// <summary>
+/// Writes audit rows: the time, the caller (user name or API key name), its address, the action and details. Every
+/// field is cut to <see cref="AuditLimits"/>; failed authentication goes through <see cref="AuthFailureAudit"/>.
+/// </summary>
+internal sealed class AuditLog(ISecurityStore store, TimeProvider time, AuthFailureAudit failures)
 {
     public Task WriteAsync(HttpContext context, string action, string? target, string? details, string? user = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         return store.AppendAuditAsync(
-            new AuditEntry(0, time.GetUtcNow(), user ?? context.User.Identity?.Name, Source(context), action, target, details),
+            AuditLimits.Apply(new AuditEntry(0, time.GetUtcNow(), user ?? context.User.Identity?.Name, Source(context), action, target, details)),
             CancellationToken.None);
+    }
+
+    /// <summary>A failed or refused authentication: aggregated per source and action, since anyone can cause one.</summary>
+    public Task FailureAsync(HttpContext context, string action, string? account, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return failures.RecordAsync(action, Source(context), account, reason);
     }
 
     /// <summary>For work done without a request (the first admin created at start).</summary>
     public Task WriteSystemAsync(string action, string? target, string? details) =>
         store.AppendAuditAsync(new AuditEntry(0, time.GetUtcNow(), "system", null, action, target, details), CancellationToken.None);
 
-    private static string? Source(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
+    internal static string? Source(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 }
 
 /// <summary>What the caller may see: everything (admin), or the numbers and devices of a scope.</summary>

@@ -126,6 +126,8 @@ internal abstract class DbSecurityStore : ISecurityStore
     public async Task AppendAuditAsync(AuditEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        // Cut again here: the store is the last line before an append-only table, whoever called it.
+        entry = AuditLimits.Apply(entry);
         await using var connection = await OpenAsync(ct);
         await using var command = Command(connection,
             "INSERT INTO AuditLog (at, user_name, source, action, target, details) VALUES (@at, @user_name, @source, @action, @target, @details)");

@@ -1,6 +1,6 @@
 namespace OrleansRecorder.Silo.Security;
 
-/// <summary>401 and 403 as problem details, written by the authentication schemes (never a redirect to a login page).</summary>
+/// <summary>401, 403 and 413 as problem details, written by the authentication schemes and the auth request limits (never a redirect to a login page).</summary>
 internal static class SecurityProblems
 {
     public static async Task WriteAsync(HttpContext context, int status, string title, string detail)

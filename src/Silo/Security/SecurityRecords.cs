@@ -36,6 +36,7 @@ internal static class AuditActions
     public const string SignInFailed = "sign-in-failed";
     public const string SignOut = "sign-out";
     public const string ApiKeyRejected = "api-key-rejected";
+    public const string SignInThrottled = "sign-in-throttled";
     public const string Search = "search";
     public const string Play = "play";
     public const string Download = "download";

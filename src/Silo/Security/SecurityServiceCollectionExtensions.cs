@@ -32,6 +32,9 @@ internal static class SecurityServiceCollectionExtensions
         });
         services.AddSingleton(new SecurityPaths(dataDirectory));
         services.AddSingleton<AuditLog>();
+        services.AddSingleton(sp => new AuthFailureAudit(
+            sp.GetRequiredService<ISecurityStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuthFailureAudit>>()));
+        services.AddSingleton(sp => new SignInThrottle(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RecordingAccess>();
         services.AddHostedService<InitialAdmin>();
 

@@ -19,7 +19,7 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<MeDto>, ValidationProblem, ProblemHttpResult>> LoginAsync(
-        LoginDto? body, HttpContext http, ISecurityStore store, AuditLog audit, CancellationToken cancellationToken)
+        LoginDto? body, HttpContext http, ISecurityStore store, AuditLog audit, SignInThrottle throttle, CancellationToken cancellationToken)
     {
         if (body is null || string.IsNullOrWhiteSpace(body.Username) || string.IsNullOrEmpty(body.Password))
         {
@@ -28,15 +28,28 @@ internal static class AuthEndpoints
         }
 
         var name = body.Username.Trim();
+        var source = AuditLog.Source(http);
+        // Before the store and the hash: a locked account or source costs us nothing, whatever the password.
+        if (!throttle.TryBegin(name, source, out var retryAfter))
+        {
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            await audit.FailureAsync(http, AuditActions.SignInThrottled, name, "throttled");
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts",
+                detail: $"Too many failed sign-ins for this account or from this address. Try again in {seconds} s.");
+        }
+
         var user = await store.GetUserAsync(name, cancellationToken);
         // Always hash once, so a missing user answers as slowly as a wrong password.
         var valid = Passwords.Verify(user?.PasswordHash ?? DummyHash, body.Password) && user is { Disabled: false };
         if (!valid)
         {
-            await audit.WriteAsync(http, AuditActions.SignInFailed, target: name, details: user is null ? "unknown user" : user.Disabled ? "disabled" : "wrong password", user: name);
+            // TryBegin already counted this attempt as a failure.
+            await audit.FailureAsync(http, AuditActions.SignInFailed, name, user is null ? "unknown user" : user.Disabled ? "disabled" : "wrong password");
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "Wrong user name or password.");
         }
 
+        throttle.Succeeded(name, source);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, SecurityServiceCollectionExtensions.PrincipalFor(user!),
             new AuthenticationProperties { IsPersistent = false });
         await audit.WriteAsync(http, AuditActions.SignIn, target: name, details: null, user: name);

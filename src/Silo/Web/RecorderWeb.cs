@@ -13,6 +13,7 @@ internal static class RecorderWeb
             // The page is small and changes with each release: revalidate instead of caching stale scripts.
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
+        app.UseAuthRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
