@@ -88,7 +88,7 @@ internal sealed class AuthFailureAudit : IAsyncDisposable
                 }
 
                 rows.Add(new AuditEntry(0, now, bucket.LastAccount, key.Source == "" ? null : key.Source, key.Action, bucket.LastAccount, bucket.Summary()));
-                _buckets[key] = new Bucket { NextRowAt = now + Interval };
+                bucket.Restart(now + Interval); // in place: replacing a value while enumerating is not allowed
             }
         }
 
@@ -126,7 +126,7 @@ internal sealed class AuthFailureAudit : IAsyncDisposable
         private int _otherAccounts;
         private DateTimeOffset _first;
 
-        public DateTimeOffset NextRowAt { get; init; }
+        public DateTimeOffset NextRowAt { get; set; }
         public int Pending { get; private set; }
         public string? LastAccount { get; private set; }
 
@@ -151,6 +151,17 @@ internal sealed class AuthFailureAudit : IAsyncDisposable
                     _otherAccounts++;
                 }
             }
+        }
+
+        /// <summary>The summary row is written: count afresh, and write no other row before <paramref name="nextRowAt"/>.</summary>
+        public void Restart(DateTimeOffset nextRowAt)
+        {
+            NextRowAt = nextRowAt;
+            Pending = 0;
+            LastAccount = null;
+            _otherAccounts = 0;
+            _reasons.Clear();
+            _accounts.Clear();
         }
 
         /// <summary>E.g. <c>count=12 since 10:04:31Z: wrong password ×9, unknown user ×3; accounts: alice, bob (+2 more)</c>.</summary>
