@@ -146,6 +146,7 @@ builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredSe
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>()));
 builder.Services.AddHostedService<CatalogIndexService>();
 builder.Services.AddSingleton<NodeHealth>();
+builder.Services.AddSingleton(sp => new ForcedCollectionGate(sp.GetRequiredService<TimeProvider>(), options.Diagnostics.ForcedCollectionInterval));
 builder.Services.AddSingleton<CallRegistry>();
 builder.Services.AddSingleton<RecordingCoordinator>();
 builder.Services.AddSingleton<RecorderMetrics>();

@@ -114,6 +114,8 @@ public sealed class FaultInjectionTests
         await using var node = await RecorderNode.StartAsync(new Dictionary<string, string>
         {
             ["Recorder__Sip__TrustedPeers__0"] = "127.0.0.1/32",
+            // Two forced collections about 12 s apart, the heap before and after: no limit on this node.
+            ["Recorder__Diagnostics__ForcedCollectionInterval"] = "00:00:00",
         });
         var before = await node.GetJsonAsync<JsonElement>("/api/diagnostics?collect=true");
 

@@ -40,6 +40,7 @@ public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
             ("GET", "/api/audit", null, [200, 403, 403, 200, 401]),
             ("GET", "/api/audit.csv", null, [200, 403, 403, 200, 401]),
             ("GET", "/api/auth/me", null, [200, 200, 200, 200, 401]),
+            ("GET", "/api/diagnostics", null, [200, 403, 403, 403, 401]),
             ("PUT", $"/api/recordings/{first}/preserve", new { preserved = false }, [200, 200, 403, 403, 401]),
             ("PUT", $"/api/recordings/{second}/preserve", new { preserved = false }, [200, 404, 403, 403, 401]),
             ("POST", "/api/maintenance/no-such-job/run", null, [404, 403, 403, 403, 401]),
@@ -270,6 +271,45 @@ public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
 
         var keys = await GetAsync<JsonElement>(admin, "/api/keys");
         Assert.All(keys.EnumerateArray(), k => Assert.Equal(JsonValueKind.Null, k.GetProperty("key").ValueKind)); // shown once only
+    }
+
+    [Fact]
+    public async Task DiagnosticsAreAdminOnlyAndForcedCollectionsRateLimited()
+    {
+        // Issue 19, finding 5: a plain user's key forced blocking full collections at will.
+        var admin = await fixture.SignInAsync("admin");
+        var userKey = await CreateKeyAsync(admin, new { name = "diag-user", role = "user", owner = "alice" });
+        using var user = fixture.Anonymous();
+        user.DefaultRequestHeaders.Add("X-Api-Key", userKey);
+        var gen2Before = (await GetAsync<JsonElement>(fixture.Node.Http, "/api/diagnostics")).GetProperty("gc").GetProperty("gen2Collections").GetInt32();
+        foreach (var path in new[] { "/api/diagnostics?collect=true", "/api/diagnostics" })
+        {
+            using var refused = await user.GetAsync(path, Ct);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        // Nothing was collected for the user.
+        var gen2Refused = (await GetAsync<JsonElement>(fixture.Node.Http, "/api/diagnostics")).GetProperty("gc").GetProperty("gen2Collections").GetInt32();
+        Assert.True(gen2Refused - gen2Before < 2, $"gen2 {gen2Before} -> {gen2Refused} after the user's request");
+
+        // The admin's first forced collection runs (two full collections)...
+        var first = await GetAsync<JsonElement>(fixture.Node.Http, "/api/diagnostics?collect=true");
+        Assert.Equal(JsonValueKind.Number, first.GetProperty("retainedHeapBytes").ValueKind);
+        var gen2First = first.GetProperty("gc").GetProperty("gen2Collections").GetInt32();
+        Assert.True(gen2First >= gen2Before + 2, $"gen2 {gen2Before} -> {gen2First}");
+
+        // ...a second one within 30 s is refused with when to come back, and collects nothing.
+        using (var second = await fixture.Node.Http.GetAsync("/api/diagnostics?collect=true", Ct))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+            var retryAfter = second.Headers.RetryAfter?.Delta;
+            Assert.True(retryAfter is { } d && d > TimeSpan.Zero && d <= TimeSpan.FromSeconds(30), $"Retry-After {retryAfter}");
+            Assert.Contains("collect", await second.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        var gen2After = (await GetAsync<JsonElement>(fixture.Node.Http, "/api/diagnostics")).GetProperty("gc").GetProperty("gen2Collections").GetInt32();
+        // A forced collection is two gen-2 collections; one more may be the runtime's own.
+        Assert.True(gen2After - gen2First < 2, $"gen2 {gen2First} -> {gen2After} after the refused request");
     }
 
     [Fact]

@@ -46,4 +46,7 @@ internal static partial class CallLog
 
     [LoggerMessage(4020, LogLevel.Information, "Recording {RecordingId} discarded: every leg was cancelled before it was answered")]
     public static partial void RecordingDiscarded(ILogger logger, string recordingId);
+
+    [LoggerMessage(4021, LogLevel.Information, "INVITE {CallId} from a trusted peer: its {Header} URI was taken despite an {Irregularity}")]
+    public static partial void TolerantUri(ILogger logger, string callId, string header, string irregularity);
 }

@@ -311,6 +311,14 @@ internal sealed class RecorderUserAgent : IDialogUser
         }
     }
 
+    private void LogIrregularity(string callId, string header, SipUri uri)
+    {
+        if (uri.Irregularity is { } irregularity)
+        {
+            CallLog.TolerantUri(_logger, callId, header, irregularity);
+        }
+    }
+
     /// <summary>The call's near end is to be recorded: by configuration or as a user managed through the API.</summary>
     private bool IsRecordingUser(CucmMetadata metadata, string? fromUser) =>
         _settings.Users.IsAuthorized(metadata, fromUser) || _userDirectory.IsAuthorized(metadata, fromUser);
@@ -321,6 +329,14 @@ internal sealed class RecorderUserAgent : IDialogUser
         var (metadata, parsedRole) = CucmMetadataParser.Parse(sip.From.Uri, sip.RequestUri);
         var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
         var trusted = _settings.TrustedPeers.Contains(request.RemoteEndPoint.Address);
+        if (trusted)
+        {
+            // Once per call, and only for trusted peers: a flood from elsewhere must not become a log flood.
+            LogIrregularity(sip.CallId, SipHeaderNames.From, sip.From.Uri);
+            LogIrregularity(sip.CallId, SipHeaderNames.To, sip.To.Uri);
+            LogIrregularity(sip.CallId, "Request", sip.RequestUri);
+        }
+
         var health = trusted ? _health.GetProblem() : null;
         var isUser = trusted && health is null && IsRecordingUser(metadata, sip.From.Uri.User);
         var joins = isUser && _registry.FindRecordingForPairing(pairingKey) is not null;

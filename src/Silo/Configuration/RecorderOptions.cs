@@ -16,4 +16,5 @@ internal sealed class RecorderOptions
     public RecordingUsersOptions Users { get; set; } = new();
     public LicenseOptions License { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
+    public DiagnosticsOptions Diagnostics { get; set; } = new();
 }

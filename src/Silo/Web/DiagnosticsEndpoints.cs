@@ -1,6 +1,9 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Media.Rtp;
+using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Sip;
 
 namespace OrleansRecorder.Silo.Web;
@@ -8,18 +11,36 @@ namespace OrleansRecorder.Silo.Web;
 /// <summary>
 /// <c>GET /api/diagnostics[?collect=true]</c>: this node's SIP and RTP counters, process memory (with
 /// <c>collect=true</c>, also the heap retained after a full garbage collection) and catalog backlog, for operators and
-/// fault tests.
+/// fault tests. Admin only: the figures describe the node, not recordings, and <c>collect=true</c> pauses the node.
 /// </summary>
+/// <remarks>
+/// A forced collection asked for within <see cref="Configuration.DiagnosticsOptions.ForcedCollectionInterval"/> of the
+/// last one is answered 429 with <c>Retry-After</c>, not with the counters and a null retained heap: a caller that
+/// asked for the retained heap and silently got none would compare a stale or missing figure (the flood test's leak
+/// check would), while 429 is what scripts and HTTP clients already know to back off from.
+/// </remarks>
 internal static class DiagnosticsEndpoints
 {
     public static RouteGroupBuilder MapDiagnosticsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/diagnostics", Get).WithName("Diagnostics").WithTags("Node");
+        api.MapGet("/diagnostics", Get).WithName("Diagnostics").WithTags("Node").RequireAuthorization(RecorderPolicies.Admin);
         return api;
     }
 
-    private static Ok<DiagnosticsDto> Get(SipStack sip, RtpPortAllocator ports, CatalogIndexer catalog, IServiceProvider services, bool? collect)
+    private static Results<Ok<DiagnosticsDto>, ProblemHttpResult> Get(SipStack sip, RtpPortAllocator ports, CatalogIndexer catalog,
+        ForcedCollectionGate gate, HttpContext http, IServiceProvider services, bool? collect)
     {
+        if (collect == true && !gate.TryEnter(out var retryAfter))
+        {
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                $"A forced garbage collection ran less than the configured interval ago; the next is allowed in {seconds} s. "
+                + "Ask without collect=true for the counters.",
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Forced collection rate-limited");
+        }
+
         var settings = services.GetRequiredService<Calls.RecorderSettings>();
         return Build(sip, ports, catalog, services, collect,
             Media.Codecs.CodecAvailability.Describe(settings.OfferedCodecs, settings.OfferedCodecsLeftOut));

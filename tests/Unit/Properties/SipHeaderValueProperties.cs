@@ -37,6 +37,32 @@ public sealed class SipHeaderValueProperties
             }
         }, iter: Iterations);
 
+    /// <summary>
+    /// RFC 3261 §19.1.1 / §25.1: the user part (which may hold ';', '?', '/' and the rest of user-unreserved) ends at the
+    /// '@' before the host, whatever '@' a trunk leaves unescaped in the parameters after it (issue 19, finding 9).
+    /// </summary>
+    [Fact]
+    public void TheUserPartEndsAtTheAtBeforeTheHostWhateverTheParametersHold_Rfc3261_19_1_1() =>
+        Gen.Select(
+            // Before or after the user, so a %XX escape stays whole.
+            Gen.Select(SipGenerators.User, Gen.Char[";?/&=+$,"].Array[0, 3], Gen.Bool,
+                (user, extra, front) => front ? new string(extra) + user : user + new string(extra)),
+            SipGenerators.Host,
+            Gen.Select(Gen.Int[1, 65535], Gen.Bool, (p, with) => with ? p : (int?)null),
+            Gen.Select(SipGenerators.SafeToken, SipGenerators.SafeToken, SipGenerators.SafeToken,
+                (name, left, right) => $";{name}={left}@{right}").Array[1, 3].Select(string.Concat),
+            SipGenerators.UriParameters,
+            (user, host, port, odd, parameters) => (user, host, port, text: $"sip:{user}@{host}{(port is { } p ? ":" + p : string.Empty)}{odd}{parameters}"))
+        .Sample(c =>
+        {
+            var uri = SipUri.Parse(c.text);
+            Assert.Equal(Uri.UnescapeDataString(c.user), uri.User);
+            Assert.Equal(c.host, uri.Host);
+            Assert.Equal(c.port, uri.Port);
+            Assert.NotNull(uri.Irregularity);
+            Assert.Equal(c.text, uri.ToString());
+        }, iter: Iterations);
+
     [Fact]
     public void NameAddressParseGivesAValueOrSipParseException() =>
         HeaderText.Sample(text =>

@@ -18,13 +18,14 @@ internal sealed class SipUri
 
     public SipUri(string scheme, string? user, string host, int? port = null,
         IReadOnlyList<KeyValuePair<string, string?>>? parameters = null)
-        : this(scheme, user is null ? null : Escape(user), null, host, port, parameters ?? [], null)
+        : this(scheme, user is null ? null : Escape(user), null, host, port, parameters ?? [], null, null)
     {
     }
 
     private SipUri(string scheme, string? rawUser, string? password, string host, int? port,
-        IReadOnlyList<KeyValuePair<string, string?>> parameters, string? headersPart)
+        IReadOnlyList<KeyValuePair<string, string?>> parameters, string? headersPart, string? irregularity)
     {
+        Irregularity = irregularity;
         Scheme = scheme;
         _rawUser = rawUser;
         User = rawUser is null ? null : Uri.UnescapeDataString(rawUser);
@@ -47,6 +48,12 @@ internal sealed class SipUri
     public int? Port { get; }
 
     public IReadOnlyList<KeyValuePair<string, string?>> Parameters { get; }
+
+    /// <summary>
+    /// What the parser tolerated that RFC 3261 does not allow, or null: the transaction user logs it once per INVITE
+    /// (this layer has no logger), so an operator can tell the trunk's vendor without the call being lost.
+    /// </summary>
+    public string? Irregularity { get; }
 
     public string? GetParameter(string name) => SipParameters.Get(Parameters, name);
 
@@ -106,15 +113,15 @@ internal sealed class SipUri
         }
 
         string? headersPart = null;
-        var question = rest.IndexOf('?');
-        if (question >= 0)
-        {
-            headersPart = rest[(question + 1)..].ToString();
-            rest = rest[..question];
-        }
-
         if (scheme == "tel")
         {
+            var telQuestion = rest.IndexOf('?');
+            if (telQuestion >= 0)
+            {
+                headersPart = rest[(telQuestion + 1)..].ToString();
+                rest = rest[..telQuestion];
+            }
+
             // RFC 3966: tel:number;params. The number takes the place of the user part.
             var telSemi = rest.IndexOf(';');
             var number = telSemi < 0 ? rest : rest[..telSemi];
@@ -124,16 +131,24 @@ internal sealed class SipUri
             }
 
             var telParams = telSemi < 0 ? [] : SipParameters.Parse(rest[(telSemi + 1)..], Field);
-            return new SipUri(scheme, number.ToString(), null, string.Empty, null, telParams, headersPart);
+            return new SipUri(scheme, number.ToString(), null, string.Empty, null, telParams, headersPart, null);
         }
 
         string? rawUser = null;
         string? password = null;
-        var at = rest.LastIndexOf('@');
+        string? irregularity = null;
+        var at = FindUserInfoEnd(rest);
         if (at >= 0)
         {
             var userInfo = rest[..at];
             rest = rest[(at + 1)..];
+            if (rest.Contains('@'))
+            {
+                // RFC 3261 §19.1.1 / §25.1: '@' is legal in neither uri-parameters nor headers; CUCM-like trunks still
+                // send one unescaped in a device name. Refusing the INVITE would lose the call, so it is kept as is.
+                irregularity = "unescaped '@' after the host (in a URI parameter or header)";
+            }
+
             var passColon = userInfo.IndexOf(':');
             if (passColon >= 0)
             {
@@ -153,74 +168,131 @@ internal sealed class SipUri
             }
         }
 
+        // Headers start at the first '?' after the host: a '?' before the '@' is the user's (user-unreserved, §25.1).
+        var question = rest.IndexOf('?');
+        if (question >= 0)
+        {
+            headersPart = rest[(question + 1)..].ToString();
+            rest = rest[..question];
+        }
+
         var semi = rest.IndexOf(';');
         var hostPort = semi < 0 ? rest : rest[..semi];
         var parameters = semi < 0 ? [] : SipParameters.Parse(rest[(semi + 1)..], Field);
         var (host, port) = ParseHostPort(hostPort, Field);
-        return new SipUri(scheme, rawUser, password, host, port, parameters, headersPart);
+        return new SipUri(scheme, rawUser, password, host, port, parameters, headersPart, irregularity);
+    }
+
+    /// <summary>
+    /// The index of the '@' that ends the userinfo (RFC 3261 §19.1.1), or -1 when there is none. The user part may
+    /// itself hold ';' and '?' (user-unreserved: <c>sip:alice;day=tue@host</c>), so the '@' cannot be looked for only
+    /// before the parameters; and a parameter may hold an unescaped '@' (<c>;x-nearenddevice=ab@cd</c>), so it is not
+    /// simply the last one. It is the first '@' followed by a valid host[:port] up to the next ';', '?' or the end:
+    /// a legal URI has only one '@' and this finds it; of the illegal ones it keeps the user a trunk meant. With no
+    /// such '@' (<c>sip:a@b@c_d</c>) the last one is taken, which reports the bad host as before.
+    /// </summary>
+    private static int FindUserInfoEnd(ReadOnlySpan<char> rest)
+    {
+        var last = rest.LastIndexOf('@');
+        if (last < 0)
+        {
+            return -1;
+        }
+
+        var from = 0;
+        while (true)
+        {
+            var at = rest[from..].IndexOf('@');
+            if (at < 0)
+            {
+                return last;
+            }
+
+            at += from;
+            var after = rest[(at + 1)..];
+            var end = after.IndexOfAny(';', '?');
+            if (TryParseHostPort(end < 0 ? after : after[..end], out _, out _, out _))
+            {
+                return at;
+            }
+
+            from = at + 1;
+        }
     }
 
     /// <summary>Parses <c>host[:port]</c> where host may be a bracketed IPv6 reference (RFC 3261 §25.1).</summary>
-    internal static (string Host, int? Port) ParseHostPort(ReadOnlySpan<char> hostPort, string field)
+    internal static (string Host, int? Port) ParseHostPort(ReadOnlySpan<char> hostPort, string field) =>
+        TryParseHostPort(hostPort, out var host, out var port, out var error)
+            ? (host, port)
+            : SipParseException.ThrowBadRequest<(string, int?)>(field, error);
+
+    private static bool TryParseHostPort(ReadOnlySpan<char> hostPort, out string host, out int? port, out string error)
     {
+        (host, port, error) = (string.Empty, null, string.Empty);
         hostPort = hostPort.Trim();
-        ReadOnlySpan<char> host;
+        ReadOnlySpan<char> hostText;
         ReadOnlySpan<char> portText = default;
         if (hostPort.StartsWith('['))
         {
             var close = hostPort.IndexOf(']');
             if (close < 0 || !IPAddress.TryParse(hostPort[1..close], out _))
             {
-                return SipParseException.ThrowBadRequest<(string, int?)>(field, "invalid IPv6 reference");
+                error = "invalid IPv6 reference";
+                return false;
             }
 
-            host = hostPort[..(close + 1)];
+            hostText = hostPort[..(close + 1)];
             var after = hostPort[(close + 1)..];
             if (!after.IsEmpty)
             {
                 if (after[0] != ':')
                 {
-                    return SipParseException.ThrowBadRequest<(string, int?)>(field, "garbage after IPv6 reference");
+                    error = "garbage after IPv6 reference";
+                    return false;
                 }
 
                 portText = after[1..];
                 if (portText.IsEmpty)
                 {
-                    return SipParseException.ThrowBadRequest<(string, int?)>(field, "empty port");
+                    error = "empty port";
+                    return false;
                 }
             }
         }
         else
         {
             var colon = hostPort.IndexOf(':');
-            host = colon < 0 ? hostPort : hostPort[..colon];
+            hostText = colon < 0 ? hostPort : hostPort[..colon];
             if (colon >= 0)
             {
                 portText = hostPort[(colon + 1)..];
                 if (portText.IsEmpty)
                 {
-                    return SipParseException.ThrowBadRequest<(string, int?)>(field, "empty port");
+                    error = "empty port";
+                    return false;
                 }
             }
 
-            if (host.IsEmpty || !IsHostName(host))
+            if (hostText.IsEmpty || !IsHostName(hostText))
             {
-                return SipParseException.ThrowBadRequest<(string, int?)>(field, "invalid host");
+                error = "invalid host";
+                return false;
             }
         }
 
-        int? port = null;
         if (!portText.IsEmpty)
         {
             if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > 65535)
             {
-                return SipParseException.ThrowBadRequest<(string, int?)>(field, "invalid port");
+                error = "invalid port";
+                return false;
             }
 
             port = p;
         }
 
-        return (host.ToString(), port);
+        host = hostText.ToString();
+        return true;
     }
 
     private static bool IsHostName(ReadOnlySpan<char> host)
