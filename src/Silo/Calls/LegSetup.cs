@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Licensing;
@@ -205,6 +204,4 @@ internal sealed class LegSetup(
             return new LegAssignment(Guid.CreateVersion7().ToString("N"), IsNewRecording: true);
         }
     }
-
-    internal static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 }

@@ -437,7 +437,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         if (statusCode > 100 && response.To.Tag is null)
         {
             // RFC 3261 §8.2.6.2: a response that can create or refuse a dialog carries our To tag.
-            response.Headers.Set("To", response.To.WithTag(toTag ?? LegSetup.NewTag()).ToString());
+            response.Headers.Set("To", response.To.WithTag(toTag ?? DialogTags.New()).ToString());
         }
 
         decorate?.Invoke(response);

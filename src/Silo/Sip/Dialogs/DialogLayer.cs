@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using OrleansRecorder.Silo.Sip.Messages;
 using OrleansRecorder.Silo.Sip.Transport;
 
@@ -218,7 +217,7 @@ internal sealed class DialogLayer : ISipRequestHandler
             return;
         }
 
-        var dialog = Dialog.ForInvite(sip, NewTag(), request.RemoteEndPoint, request.Transport);
+        var dialog = Dialog.ForInvite(sip, DialogTags.New(), request.RemoteEndPoint, request.Transport);
         dialog.SessionTimer = timer.Terms;
         if (!_dialogs.TryAdd(sip.CallId, dialog))
         {
@@ -453,7 +452,7 @@ internal sealed class DialogLayer : ISipRequestHandler
         if (response.To.Tag is null)
         {
             // RFC 3261 §8.2.6.2: a final response outside a dialog carries a To tag of ours.
-            response.Headers.Set(SipHeaderNames.To, response.To.WithTag(NewTag()).ToString());
+            response.Headers.Set(SipHeaderNames.To, response.To.WithTag(DialogTags.New()).ToString());
         }
 
         if (verdict.Unsupported is { } unsupported)
@@ -469,8 +468,6 @@ internal sealed class DialogLayer : ISipRequestHandler
 
         await request.RespondAsync(response);
     }
-
-    private static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     private sealed record SessionTimerFired(DialogLayer Layer, Dialog Dialog, SessionTimerTerms Terms)
     {

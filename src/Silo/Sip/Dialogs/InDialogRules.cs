@@ -44,14 +44,11 @@ internal static class InDialogRules
     {
         ArgumentNullException.ThrowIfNull(request);
         List<string>? missing = null;
-        foreach (var line in request.Headers.GetAll("Require"))
+        foreach (var tag in OptionTags.In(request, "Require"))
         {
-            foreach (var tag in line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (!Supported.Contains(tag))
             {
-                if (!Supported.Contains(tag))
-                {
-                    (missing ??= []).Add(tag);
-                }
+                (missing ??= []).Add(tag);
             }
         }
 

@@ -67,20 +67,6 @@ internal static class SessionTimerNegotiation
     }
 
     /// <summary>True when a comma-separated option-tag header (Supported, Require) lists <paramref name="tag"/>.</summary>
-    public static bool HasOptionTag(SipMessage message, string header, string tag)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        foreach (var line in message.Headers.GetAll(header))
-        {
-            foreach (var item in line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (item.Equals(tag, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    public static bool HasOptionTag(SipMessage message, string header, string tag) =>
+        OptionTags.In(message, header).Any(t => t.Equals(tag, StringComparison.OrdinalIgnoreCase));
 }
