@@ -6,6 +6,27 @@ cd "$(dirname "$0")"
 
 bash infra/scripts/install-test-deps.sh || { echo "dependency install failed"; echo "0 passed, 1 failed"; exit 1; }
 
+# The tests start the shared PostgreSQL (55432) and Azurite (10000) on demand. Whatever of the two this run started
+# is stopped again on every exit path; one that was already up (an engineer's own, another run's) is left alone.
+pg_pidfile=/tmp/orleans-recorder-pg-55432/postmaster.pid
+azurite_pidfile=/tmp/orleans-recorder-azurite-10000.pid
+pg_running() { [ -f "$pg_pidfile" ] && kill -0 "$(head -n 1 "$pg_pidfile" 2>/dev/null)" 2>/dev/null; }
+azurite_running() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:10000/devstoreaccount1?comp=list" 2>/dev/null; }
+pg_was_up=0; pg_running && pg_was_up=1
+azurite_was_up=0; azurite_running && azurite_was_up=1
+stop_what_we_started() {
+  if [ "$pg_was_up" -eq 0 ] && pg_running; then
+    bash infra/scripts/stop-postgres.sh 55432 >/dev/null 2>&1 || true
+  fi
+  if [ "$azurite_was_up" -eq 0 ] && azurite_running && [ -f "$azurite_pidfile" ]; then
+    kill "$(cat "$azurite_pidfile")" 2>/dev/null || true
+    rm -f "$azurite_pidfile"
+  fi
+}
+trap stop_what_we_started EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 mkdir -p artifacts
 log=artifacts/test-output.log
 dotnet build OrleansRecorder.sln -nologo -clp:ErrorsOnly 2>&1 | tee artifacts/build-output.log
