@@ -27,7 +27,8 @@ internal sealed partial class InitialAdmin(
         var now = time.GetUtcNow();
         var admin = new RecorderUser(UserName, "Administrator", RecorderRoles.Admin, Passwords.Hash(password), [], [], [], false, now, now);
         var created = await store.CreateUserAsync(admin, cancellationToken)
-            || (users.Any(u => u.Name == UserName) && await store.UpdateUserAsync(admin, cancellationToken));
+            || (users.FirstOrDefault(u => u.Name == UserName) is { } existing
+                && await store.UpdateUserAsync(admin with { Id = existing.Id, CreatedAt = existing.CreatedAt }, cancellationToken));
         if (!created)
         {
             return; // another node created it a moment ago
