@@ -21,6 +21,9 @@ using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Web;
 
+// Every file this process makes is private to its user from creation (issue 19, finding 6).
+PrivateFiles.RestrictProcessMask();
+
 // appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
@@ -31,7 +34,7 @@ if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 var options = builder.Configuration.GetSection(RecorderOptions.SectionName).Get<RecorderOptions>() ?? new RecorderOptions();
 builder.Services.Configure<RecorderOptions>(builder.Configuration.GetSection(RecorderOptions.SectionName));
 var dataDirectory = Path.GetFullPath(options.DataDirectory);
-Directory.CreateDirectory(dataDirectory);
+PrivateFiles.CreateDirectory(dataDirectory);
 var nodeName = string.IsNullOrWhiteSpace(options.Node.Name) ? Environment.MachineName : options.Node.Name;
 var settings = RecorderStartup.CreateSettings(options, dataDirectory, nodeName);
 
@@ -138,6 +141,8 @@ else if (options.Sip.RequireSecure)
 {
     throw new InvalidOperationException("Recorder:Sip:RequireSecure needs the TLS listener (Recorder:Sip:TlsPort is negative).");
 }
+
+HttpsSetup.Apply(builder, options.Web, nodeCertificate, dataDirectory, nodeName, settings.AdvertisedAddress);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);

@@ -174,7 +174,9 @@ public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
         await ExpectAsync(await admin.PostAsJsonAsync("/api/users", new { name = "x y", role = "boss", password = "short" }, Ct), HttpStatusCode.BadRequest, "role must be one of");
         await ExpectAsync(await admin.PostAsJsonAsync("/api/users", new { name = "ok", role = "user", password = "short" }, Ct), HttpStatusCode.BadRequest, "at least 8 characters");
         await ExpectAsync(await admin.PostAsJsonAsync("/api/users", new { name = "alice", role = "user", password = "long-enough" }, Ct), HttpStatusCode.Conflict, "already a user");
-        await ExpectAsync(await admin.PostAsJsonAsync("/api/keys", new { name = "k", role = "user" }, Ct), HttpStatusCode.BadRequest, "owner");
+        // A key needs an owner: the admin key is no user, so it must name one; an owner that does not exist is refused.
+        await ExpectAsync(await fixture.Node.Http.PostAsJsonAsync("/api/keys", new { name = "k", role = "user" }, Ct), HttpStatusCode.BadRequest, "owner");
+        await ExpectAsync(await admin.PostAsJsonAsync("/api/keys", new { name = "k", role = "user", owner = "nobody" }, Ct), HttpStatusCode.BadRequest, "owner");
         await ExpectAsync(await admin.PutAsJsonAsync($"/api/recordings/{fixture.First.Id}/preserve", new { }, Ct), HttpStatusCode.BadRequest, "preserved");
         await ExpectAsync(await admin.PutAsJsonAsync($"/api/recordings/{fixture.First.Id}/tags", new { tags = new[] { new string('x', 41) } }, Ct), HttpStatusCode.BadRequest, "tags");
         await ExpectAsync(await admin.PostAsJsonAsync($"/api/recordings/{fixture.First.Id}/notes", new { text = "" }, Ct), HttpStatusCode.BadRequest, "note");

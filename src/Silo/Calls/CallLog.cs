@@ -26,6 +26,9 @@ internal static partial class CallLog
     [LoggerMessage(4006, LogLevel.Information, "Recording {RecordingId} metadata updated by {Method} on leg {CallId}")]
     public static partial void MetadataUpdated(ILogger logger, string recordingId, string method, string callId);
 
+    [LoggerMessage(4030, LogLevel.Warning, "Leg {CallId}: CUCM metadata {Field} is longer than {Max} characters; stored cut to {Max}")]
+    public static partial void MetadataTruncated(ILogger logger, string callId, string field, int max);
+
     [LoggerMessage(4007, LogLevel.Warning, "Leg {CallId}: the ACK carried no usable SDP answer")]
     public static partial void NoUsableAnswer(ILogger logger, string callId);
 

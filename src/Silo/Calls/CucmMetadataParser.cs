@@ -9,6 +9,15 @@ namespace OrleansRecorder.Silo.Calls;
 /// </summary>
 internal static class CucmMetadataParser
 {
+    /// <summary>
+    /// Longest value kept (issue 19, finding 8): numbers, device names and ids are far shorter, but every value is
+    /// stored in the manifest and catalog and shown on the page, and the SIP parser allows long URIs.
+    /// </summary>
+    public const int MaxValueLength = 256;
+
+    private static readonly string[] Parameters =
+        ["x-refci", "x-nearendaddr", "x-nearenddevice", "x-nearendclusterid", "x-farendrefci", "x-farendaddr", "x-farenddevice", "x-farendclusterid", "x-farendguid"];
+
     /// <summary>The metadata, and which stream the dialog carries (null for a dialog without <c>x-nearend</c>/<c>x-farend</c>).</summary>
     public static (CucmMetadata Metadata, LegRole? Role) Parse(SipUri from, SipUri requestUri)
     {
@@ -28,11 +37,22 @@ internal static class CucmMetadataParser
             FarEndDevice = Value(from, "x-farenddevice"),
             FarEndClusterId = Value(from, "x-farendclusterid"),
             FarEndGuid = Value(from, "x-farendguid"),
-            Profile = string.IsNullOrEmpty(requestUri.User) ? null : requestUri.User,
+            Profile = string.IsNullOrEmpty(requestUri.User) ? null : Cut(requestUri.User),
         };
         return (metadata, role);
     }
 
+    /// <summary>The first metadata value longer than <see cref="MaxValueLength"/> (cut by <see cref="Parse"/>), or null.</summary>
+    public static string? OverlongField(SipUri from, SipUri requestUri)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(requestUri);
+        return requestUri.User is { Length: > MaxValueLength } ? "profile"
+            : Parameters.FirstOrDefault(p => from.GetParameter(p) is { Length: > MaxValueLength });
+    }
+
     private static string? Value(SipUri uri, string name) =>
-        uri.GetParameter(name) is { Length: > 0 } value ? value : null;
+        uri.GetParameter(name) is { Length: > 0 } value ? Cut(value) : null;
+
+    private static string Cut(string value) => value.Length > MaxValueLength ? value[..MaxValueLength] : value;
 }

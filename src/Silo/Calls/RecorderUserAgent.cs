@@ -335,6 +335,10 @@ internal sealed class RecorderUserAgent : IDialogUser
             LogIrregularity(sip.CallId, SipHeaderNames.From, sip.From.Uri);
             LogIrregularity(sip.CallId, SipHeaderNames.To, sip.To.Uri);
             LogIrregularity(sip.CallId, "Request", sip.RequestUri);
+            if (CucmMetadataParser.OverlongField(sip.From.Uri, sip.RequestUri) is { } overlong)
+            {
+                CallLog.MetadataTruncated(_logger, sip.CallId, overlong, CucmMetadataParser.MaxValueLength);
+            }
         }
 
         var health = trusted ? _health.GetProblem() : null;

@@ -48,6 +48,7 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
             CREATE INDEX IF NOT EXISTS IX_Recordings_group_id ON Recordings (group_id, started_at);
             """;
         await command.ExecuteNonQueryAsync(ct);
+        await Security.SqliteSecuritySchema.UpgradeAsync(connection, ct);
     }
 
     public async Task PingAsync(CancellationToken ct)

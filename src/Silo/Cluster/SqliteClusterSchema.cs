@@ -61,7 +61,10 @@ internal static class SqliteClusterSchema
         var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
         if (!string.IsNullOrEmpty(directory))
         {
-            Directory.CreateDirectory(directory);
+            Security.PrivateFiles.CreateDirectory(directory);
         }
+
+        // Made empty and 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+        Security.PrivateFiles.CreateEmpty(Path.GetFullPath(dataSource));
     }
 }

@@ -7,8 +7,9 @@ using OrleansRecorder.Silo.Web;
 namespace OrleansRecorder.Silo.Security;
 
 /// <summary>
-/// The <c>X-Api-Key</c> scheme: the configured admin key (role admin) or a stored automation key (its role).
-/// No header: no result (the cookie scheme decides). A wrong key: failure, audited.
+/// The <c>X-Api-Key</c> scheme: the configured admin key (role admin) or a stored automation key. A stored key acts
+/// for its owner (by user id): refused when the owner is gone or disabled, and never above the owner's current role.
+/// No header: no result (the cookie scheme decides). A wrong or dead key: failure, audited.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -42,7 +43,18 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        return Success(Principal("api-key:" + key.Name, key.Role, key.Owner));
+        var owner = key.OwnerId is null ? null : await store.GetUserByIdAsync(key.OwnerId, Context.RequestAborted);
+        var reason = owner is null ? "the key's owner no longer exists"
+            : owner.Disabled ? "the key's owner is disabled"
+            : RecorderRoles.Effective(key.Role, owner.Role) is null ? $"the owner's role ({owner.Role}) no longer allows a {key.Role} key"
+            : null;
+        if (reason is not null)
+        {
+            await audit.FailureAsync(Context, AuditActions.ApiKeyRejected, account: key.Owner, reason: $"key {key.Id}: {reason}");
+            return AuthenticateResult.Fail("The API key is not valid.");
+        }
+
+        return Success(Principal("api-key:" + key.Name, RecorderRoles.Effective(key.Role, owner!.Role)!, owner.Id));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

@@ -48,9 +48,9 @@ internal sealed class RecordingAccess(ISecurityStore store)
             return Catalog.RecordingScope.Nothing;
         }
 
-        var name = principal.FindFirstValue(RecorderClaims.ScopeUser)
-            ?? (principal.FindFirstValue(RecorderClaims.Kind) == "password" ? principal.Identity?.Name : null);
-        if (name is null || await store.GetUserAsync(name, ct) is not { Disabled: false } user)
+        var id = principal.FindFirstValue(RecorderClaims.ScopeUser)
+            ?? (principal.FindFirstValue(RecorderClaims.Kind) == "password" ? principal.FindFirstValue(RecorderClaims.UserId) : null);
+        if (id is null || await store.GetUserByIdAsync(id, ct) is not { Disabled: false } user)
         {
             return Catalog.RecordingScope.Nothing;
         }

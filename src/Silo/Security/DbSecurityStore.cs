@@ -15,7 +15,8 @@ namespace OrleansRecorder.Silo.Security;
 /// </summary>
 internal abstract class DbSecurityStore : ISecurityStore
 {
-    private const string UserColumns = "name, display_name, role, password_hash, numbers, devices, groups_json, disabled, created_at, updated_at";
+    private const string UserColumns = "name, display_name, role, password_hash, numbers, devices, groups_json, disabled, created_at, updated_at, user_id, security_stamp";
+    private const string KeyColumns = "id, name, role, owner, key_hash, created_at, owner_id";
     private const string AuditColumns = "seq, at, user_name, source, action, target, details";
 
     public async Task<RecorderUser?> GetUserAsync(string name, CancellationToken ct)
@@ -26,6 +27,27 @@ internal abstract class DbSecurityStore : ISecurityStore
         Add(command, "name", name);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
+    }
+
+    public async Task<RecorderUser?> GetUserByIdAsync(string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, "SELECT " + UserColumns + " FROM Users WHERE user_id = @user_id");
+        Add(command, "user_id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadUser(reader) : null;
+    }
+
+    public async Task<bool> SetSecurityStampAsync(string id, string stamp, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(stamp);
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, "UPDATE Users SET security_stamp = @security_stamp WHERE user_id = @user_id");
+        Add(command, "security_stamp", stamp);
+        Add(command, "user_id", id);
+        return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
     public async Task<IReadOnlyList<RecorderUser>> ListUsersAsync(CancellationToken ct)
@@ -47,7 +69,7 @@ internal abstract class DbSecurityStore : ISecurityStore
         ArgumentNullException.ThrowIfNull(user);
         await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, "INSERT INTO Users (" + UserColumns + ") VALUES "
-            + "(@name, @display_name, @role, @password_hash, @numbers, @devices, @groups_json, @disabled, @created_at, @updated_at) "
+            + "(@name, @display_name, @role, @password_hash, @numbers, @devices, @groups_json, @disabled, @created_at, @updated_at, @user_id, @security_stamp) "
             + "ON CONFLICT (name) DO NOTHING");
         AddUser(command, user);
         return await command.ExecuteNonQueryAsync(ct) > 0;
@@ -59,8 +81,9 @@ internal abstract class DbSecurityStore : ISecurityStore
         await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, """
             UPDATE Users SET display_name = @display_name, role = @role, password_hash = @password_hash, numbers = @numbers,
-                devices = @devices, groups_json = @groups_json, disabled = @disabled, updated_at = @updated_at
-            WHERE name = @name
+                devices = @devices, groups_json = @groups_json, disabled = @disabled, updated_at = @updated_at,
+                security_stamp = @security_stamp
+            WHERE name = @name AND user_id = @user_id
             """);
         AddUser(command, user);
         return await command.ExecuteNonQueryAsync(ct) > 0;
@@ -70,15 +93,27 @@ internal abstract class DbSecurityStore : ISecurityStore
     {
         ArgumentNullException.ThrowIfNull(name);
         await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        // The user's keys go with it (they would be refused anyway: their owner id no longer exists).
+        await using (var keys = Command(connection, "DELETE FROM ApiKeys WHERE owner_id IN (SELECT user_id FROM Users WHERE name = @name)"))
+        {
+            keys.Transaction = transaction;
+            Add(keys, "name", name);
+            await keys.ExecuteNonQueryAsync(ct);
+        }
+
         await using var command = Command(connection, "DELETE FROM Users WHERE name = @name");
+        command.Transaction = transaction;
         Add(command, "name", name);
-        return await command.ExecuteNonQueryAsync(ct) > 0;
+        var deleted = await command.ExecuteNonQueryAsync(ct) > 0;
+        await transaction.CommitAsync(ct);
+        return deleted;
     }
 
     public async Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "SELECT id, name, role, owner, key_hash, created_at FROM ApiKeys ORDER BY name, id");
+        await using var command = Command(connection, "SELECT " + KeyColumns + " FROM ApiKeys ORDER BY name, id");
         await using var reader = await command.ExecuteReaderAsync(ct);
         var keys = new List<ApiKeyRecord>();
         while (await reader.ReadAsync(ct))
@@ -94,13 +129,14 @@ internal abstract class DbSecurityStore : ISecurityStore
         ArgumentNullException.ThrowIfNull(key);
         await using var connection = await OpenAsync(ct);
         await using var command = Command(connection,
-            "INSERT INTO ApiKeys (id, name, role, owner, key_hash, created_at) VALUES (@id, @name, @role, @owner, @key_hash, @created_at)");
+            "INSERT INTO ApiKeys (" + KeyColumns + ") VALUES (@id, @name, @role, @owner, @key_hash, @created_at, @owner_id)");
         Add(command, "id", key.Id);
         Add(command, "name", key.Name);
         Add(command, "role", key.Role);
         Add(command, "owner", key.Owner);
         Add(command, "key_hash", key.KeyHash);
         Add(command, "created_at", key.CreatedAt.ToUnixTimeMilliseconds());
+        Add(command, "owner_id", key.OwnerId);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -108,7 +144,7 @@ internal abstract class DbSecurityStore : ISecurityStore
     {
         ArgumentNullException.ThrowIfNull(keyHash);
         await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "SELECT id, name, role, owner, key_hash, created_at FROM ApiKeys WHERE key_hash = @key_hash");
+        await using var command = Command(connection, "SELECT " + KeyColumns + " FROM ApiKeys WHERE key_hash = @key_hash");
         Add(command, "key_hash", keyHash);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadKey(reader) : null;
@@ -320,6 +356,8 @@ internal abstract class DbSecurityStore : ISecurityStore
         Add(command, "disabled", DbType.Int32, user.Disabled ? 1 : 0);
         Add(command, "created_at", user.CreatedAt.ToUnixTimeMilliseconds());
         Add(command, "updated_at", user.UpdatedAt.ToUnixTimeMilliseconds());
+        Add(command, "user_id", user.Id);
+        Add(command, "security_stamp", user.SecurityStamp);
     }
 
     private static void AddAuditFilters(DbCommand command, AuditQuery query)
@@ -355,7 +393,11 @@ internal abstract class DbSecurityStore : ISecurityStore
         List(reader.GetString(6)),
         Convert.ToInt64(reader.GetValue(7), CultureInfo.InvariantCulture) != 0,
         DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(8), CultureInfo.InvariantCulture)),
-        DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(9), CultureInfo.InvariantCulture)));
+        DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(9), CultureInfo.InvariantCulture)))
+    {
+        Id = reader.GetString(10),
+        SecurityStamp = reader.GetString(11),
+    };
 
     private static ApiKeyRecord ReadKey(DbDataReader reader) => new(
         reader.GetString(0),
@@ -363,7 +405,8 @@ internal abstract class DbSecurityStore : ISecurityStore
         reader.GetString(2),
         NullableString(reader, 3),
         reader.GetString(4),
-        DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture)));
+        DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture)),
+        NullableString(reader, 6));
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

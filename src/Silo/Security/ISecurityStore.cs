@@ -8,14 +8,21 @@ internal interface ISecurityStore
 {
     Task<RecorderUser?> GetUserAsync(string name, CancellationToken ct);
 
+    /// <summary>The user with this id (<see cref="RecorderUser.Id"/>), whatever its name.</summary>
+    Task<RecorderUser?> GetUserByIdAsync(string id, CancellationToken ct);
+
+    /// <summary>Replaces a user's security stamp (ends its sessions); false when there is no such user.</summary>
+    Task<bool> SetSecurityStampAsync(string id, string stamp, CancellationToken ct);
+
     Task<IReadOnlyList<RecorderUser>> ListUsersAsync(CancellationToken ct);
 
     /// <summary>Adds a user; false when the name is taken.</summary>
     Task<bool> CreateUserAsync(RecorderUser user, CancellationToken ct);
 
-    /// <summary>Replaces a user's fields; false when there is no such user.</summary>
+    /// <summary>Replaces a user's fields (its stamp too); false when there is no such user, or its name now belongs to another id.</summary>
     Task<bool> UpdateUserAsync(RecorderUser user, CancellationToken ct);
 
+    /// <summary>Deletes a user and the API keys it owns.</summary>
     Task<bool> DeleteUserAsync(string name, CancellationToken ct);
 
     Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken ct);

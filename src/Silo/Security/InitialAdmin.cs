@@ -5,7 +5,7 @@ namespace OrleansRecorder.Silo.Security;
 
 /// <summary>
 /// At start, when no enabled admin exists: creates <c>admin</c> with <c>Recorder:Auth:InitialAdminPassword</c>, or with a
-/// generated password written to <c>{DataDirectory}/admin-password</c> (mode 600) and logged once.
+/// generated password written to <c>{DataDirectory}/admin-password</c> (mode 0600 from creation); the log names the file, never the password.
 /// </summary>
 internal sealed partial class InitialAdmin(
     ISecurityStore store, AuditLog audit, IOptions<SecurityOptions> options, SecurityPaths paths, TimeProvider time, ILogger<InitialAdmin> logger)
@@ -27,7 +27,8 @@ internal sealed partial class InitialAdmin(
         var now = time.GetUtcNow();
         var admin = new RecorderUser(UserName, "Administrator", RecorderRoles.Admin, Passwords.Hash(password), [], [], [], false, now, now);
         var created = await store.CreateUserAsync(admin, cancellationToken)
-            || (users.Any(u => u.Name == UserName) && await store.UpdateUserAsync(admin, cancellationToken));
+            || (users.FirstOrDefault(u => u.Name == UserName) is { } existing
+                && await store.UpdateUserAsync(admin with { Id = existing.Id, CreatedAt = existing.CreatedAt }, cancellationToken));
         if (!created)
         {
             return; // another node created it a moment ago
@@ -37,13 +38,8 @@ internal sealed partial class InitialAdmin(
         if (string.IsNullOrWhiteSpace(configured))
         {
             var path = Path.Combine(paths.DataDirectory, PasswordFileName);
-            await File.WriteAllTextAsync(path, password + Environment.NewLine, cancellationToken);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            LogGenerated(logger, UserName, password, path);
+            await PrivateFiles.WriteSecretAsync(path, password + Environment.NewLine, cancellationToken);
+            LogGenerated(logger, UserName, path);
         }
         else
         {
@@ -53,8 +49,9 @@ internal sealed partial class InitialAdmin(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin '{User}' with the generated password {Password} (also in {Path}); change it after signing in.")]
-    private static partial void LogGenerated(ILogger logger, string user, string password, string path);
+    // Never the password itself: logs are shipped and kept where anyone with log access would read it (issue 19).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin '{User}' with a generated password, written to {Path} (readable by this user only); change it after signing in.")]
+    private static partial void LogGenerated(ILogger logger, string user, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the first admin '{User}' with Recorder:Auth:InitialAdminPassword.")]
     private static partial void LogConfigured(ILogger logger, string user);

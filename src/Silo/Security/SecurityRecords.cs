@@ -15,10 +15,20 @@ internal sealed record RecorderUser(
     IReadOnlyList<string> Groups,
     bool Disabled,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Never reused: a new user of a deleted user's name is another user (its keys and sessions are not theirs).</summary>
+    public string Id { get; init; } = SecurityStamps.New();
 
-/// <summary>An automation key: only its SHA-256 is stored. <paramref name="Owner"/> scopes user and supervisor keys.</summary>
-internal sealed record ApiKeyRecord(string Id, string Name, string Role, string? Owner, string KeyHash, DateTimeOffset CreatedAt);
+    /// <summary>Carried by every session cookie; a new one (sign-out, password, role, disable) ends every session made before.</summary>
+    public string SecurityStamp { get; init; } = SecurityStamps.New();
+}
+
+/// <summary>
+/// An automation key: only its SHA-256 is stored. It belongs to the user <paramref name="OwnerId"/> (whose name was
+/// <paramref name="Owner"/> when it was made): it dies with that user and never acts above that user's current role.
+/// </summary>
+internal sealed record ApiKeyRecord(string Id, string Name, string Role, string? Owner, string KeyHash, DateTimeOffset CreatedAt, string? OwnerId = null);
 
 /// <summary>One audit log row (append-only).</summary>
 internal sealed record AuditEntry(long Seq, DateTimeOffset At, string? User, string? Source, string Action, string? Target, string? Details);

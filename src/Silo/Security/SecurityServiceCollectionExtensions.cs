@@ -79,26 +79,30 @@ internal static class SecurityServiceCollectionExtensions
                 new Claim(ClaimTypes.Name, user.Name),
                 new Claim(ClaimTypes.Role, user.Role),
                 new Claim(RecorderClaims.Kind, "password"),
+                new Claim(RecorderClaims.UserId, user.Id),
+                new Claim(RecorderClaims.SecurityStamp, user.SecurityStamp),
             ],
             CookieAuthenticationDefaults.AuthenticationScheme));
     }
 
-    /// <summary>Every request re-reads the user: a deleted or disabled user is signed out at once, a role change applies at once.</summary>
+    /// <summary>
+    /// Every request re-reads the user from the store (no cache, so nothing lingers on any node): the cookie must name
+    /// the same user id (not a deleted user's name taken again) and carry its current security stamp, which sign-out,
+    /// a password change, a role change and disabling replace. A cookie from before any of them is refused.
+    /// </summary>
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        var name = context.Principal?.Identity?.Name;
+        var principal = context.Principal;
+        var id = principal?.FindFirst(RecorderClaims.UserId)?.Value;
+        var stamp = principal?.FindFirst(RecorderClaims.SecurityStamp)?.Value;
         var store = context.HttpContext.RequestServices.GetRequiredService<ISecurityStore>();
-        var user = name is null ? null : await store.GetUserAsync(name, context.HttpContext.RequestAborted);
-        if (user is null || user.Disabled)
+        var user = id is null ? null : await store.GetUserByIdAsync(id, context.HttpContext.RequestAborted);
+        if (user is null || user.Disabled || stamp is null
+            || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(stamp), System.Text.Encoding.UTF8.GetBytes(user.SecurityStamp)))
         {
             context.RejectPrincipal();
-            return;
-        }
-
-        if (!context.Principal!.IsInRole(user.Role))
-        {
-            context.ReplacePrincipal(PrincipalFor(user));
-            context.ShouldRenew = true;
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
     }
 }

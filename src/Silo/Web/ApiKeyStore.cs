@@ -38,11 +38,7 @@ internal sealed class ApiKeyStore
         }
 
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        File.WriteAllText(path, key);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        Security.PrivateFiles.WriteSecret(path, key);
 
         return new ApiKeyStore(key, generated: true, path);
     }

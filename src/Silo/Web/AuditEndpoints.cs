@@ -97,6 +97,8 @@ internal static class AuditEndpoints
             return "";
         }
 
+        value = BidiText.Neutralise(value)!;
+
         if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             value = "'" + value;

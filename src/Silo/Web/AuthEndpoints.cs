@@ -56,11 +56,17 @@ internal static class AuthEndpoints
         return TypedResults.Ok(MeDto.From(user!, "password"));
     }
 
-    private static async Task<NoContent> LogoutAsync(HttpContext http, AuditLog audit)
+    private static async Task<NoContent> LogoutAsync(HttpContext http, AuditLog audit, ISecurityStore store, CancellationToken cancellationToken)
     {
         var result = await http.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         if (result.Succeeded && result.Principal.Identity?.Name is { } name)
         {
+            // A new stamp: this cookie, and any copy of it kept elsewhere, is refused from now on (issue 19, finding 3).
+            if (result.Principal.FindFirstValue(RecorderClaims.UserId) is { } id)
+            {
+                await store.SetSecurityStampAsync(id, SecurityStamps.New(), cancellationToken);
+            }
+
             await audit.WriteAsync(http, AuditActions.SignOut, target: name, details: null, user: name);
         }
 

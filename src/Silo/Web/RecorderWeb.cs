@@ -7,6 +7,7 @@ internal static class RecorderWeb
     public static WebApplication UseRecorderWeb(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseSecurityHeaders();
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -14,6 +15,7 @@ internal static class RecorderWeb
             OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
         });
         app.UseAuthRequestLimits();
+        app.UseCsrfProtection();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -18,6 +18,7 @@ internal static class RecordingControlsEndpoints
     private const int MaxBuckets = 4000;
     private const int MaxNoteLength = 4000;
     private const int MaxTags = 20;
+    private const int MaxNotes = 100;
 
     public static RouteGroupBuilder MapRecordingControlsApi(this RouteGroupBuilder api)
     {
@@ -79,6 +80,13 @@ internal static class RecordingControlsEndpoints
         if (await RecordingVisibility.FindAsync(id, catalog, access, principal, cancellationToken) is null)
         {
             return NotFound(id);
+        }
+
+        // A bound per recording too: notes are read whole with the recording, so their number must stay small.
+        if ((await store.ListNotesAsync(id, cancellationToken)).Count >= MaxNotes)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["text"] = [$"A recording holds at most {MaxNotes} notes."] }, title: "Too many notes");
         }
 
         var note = await store.AddNoteAsync(id, principal.Identity?.Name ?? "?", text, time.GetUtcNow(), cancellationToken);

@@ -8,6 +8,7 @@ namespace OrleansRecorder.Silo.Web;
 internal static partial class UsersEndpoints
 {
     private const int MaxListItems = 200;
+    private const int MaxDisplayName = 100;
 
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
     {
@@ -82,13 +83,23 @@ internal static partial class UsersEndpoints
             Disabled = body.Disabled ?? existing.Disabled,
             UpdatedAt = time.GetUtcNow(),
         };
+        if (body.Password is not null || updated.Role != existing.Role || (updated.Disabled && !existing.Disabled))
+        {
+            // Sessions made before a password change, a role change or disabling end now (issue 19, finding 3).
+            updated = updated with { SecurityStamp = SecurityStamps.New() };
+        }
+
         if (existing.Role == RecorderRoles.Admin && (updated.Role != RecorderRoles.Admin || updated.Disabled)
             && await IsLastAdminAsync(store, name, cancellationToken))
         {
             return LastAdmin();
         }
 
-        await store.UpdateUserAsync(updated, cancellationToken);
+        if (!await store.UpdateUserAsync(updated, cancellationToken))
+        {
+            return UserNotFound(name); // deleted (or deleted and made again) since it was read
+        }
+
         await audit.WriteAsync(http, AuditActions.UserUpdate, name, Describe(updated) + (body.Password is null ? "" : "; password changed"));
         return TypedResults.Ok(UserDto.From(updated));
     }
@@ -111,8 +122,13 @@ internal static partial class UsersEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ApiKeyDto[]>> ListKeysAsync(ISecurityStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.ListApiKeysAsync(cancellationToken)).Select(k => ApiKeyDto.From(k, null)).ToArray());
+    private static async Task<Ok<ApiKeyDto[]>> ListKeysAsync(ISecurityStore store, CancellationToken cancellationToken)
+    {
+        var owners = (await store.ListUsersAsync(cancellationToken)).ToDictionary(u => u.Id, u => u.Name, StringComparer.Ordinal);
+        return TypedResults.Ok((await store.ListApiKeysAsync(cancellationToken))
+            .Select(k => ApiKeyDto.From(k, null) with { Owner = k.OwnerId is not null && owners.TryGetValue(k.OwnerId, out var owner) ? owner : null })
+            .ToArray());
+    }
 
     private static async Task<Results<Created<ApiKeyDto>, ValidationProblem>> CreateKeyAsync(
         ApiKeyInputDto? body, HttpContext http, ISecurityStore store, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
@@ -123,14 +139,22 @@ internal static partial class UsersEndpoints
             errors["name"] = ["A name of 1 to 100 characters is required."];
         }
 
+        // Every key belongs to a user: the one named, else the admin creating it (the configured admin key is no user).
+        var ownerName = Blank(body?.Owner)
+            ?? (http.User.FindFirst(RecorderClaims.Kind)?.Value == "password" ? http.User.Identity?.Name : null);
+        var owner = ownerName is null ? null : await store.GetUserAsync(ownerName, cancellationToken);
+        if (owner is not { Disabled: false })
+        {
+            errors["owner"] = ["A key needs an existing, enabled owner: the user it acts for (whose numbers, devices and groups it sees)."];
+        }
+
         if (!RecorderRoles.IsValid(body?.Role))
         {
             errors["role"] = [$"role must be one of {string.Join(", ", RecorderRoles.All)}."];
         }
-        else if (body!.Role is RecorderRoles.User or RecorderRoles.Supervisor
-            && (string.IsNullOrWhiteSpace(body.Owner) || await store.GetUserAsync(body.Owner.Trim(), cancellationToken) is null))
+        else if (owner is not null && !RecorderRoles.Covers(owner.Role, body!.Role!))
         {
-            errors["owner"] = ["A user or supervisor key needs an existing owner: the user whose numbers, devices and groups it sees."];
+            errors["role"] = [$"A key cannot hold a role above its owner's: '{owner.Name}' is {owner.Role}, which does not cover {body.Role}."];
         }
 
         if (errors.Count > 0)
@@ -139,7 +163,7 @@ internal static partial class UsersEndpoints
         }
 
         var key = ApiKeys.NewKey();
-        var record = new ApiKeyRecord(Guid.NewGuid().ToString("N")[..12], body!.Name!.Trim(), body.Role!, Blank(body.Owner), ApiKeys.Hash(key), time.GetUtcNow());
+        var record = new ApiKeyRecord(Guid.NewGuid().ToString("N")[..12], body!.Name!.Trim(), body.Role!, owner!.Name, ApiKeys.Hash(key), time.GetUtcNow(), owner.Id);
         await store.AddApiKeyAsync(record, cancellationToken);
         await audit.WriteAsync(http, AuditActions.ApiKeyCreate, record.Id, $"name={record.Name}; role={record.Role}; owner={record.Owner}");
         return TypedResults.Created($"/api/keys/{record.Id}", ApiKeyDto.From(record, key));
@@ -169,6 +193,11 @@ internal static partial class UsersEndpoints
         if (creating && (body.Name is null || !UserName().IsMatch(body.Name.Trim())))
         {
             errors["name"] = ["name is required: 1 to 64 letters, digits, '.', '_', '-' or '@'."];
+        }
+
+        if (body.DisplayName is { } displayName && displayName.Trim().Length > MaxDisplayName)
+        {
+            errors["displayName"] = [$"displayName holds at most {MaxDisplayName} characters."];
         }
 
         if ((creating || body.Role is not null) && !RecorderRoles.IsValid(body.Role))

@@ -5,6 +5,11 @@
 const state = { me: null, list: { page: 1, pageSize: 25, sort: 'startedAt', order: 'desc', groupBy: 'call', filters: {} }, autoplay: false };
 const $ = (sel, root = document) => root.querySelector(sel);
 
+// Bidirectional overrides, isolates and marks reorder how text reads ("1002" shown as "2001"): names and numbers come
+// from the network, so each is shown as its visible code instead (BidiText.cs does the same for CSV).
+const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const visible = text => String(text).replace(BIDI, c => '<U+' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '>');
+
 /** Builds an element: h('td', { class: 'x', onclick: f }, 'text', child, ...). Text is never parsed as HTML. */
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -12,11 +17,11 @@ function h(tag, attrs, ...children) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else if (k === 'dataset') Object.assign(el.dataset, v);
-    else el.setAttribute(k, v === true ? '' : v);
+    else el.setAttribute(k, v === true ? '' : k === 'title' ? visible(v) : v);
   }
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    el.append(c instanceof Node ? c : document.createTextNode(visible(c)));
   }
   return el;
 }
@@ -42,7 +47,7 @@ async function api(method, path, body) {
 
 function toast(message, bad) {
   const t = $('#toast');
-  t.textContent = message; t.className = 'toast' + (bad ? ' bad' : ''); t.hidden = false;
+  t.textContent = visible(message); t.className = 'toast' + (bad ? ' bad' : ''); t.hidden = false;
   clearTimeout(toast.timer); toast.timer = setTimeout(() => { t.hidden = true; }, 4000);
 }
 
@@ -77,7 +82,7 @@ $('#menu-toggle').addEventListener('click', () => $('#nav').classList.toggle('op
 function signedIn() {
   $('#login-view').hidden = true; $('#view').hidden = false;
   $('#nav').hidden = false; $('#whoami').hidden = false; $('#menu-toggle').hidden = false;
-  $('#whoami-name').textContent = `${state.me.displayName || state.me.name} (${state.me.role})`;
+  $('#whoami-name').textContent = visible(`${state.me.displayName || state.me.name} (${state.me.role})`);
   for (const a of document.querySelectorAll('#nav a')) a.hidden = !a.dataset.roles.split(' ').includes(state.me.role);
   const first = document.querySelector('#nav a:not([hidden])');
   if (!location.hash || location.hash === '#/' || location.hash === '#') location.hash = first ? first.getAttribute('href') : '#/';
@@ -210,13 +215,13 @@ async function recordingView(id) {
       can('admin', 'supervisor') ? h('button', { id: 'preserve', onclick: async () => {
         try { await api('PUT', `/recordings/${encodeURIComponent(id)}/preserve`, { preserved: !ann.preserved }); route(); } catch (err) { toast(err.message, true); }
       } }, ann.preserved ? 'Lift hold' : 'Preserve') : null),
-    h('div', { class: 'row' }, h('label', { style: 'flex:1' }, 'Tags', tagsInput),
+    h('div', { class: 'row' }, h('label', { class: 'grow' }, 'Tags', tagsInput),
       h('button', { disabled: readOnly, onclick: async () => {
         try { await api('PUT', `/recordings/${encodeURIComponent(id)}/tags`, { tags: tagsInput.value.split(',').map(t => t.trim()).filter(Boolean) }); toast('Tags saved'); } catch (err) { toast(err.message, true); }
       } }, 'Save tags')),
     h('h2', {}, 'Notes'),
     h('ul', { class: 'notes', id: 'notes' }, ann.notes.map(n => h('li', {}, h('div', { class: 'muted' }, `${n.user} · ${fmtTime(n.at)}`), n.text))),
-    h('div', { class: 'row' }, h('label', { style: 'flex:1' }, 'Note', noteInput),
+    h('div', { class: 'row' }, h('label', { class: 'grow' }, 'Note', noteInput),
       h('button', { disabled: readOnly, onclick: async () => {
         try { await api('POST', `/recordings/${encodeURIComponent(id)}/notes`, { text: noteInput.value }); route(); } catch (err) { toast(err.message, true); }
       } }, 'Add note')),
