@@ -20,6 +20,7 @@ using OrleansRecorder.Silo.Sip.Transport;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Web;
+using OrleansRecorder.Silo.Webhooks;
 
 // appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -68,6 +69,7 @@ switch (options.Cluster.Provider.ToLowerInvariant())
 await catalog.InitializeAsync(CancellationToken.None);
 builder.Services.AddRecorderObservability();
 builder.Services.AddRecorderSecurity(builder.Configuration, options.Cluster.Provider, clusterConnectionString, dataDirectory);
+builder.Services.AddRecorderWebhooks(builder.Configuration, options.Cluster.Provider, clusterConnectionString);
 
 builder.UseOrleans(silo =>
 {
@@ -143,7 +145,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
 builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredService<IReplicationQueue>(), dataDirectory,
-    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>()));
+    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));
 builder.Services.AddHostedService<CatalogIndexService>();
 builder.Services.AddSingleton<NodeHealth>();
 builder.Services.AddSingleton(sp => new ForcedCollectionGate(sp.GetRequiredService<TimeProvider>(), options.Diagnostics.ForcedCollectionInterval));
