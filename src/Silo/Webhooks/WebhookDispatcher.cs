@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using OrleansRecorder.Silo.Calls;
 
 namespace OrleansRecorder.Silo.Webhooks;
 
@@ -25,7 +24,7 @@ internal sealed class WebhookDispatcher(
     WebhookOutbox outbox,
     WebhookSender sender,
     IOptions<WebhookOptions> options,
-    RecorderSettings settings,
+    string nodeName,
     TimeProvider timeProvider,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
@@ -80,7 +79,7 @@ internal sealed class WebhookDispatcher(
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
         var now = timeProvider.GetUtcNow();
-        var due = await store.ClaimDueAsync(settings.NodeName, now, now + Lease, BatchSize, ct);
+        var due = await store.ClaimDueAsync(nodeName, now, now + Lease, BatchSize, ct);
         if (due.Count == 0)
         {
             return 0;
@@ -115,7 +114,7 @@ internal sealed class WebhookDispatcher(
             : at;
         try
         {
-            if (!await store.RecordAttemptAsync(delivery.DeliveryId, settings.NodeName, state, attempt, next, result, at, ct))
+            if (!await store.RecordAttemptAsync(delivery.DeliveryId, nodeName, state, attempt, next, result, at, ct))
             {
                 WebhookLog.LeaseLost(logger, delivery.EventId, delivery.SubscriptionId);
             }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Webhooks;
@@ -16,7 +15,7 @@ namespace OrleansRecorder.Silo.Webhooks;
 /// subscription by the outbox's unique key, and receivers can use the id to drop the duplicates that at-least-once
 /// delivery allows.
 /// </remarks>
-internal sealed class WebhookPublisher(WebhookOutbox outbox, RecorderSettings settings, TimeProvider timeProvider, ILogger<WebhookPublisher> logger)
+internal sealed class WebhookPublisher(WebhookOutbox outbox, string nodeName, TimeProvider timeProvider, ILogger<WebhookPublisher> logger)
     : IWebhookPublisher
 {
     public void CallStarted(RecordingInfo info)
@@ -88,7 +87,7 @@ internal sealed class WebhookPublisher(WebhookOutbox outbox, RecorderSettings se
         ArgumentNullException.ThrowIfNull(alarm);
         var state = raised ? "raised" : "cleared";
         var key = string.Create(CultureInfo.InvariantCulture,
-            $"{settings.NodeName}/{alarm.Kind}/{state}/{timeProvider.GetUtcNow().ToUnixTimeMilliseconds()}");
+            $"{nodeName}/{alarm.Kind}/{state}/{timeProvider.GetUtcNow().ToUnixTimeMilliseconds()}");
         Publish(WebhookEventTypes.Alarm, key, new JsonObject
         {
             ["kind"] = alarm.Kind,
@@ -114,7 +113,7 @@ internal sealed class WebhookPublisher(WebhookOutbox outbox, RecorderSettings se
                 ["id"] = id,
                 ["type"] = type,
                 ["occurredAt"] = now,
-                ["node"] = settings.NodeName,
+                ["node"] = nodeName,
                 ["data"] = data,
             }.ToJsonString();
             if (!outbox.TryQueue(new WebhookEvent(id, type, now, body)))

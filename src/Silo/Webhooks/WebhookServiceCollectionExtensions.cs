@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansRecorder.Silo.Calls;
 
 namespace OrleansRecorder.Silo.Webhooks;
 
@@ -28,7 +29,8 @@ internal static class WebhookServiceCollectionExtensions
             _ => new SqliteWebhookStore(connectionString),
         });
         services.AddSingleton<WebhookOutbox>();
-        services.AddSingleton<IWebhookPublisher, WebhookPublisher>();
+        // Both need only the node's name (which node queued or sent what), given here so tests can build them plainly.
+        services.AddSingleton<IWebhookPublisher>(sp => ActivatorUtilities.CreateInstance<WebhookPublisher>(sp, NodeName(sp)));
         services.AddSingleton<WebhookSender>();
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>
             {
@@ -41,8 +43,10 @@ internal static class WebhookServiceCollectionExtensions
                 UseCookies = false,
             });
         services.AddHostedService<WebhookOutboxWriter>();
-        services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<WebhookDispatcher>(sp, NodeName(sp)));
         services.AddHostedService<AlarmWatcher>();
         return services;
     }
+
+    private static string NodeName(IServiceProvider services) => services.GetRequiredService<RecorderSettings>().NodeName;
 }
