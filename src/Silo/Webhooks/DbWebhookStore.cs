@@ -188,8 +188,7 @@ internal abstract class DbWebhookStore : IWebhookStore
             {
                 if (!_schemaReady)
                 {
-                    await using var command = Command(connection, SqlScripts.Read(SchemaScript));
-                    await command.ExecuteNonQueryAsync(ct);
+                    await ApplySchemaAsync(connection, ct);
                     _schemaReady = true;
                 }
             }
@@ -204,6 +203,22 @@ internal abstract class DbWebhookStore : IWebhookStore
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    private async Task ApplySchemaAsync(DbConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await using var command = Command(connection, SqlScripts.Read(SchemaScript));
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (DbException)
+        {
+            // Two nodes creating the tables at the same instant: PostgreSQL's CREATE TABLE IF NOT EXISTS can then fail
+            // on its catalog's unique index in the slower one. The tables exist now; once more is a no-op.
+            await using var again = Command(connection, SqlScripts.Read(SchemaScript));
+            await again.ExecuteNonQueryAsync(ct);
         }
     }
 
