@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansRecorder.Silo.Webhooks;
 using OrleansRecorder.Tests.EndToEnd.Harness;
+using OrleansRecorder.Tests.Unit.Cluster;
 
 namespace OrleansRecorder.Tests.EndToEnd;
 
@@ -124,19 +125,27 @@ public sealed class WebhookTests(RecorderFixture fixture) : IClassFixture<Record
         }
     }
 
-    [Fact]
-    public async Task WithTwoNodesUpEachEventIsDeliveredOncePerSubscription()
+    [Theory]
+    [InlineData("sqlite", "63000001")]
+    [InlineData("postgres", "63000002")]
+    public async Task WithTwoNodesUpEachEventIsDeliveredOncePerSubscription(string provider, string refci)
     {
         using var receiver = new WebhookReceiver();
+        await using var database = provider == "postgres" ? await PostgresTestDatabase.CreateAsync(Ct) : null;
         var cluster = SharedClusterSettings.Create();
-        await using var primary = await RecorderNode.StartAsync(cluster.With("primary"));
-        await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
+        if (database is not null)
+        {
+            cluster = cluster with { ConnectionString = database.ConnectionString };
+        }
+
+        (string, string) providerSetting = ("Recorder__Cluster__Provider", provider);
+        await using var primary = await RecorderNode.StartAsync(cluster.With("primary", providerSetting));
+        await using var backup = await RecorderNode.StartAsync(cluster.With("backup", providerSetting));
         string[] events = ["call.started", "call.ended", "recording.completed", "recording.deleted"];
         // One subscription made through each node: one shared table, so both nodes see both.
         var (first, firstSecret) = await SubscribeAsync(primary, receiver.UrlFor("one"), events);
         var (second, secondSecret) = await SubscribeAsync(backup, receiver.UrlFor("two"), events);
 
-        const string refci = "63000001";
         await CallPlacer.PlaceAsync(primary, [refci], toneSeconds: 1, durationMs: 1500);
         var recording = (await backup.WaitForRecordingsAsync(1)).Items.Single();
         await receiver.WaitAsync(r => r.Count(x => x.EventType == "recording.completed") >= 2, TimeSpan.FromSeconds(30), "recording.completed twice");
