@@ -20,6 +20,7 @@ using OrleansRecorder.Silo.Sip.Transport;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Web;
+using OrleansRecorder.Silo.Webhooks;
 
 // Every file this process makes is private to its user from creation (issue 19, finding 6).
 PrivateFiles.RestrictProcessMask();
@@ -71,6 +72,7 @@ switch (options.Cluster.Provider.ToLowerInvariant())
 await catalog.InitializeAsync(CancellationToken.None);
 builder.Services.AddRecorderObservability();
 builder.Services.AddRecorderSecurity(builder.Configuration, options.Cluster.Provider, clusterConnectionString, dataDirectory);
+builder.Services.AddRecorderWebhooks(builder.Configuration, options.Cluster.Provider, clusterConnectionString);
 
 builder.UseOrleans(silo =>
 {
@@ -148,7 +150,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
 builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredService<IReplicationQueue>(), dataDirectory,
-    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>()));
+    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));
 builder.Services.AddHostedService<CatalogIndexService>();
 builder.Services.AddSingleton<NodeHealth>();
 builder.Services.AddSingleton(sp => new ForcedCollectionGate(sp.GetRequiredService<TimeProvider>(), options.Diagnostics.ForcedCollectionInterval));

@@ -69,6 +69,39 @@ public sealed class BrowserTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Equal(404, audio.Status);
     }
 
+    [Fact]
+    public async Task AnAdminAddsAWebhookSeesItsSecretOnceAndItsEmptyDeliveryLog()
+    {
+        await using var session = await OpenAsync(1280);
+        var page = session.Page;
+        await SignInAsync(page, "admin", WebFixture.AdminPassword);
+        await page.GotoAsync($"{BaseUrl}/#/webhooks");
+        await page.WaitForSelectorAsync("#webhook-form");
+
+        var url = $"http://127.0.0.1:9/browser-{Guid.NewGuid():N}";
+        await page.FillAsync("#webhook-form input[name=url]", url);
+        await page.UncheckAsync("#webhook-form input[value=alarm]");
+        await page.ClickAsync("#webhook-form button[type=submit]");
+        await page.WaitForSelectorAsync("#webhook-secret:not([hidden])");
+        var secret = await page.InnerTextAsync("#webhook-secret code");
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        var row = page.Locator("#webhooks-table tbody tr", new() { HasText = url });
+        await row.WaitForAsync();
+        Assert.Contains("recording.completed", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("alarm", await row.InnerTextAsync(), StringComparison.Ordinal);
+        // The page binds its handlers in script: no inline handler a strict CSP would block.
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => [...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"));
+
+        // The list never shows the secret again; the subscription's page shows its (empty) delivery log.
+        await row.Locator("a").ClickAsync();
+        await page.WaitForSelectorAsync("#webhook-deliveries h2");
+        Assert.Contains("No deliveries yet", await page.InnerTextAsync("#webhook-deliveries"), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
+        var id = (await row.Locator("a").GetAttributeAsync("href"))!.Split('/')[^1];
+        var api = await page.Context.APIRequest.DeleteAsync($"{BaseUrl}/api/webhooks/{id}");
+        Assert.Equal(204, api.Status);
+    }
+
     [Theory]
     [InlineData(1280, 900)]
     [InlineData(390, 844)]

@@ -102,6 +102,7 @@ internal sealed class LegSetup(
         if (opened)
         {
             metrics.CallStarted();
+            coordinator.Started(recording);
         }
 
         var sink = role == LegRole.NearEnd ? recording.Session.NearEnd : recording.Session.FarEnd;

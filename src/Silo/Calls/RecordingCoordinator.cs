@@ -4,6 +4,7 @@ using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Rtp;
 using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Webhooks;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -19,13 +20,17 @@ internal sealed class RecordingCoordinator(
     CatalogIndexer catalog,
     RtpPortAllocator ports,
     RecorderMetrics metrics,
-    ILogger<RecordingCoordinator> logger)
+    ILogger<RecordingCoordinator> logger,
+    IWebhookPublisher webhooks)
 {
     /// <summary>
     /// Finalizations (merge, Opus encoding, hash) that run at once: a burst of hang-ups queues here instead of taking
     /// every core from the RTP receive threads and the SIP edge. The legs' ports are back in the pool before this wait.
     /// </summary>
     private readonly SemaphoreSlim _finalizeSlots = new(Math.Max(1, Environment.ProcessorCount / 2));
+
+    /// <summary>A call's recording was opened (its first leg accepted): reported to the webhooks, queued, never awaited.</summary>
+    public void Started(ActiveRecording recording) => webhooks.CallStarted(recording.Info);
 
     /// <summary>Ends one leg (idempotent); finalizes its recording when it was the last open leg.</summary>
     public async Task EndLegAsync(CallLeg leg, string? flag, CancellationToken cancellationToken)
@@ -107,6 +112,7 @@ internal sealed class RecordingCoordinator(
         var status = interrupted ? RecordingStatus.Interrupted
             : flags.Count == 0 ? RecordingStatus.Complete
             : RecordingStatus.Partial;
+        webhooks.CallEnded(recording.Info, WebhookPublisher.StatusName(status.ToString()));
         try
         {
             FinalizedRecording finalized;
@@ -171,6 +177,7 @@ internal sealed class RecordingCoordinator(
         }
 
         CallLog.RecordingDiscarded(logger, recording.RecordingId);
+        webhooks.CallEnded(recording.Info, "cancelled");
         TellGrain(recording.PairingKey, g => g.RecordingClosedAsync(recording.RecordingId, RecordingStatus.Partial));
     }
 

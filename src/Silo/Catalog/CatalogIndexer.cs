@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Storage;
+using OrleansRecorder.Silo.Webhooks;
 
 namespace OrleansRecorder.Silo.Catalog;
 
@@ -33,6 +34,7 @@ internal sealed class CatalogIndexer
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<CatalogIndexer> _logger;
     private readonly string _dataDirectory;
+    private readonly IWebhookPublisher? _webhooks;
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private DateTimeOffset? _unreachableSince;
@@ -40,8 +42,10 @@ internal sealed class CatalogIndexer
 
     /// <summary>Markers name manifests relative to <paramref name="dataDirectory"/>, the node's data directory.</summary>
     public CatalogIndexer(
-        IRecordingCatalog catalog, IReplicationQueue replication, string dataDirectory, TimeProvider timeProvider, ILogger<CatalogIndexer> logger)
+        IRecordingCatalog catalog, IReplicationQueue replication, string dataDirectory, TimeProvider timeProvider, ILogger<CatalogIndexer> logger,
+        IWebhookPublisher? webhooks = null)
     {
+        _webhooks = webhooks;
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         _catalog = catalog;
         _replication = replication;
@@ -110,6 +114,7 @@ internal sealed class CatalogIndexer
             File.Delete(marker);
             MarkReachable();
             _replication.Enqueue(id);
+            _webhooks?.RecordingCompleted(recording.Manifest);
             return true;
         }
         finally
@@ -189,6 +194,7 @@ internal sealed class CatalogIndexer
         {
             await _catalog.AddAsync(manifest, cancellationToken);
             _replication.Enqueue(id);
+            _webhooks?.RecordingCompleted(manifest);
             CatalogLog.IndexedLate(_logger, id, (_timeProvider.GetUtcNow() - marker.LastWriteTimeUtc).TotalSeconds);
         }
 

@@ -2,6 +2,7 @@ using OrleansRecorder.Abstractions.Storage;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Recording.Opus;
+using OrleansRecorder.Silo.Webhooks;
 
 namespace OrleansRecorder.Silo.Storage;
 
@@ -18,7 +19,8 @@ internal sealed class RecordingRemover(
     IClusterMembershipService membership,
     IGrainFactory grains,
     TimeProvider timeProvider,
-    ILogger<RecordingRemover> logger)
+    ILogger<RecordingRemover> logger,
+    IWebhookPublisher webhooks)
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(5);
 
@@ -28,6 +30,7 @@ internal sealed class RecordingRemover(
         RecordingPaths.ValidateRecordingId(manifest.Id);
         await catalog.AddTombstoneAsync(manifest.Id, timeProvider.GetUtcNow(), reason, cancellationToken);
         await catalog.DeleteAsync(manifest.Id, cancellationToken);
+        webhooks.RecordingDeleted(manifest, reason);
 
         var key = new ReplicaKey(manifest.Id, manifest.StartedAt, RecordingFormats.Normalize(manifest.Format));
         await local.DeleteAsync(key, cancellationToken);

@@ -18,6 +18,7 @@ internal static class RecorderApi
         api.MapClusterApi();
         api.MapMaintenanceApi();
         api.MapDiagnosticsApi();
+        api.MapWebhooksApi();
         return api;
     }
 }
