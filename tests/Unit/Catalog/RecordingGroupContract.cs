@@ -6,14 +6,34 @@ namespace OrleansRecorder.Tests.Unit.Catalog;
 
 /// <summary>
 /// How a catalog groups the recordings of one CUCM call (<see cref="RecordingGroups"/>), run against SQLite
-/// (<see cref="SqliteRecordingGroupTests"/>) and PostgreSQL (<see cref="PostgresRecordingGroupTests"/>). Window: 1 hour.
+/// (<see cref="SqliteRecordingGroupTests"/>) and PostgreSQL (<see cref="PostgresRecordingGroupTests"/>), each test on a
+/// fresh database. Window: 1 hour.
 /// </summary>
-public abstract class RecordingGroupContract
+public abstract class RecordingGroupContract : IAsyncLifetime
 {
-    protected static readonly TimeSpan Window = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private static readonly DateTimeOffset Base = new(2026, 7, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private protected abstract IRecordingCatalog Catalog { get; }
+    private CatalogTestDatabase? _database;
+
+    private IRecordingCatalog Catalog { get; set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await CreateDatabaseAsync();
+        Catalog = _database.Catalog(groups: new RecordingGroupRules(Window));
+        await Catalog.InitializeAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    private protected abstract Task<CatalogTestDatabase> CreateDatabaseAsync();
 
     [Fact]
     public async Task AHeldCallsTwoRecordingsAreOneGroupInStartOrder()
