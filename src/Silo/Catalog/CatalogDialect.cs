@@ -19,6 +19,22 @@ internal abstract class CatalogDialect
     /// <summary>A new, closed connection.</summary>
     public abstract DbConnection CreateConnection(string connectionString);
 
+    /// <summary>A new, open connection (disposed again when it does not open).</summary>
+    public async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
+    {
+        var connection = CreateConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>What must happen once before the first connection (SQLite: the file's directory, WAL mode).</summary>
     public virtual Task PrepareAsync(string connectionString, CancellationToken ct) => Task.CompletedTask;
 

@@ -66,12 +66,7 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
     /// <summary>Applies the migrations the database lacks (<see cref="SchemaMigrator"/>).</summary>
     public Task InitializeAsync(CancellationToken ct) => SchemaMigrator.ApplyAsync(_dialect, _connectionString, _timeProvider, ct);
 
-    public async Task PingAsync(CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "SELECT 1");
-        await command.ExecuteScalarAsync(ct);
-    }
+    public Task PingAsync(CancellationToken ct) => ScalarAsync(ct, "SELECT 1");
 
     public async Task AddAsync(RecordingManifest manifest, CancellationToken ct)
     {
@@ -105,11 +100,7 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
     public async Task<RecordingManifest?> GetAsync(string id, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, SelectManifest + " WHERE id = @id");
-        Add(command, "id", CatalogType.Text, id);
-        var json = await command.ExecuteScalarAsync(ct) as string;
-        return json is null ? null : Deserialize(json);
+        return await ScalarAsync(ct, SelectManifest + " WHERE id = @id", ("id", CatalogType.Text, id)) is string json ? Deserialize(json) : null;
     }
 
     public async Task<RecordingPage> QueryAsync(RecordingQuery query, CancellationToken ct)
@@ -210,22 +201,18 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
     public async Task<bool> DeleteAsync(string id, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "DELETE FROM Recordings WHERE id = @id");
-        Add(command, "id", CatalogType.Text, id);
-        return await command.ExecuteNonQueryAsync(ct) > 0;
+        return await ExecuteAsync(ct, "DELETE FROM Recordings WHERE id = @id", ("id", CatalogType.Text, id)) > 0;
     }
 
     public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(
-            connection, "INSERT INTO Tombstones (id, deleted_at, reason) VALUES (@id, @deleted_at, @reason) ON CONFLICT (id) DO NOTHING");
-        Add(command, "id", CatalogType.Text, id);
-        Add(command, "deleted_at", CatalogType.Time, deletedAt);
-        Add(command, "reason", CatalogType.Text, reason);
-        await command.ExecuteNonQueryAsync(ct);
+        await ExecuteAsync(
+            ct,
+            "INSERT INTO Tombstones (id, deleted_at, reason) VALUES (@id, @deleted_at, @reason) ON CONFLICT (id) DO NOTHING",
+            ("id", CatalogType.Text, id),
+            ("deleted_at", CatalogType.Time, deletedAt),
+            ("reason", CatalogType.Text, reason));
     }
 
     public async Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
@@ -252,21 +239,14 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
         return found;
     }
 
-    public async Task<long> CountTombstonesAsync(CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "SELECT COUNT(*) FROM Tombstones");
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-    }
+    public async Task<long> CountTombstonesAsync(CancellationToken ct) =>
+        Convert.ToInt64(await ScalarAsync(ct, "SELECT COUNT(*) FROM Tombstones"), CultureInfo.InvariantCulture);
 
     public async Task<bool> SetPreservedAsync(string id, bool preserved, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "UPDATE Recordings SET preserved = @preserved WHERE id = @id");
-        Add(command, "id", CatalogType.Text, id);
-        Add(command, "preserved", CatalogType.Boolean, preserved);
-        return await command.ExecuteNonQueryAsync(ct) > 0;
+        return await ExecuteAsync(
+            ct, "UPDATE Recordings SET preserved = @preserved WHERE id = @id", ("id", CatalogType.Text, id), ("preserved", CatalogType.Boolean, preserved)) > 0;
     }
 
     public async Task<IReadOnlyList<CatalogEntry>> ListStartedBeforeAsync(
@@ -322,40 +302,39 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
     public async Task SaveMaintenanceSettingsAsync(MaintenanceSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, """
+        await ExecuteAsync(
+            ct,
+            """
             INSERT INTO MaintenanceSettings (id, retention_days, export_folder, file_name_pattern, purge_period_ms, export_period_ms, updated_at)
             VALUES (1, @retention_days, @export_folder, @file_name_pattern, @purge_period_ms, @export_period_ms, @updated_at)
             ON CONFLICT (id) DO UPDATE SET
                 retention_days = excluded.retention_days, export_folder = excluded.export_folder,
                 file_name_pattern = excluded.file_name_pattern, purge_period_ms = excluded.purge_period_ms,
                 export_period_ms = excluded.export_period_ms, updated_at = excluded.updated_at
-            """);
-        Add(command, "retention_days", CatalogType.Integer, settings.RetentionDays);
-        Add(command, "export_folder", CatalogType.Text, settings.ExportFolder);
-        Add(command, "file_name_pattern", CatalogType.Text, settings.FileNamePattern);
-        Add(command, "purge_period_ms", CatalogType.Integer, (long)settings.PurgePeriod.TotalMilliseconds);
-        Add(command, "export_period_ms", CatalogType.Integer, (long)settings.ExportPeriod.TotalMilliseconds);
-        Add(command, "updated_at", CatalogType.Time, _timeProvider.GetUtcNow());
-        await command.ExecuteNonQueryAsync(ct);
+            """,
+            ("retention_days", CatalogType.Integer, settings.RetentionDays),
+            ("export_folder", CatalogType.Text, settings.ExportFolder),
+            ("file_name_pattern", CatalogType.Text, settings.FileNamePattern),
+            ("purge_period_ms", CatalogType.Integer, (long)settings.PurgePeriod.TotalMilliseconds),
+            ("export_period_ms", CatalogType.Integer, (long)settings.ExportPeriod.TotalMilliseconds),
+            ("updated_at", CatalogType.Time, _timeProvider.GetUtcNow()));
     }
 
     public async Task AddMaintenanceRunAsync(MaintenanceRun run, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "INSERT INTO MaintenanceRuns (" + RunColumns + ") VALUES "
-            + "(@job, @node, @started_at, @ended_at, @result, @done, @skipped, @errors, @message)");
-        Add(command, "job", CatalogType.Text, MaintenanceKeys.NameOf(run.Job));
-        Add(command, "node", CatalogType.Text, run.Node);
-        Add(command, "started_at", CatalogType.Time, run.StartedAt);
-        Add(command, "ended_at", CatalogType.Time, run.EndedAt);
-        Add(command, "result", CatalogType.Text, run.Result.ToString().ToLowerInvariant());
-        Add(command, "done", CatalogType.Integer, run.Done);
-        Add(command, "skipped", CatalogType.Integer, run.Skipped);
-        Add(command, "errors", CatalogType.Integer, run.Errors);
-        Add(command, "message", CatalogType.Text, run.Message);
-        await command.ExecuteNonQueryAsync(ct);
+        await ExecuteAsync(
+            ct,
+            "INSERT INTO MaintenanceRuns (" + RunColumns + ") VALUES (@job, @node, @started_at, @ended_at, @result, @done, @skipped, @errors, @message)",
+            ("job", CatalogType.Text, MaintenanceKeys.NameOf(run.Job)),
+            ("node", CatalogType.Text, run.Node),
+            ("started_at", CatalogType.Time, run.StartedAt),
+            ("ended_at", CatalogType.Time, run.EndedAt),
+            ("result", CatalogType.Text, run.Result.ToString().ToLowerInvariant()),
+            ("done", CatalogType.Integer, run.Done),
+            ("skipped", CatalogType.Integer, run.Skipped),
+            ("errors", CatalogType.Integer, run.Errors),
+            ("message", CatalogType.Text, run.Message));
     }
 
     public async Task<IReadOnlyList<MaintenanceRun>> GetMaintenanceRunsAsync(MaintenanceJob job, int limit, CancellationToken ct)
@@ -387,25 +366,24 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
     public async Task<long> GetCheckpointAsync(string name, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, "SELECT position FROM MaintenanceCheckpoints WHERE name = @name");
-        Add(command, "name", CatalogType.Text, name);
-        return await command.ExecuteScalarAsync(ct) is { } position and not DBNull ? Convert.ToInt64(position, CultureInfo.InvariantCulture) : 0;
+        return await ScalarAsync(ct, "SELECT position FROM MaintenanceCheckpoints WHERE name = @name", ("name", CatalogType.Text, name)) is { } position
+            ? Convert.ToInt64(position, CultureInfo.InvariantCulture)
+            : 0;
     }
 
     public async Task AdvanceCheckpointAsync(string name, long position, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        await using var connection = await OpenAsync(ct);
-        await using var command = Command(connection, """
+        await ExecuteAsync(
+            ct,
+            """
             INSERT INTO MaintenanceCheckpoints (name, position, updated_at) VALUES (@name, @position, @updated_at)
             ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
             WHERE excluded.position > MaintenanceCheckpoints.position
-            """);
-        Add(command, "name", CatalogType.Text, name);
-        Add(command, "position", CatalogType.Integer, position);
-        Add(command, "updated_at", CatalogType.Time, _timeProvider.GetUtcNow());
-        await command.ExecuteNonQueryAsync(ct);
+            """,
+            ("name", CatalogType.Text, name),
+            ("position", CatalogType.Integer, position),
+            ("updated_at", CatalogType.Time, _timeProvider.GetUtcNow()));
     }
 
     private static DbCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
@@ -447,6 +425,33 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
 
     private void Add(DbCommand command, string name, CatalogType type, object? value) => _dialect.Add(command, name, type, value);
 
+    /// <summary>Runs one statement on its own connection; the number of rows it changed.</summary>
+    private async Task<int> ExecuteAsync(CancellationToken ct, string sql, params (string Name, CatalogType Type, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Runs one query on its own connection; its first value, null when it has no row (or SQL NULL).</summary>
+    private async Task<object?> ScalarAsync(CancellationToken ct, string sql, params (string Name, CatalogType Type, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? value : null;
+    }
+
+    private DbCommand Command(DbConnection connection, string sql, (string Name, CatalogType Type, object? Value)[] parameters)
+    {
+        var command = Command(connection, sql);
+        foreach (var (name, type, value) in parameters)
+        {
+            Add(command, name, type, value);
+        }
+
+        return command;
+    }
+
     /// <summary>Binds <paramref name="values"/> as <c>@i0, @i1, ...</c> and returns that list for an <c>IN (...)</c>.</summary>
     private string AddList(DbCommand command, IReadOnlyList<string> values)
     {
@@ -460,18 +465,5 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
         return string.Join(", ", names);
     }
 
-    private async Task<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = _dialect.CreateConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(ct);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<DbConnection> OpenAsync(CancellationToken ct) => _dialect.OpenAsync(_connectionString, ct);
 }

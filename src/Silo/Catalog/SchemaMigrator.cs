@@ -81,8 +81,7 @@ internal static partial class SchemaMigrator
         ArgumentNullException.ThrowIfNull(timeProvider);
         var migrations = Load(dialect);
         await dialect.PrepareAsync(connectionString, ct);
-        await using var connection = dialect.CreateConnection(connectionString);
-        await connection.OpenAsync(ct);
+        await using var connection = await dialect.OpenAsync(connectionString, ct);
 
         IReadOnlySet<int> recorded;
         await using (var transaction = await dialect.BeginMigrationAsync(connection, ct))

@@ -53,8 +53,6 @@ internal abstract class CatalogTestDatabase : IAsyncDisposable
     private async Task<System.Data.Common.DbConnection> OpenAsync()
     {
         await Dialect.PrepareAsync(ConnectionString, TestContext.Current.CancellationToken);
-        var connection = Dialect.CreateConnection(ConnectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        return connection;
+        return await Dialect.OpenAsync(ConnectionString, TestContext.Current.CancellationToken);
     }
 }

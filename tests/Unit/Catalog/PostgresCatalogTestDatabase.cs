@@ -1,3 +1,4 @@
+using Npgsql;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Tests.Unit.Cluster;
 
@@ -13,5 +14,21 @@ internal sealed class PostgresCatalogTestDatabase(PostgresTestDatabase database)
     public static async Task<CatalogTestDatabase> CreateAsync() =>
         new PostgresCatalogTestDatabase(await PostgresTestDatabase.CreateAsync(TestContext.Current.CancellationToken));
 
-    public override ValueTask DisposeAsync() => database.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        // DROP DATABASE ... WITH (FORCE) may not end the autovacuum worker a test's writes woke (42501 without
+        // pg_signal_backend); the worker is gone within moments, so the drop is tried again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await database.DisposeAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 40)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
+    }
 }

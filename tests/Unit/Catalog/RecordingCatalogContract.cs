@@ -10,18 +10,17 @@ namespace OrleansRecorder.Tests.Unit.Catalog;
 /// The catalog's search, storage and maintenance rows, run against SQLite (<see cref="SqliteRecordingCatalogTests"/>)
 /// and PostgreSQL (<see cref="PostgresRecordingCatalogTests"/>): each test gets a fresh database holding 30 recordings.
 /// </summary>
-public abstract class RecordingCatalogContract : IAsyncLifetime
+public abstract class RecordingCatalogContract : CatalogContract
 {
     private static readonly DateTimeOffset Base = new(2026, 6, 1, 8, 0, 0, TimeSpan.Zero);
 
     private readonly List<RecordingManifest> _all = [.. Enumerable.Range(0, 30).Select(Manifest)];
-    private CatalogTestDatabase? _database;
     private DbRecordingCatalog _catalog = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _database = await CreateDatabaseAsync();
-        _catalog = _database.Catalog();
+        await base.InitializeAsync();
+        _catalog = Database.Catalog();
         await _catalog.InitializeAsync(Ct);
         await _catalog.InitializeAsync(Ct); // idempotent
         foreach (var manifest in _all)
@@ -29,16 +28,6 @@ public abstract class RecordingCatalogContract : IAsyncLifetime
             await _catalog.AddAsync(manifest, Ct);
         }
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
-    private protected abstract Task<CatalogTestDatabase> CreateDatabaseAsync();
 
     [Fact]
     public async Task PagesAreNewestFirstWithTheTotal()
@@ -223,8 +212,6 @@ public abstract class RecordingCatalogContract : IAsyncLifetime
         Assert.Equal(5, await _catalog.GetCheckpointAsync("export", Ct));
         Assert.Equal(0, await _catalog.GetCheckpointAsync("other", Ct));
     }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static RecordingManifest Manifest(int i) => new()
     {

@@ -9,31 +9,19 @@ namespace OrleansRecorder.Tests.Unit.Catalog;
 /// (<see cref="SqliteRecordingGroupTests"/>) and PostgreSQL (<see cref="PostgresRecordingGroupTests"/>), each test on a
 /// fresh database. Window: 1 hour.
 /// </summary>
-public abstract class RecordingGroupContract : IAsyncLifetime
+public abstract class RecordingGroupContract : CatalogContract
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private static readonly DateTimeOffset Base = new(2026, 7, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private CatalogTestDatabase? _database;
-
     private IRecordingCatalog Catalog { get; set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _database = await CreateDatabaseAsync();
-        Catalog = _database.Catalog(groups: new RecordingGroupRules(Window));
+        await base.InitializeAsync();
+        Catalog = Database.Catalog(groups: new RecordingGroupRules(Window));
         await Catalog.InitializeAsync(Ct);
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
-    private protected abstract Task<CatalogTestDatabase> CreateDatabaseAsync();
 
     [Fact]
     public async Task AHeldCallsTwoRecordingsAreOneGroupInStartOrder()
@@ -139,8 +127,6 @@ public abstract class RecordingGroupContract : IAsyncLifetime
         Assert.Equal(["g-2", "single"], fromSecondPart.Items.Select(m => m.Id)); // the earliest part that matches
         Assert.Equal(2, fromSecondPart.Total);
     }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private Task AddAsync(RecordingManifest manifest) => Catalog.AddAsync(manifest, Ct);
 

@@ -14,50 +14,36 @@ namespace OrleansRecorder.Tests.Unit.Catalog;
 /// applies nothing; a database from before migrations (each shape older releases left) keeps every row; nodes
 /// starting together apply each migration once.
 /// </summary>
-public abstract class SchemaMigrationContract : IAsyncLifetime
+public abstract class SchemaMigrationContract : CatalogContract
 {
     private static readonly DateTimeOffset Now = new(2026, 8, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly FakeTimeProvider _time = new(Now);
-    private CatalogTestDatabase _database = null!;
-
-    public async ValueTask InitializeAsync() => _database = await CreateDatabaseAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
-    private protected abstract Task<CatalogTestDatabase> CreateDatabaseAsync();
-
     [Fact]
     public async Task AFreshDatabaseGetsEveryMigrationRecordedOnce()
     {
-        var all = SchemaMigrator.Load(_database.Dialect);
+        var all = SchemaMigrator.Load(Database.Dialect);
 
-        var applied = await SchemaMigrator.ApplyAsync(_database.Dialect, _database.ConnectionString, _time, Ct);
+        var applied = await SchemaMigrator.ApplyAsync(Database.Dialect, Database.ConnectionString, _time, Ct);
 
         Assert.NotEmpty(all);
         Assert.Equal(all.Select(m => m.Version), applied.Select(m => m.Version));
         Assert.Equal(all.Select(m => (m.Version, m.Name, Now.ToUnixTimeMilliseconds())), await RecordedAsync());
-        var catalog = _database.Catalog(_time);
+        var catalog = Database.Catalog(_time);
         await catalog.AddAsync(Manifest("new", Now, "7"), Ct);
         Assert.Equal("new", (await catalog.GetAsync("new", Ct))!.Id);
-        Assert.Empty(await _database.RowsAsync("SELECT name FROM Users")); // the security tables come with the catalog
+        Assert.Empty(await Database.RowsAsync("SELECT name FROM Users")); // the security tables come with the catalog
     }
 
     [Fact]
     public async Task ARestartAppliesNothingAgain()
     {
-        await _database.Catalog(_time).InitializeAsync(Ct);
+        await Database.Catalog(_time).InitializeAsync(Ct);
         var recorded = await RecordedAsync();
         _time.Advance(TimeSpan.FromHours(1));
 
-        var applied = await SchemaMigrator.ApplyAsync(_database.Dialect, _database.ConnectionString, _time, Ct);
-        await _database.Catalog(_time).InitializeAsync(Ct);
+        var applied = await SchemaMigrator.ApplyAsync(Database.Dialect, Database.ConnectionString, _time, Ct);
+        await Database.Catalog(_time).InitializeAsync(Ct);
 
         Assert.Empty(applied);
         Assert.Equal(recorded, await RecordedAsync());
@@ -66,9 +52,9 @@ public abstract class SchemaMigrationContract : IAsyncLifetime
     [Fact]
     public async Task ADatabaseFromBeforeMaintenanceGetsPreservedAndSequenceAndKeepsItsRow()
     {
-        await _database.ExecuteAsync(OldRecordingsTable(maintenanceColumns: false));
+        await Database.ExecuteAsync(OldRecordingsTable(maintenanceColumns: false));
         await InsertOldRowAsync("old", DateTimeOffset.UnixEpoch, refci: null, maintenanceColumns: false);
-        var catalog = _database.Catalog(_time);
+        var catalog = Database.Catalog(_time);
 
         await catalog.InitializeAsync(Ct);
         await catalog.InitializeAsync(Ct);
@@ -86,9 +72,9 @@ public abstract class SchemaMigrationContract : IAsyncLifetime
     public async Task ADatabaseFromBeforeGroupsGetsTheColumnsAndItsRecordingsAreGroupsOfOne()
     {
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        await _database.ExecuteAsync(OldRecordingsTable(maintenanceColumns: true));
+        await Database.ExecuteAsync(OldRecordingsTable(maintenanceColumns: true));
         await InsertOldRowAsync("old", start, refci: "42", maintenanceColumns: true);
-        var catalog = _database.Catalog(_time);
+        var catalog = Database.Catalog(_time);
 
         await catalog.InitializeAsync(Ct);
         await catalog.InitializeAsync(Ct);
@@ -104,37 +90,37 @@ public abstract class SchemaMigrationContract : IAsyncLifetime
     public async Task ADatabaseTheCatalogMadeBeforeMigrationsKeepsEveryRow()
     {
         // What InitializeAsync created until migrations came: migration 1's tables, no SchemaMigrations.
-        await _database.ExecuteAsync(SqlScripts.Read(_database.Dialect.Name + "/migrations/0001_catalog.sql"));
-        var catalog = _database.Catalog(_time);
+        await Database.ExecuteAsync(SqlScripts.Read(Database.Dialect.Name + "/migrations/0001_catalog.sql"));
+        var catalog = Database.Catalog(_time);
         await catalog.AddAsync(Manifest("part-1", Now, "9"), Ct);
         await catalog.AddAsync(Manifest("part-2", Now.AddMinutes(5), "9"), Ct);
         await catalog.AddTombstoneAsync("gone", Now, "deleted", Ct);
         await catalog.SaveMaintenanceSettingsAsync(MaintenanceSettings.Default, Ct);
         await catalog.AdvanceCheckpointAsync("export", 2, Ct);
-        await _database.ExecuteAsync(
+        await Database.ExecuteAsync(
             "INSERT INTO RecordingTags (recording_id, tag) VALUES (@id, @tag)", ("id", CatalogType.Text, "part-1"), ("tag", CatalogType.Text, "vip"));
 
-        var applied = await SchemaMigrator.ApplyAsync(_database.Dialect, _database.ConnectionString, _time, Ct);
+        var applied = await SchemaMigrator.ApplyAsync(Database.Dialect, Database.ConnectionString, _time, Ct);
 
-        Assert.Equal(SchemaMigrator.Load(_database.Dialect).Select(m => m.Version), applied.Select(m => m.Version));
+        Assert.Equal(SchemaMigrator.Load(Database.Dialect).Select(m => m.Version), applied.Select(m => m.Version));
         Assert.Equal(["part-1", "part-2"], (await catalog.GetGroupAsync("part-1", Ct))!.Parts.Select(p => p.Id));
         Assert.Equal([1L, 2L], (await catalog.ListAddedAfterAsync(0, 10, Ct)).Select(e => e.Sequence));
         Assert.Equal(1, await catalog.CountTombstonesAsync(Ct));
         Assert.Equal(MaintenanceSettings.Default, await catalog.GetMaintenanceSettingsAsync(Ct));
         Assert.Equal(2, await catalog.GetCheckpointAsync("export", Ct));
-        Assert.Equal("vip", Assert.Single(await _database.RowsAsync("SELECT tag FROM RecordingTags"))[0]);
+        Assert.Equal("vip", Assert.Single(await Database.RowsAsync("SELECT tag FROM RecordingTags"))[0]);
     }
 
     [Fact]
     public async Task NodesStartingTogetherApplyEachMigrationOnce()
     {
         var starts = Enumerable.Range(0, 4)
-            .Select(_ => Task.Run(() => SchemaMigrator.ApplyAsync(_database.Dialect, _database.ConnectionString, _time, Ct), Ct))
+            .Select(_ => Task.Run(() => SchemaMigrator.ApplyAsync(Database.Dialect, Database.ConnectionString, _time, Ct), Ct))
             .ToList();
 
         var applied = (await Task.WhenAll(starts)).SelectMany(a => a).Select(m => m.Version).ToList();
 
-        var versions = SchemaMigrator.Load(_database.Dialect).Select(m => m.Version).ToList();
+        var versions = SchemaMigrator.Load(Database.Dialect).Select(m => m.Version).ToList();
         Assert.Equal(versions, applied.Order());
         Assert.Equal(versions, (await RecordedAsync()).Select(r => r.Version));
     }
@@ -142,7 +128,7 @@ public abstract class SchemaMigrationContract : IAsyncLifetime
     [Fact]
     public void MigrationsAreNumberedOnceEachAndAlikeOnBothDatabases()
     {
-        var mine = SchemaMigrator.Load(_database.Dialect).Select(m => (m.Version, m.Name));
+        var mine = SchemaMigrator.Load(Database.Dialect).Select(m => (m.Version, m.Name));
         var sqlite = SchemaMigrator.Load(SqliteCatalogDialect.Instance).Select(m => (m.Version, m.Name));
         var postgres = SchemaMigrator.Load(PostgresCatalogDialect.Instance).Select(m => (m.Version, m.Name));
 
@@ -153,12 +139,10 @@ public abstract class SchemaMigrationContract : IAsyncLifetime
         Assert.Equal([1, 2], SchemaMigrator.InOrder("test", [new(2, "b", ""), new(1, "a", "")]).Select(m => m.Version));
     }
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>Recordings as older releases created it: without preserved and seq, or with them; never with groups.</summary>
     private string OldRecordingsTable(bool maintenanceColumns)
     {
-        var sqlite = _database.Dialect == SqliteCatalogDialect.Instance;
+        var sqlite = Database.Dialect == SqliteCatalogDialect.Instance;
         var (time, integer, json) = sqlite ? ("INTEGER", "INTEGER", "TEXT") : ("timestamptz", "bigint", "json");
         var preserved = sqlite ? "INTEGER NOT NULL DEFAULT 0" : "boolean NOT NULL DEFAULT false";
         return $"""
@@ -176,7 +160,7 @@ public abstract class SchemaMigrationContract : IAsyncLifetime
             + (maintenanceColumns ? ", preserved, seq" : string.Empty);
         var values = "@id, @started_at, @ended_at, @near_number, @refci, 'complete', 'node-a', 'aa', 1, @manifest"
             + (maintenanceColumns ? ", @preserved, 1" : string.Empty);
-        return _database.ExecuteAsync(
+        return Database.ExecuteAsync(
             $"INSERT INTO Recordings ({columns}) VALUES ({values})",
             ("id", CatalogType.Text, id),
             ("started_at", CatalogType.Time, manifest.StartedAt),
@@ -188,7 +172,7 @@ public abstract class SchemaMigrationContract : IAsyncLifetime
     }
 
     private async Task<IReadOnlyList<(int Version, string Name, long AppliedAt)>> RecordedAsync() =>
-        (await _database.RowsAsync("SELECT version, name, applied_at FROM SchemaMigrations ORDER BY version"))
+        (await Database.RowsAsync("SELECT version, name, applied_at FROM SchemaMigrations ORDER BY version"))
         .Select(r => (Convert.ToInt32(r[0], CultureInfo.InvariantCulture), (string)r[1], Convert.ToInt64(r[2], CultureInfo.InvariantCulture)))
         .ToList();
 
