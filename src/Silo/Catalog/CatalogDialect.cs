@@ -72,40 +72,21 @@ internal abstract class CatalogDialect
         ArgumentNullException.ThrowIfNull(command);
         var parameter = command.CreateParameter();
         parameter.ParameterName = "@" + name;
-        if (value is null)
-        {
-            // Typed even when null: PostgreSQL must know the type of "@p IS NOT NULL".
-            parameter.DbType = type is CatalogType.Integer or CatalogType.Boolean ? DbType.Int64 : DbType.String;
-            parameter.Value = DBNull.Value;
-        }
-        else
-        {
-            Bind(parameter, type, value);
-        }
-
+        Bind(parameter, type, value); // typed even when null: PostgreSQL must know the type of "@p IS NOT NULL"
         command.Parameters.Add(parameter);
     }
 
-    /// <summary>Sets the value and type of a parameter whose value is not null; the base handles the common kinds.</summary>
-    protected virtual void Bind(DbParameter parameter, CatalogType type, object value)
+    /// <summary>Sets the type and value (<see cref="DBNull"/> for null) of a parameter; the base handles the common kinds.</summary>
+    protected virtual void Bind(DbParameter parameter, CatalogType type, object? value)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        switch (type)
+        parameter.DbType = type switch
         {
-            case CatalogType.Integer:
-                parameter.DbType = value is int ? DbType.Int32 : DbType.Int64;
-                parameter.Value = value;
-                break;
-            case CatalogType.Boolean:
-                parameter.DbType = DbType.Boolean;
-                parameter.Value = (bool)value;
-                break;
-            case CatalogType.Text or CatalogType.Json:
-                parameter.DbType = DbType.String;
-                parameter.Value = (string)value;
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(type), type, "The dialect binds this type itself.");
-        }
+            CatalogType.Integer => value is int ? DbType.Int32 : DbType.Int64,
+            CatalogType.Boolean => DbType.Boolean,
+            CatalogType.Text or CatalogType.Json => DbType.String,
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "The dialect binds this type itself."),
+        };
+        parameter.Value = value ?? DBNull.Value;
     }
 }

@@ -44,18 +44,18 @@ internal sealed class PostgresCatalogDialect : CatalogDialect
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
-    protected override void Bind(DbParameter parameter, CatalogType type, object value)
+    protected override void Bind(DbParameter parameter, CatalogType type, object? value)
     {
         var npgsql = (NpgsqlParameter)parameter;
         switch (type)
         {
             case CatalogType.Time:
                 npgsql.NpgsqlDbType = NpgsqlDbType.TimestampTz;
-                npgsql.Value = ((DateTimeOffset)value).UtcDateTime;
+                npgsql.Value = value is DateTimeOffset time ? time.UtcDateTime : DBNull.Value;
                 break;
             case CatalogType.Json:
                 npgsql.NpgsqlDbType = NpgsqlDbType.Json;
-                npgsql.Value = (string)value;
+                npgsql.Value = value ?? DBNull.Value;
                 break;
             default:
                 base.Bind(parameter, type, value);

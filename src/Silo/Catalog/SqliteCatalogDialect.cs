@@ -55,16 +55,16 @@ internal sealed class SqliteCatalogDialect : CatalogDialect
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
-    protected override void Bind(DbParameter parameter, CatalogType type, object value)
+    protected override void Bind(DbParameter parameter, CatalogType type, object? value)
     {
-        if (type == CatalogType.Time)
+        if (type != CatalogType.Time)
         {
-            parameter.DbType = System.Data.DbType.Int64;
-            parameter.Value = ((DateTimeOffset)value).ToUnixTimeMilliseconds();
+            base.Bind(parameter, type, value);
             return;
         }
 
-        base.Bind(parameter, type, value);
+        parameter.DbType = System.Data.DbType.Int64;
+        parameter.Value = value is DateTimeOffset time ? time.ToUnixTimeMilliseconds() : DBNull.Value;
     }
 
     /// <summary>
