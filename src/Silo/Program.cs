@@ -40,7 +40,8 @@ var nodeName = string.IsNullOrWhiteSpace(options.Node.Name) ? Environment.Machin
 var settings = RecorderStartup.CreateSettings(options, dataDirectory, nodeName);
 
 // The cluster database: Orleans membership and reminders, and the recordings catalog (ARCHITECTURE.md).
-// Schemas are applied idempotently at every start (infra/sql/<provider>/, embedded in the binary).
+// Orleans' schemas are applied idempotently at every start (infra/sql/<provider>/, embedded in the binary), the
+// catalog's numbered migrations once each (infra/sql/<provider>/migrations/, docs/DATABASE.md).
 if (options.Recording.GroupWindow < TimeSpan.Zero)
 {
     throw new InvalidOperationException("Recorder:Recording:GroupWindow must not be negative.");
@@ -56,14 +57,14 @@ switch (options.Cluster.Provider.ToLowerInvariant())
         clusterConnectionString = options.Cluster.ConnectionString ?? SqliteClusterSchema.ConnectionStringFor(dataDirectory);
         await SqliteClusterSchema.ApplyAsync(clusterConnectionString, CancellationToken.None);
         invariant = SqliteClusterSchema.Invariant;
-        catalog = new SqliteRecordingCatalog(clusterConnectionString, groups: groupRules);
+        catalog = new DbRecordingCatalog(SqliteCatalogDialect.Instance, clusterConnectionString, groups: groupRules);
         break;
     case "postgres":
         clusterConnectionString = options.Cluster.ConnectionString
             ?? throw new InvalidOperationException("Recorder:Cluster:ConnectionString is required for provider 'postgres'.");
         await PostgresClusterSchema.ApplyAsync(clusterConnectionString, CancellationToken.None);
         invariant = PostgresClusterSchema.Invariant;
-        catalog = new PostgresRecordingCatalog(clusterConnectionString, groups: groupRules);
+        catalog = new DbRecordingCatalog(PostgresCatalogDialect.Instance, clusterConnectionString, groups: groupRules);
         break;
     default:
         throw new InvalidOperationException($"Recorder:Cluster:Provider '{options.Cluster.Provider}' is not supported (sqlite, postgres).");

@@ -117,11 +117,11 @@ internal static class AdminCli
             {
                 case "sqlite":
                     await SqliteClusterSchema.ApplyAsync(connection, cancellationToken);
-                    catalog = new SqliteRecordingCatalog(connection);
+                    catalog = new DbRecordingCatalog(SqliteCatalogDialect.Instance, connection);
                     break;
                 case "postgres":
                     await PostgresClusterSchema.ApplyAsync(connection, cancellationToken);
-                    catalog = new PostgresRecordingCatalog(connection);
+                    catalog = new DbRecordingCatalog(PostgresCatalogDialect.Instance, connection);
                     break;
                 default:
                     return Fail(error, $"--provider must be sqlite or postgres, not '{options["provider"]}'");

@@ -1,7 +1,7 @@
 namespace OrleansRecorder.Silo.Catalog;
 
 /// <summary>
-/// A recording's start and end at the catalog's resolution (Unix milliseconds, SqliteRecordingCatalog's columns).
+/// A recording's start and end at the catalog's resolution (Unix milliseconds, the SQLite catalog's columns).
 /// </summary>
 /// <remarks>
 /// The catalog sorts and pages by the stored milliseconds while the REST API shows the manifest's times: with a finer

@@ -6,7 +6,7 @@ namespace OrleansRecorder.Silo.Catalog;
 /// <summary>The recordings table of the cluster database (SQLite embedded, PostgreSQL in production).</summary>
 internal interface IRecordingCatalog
 {
-    /// <summary>Creates the table and its indexes if missing (idempotent).</summary>
+    /// <summary>Applies the schema migrations the database lacks, each once (safe to call at every start, on every node).</summary>
     Task InitializeAsync(CancellationToken ct);
 
     /// <summary>One round trip to the database: throws when it does not answer (the pending-index pass's probe).</summary>

@@ -9,8 +9,8 @@ namespace OrleansRecorder.Silo.Catalog;
 /// cluster id and refci (<see cref="CallKey"/>); a recording joins the group of the latest recording with its key that
 /// ended at most <see cref="RecordingGroupRules.Window"/> before it started, else it starts a group whose id is its own.
 /// </summary>
-/// <remarks>Both catalogs assign the group in the same statement as the insert (SQLite: one writer; PostgreSQL: under the
-/// sequence lock), so two parts indexed at once on two nodes cannot start two groups.</remarks>
+/// <remarks>The catalog assigns the group in the same statement as the insert, one writer at a time
+/// (<see cref="CatalogDialect.BeginWriteAsync"/>), so two parts indexed at once on two nodes cannot start two groups.</remarks>
 internal static class RecordingGroups
 {
     /// <summary>

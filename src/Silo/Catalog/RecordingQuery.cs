@@ -70,7 +70,7 @@ internal enum RecordingSort
     Size,
 }
 
-/// <summary>The SQL both catalogs share for <see cref="RecordingQuery.Scope"/> and <see cref="RecordingQuery.Sort"/>.</summary>
+/// <summary>The SQL of <see cref="DbRecordingCatalog"/> for <see cref="RecordingQuery.Scope"/> and <see cref="RecordingQuery.Sort"/>.</summary>
 internal static class RecordingQuerySql
 {
     /// <summary>
@@ -114,10 +114,11 @@ internal static class RecordingQuerySql
     }
 
     /// <summary>Appends the <see cref="RecordingQuery.Flag"/> filter over the manifest's <c>flags</c> array (parameter <c>{prefix}flag</c>).</summary>
-    public static void AppendFlag(System.Text.StringBuilder where, RecordingQuery query, bool postgres, string prefix)
+    public static void AppendFlag(System.Text.StringBuilder where, RecordingQuery query, CatalogDialect dialect, string prefix)
     {
         ArgumentNullException.ThrowIfNull(where);
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(dialect);
         if (query.Flag is not { } flag)
         {
             return;
@@ -128,10 +129,7 @@ internal static class RecordingQuerySql
             throw new ArgumentException($"'{flag}' is not a flag (a-z, 0-9, -).", nameof(query));
         }
 
-        var elements = postgres
-            ? "json_array_elements_text(manifest -> 'flags') AS f(value)"
-            : "json_each(manifest, '$.flags')";
-        where.Append(" AND EXISTS (SELECT 1 FROM ").Append(elements)
+        where.Append(" AND EXISTS (SELECT 1 FROM ").Append(dialect.JsonArrayElements("manifest", "flags"))
             .Append(" WHERE value IN (").Append(prefix).Append("flag, 'near-end-' || ").Append(prefix).Append("flag, 'far-end-' || ")
             .Append(prefix).Append("flag))");
     }

@@ -2,7 +2,7 @@ namespace OrleansRecorder.Silo.Security;
 
 /// <summary>
 /// Users, API keys, the audit log and recording annotations in the cluster database (tables in
-/// <c>infra/sql/{sqlite,postgres}/recorder.sql</c>, created with the catalog).
+/// <c>infra/sql/{sqlite,postgres}/migrations/</c>, created with the catalog).
 /// </summary>
 internal interface ISecurityStore
 {

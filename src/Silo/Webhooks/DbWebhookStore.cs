@@ -2,15 +2,14 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Security;
 
 namespace OrleansRecorder.Silo.Webhooks;
 
 /// <summary>
 /// <see cref="IWebhookStore"/> over ADO.NET: the same SQL on SQLite and PostgreSQL (times in Unix milliseconds, the
-/// event list as JSON text), so only the connection and the schema script differ. The tables are created on first use
-/// (<c>infra/sql/{provider}/webhooks.sql</c>, idempotent), so an existing database gains them in place.
+/// event list as JSON text), so only the connection differs. The tables are schema migration 3
+/// (<c>infra/sql/{provider}/migrations/0003_webhooks.sql</c>), applied at start with the catalog's.
 /// </summary>
 internal abstract class DbWebhookStore : IWebhookStore
 {
@@ -18,15 +17,9 @@ internal abstract class DbWebhookStore : IWebhookStore
     private const string DeliveryColumns =
         "delivery_id, subscription_id, event_id, event_type, payload, created_at, state, attempts, next_attempt_at, last_status, last_error, last_attempt_at, sent_by";
 
-    private readonly SemaphoreSlim _schemaGate = new(1, 1);
-    private volatile bool _schemaReady;
-
-    /// <summary>The embedded schema script, e.g. <c>sqlite/webhooks.sql</c>.</summary>
-    protected abstract string SchemaScript { get; }
-
     public async Task<IReadOnlyList<WebhookSubscription>> ListSubscriptionsAsync(CancellationToken ct)
     {
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, "SELECT " + SubscriptionColumns + " FROM WebhookSubscriptions ORDER BY created_at, id");
         return await ReadSubscriptionsAsync(command, ct);
     }
@@ -34,7 +27,7 @@ internal abstract class DbWebhookStore : IWebhookStore
     public async Task<WebhookSubscription?> GetSubscriptionAsync(string id, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, "SELECT " + SubscriptionColumns + " FROM WebhookSubscriptions WHERE id = @id");
         Add(command, "id", id);
         return (await ReadSubscriptionsAsync(command, ct)).SingleOrDefault();
@@ -43,7 +36,7 @@ internal abstract class DbWebhookStore : IWebhookStore
     public async Task AddSubscriptionAsync(WebhookSubscription subscription, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, "INSERT INTO WebhookSubscriptions (" + SubscriptionColumns + ") VALUES "
             + "(@id, @url, @events, @secret, @enabled, @description, @created_at, @updated_at)");
         AddSubscription(command, subscription);
@@ -53,7 +46,7 @@ internal abstract class DbWebhookStore : IWebhookStore
     public async Task<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, """
             UPDATE WebhookSubscriptions SET url = @url, events = @events, secret = @secret, enabled = @enabled,
                 description = @description, updated_at = @updated_at
@@ -66,7 +59,7 @@ internal abstract class DbWebhookStore : IWebhookStore
     public async Task<bool> DeleteSubscriptionAsync(string id, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var deliveries = Command(connection, "DELETE FROM WebhookDeliveries WHERE subscription_id = @id");
         deliveries.Transaction = transaction;
@@ -83,7 +76,7 @@ internal abstract class DbWebhookStore : IWebhookStore
     public async Task<int> EnqueueAsync(WebhookEvent webhookEvent, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(webhookEvent);
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         // The event list is JSON text: a quoted type cannot match part of another type (types hold no LIKE wildcards).
         await using var command = Command(connection, """
             INSERT INTO WebhookDeliveries (subscription_id, event_id, event_type, payload, created_at, state, attempts, next_attempt_at)
@@ -103,7 +96,7 @@ internal abstract class DbWebhookStore : IWebhookStore
         string node, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(node);
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         // The outer conditions are checked again on the row being updated (PostgreSQL re-reads a row another
         // transaction changed meanwhile; SQLite has one writer at a time): a row leased by another node is skipped.
         await using var command = Command(connection, """
@@ -129,7 +122,7 @@ internal abstract class DbWebhookStore : IWebhookStore
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(result);
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, """
             UPDATE WebhookDeliveries SET state = @state, attempts = @attempts, next_attempt_at = @next_attempt_at,
                 last_status = @last_status, last_error = @last_error, last_attempt_at = @at, sent_by = @node,
@@ -151,7 +144,7 @@ internal abstract class DbWebhookStore : IWebhookStore
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = Command(connection,
             "SELECT " + DeliveryColumns + " FROM WebhookDeliveries WHERE subscription_id = @id ORDER BY delivery_id DESC LIMIT @limit");
         Add(command, "id", subscriptionId);
@@ -161,7 +154,7 @@ internal abstract class DbWebhookStore : IWebhookStore
 
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken ct)
     {
-        await using var connection = await OpenReadyAsync(ct);
+        await using var connection = await OpenAsync(ct);
         await using var command = Command(connection, "DELETE FROM WebhookDeliveries WHERE state <> 'pending' AND created_at < @before");
         Add(command, "before", before.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(ct);
@@ -172,55 +165,6 @@ internal abstract class DbWebhookStore : IWebhookStore
 
     /// <summary>A new, open connection to the cluster database.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken ct);
-
-    private async Task<DbConnection> OpenReadyAsync(CancellationToken ct)
-    {
-        var connection = await OpenAsync(ct);
-        if (_schemaReady)
-        {
-            return connection;
-        }
-
-        try
-        {
-            await _schemaGate.WaitAsync(ct);
-            try
-            {
-                if (!_schemaReady)
-                {
-                    await ApplySchemaAsync(connection, ct);
-                    _schemaReady = true;
-                }
-            }
-            finally
-            {
-                _schemaGate.Release();
-            }
-
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private async Task ApplySchemaAsync(DbConnection connection, CancellationToken ct)
-    {
-        try
-        {
-            await using var command = Command(connection, SqlScripts.Read(SchemaScript));
-            await command.ExecuteNonQueryAsync(ct);
-        }
-        catch (DbException)
-        {
-            // Two nodes creating the tables at the same instant: PostgreSQL's CREATE TABLE IF NOT EXISTS can then fail
-            // on its catalog's unique index in the slower one. The tables exist now; once more is a no-op.
-            await using var again = Command(connection, SqlScripts.Read(SchemaScript));
-            await again.ExecuteNonQueryAsync(ct);
-        }
-    }
 
     private static DbCommand Command(DbConnection connection, string sql)
     {

@@ -6,8 +6,6 @@ namespace OrleansRecorder.Silo.Webhooks;
 /// <summary>The webhook tables in the cluster's PostgreSQL database.</summary>
 internal sealed class PostgresWebhookStore(string connectionString) : DbWebhookStore
 {
-    protected override string SchemaScript => "postgres/webhooks.sql";
-
     protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new NpgsqlConnection(connectionString);

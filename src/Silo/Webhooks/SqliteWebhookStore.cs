@@ -6,8 +6,6 @@ namespace OrleansRecorder.Silo.Webhooks;
 /// <summary>The webhook tables in the cluster's SQLite file.</summary>
 internal sealed class SqliteWebhookStore(string connectionString) : DbWebhookStore
 {
-    protected override string SchemaScript => "sqlite/webhooks.sql";
-
     protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(connectionString);

@@ -317,9 +317,9 @@ public sealed class RecorderAdminTests : IDisposable
         return (exitCode, output.ToString(), error.ToString());
     }
 
-    private async Task<SqliteRecordingCatalog> CatalogAsync()
+    private async Task<DbRecordingCatalog> CatalogAsync()
     {
-        var catalog = new SqliteRecordingCatalog(_connection);
+        var catalog = new DbRecordingCatalog(SqliteCatalogDialect.Instance, _connection);
         await catalog.InitializeAsync(Ct);
         return catalog;
     }

@@ -18,7 +18,7 @@ public sealed class CatalogIndexerTests : IDisposable
     private static readonly DateTimeOffset Start = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _data = new();
     private readonly string _databaseDirectory;
-    private readonly SqliteRecordingCatalog _catalog;
+    private readonly DbRecordingCatalog _catalog;
     private readonly ReplicationQueueSpy _replication = new();
     private readonly FakeTimeProvider _time = new(Start);
     private readonly CatalogIndexer _indexer;
@@ -26,7 +26,7 @@ public sealed class CatalogIndexerTests : IDisposable
     public CatalogIndexerTests()
     {
         _databaseDirectory = Path.Combine(_data.Path, "database-not-there-yet");
-        _catalog = new SqliteRecordingCatalog(SqliteClusterSchema.ConnectionStringFor(_databaseDirectory));
+        _catalog = new DbRecordingCatalog(SqliteCatalogDialect.Instance, SqliteClusterSchema.ConnectionStringFor(_databaseDirectory));
         _indexer = new CatalogIndexer(_catalog, _replication, _data.Path, _time, NullLogger<CatalogIndexer>.Instance);
     }
 

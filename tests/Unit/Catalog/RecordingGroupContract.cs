@@ -6,14 +6,22 @@ namespace OrleansRecorder.Tests.Unit.Catalog;
 
 /// <summary>
 /// How a catalog groups the recordings of one CUCM call (<see cref="RecordingGroups"/>), run against SQLite
-/// (<see cref="SqliteRecordingGroupTests"/>) and PostgreSQL (<see cref="PostgresRecordingGroupTests"/>). Window: 1 hour.
+/// (<see cref="SqliteRecordingGroupTests"/>) and PostgreSQL (<see cref="PostgresRecordingGroupTests"/>), each test on a
+/// fresh database. Window: 1 hour.
 /// </summary>
-public abstract class RecordingGroupContract
+public abstract class RecordingGroupContract : CatalogContract
 {
-    protected static readonly TimeSpan Window = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private static readonly DateTimeOffset Base = new(2026, 7, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private protected abstract IRecordingCatalog Catalog { get; }
+    private IRecordingCatalog Catalog { get; set; } = null!;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Catalog = Database.Catalog(groups: new RecordingGroupRules(Window));
+        await Catalog.InitializeAsync(Ct);
+    }
 
     [Fact]
     public async Task AHeldCallsTwoRecordingsAreOneGroupInStartOrder()
@@ -119,8 +127,6 @@ public abstract class RecordingGroupContract
         Assert.Equal(["g-2", "single"], fromSecondPart.Items.Select(m => m.Id)); // the earliest part that matches
         Assert.Equal(2, fromSecondPart.Total);
     }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private Task AddAsync(RecordingManifest manifest) => Catalog.AddAsync(manifest, Ct);
 

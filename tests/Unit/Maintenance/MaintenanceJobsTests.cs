@@ -20,7 +20,7 @@ public sealed class MaintenanceJobsTests : IAsyncLifetime
     private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _time = new(Now);
     private RecordingOptions _recording = null!;
-    private SqliteRecordingCatalog _catalog = null!;
+    private DbRecordingCatalog _catalog = null!;
     private MaintenanceJobs _jobs = null!;
     private string _exportFolder = null!;
 
@@ -31,7 +31,7 @@ public sealed class MaintenanceJobsTests : IAsyncLifetime
         _recording = new RecordingOptions { DataDirectory = Path.Combine(_directory.Path, "data") };
         _exportFolder = Path.Combine(_directory.Path, "export");
         Directory.CreateDirectory(_exportFolder);
-        _catalog = new SqliteRecordingCatalog(SqliteClusterSchema.ConnectionStringFor(_recording.DataDirectory), _time);
+        _catalog = new DbRecordingCatalog(SqliteCatalogDialect.Instance, SqliteClusterSchema.ConnectionStringFor(_recording.DataDirectory), _time);
         await _catalog.InitializeAsync(Ct);
         _jobs = new MaintenanceJobs(
             new RecordingPurger(_catalog, _recording, NullLogger<RecordingPurger>.Instance),

@@ -32,7 +32,7 @@ public sealed class AuthEndpointTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "cluster.db"), Pooling = false }.ToString();
-        await new SqliteRecordingCatalog(connectionString).InitializeAsync(Ct);
+        await new DbRecordingCatalog(SqliteCatalogDialect.Instance, connectionString).InitializeAsync(Ct);
         _store = new SqliteSecurityStore(connectionString);
         var now = _time.GetUtcNow();
         await _store.CreateUserAsync(new RecorderUser("alice", "Alice", RecorderRoles.User, Passwords.Hash(Password), [], [], [], false, now, now), Ct);

@@ -18,7 +18,7 @@ public sealed class AuthFailureAuditTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "cluster.db"), Pooling = false }.ToString();
-        await new SqliteRecordingCatalog(connectionString).InitializeAsync(Ct);
+        await new DbRecordingCatalog(SqliteCatalogDialect.Instance, connectionString).InitializeAsync(Ct);
         _store = new SqliteSecurityStore(connectionString);
     }
 

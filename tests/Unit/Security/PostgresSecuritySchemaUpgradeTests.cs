@@ -28,7 +28,7 @@ public sealed class PostgresSecuritySchemaUpgradeTests
             INSERT INTO ApiKeys VALUES ('k2', 'old', 'user', 'ghost', '{ApiKeys.Hash("rk_ghost")}', 1);
             """);
 
-        await new PostgresRecordingCatalog(database.ConnectionString).InitializeAsync(Ct);
+        await new DbRecordingCatalog(PostgresCatalogDialect.Instance, database.ConnectionString).InitializeAsync(Ct);
         var store = new PostgresSecurityStore(database.ConnectionString);
         var alice = await store.GetUserAsync("alice", Ct);
         Assert.NotNull(alice);
@@ -40,7 +40,7 @@ public sealed class PostgresSecuritySchemaUpgradeTests
         // A new "ghost" and the next start: the old key stays without an owner; alice keeps her id and stamp.
         var now = DateTimeOffset.UtcNow;
         Assert.True(await store.CreateUserAsync(new RecorderUser("ghost", null, RecorderRoles.User, Passwords.Hash("password-2"), [], [], [], false, now, now), Ct));
-        await new PostgresRecordingCatalog(database.ConnectionString).InitializeAsync(Ct);
+        await new DbRecordingCatalog(PostgresCatalogDialect.Instance, database.ConnectionString).InitializeAsync(Ct);
         Assert.Null((await store.FindApiKeyAsync(ApiKeys.Hash("rk_ghost"), Ct))?.OwnerId);
         var again = await store.GetUserAsync("alice", Ct);
         Assert.Equal(alice.Id, again?.Id);

@@ -32,7 +32,7 @@ public sealed class SecuritySchemaUpgradeTests : IDisposable
             INSERT INTO ApiKeys VALUES ('k2', 'old', 'user', 'ghost', '{ApiKeys.Hash("rk_ghost")}', 1);
             """);
 
-        await new SqliteRecordingCatalog(ConnectionString).InitializeAsync(Ct);
+        await new DbRecordingCatalog(SqliteCatalogDialect.Instance, ConnectionString).InitializeAsync(Ct);
         var store = new SqliteSecurityStore(ConnectionString);
         var alice = await store.GetUserAsync("alice", Ct);
         Assert.NotNull(alice);
@@ -45,7 +45,7 @@ public sealed class SecuritySchemaUpgradeTests : IDisposable
         // A new "ghost", and the schema applied again at the next start: the old key stays without an owner.
         var now = DateTimeOffset.UtcNow;
         Assert.True(await store.CreateUserAsync(new RecorderUser("ghost", null, RecorderRoles.User, Passwords.Hash("password-2"), [], [], [], false, now, now), Ct));
-        await new SqliteRecordingCatalog(ConnectionString).InitializeAsync(Ct);
+        await new DbRecordingCatalog(SqliteCatalogDialect.Instance, ConnectionString).InitializeAsync(Ct);
         Assert.Null((await store.FindApiKeyAsync(ApiKeys.Hash("rk_ghost"), Ct))?.OwnerId);
         Assert.Equal(alice.Id, (await store.GetUserAsync("alice", Ct))?.Id);
         Assert.Equal(alice.SecurityStamp, (await store.GetUserAsync("alice", Ct))?.SecurityStamp);
@@ -54,7 +54,7 @@ public sealed class SecuritySchemaUpgradeTests : IDisposable
     [Fact]
     public async Task StampsChangeAndDeletingAUserDeletesItsKeys()
     {
-        await new SqliteRecordingCatalog(ConnectionString).InitializeAsync(Ct);
+        await new DbRecordingCatalog(SqliteCatalogDialect.Instance, ConnectionString).InitializeAsync(Ct);
         var store = new SqliteSecurityStore(ConnectionString);
         var now = DateTimeOffset.UtcNow;
         var bob = new RecorderUser("bob", null, RecorderRoles.User, Passwords.Hash("password-1"), [], [], [], false, now, now);

@@ -48,7 +48,7 @@ public sealed class SecurityStoreTests : IDisposable
     public async Task StoreKeepsUsersKeysTagsAndAnAppendOnlyAuditLog()
     {
         var ct = TestContext.Current.CancellationToken;
-        await new SqliteRecordingCatalog(ConnectionString).InitializeAsync(ct);
+        await new DbRecordingCatalog(SqliteCatalogDialect.Instance, ConnectionString).InitializeAsync(ct);
         var store = new SqliteSecurityStore(ConnectionString);
         var now = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
         var user = new RecorderUser("alice", "Alice", RecorderRoles.User, Passwords.Hash("password-1"), ["198101"], ["SEP1"], ["sales"], false, now, now);

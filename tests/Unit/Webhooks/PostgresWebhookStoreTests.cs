@@ -23,7 +23,7 @@ public sealed class PostgresWebhookStoreTests : WebhookStoreContract, IAsyncDisp
         {
             var database = await PostgresTestDatabase.CreateAsync(ct);
             _databases.Add(database);
-            await new PostgresRecordingCatalog(database.ConnectionString).InitializeAsync(ct);
+            await new DbRecordingCatalog(PostgresCatalogDialect.Instance, database.ConnectionString).InitializeAsync(ct);
         }
 
         return new PostgresWebhookStore(_databases[^1].ConnectionString);

@@ -26,7 +26,7 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreContract, IDisposable
                 DefaultTimeout = 30,
                 Pooling = true,
             }.ToString();
-            await new SqliteRecordingCatalog(_connectionString).InitializeAsync(ct);
+            await new DbRecordingCatalog(SqliteCatalogDialect.Instance, _connectionString).InitializeAsync(ct);
         }
 
         return new SqliteWebhookStore(_connectionString);

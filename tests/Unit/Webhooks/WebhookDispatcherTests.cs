@@ -110,7 +110,7 @@ public sealed class WebhookDispatcherTests : IDisposable
     private async Task<(IWebhookStore Store, WebhookDispatcher Dispatcher)> CreateAsync(HttpMessageHandler receiver, WebhookOptions options, CancellationToken ct)
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "cluster.db"), DefaultTimeout = 30 }.ToString();
-        await new SqliteRecordingCatalog(connectionString).InitializeAsync(ct);
+        await new DbRecordingCatalog(SqliteCatalogDialect.Instance, connectionString).InitializeAsync(ct);
         var store = new SqliteWebhookStore(connectionString);
         var dispatcher = new WebhookDispatcher(store, new WebhookOutbox(), new WebhookSender(new SingleClientFactory(receiver), _time),
             Options.Create(options), "node-a", _time, NullLogger<WebhookDispatcher>.Instance);

@@ -24,7 +24,7 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
     private readonly CapturingLogger<ReplicationService> _log = new();
     private readonly TestMeterFactory _meters = new();
     private ScratchNodeStorage _storage = null!;
-    private SqliteRecordingCatalog _catalog = null!;
+    private DbRecordingCatalog _catalog = null!;
     private FileNodeLocalStore _local = null!;
     private ReplicationService? _service;
 

@@ -13,11 +13,11 @@ internal sealed class ScratchNodeStorage : IDisposable
 
     private ScratchNodeStorage(TimeProvider timeProvider)
     {
-        Catalog = new SqliteRecordingCatalog(SqliteClusterSchema.ConnectionStringFor(Path.Combine(_directory.Path, "db")));
+        Catalog = new DbRecordingCatalog(SqliteCatalogDialect.Instance, SqliteClusterSchema.ConnectionStringFor(Path.Combine(_directory.Path, "db")));
         Store = new FileNodeLocalStore(StorePath, timeProvider);
     }
 
-    public SqliteRecordingCatalog Catalog { get; }
+    public DbRecordingCatalog Catalog { get; }
 
     public FileNodeLocalStore Store { get; }
 

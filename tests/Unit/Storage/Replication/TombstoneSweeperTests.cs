@@ -21,7 +21,7 @@ public sealed class TombstoneSweeperTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(Base);
     private readonly FakeSharedBlobStore _shared = new();
     private ScratchNodeStorage _storage = null!;
-    private SqliteRecordingCatalog _catalog = null!;
+    private DbRecordingCatalog _catalog = null!;
     private FileNodeLocalStore _local = null!;
     private TombstoneSweeper? _sweeper;
 

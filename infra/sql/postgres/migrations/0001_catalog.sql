@@ -1,8 +1,14 @@
--- OrleansRecorder catalog on PostgreSQL: one row per finalized recording. Idempotent.
+-- Migration 1 (PostgreSQL): the catalog as it was when migrations began. Applied once per database, in one
+-- transaction with its SchemaMigrations row, under the schema advisory lock (src/Silo/Catalog/SchemaMigrator.cs;
+-- docs/DATABASE.md). Every statement is idempotent, because a database made before migrations already holds some or
+-- all of it (ADD COLUMN IF NOT EXISTS and the DO block bring older Recordings tables up). Later changes go in new
+-- numbered files, never here.
+--
+-- One row per finalized recording.
 -- The manifest column holds the recording's JSON manifest exactly as written beside the audio (json keeps the text
 -- as given; jsonb would reorder it); the other columns exist for filtering and sorting. Times are timestamptz
 -- (microseconds, UTC). The catalog can always be rebuilt from the manifests of any store.
--- Same columns and indexes as infra/sql/sqlite/recorder.sql.
+-- Same columns and indexes as infra/sql/sqlite/migrations/0001_catalog.sql.
 
 CREATE TABLE IF NOT EXISTS Recordings
 (
@@ -23,14 +29,26 @@ CREATE TABLE IF NOT EXISTS Recordings
 
 -- Added with maintenance (purge and export); ADD COLUMN IF NOT EXISTS upgrades an older database in place.
 -- preserved: kept by the purge whatever its age (legal hold). seq: insertion order, the export's checkpoint; assigned
--- under a transaction-scoped advisory lock in PostgresRecordingCatalog.AddAsync so numbers become visible in order.
+-- under a transaction-scoped advisory lock in DbRecordingCatalog.AddAsync (PostgresCatalogDialect) so numbers become
+-- visible in order. Rows older than the column are numbered in start order when it is added (SQLite: rowid order),
+-- so the export sees them too.
 ALTER TABLE Recordings ADD COLUMN IF NOT EXISTS preserved boolean NOT NULL DEFAULT false;
-ALTER TABLE Recordings ADD COLUMN IF NOT EXISTS seq bigint NOT NULL DEFAULT 0;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_schema = current_schema() AND table_name = 'recordings' AND column_name = 'seq') THEN
+        ALTER TABLE Recordings ADD COLUMN seq bigint NOT NULL DEFAULT 0;
+        UPDATE Recordings SET seq = numbered.n
+        FROM (SELECT id, row_number() OVER (ORDER BY started_at, id) AS n FROM Recordings) AS numbered
+        WHERE Recordings.id = numbered.id;
+    END IF;
+END
+$$;
 CREATE INDEX IF NOT EXISTS IX_Recordings_seq ON Recordings (seq);
 CREATE INDEX IF NOT EXISTS IX_Recordings_started_at_id ON Recordings (started_at, id);
 
 -- Added with call groups (hold/resume, transfers: PROTOCOL.md §1.7): call_key is cucm/{cluster}/{refci} (NULL without
--- a refci), group_id the id of the group's first recording, assigned in PostgresRecordingCatalog.AddAsync
+-- a refci), group_id the id of the group's first recording, assigned in DbRecordingCatalog.AddAsync
 -- (Recorder:Recording:GroupWindow). Recordings indexed before stay groups of one (group_id = id), set once, when the
 -- column is added.
 DO $$
@@ -99,7 +117,7 @@ CREATE TABLE IF NOT EXISTS Tombstones
 );
 
 -- Security (src/Silo/Security): local users, API keys for automation, the append-only audit log, and the notes
--- and tags on recordings. Same tables as infra/sql/sqlite/recorder.sql; times are Unix milliseconds (bigint) so one
+-- and tags on recordings. Same tables as the SQLite migration; times are Unix milliseconds (bigint) so one
 -- ADO.NET store serves both databases. Lists (numbers, devices, groups) are JSON arrays in text.
 CREATE TABLE IF NOT EXISTS Users
 (
@@ -124,25 +142,6 @@ CREATE TABLE IF NOT EXISTS ApiKeys
     key_hash text NOT NULL UNIQUE,
     created_at bigint NOT NULL
 );
-
--- Issue 19 (findings 3 and 4): a user has an id that outlives no deletion (a new user of the same name is another
--- user) and a security stamp, changed on sign-out, password, role and disable, that every session cookie must carry.
--- A key belongs to its owner's id. Added in place to an older database; the DO block binds keys by name only once,
--- when the column is new, so a later user of a deleted owner's name never inherits its keys.
-ALTER TABLE Users ADD COLUMN IF NOT EXISTS user_id text NULL;
-ALTER TABLE Users ADD COLUMN IF NOT EXISTS security_stamp text NULL;
-UPDATE Users SET user_id = md5(random()::text || clock_timestamp()::text || name) WHERE user_id IS NULL;
-UPDATE Users SET security_stamp = md5(random()::text || clock_timestamp()::text || name) WHERE security_stamp IS NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS IX_Users_user_id ON Users (user_id);
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
-                   WHERE table_schema = current_schema() AND table_name = 'apikeys' AND column_name = 'owner_id') THEN
-        ALTER TABLE ApiKeys ADD COLUMN owner_id text NULL;
-        UPDATE ApiKeys SET owner_id = (SELECT u.user_id FROM Users u WHERE u.name = ApiKeys.owner);
-    END IF;
-END $$;
-CREATE INDEX IF NOT EXISTS IX_ApiKeys_owner_id ON ApiKeys (owner_id);
 
 CREATE TABLE IF NOT EXISTS AuditLog
 (

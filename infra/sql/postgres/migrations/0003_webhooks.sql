@@ -1,5 +1,5 @@
 -- Webhooks (issue #15 item 6): subscriptions and the durable outbox, one row per (subscription, event).
--- Idempotent: applied by each node on first use, so an existing database gains the tables in place.
+-- Schema migration 3, applied once per database at start (docs/DATABASE.md).
 -- Times are Unix milliseconds; events is a JSON list of event types.
 
 CREATE TABLE IF NOT EXISTS WebhookSubscriptions

@@ -1,4 +1,10 @@
--- OrleansRecorder catalog on SQLite: one row per finalized recording. Idempotent.
+-- Migration 1 (SQLite): the catalog as it was when migrations began. Applied once per database, in one transaction
+-- with its SchemaMigrations row (src/Silo/Catalog/SchemaMigrator.cs; docs/DATABASE.md). Every statement is
+-- idempotent, because a database made before migrations already holds some or all of it: SqliteCatalogDialect adds
+-- the columns older releases lacked to Recordings before this script runs (SQLite has no ADD COLUMN IF NOT EXISTS).
+-- Later changes go in new numbered files, never here.
+--
+-- One row per finalized recording.
 -- The manifest column holds the recording's JSON manifest exactly as written beside the audio; the other columns
 -- exist for filtering and sorting. Times are Unix milliseconds (UTC). The catalog can always be rebuilt from the
 -- manifests of any store.
@@ -21,11 +27,11 @@ CREATE TABLE IF NOT EXISTS Recordings
     -- 1 = kept by the purge whatever its age (legal hold); set through the catalog.
     preserved INTEGER NOT NULL DEFAULT 0,
     -- Insertion order (1, 2, ...), assigned once when the row is first added and kept on updates: the export's
-    -- checkpoint. Files created before these columns existed get them from SqliteRecordingCatalog.InitializeAsync.
+    -- checkpoint. Files created before these columns existed get them from SqliteCatalogDialect (rowid order).
     seq INTEGER NOT NULL DEFAULT 0,
     -- The recordings of one CUCM call (hold/resume, transfers: PROTOCOL.md §1.7): call_key is cucm/{cluster}/{refci}
     -- (NULL without a refci), group_id the id of the group's first recording, assigned when the row is first added
-    -- (SqliteRecordingCatalog.AddAsync, Recorder:Recording:GroupWindow). Older files get them from InitializeAsync.
+    -- (DbRecordingCatalog.AddAsync, Recorder:Recording:GroupWindow). Older files get them from SqliteCatalogDialect.
     call_key TEXT NULL,
     group_id TEXT NULL
 );
@@ -36,9 +42,12 @@ CREATE INDEX IF NOT EXISTS IX_Recordings_far_number ON Recordings (far_number, s
 CREATE INDEX IF NOT EXISTS IX_Recordings_near_device ON Recordings (near_device, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_far_device ON Recordings (far_device, started_at);
 CREATE INDEX IF NOT EXISTS IX_Recordings_refci ON Recordings (refci);
+CREATE INDEX IF NOT EXISTS IX_Recordings_seq ON Recordings (seq);
+CREATE INDEX IF NOT EXISTS IX_Recordings_started_at_id ON Recordings (started_at, id);
+CREATE INDEX IF NOT EXISTS IX_Recordings_call_key ON Recordings (call_key, started_at);
+CREATE INDEX IF NOT EXISTS IX_Recordings_group_id ON Recordings (group_id, started_at);
 
--- Maintenance (purge and export, run by the maintenance grain on one node). Indexes on the columns added above are
--- created by SqliteRecordingCatalog.InitializeAsync after it has upgraded an older file.
+-- Maintenance (purge and export, run by the maintenance grain on one node).
 
 -- The settings: a single row (id = 1). Periods in milliseconds.
 CREATE TABLE IF NOT EXISTS MaintenanceSettings
