@@ -141,22 +141,8 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         Assert.Equal([caller, callee], Participants(siprec).Select(p => p.Number));
     }
 
-    private async Task<IReadOnlyList<int>> RunAsync(string scenario, string csv, IReadOnlyList<double> tones, double toneSeconds, int durationMs)
-    {
-        var run = new SippRun
-        {
-            Scenario = scenario,
-            CsvLines = [csv],
-            RecorderPort = Node.SipPort,
-            DurationMs = durationMs,
-        };
-        var sipp = run.RunAsync();
-        var ports = await SiprecRtp.AnsweredPortsAsync(run, TimeSpan.FromSeconds(15));
-        await SiprecRtp.SendTonesAsync(ports, tones, toneSeconds);
-        await sipp;
-        Assert.True(run.ExitCode == 0, $"sipp exit {run.ExitCode}:\n{run.Logs}\n--- recorder:\n{Node.Output}");
-        return ports;
-    }
+    private Task<IReadOnlyList<int>> RunAsync(string scenario, string csv, IReadOnlyList<double> tones, double toneSeconds, int durationMs) =>
+        SiprecCalls.RunAsync(Node, scenario, csv, tones, toneSeconds, durationMs);
 
     private async Task<RecordingView> SingleAsync(string number)
     {

@@ -24,7 +24,7 @@ namespace OrleansRecorder.Silo.Calls;
 internal sealed class RecorderUserAgent : IDialogUser
 {
     /// <summary>Methods we implement (RFC 3261 §20.5); every response to them and 405/501 lists these.</summary>
-    private const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+    internal const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
 
     /// <summary>Methods that are valid SIP but that a recording server does not take: 405 (RFC 3261 §21.4.6).</summary>
     private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal)

@@ -305,7 +305,7 @@ internal sealed class SiprecUserAgent(
                     {
                         // A stream removed (CUBE on video de-escalation): paused, its channel stays in the recording.
                         leg.ApplyDirection(MediaDirection.Inactive, timeProvider);
-                        session.Answers[label] = Rejected(offered);
+                        session.Answers[label] = OfferAnswer.CreateRejectedMedia(offered);
                         continue;
                     }
 
@@ -362,7 +362,7 @@ internal sealed class SiprecUserAgent(
             var label = LabelOf(offer.Media[i], i);
             media.Add(session.Legs.ContainsKey(label) && session.Answers.TryGetValue(label, out var answered)
                 ? answered
-                : Rejected(offer.Media[i]));
+                : OfferAnswer.CreateRejectedMedia(offer.Media[i]));
         }
 
         return new SessionDescription
@@ -392,14 +392,6 @@ internal sealed class SiprecUserAgent(
         Direction = sdp.Direction,
         Attributes = sdp.Attributes,
         Media = [media],
-    };
-
-    private static MediaDescription Rejected(MediaDescription offered) => new()
-    {
-        MediaType = offered.MediaType,
-        Port = 0,
-        Protocol = offered.Protocol,
-        Formats = offered.Formats.Count > 0 ? offered.Formats : ["0"],
     };
 
     /// <summary>Our m-line with the stream's <c>a=label</c> (RFC 4574), so the SRC sees which answer is which stream.</summary>
@@ -475,7 +467,7 @@ internal sealed class SiprecUserAgent(
     /// <summary>SDP alone in our answers: RFC 7866 §8.1.2 lets the SRS answer without metadata.</summary>
     private static Action<SipResponse> WithSdp(string? sdp) => response =>
     {
-        response.Headers.Set("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE");
+        response.Headers.Set("Allow", RecorderUserAgent.Allow);
 
         // RFC 7866 §6.1.2: the SRS marks its Contact with +sip.srs; Supported says it speaks the extension.
         if (response.Headers.GetFirst(SipHeaderNames.Contact) is { } contact && !contact.Contains(SiprecRecognition.ServerFeatureTag, StringComparison.Ordinal))
