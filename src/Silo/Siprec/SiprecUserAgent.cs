@@ -141,7 +141,7 @@ internal sealed class SiprecUserAgent(
             OriginalCallId = metadata?.OriginalCallId,
             OriginalFrom = metadata?.OriginalFrom,
             OriginalTo = metadata?.OriginalTo,
-            Participants = Participants(metadata, recorded, [], now),
+            Participants = SiprecParticipantLedger.Participants(metadata, recorded, [], now),
             Streams = [.. map.Channels.Select((c, i) => new SiprecStreamEntry
             {
                 Label = c.Label,
@@ -204,7 +204,7 @@ internal sealed class SiprecUserAgent(
                 SiprecLog.MetadataUpdated(logger, dialog.CallId, sip.Method);
                 recording.UpdateInfo(current => current with
                 {
-                    Siprec = current.Siprec is { } info ? Updated(info, metadata, now) : null,
+                    Siprec = current.Siprec is { } info ? SiprecParticipantLedger.Updated(info, metadata, now) : null,
                 });
             }
 
@@ -411,58 +411,6 @@ internal sealed class SiprecUserAgent(
         Attributes = [.. media.Attributes.Where(a => !a.Name.Equals("label", StringComparison.OrdinalIgnoreCase)), new SdpAttribute("label", label)],
         OtherLines = media.OtherLines,
     };
-
-    /// <summary>
-    /// The participants for the manifest: each with the channel carrying its voice and when it joined (associate-time,
-    /// else now) and left (disassociate-time, or gone from a later complete snapshot).
-    /// </summary>
-    private static List<SiprecParticipantEntry> Participants(SiprecMetadata? metadata, IReadOnlyList<SiprecChannel> recorded,
-        IReadOnlyList<SiprecParticipantEntry> previous, DateTimeOffset now)
-    {
-        var entries = new List<SiprecParticipantEntry>();
-        foreach (var participant in metadata is null ? [] : SiprecStreamMapper.CallerFirst(metadata))
-        {
-            var before = previous.FirstOrDefault(p => p.Id == participant.Id);
-            var channel = recorded.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Participant?.Id == participant.Id);
-            entries.Add(new SiprecParticipantEntry
-            {
-                Id = participant.Id,
-                Aor = participant.Aor,
-                Name = participant.Name,
-                Number = participant.User,
-                Channel = channel.c is null ? before?.Channel : channel.i,
-                Label = channel.c?.Label ?? before?.Label,
-                JoinedAt = before?.JoinedAt ?? participant.AssociatedAt ?? now,
-                LeftAt = participant.DisassociatedAt ?? before?.LeftAt,
-            });
-        }
-
-        foreach (var gone in previous.Where(p => entries.All(e => e.Id != p.Id)))
-        {
-            entries.Add(gone with { LeftAt = gone.LeftAt ?? now });
-        }
-
-        return entries;
-    }
-
-    /// <summary>A new metadata snapshot applied to the manifest's participants; the channels stay as recorded.</summary>
-    private static SiprecRecordingInfo Updated(SiprecRecordingInfo info, SiprecMetadata metadata, DateTimeOffset now)
-    {
-        var recorded = info.Streams.Where(s => s.Channel is not null).OrderBy(s => s.Channel)
-            .Select(s => new SiprecChannel(s.Label, -1, StreamSender(metadata, s.Label) ?? metadata.Participants.FirstOrDefault(p => p.Id == s.ParticipantId)))
-            .ToList();
-        return info with
-        {
-            Participants = Participants(metadata, recorded, info.Participants, now),
-            Extensions = [.. info.Extensions, .. metadata.Extensions.Where(e => !info.Extensions.Contains(e))],
-            OriginalCallId = info.OriginalCallId ?? metadata.OriginalCallId,
-            OriginalFrom = info.OriginalFrom ?? metadata.OriginalFrom,
-            OriginalTo = info.OriginalTo ?? metadata.OriginalTo,
-        };
-    }
-
-    private static SiprecParticipant? StreamSender(SiprecMetadata metadata, string label) =>
-        metadata.StreamForLabel(label) is { } stream ? metadata.SenderOf(stream.Id) : null;
 
     /// <summary>SDP alone in our answers: RFC 7866 §8.1.2 lets the SRS answer without metadata.</summary>
     private static Action<SipResponse> WithSdp(string? sdp) => response =>

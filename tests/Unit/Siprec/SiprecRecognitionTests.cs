@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansRecorder.Silo.Sip.Dialogs;
 using OrleansRecorder.Silo.Sip.Messages;
 using OrleansRecorder.Silo.Siprec;
 
@@ -32,4 +33,13 @@ public sealed class SiprecRecognitionTests
     [InlineData("", "<sip:srcuser@127.0.0.1:5070>;+sip.srs")]
     public void PlainInvites_AreNotRecordingSessions(string headers, string contact) =>
         Assert.False(SiprecRecognition.IsRecordingSession(Invite(headers, contact)));
+
+    [Fact]
+    public void Rfc3261_Section8_2_2_3_RequireSiprec_IsAnOptionTagWeSupport_No420()
+    {
+        var invite = Invite("Require: siprec, timer\r\n");
+
+        Assert.Null(InDialogRules.CheckRequire((SipRequest)invite));
+        Assert.Equal(420, InDialogRules.CheckRequire((SipRequest)Invite("Require: siprec, 100rel\r\n"))!.Value.StatusCode);
+    }
 }
