@@ -70,7 +70,7 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
     }
 
     [Fact]
-    public async Task Rfc7866_Section7_1_2_AudioCodesSession_LegacyContentType_HoldByReInvite_IsARecordedPause_AndAJoinIsKept()
+    public async Task Rfc7866_Section7_1_2_AudioCodesSession_LegacyContentType_HoldByReInvite_IsARecordedPause_JoinAndLeaveAreKept()
     {
         var (caller, callee, suffix) = NewParties();
         var joiner = NewNumber();
@@ -97,6 +97,10 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         // The participant of the re-INVITE's metadata joined later and has no channel of their own.
         Assert.Null(participants[2].Channel);
         Assert.True(participants[2].JoinedAt > participants[0].JoinedAt);
+
+        // RFC 7866 §7.3: the UPDATE's metadata without them: they left, after they joined; the others are still in.
+        Assert.True(participants[2].LeftAt > participants[2].JoinedAt);
+        Assert.All(participants.Take(2), p => Assert.Null(p.LeftAt));
     }
 
     [Fact]
@@ -171,7 +175,10 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         [.. siprec.GetProperty("participants").EnumerateArray().Select(p => new ParticipantView(
             Text(p, "number"), Text(p, "name"), Text(p, "aor"), Text(p, "label"),
             p.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : null,
-            p.TryGetProperty("joinedAt", out var j) && j.ValueKind == JsonValueKind.String ? j.GetDateTimeOffset() : null))];
+            Time(p, "joinedAt"), Time(p, "leftAt")))];
+
+    private static DateTimeOffset? Time(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetDateTimeOffset() : null;
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -180,5 +187,6 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
 
     private static string NewNumber() => Random.Shared.Next(30_000_000, 39_999_999).ToString(CultureInfo.InvariantCulture);
 
-    private sealed record ParticipantView(string? Number, string? Name, string? Aor, string? Label, int? Channel, DateTimeOffset? JoinedAt);
+    private sealed record ParticipantView(string? Number, string? Name, string? Aor, string? Label, int? Channel, DateTimeOffset? JoinedAt,
+        DateTimeOffset? LeftAt);
 }
