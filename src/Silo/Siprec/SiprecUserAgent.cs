@@ -252,7 +252,20 @@ internal sealed class SiprecUserAgent(
         }
 
         _sessions.TryRemove(new KeyValuePair<string, SiprecSession>(dialog.CallId, session));
-        foreach (var leg in session.AllLegs.ToList())
+
+        // Under the session's gate: a re-INVITE still adding a stream finishes first, so that stream ends too.
+        List<CallLeg> legs;
+        await session.Gate.WaitAsync();
+        try
+        {
+            legs = [.. session.AllLegs];
+        }
+        finally
+        {
+            session.Gate.Release();
+        }
+
+        foreach (var leg in legs)
         {
             await coordinator.EndLegAsync(leg, reason == "bye" ? null : reason, CancellationToken.None);
         }
