@@ -13,14 +13,14 @@ namespace OrleansRecorder.Tests.EndToEnd;
 public sealed class PolicyTests(NodePool pool) : IClassFixture<NodePool>
 {
     /// <summary>Recording users only: 5000 by configuration, others through the API.</summary>
-    private static readonly Dictionary<string, string> UsersOnly = new()
+    internal static readonly Dictionary<string, string> UsersOnly = new()
     {
         ["Recorder__Users__RecordAll"] = "false",
         ["Recorder__Users__Numbers__0"] = "5000",
     };
 
     /// <summary>One licensed channel.</summary>
-    private static readonly Dictionary<string, string> OneChannel = new()
+    internal static readonly Dictionary<string, string> OneChannel = new()
     {
         ["Recorder__License__Channels"] = "1",
     };

@@ -21,6 +21,15 @@ internal sealed class CallLeg(
     /// <summary>The SIP dialog the leg belongs to: every request that touches the leg was matched to it first.</summary>
     public Dialog Dialog { get; } = dialog;
     public string CallId => Dialog.CallId;
+
+    /// <summary>
+    /// A SIPREC stream's <c>a=label</c>: one recording session dialog carries several streams, each its own leg; null
+    /// for CUCM's one-stream dialogs.
+    /// </summary>
+    public string? StreamLabel { get; init; }
+
+    /// <summary>The leg's key in the <see cref="CallRegistry"/>: the Call-ID, with the stream label for SIPREC streams.</summary>
+    public string RegistryKey => StreamLabel is null ? CallId : CallId + "\n" + StreamLabel;
     public string LocalTag => Dialog.Id.LocalTag;
     public LegRole Role { get; } = role;
     public ActiveRecording Recording { get; } = recording;

@@ -162,11 +162,11 @@ internal sealed class CallRegistry
         }
     }
 
-    public bool TryAddLeg(CallLeg leg) => _legs.TryAdd(leg.CallId, leg);
+    public bool TryAddLeg(CallLeg leg) => _legs.TryAdd(leg.RegistryKey, leg);
 
     public CallLeg? FindLeg(string callId) => _legs.GetValueOrDefault(callId);
 
-    public void RemoveLeg(CallLeg leg) => _legs.TryRemove(new KeyValuePair<string, CallLeg>(leg.CallId, leg));
+    public void RemoveLeg(CallLeg leg) => _legs.TryRemove(new KeyValuePair<string, CallLeg>(leg.RegistryKey, leg));
 
     public IReadOnlyCollection<CallLeg> Legs => [.. _legs.Values];
 

@@ -10,4 +10,6 @@ namespace OrleansRecorder.Silo.Calls;
 /// <param name="Metadata">CUCM's From-URI metadata.</param>
 /// <param name="PairingKey">Key shared by both legs of the call (<see cref="CallKeys.ForMetadata"/>).</param>
 /// <param name="Offer">The SDP offer of the INVITE, or null for a delayed offer (ours goes in the 200).</param>
-internal sealed record LegRequest(Dialog Dialog, LegRole Role, CucmMetadata Metadata, string PairingKey, SessionDescription? Offer);
+/// <param name="StreamLabel">A SIPREC stream's label (one dialog, several legs); null for CUCM legs.</param>
+internal sealed record LegRequest(Dialog Dialog, LegRole Role, CucmMetadata Metadata, string PairingKey, SessionDescription? Offer,
+    string? StreamLabel = null);

@@ -33,7 +33,7 @@ internal sealed class LegSetup(
     public async Task<LegSetupResult> SetUpAsync(LegRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (dialog, role, metadata, pairingKey, offer) = request;
+        var (dialog, role, metadata, pairingKey, offer, _) = request;
         var callId = dialog.CallId;
         var now = timeProvider.GetUtcNow();
         var offered = await OfferLegAsync(grains.GetGrain<ICallGrain>(pairingKey), pairingKey,
@@ -114,6 +114,7 @@ internal sealed class LegSetup(
         };
         var leg = new CallLeg(dialog, role, recording, rtpPort, receiver)
         {
+            StreamLabel = request.StreamLabel,
             LocalSdp = localSdp,
             AwaitingAnswer = offer is null,
             Media = media,

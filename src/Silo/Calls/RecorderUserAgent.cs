@@ -8,6 +8,7 @@ using OrleansRecorder.Silo.Sip;
 using OrleansRecorder.Silo.Sip.Dialogs;
 using OrleansRecorder.Silo.Sip.Messages;
 using OrleansRecorder.Silo.Sip.Transport;
+using OrleansRecorder.Silo.Siprec;
 
 namespace OrleansRecorder.Silo.Calls;
 
@@ -23,7 +24,7 @@ namespace OrleansRecorder.Silo.Calls;
 internal sealed class RecorderUserAgent : IDialogUser
 {
     /// <summary>Methods we implement (RFC 3261 §20.5); every response to them and 405/501 lists these.</summary>
-    private const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
+    internal const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE";
 
     /// <summary>Methods that are valid SIP but that a recording server does not take: 405 (RFC 3261 §21.4.6).</summary>
     private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal)
@@ -43,6 +44,7 @@ internal sealed class RecorderUserAgent : IDialogUser
     private readonly ILogger _logger;
     private readonly OverloadGuard _overload;
     private readonly SetupAdmission _admission;
+    private readonly SiprecUserAgent _siprec;
     private long _shedSinceLog;
     private long _shedLoggedAt;
 
@@ -75,6 +77,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         _admission = new SetupAdmission(settings.MaxInvitesInProgress, timeProvider);
         Dialogs = new DialogLayer(this, settings.TrustedPeers.Contains, settings.AdvertisedAddress, timeProvider,
             dialogMetrics, loggerFactory.CreateLogger<DialogLayer>());
+        _siprec = new SiprecUserAgent(settings, legSetup, coordinator, Dialogs, timeProvider, loggerFactory.CreateLogger<SiprecUserAgent>());
     }
 
     /// <summary>The dialog layer in front of this handler: what the SIP stack hands its requests to.</summary>
@@ -104,8 +107,10 @@ internal sealed class RecorderUserAgent : IDialogUser
     {
         ArgumentNullException.ThrowIfNull(invite);
         var sip = invite.Request;
-        if (!_settings.TrustedPeers.Contains(invite.RemoteEndPoint.Address) || _license.Channels == 0)
+        if (!_settings.TrustedPeers.Contains(invite.RemoteEndPoint.Address) || _license.Channels == 0
+            || SiprecRecognition.IsRecordingSession(sip))
         {
+            // A recording session's metadata is in its body, not read on the receive thread: it is admitted in OnInviteAsync.
             return false;
         }
 
@@ -207,6 +212,13 @@ internal sealed class RecorderUserAgent : IDialogUser
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(dialog);
         var sip = request.Request;
+        if (_siprec.Owns(dialog))
+        {
+            await _siprec.OnRefreshAsync(request, dialog, (status, reason) => RespondAsync(request, status, null,
+                response => { if (reason is not null) { response.Headers.Set("Warning", $"399 orleansrecorder \"{reason}\""); } }));
+            return;
+        }
+
         if (FindLeg(dialog) is not { } leg || leg.Ended)
         {
             await RespondAsync(request, 481, null);
@@ -277,6 +289,12 @@ internal sealed class RecorderUserAgent : IDialogUser
     public async Task OnDialogEndedAsync(Dialog dialog, string reason)
     {
         ArgumentNullException.ThrowIfNull(dialog);
+        if (_siprec.Owns(dialog))
+        {
+            await _siprec.OnDialogEndedAsync(dialog, reason);
+            return;
+        }
+
         if (FindLeg(dialog) is { } leg)
         {
             // A BYE from CUCM is the normal end; any other reason is kept on the leg and shows in the recording.
@@ -326,8 +344,11 @@ internal sealed class RecorderUserAgent : IDialogUser
     private async Task AnswerInviteAsync(SipServerRequest request, Dialog dialog)
     {
         var sip = request.Request;
-        var (metadata, parsedRole) = CucmMetadataParser.Parse(sip.From.Uri, sip.RequestUri);
-        var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
+
+        // RFC 7866 recording sessions take the same admission as CUCM calls, with the participants as the users.
+        var siprec = SiprecRecognition.IsRecordingSession(sip) ? SiprecOffer.Read(sip) : null;
+        var (metadata, parsedRole) = siprec is null ? CucmMetadataParser.Parse(sip.From.Uri, sip.RequestUri) : (new CucmMetadata(), null);
+        var pairingKey = siprec is null ? CallKeys.ForMetadata(metadata, sip.CallId) : SiprecUserAgent.PairingKeyFor(sip.CallId);
         var trusted = _settings.TrustedPeers.Contains(request.RemoteEndPoint.Address);
         if (trusted)
         {
@@ -342,7 +363,9 @@ internal sealed class RecorderUserAgent : IDialogUser
         }
 
         var health = trusted ? _health.GetProblem() : null;
-        var isUser = trusted && health is null && IsRecordingUser(metadata, sip.From.Uri.User);
+        var isUser = trusted && health is null && (siprec is null
+            ? IsRecordingUser(metadata, sip.From.Uri.User)
+            : SiprecUserAgent.PolicyViews(siprec).Any(view => IsRecordingUser(view, view.NearEndAddress)));
         var joins = isUser && _registry.FindRecordingForPairing(pairingKey) is not null;
         var overloaded = isUser ? _overload.Check(request.QueueDelay, joins) : null;
         var decision = AdmissionPolicy.Decide(new AdmissionFacts(trusted, health, isUser, overloaded, _license.Channels, _license.Problem, joins,
@@ -352,6 +375,17 @@ internal sealed class RecorderUserAgent : IDialogUser
             await (overloaded == decision
                 ? ShedAsync(request, decision, dialog.Id.LocalTag)
                 : RefuseAsync(request, decision, dialog.Id.LocalTag));
+            return;
+        }
+
+        if (siprec is not null)
+        {
+            if (dialog.State != DialogState.Terminated
+                && await _siprec.AcceptAsync(request, dialog, siprec, pairingKey) is { } refusal)
+            {
+                await RefuseAsync(request, refusal, dialog.Id.LocalTag);
+            }
+
             return;
         }
 

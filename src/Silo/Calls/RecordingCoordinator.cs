@@ -102,7 +102,19 @@ internal sealed class RecordingCoordinator(
         var far = legs.FirstOrDefault(l => l.Role == LegRole.FarEnd);
         var flags = new List<string>();
         AddLegFlags(flags, near, "near-end");
-        AddLegFlags(flags, far, "far-end");
+        if (far is not null || recording.Info.Siprec is not { Channels: 1 })
+        {
+            // A SIPREC session of one mixed stream has no far end to miss.
+            AddLegFlags(flags, far, "far-end");
+        }
+
+        foreach (var flag in recording.Info.Siprec?.Flags ?? [])
+        {
+            if (!flags.Contains(flag))
+            {
+                flags.Add(flag);
+            }
+        }
         if (extraFlag is not null && !flags.Contains(extraFlag))
         {
             flags.Add(extraFlag);

@@ -34,4 +34,7 @@ internal sealed record RecordingInfo
 
     /// <summary>The SIP transport the far-end leg's dialog came over.</summary>
     public string? FarEndSignallingTransport { get; init; }
+
+    /// <summary>A SIPREC recording session's participants and streams (RFC 7865); null for CUCM calls.</summary>
+    public Siprec.SiprecRecordingInfo? Siprec { get; init; }
 }

@@ -58,4 +58,7 @@ internal sealed record RecordingManifest
 
     /// <summary>All CUCM metadata as received.</summary>
     public CucmMetadata? Cucm { get; init; }
+
+    /// <summary>SIPREC sessions: participants, which channel is whose, stream mapping, vendor data (null for CUCM calls).</summary>
+    public Siprec.SiprecRecordingInfo? Siprec { get; init; }
 }

@@ -174,6 +174,7 @@ internal static class SegmentFinalizer
             Pauses = PlacePauses(state, nearLead, farLead, (double)frames / rate, endedAt),
             Dtmf = PlaceDtmf(state.Dtmf, nearLead, farLead, rate, nearRate, farRate),
             Cucm = metadata,
+            Siprec = info.Siprec,
         };
 
         await AtomicFile.WriteJsonAsync(manifestPath, manifest, RecordingJsonContext.Default.RecordingManifest, cancellationToken);

@@ -427,7 +427,7 @@ internal static class OfferAnswer
         offered is MediaDirection.RecvOnly or MediaDirection.Inactive ? MediaDirection.Inactive : MediaDirection.RecvOnly;
 
     /// <summary>RFC 3264 §6: a rejected stream keeps its media type, protocol and at least one format, with port 0.</summary>
-    private static MediaDescription CreateRejectedMedia(MediaDescription offered) => new()
+    internal static MediaDescription CreateRejectedMedia(MediaDescription offered) => new()
     {
         MediaType = offered.MediaType,
         Port = 0,

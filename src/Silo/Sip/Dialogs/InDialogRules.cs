@@ -10,8 +10,8 @@ namespace OrleansRecorder.Silo.Sip.Dialogs;
 /// </summary>
 internal static class InDialogRules
 {
-    /// <summary>Option tags we support (RFC 3261 §8.2.2.3): session timers (RFC 4028).</summary>
-    public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "timer" };
+    /// <summary>Option tags we support (RFC 3261 §8.2.2.3): session timers (RFC 4028), recording sessions (RFC 7866 §6.1).</summary>
+    public static readonly IReadOnlySet<string> Supported = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "timer", "siprec" };
 
     /// <summary>
     /// A request with a To tag: it must name a live dialog by its whole id (§12.2.2, else 481), come from a trusted peer

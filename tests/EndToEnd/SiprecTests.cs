@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json;
+using OrleansRecorder.Tests.EndToEnd.Harness;
+
+namespace OrleansRecorder.Tests.EndToEnd;
+
+/// <summary>
+/// The node as a SIPREC Session Recording Server (RFC 7866) for SRCs in each vendor's dialect (SECURE_MEDIA.md §4),
+/// played by sipp (infra/sipp/siprec_*.xml) with one tone per stream sent to the ports of our answer: each test checks
+/// which channel carries which tone and the participants through the REST API.
+/// </summary>
+public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<RecorderFixture>
+{
+    private const double CallerTone = 600;
+    private const double CalleeTone = 1400;
+    private const double ThirdTone = 2200;
+
+    private RecorderNode Node => fixture.Node;
+
+    [Fact]
+    public async Task Rfc7866_Section6_CubeSession_TwoLabelledStreams_CallerLeftCalleeRight_ParticipantsInTheApi()
+    {
+        var (caller, callee, suffix) = NewParties();
+        var ports = await RunAsync("siprec_cube.xml", $"{caller};{callee};{suffix}", [CallerTone, CalleeTone], toneSeconds: 2.5, durationMs: 3000);
+        Assert.Equal(2, ports.Count);
+
+        var recording = await SingleAsync(caller);
+        Assert.Equal("complete", recording.Status);
+        Assert.Empty(recording.Flags);
+        Assert.Equal(caller, recording.NearEnd.Number);
+        Assert.Equal(callee, recording.FarEnd.Number);
+        Assert.Equal("siprec", recording.Profile);
+        await AssertChannelsAsync(recording, CallerTone, CalleeTone);
+
+        var siprec = await SiprecManifestAsync(recording);
+        Assert.Equal("metadata", siprec.GetProperty("streamMapping").GetString());
+        Assert.Equal("application/rs-metadata+xml", siprec.GetProperty("metadataContentType").GetString());
+        Assert.Equal($"cube-session-{suffix}", siprec.GetProperty("sessionId").GetString());
+        var participants = Participants(siprec);
+        Assert.Equal([(caller, 0, "Cube Caller"), (callee, 1, null)], participants.Select(p => (p.Number, p.Channel!.Value, p.Name)));
+        Assert.Equal($"sip:{caller}@10.0.0.1", participants[0].Aor);
+
+        // The callee's number finds the same recording: both participants are searchable.
+        Assert.Equal(recording.Id, (await SingleAsync(callee)).Id);
+    }
+
+    [Fact]
+    public async Task Rfc7865_AcmeSession_LegacyNamespaceAndIds_CallerOnTheSecondMLine_IsStillLeft()
+    {
+        var (caller, callee, suffix) = NewParties();
+
+        // The m-lines come callee first (label 16777228), caller second (16777227).
+        await RunAsync("siprec_acme.xml", $"{caller};{callee};{suffix}", [CalleeTone, CallerTone], toneSeconds: 2.5, durationMs: 3000);
+
+        var recording = await SingleAsync(caller);
+        Assert.Equal("complete", recording.Status);
+        Assert.Equal(caller, recording.NearEnd.Number);
+        await AssertChannelsAsync(recording, CallerTone, CalleeTone);
+
+        var siprec = await SiprecManifestAsync(recording);
+        Assert.Equal("metadata", siprec.GetProperty("streamMapping").GetString());
+        var participants = Participants(siprec);
+        Assert.Equal([(caller, 0, "16777227"), (callee, 1, "16777228")], participants.Select(p => (p.Number, p.Channel!.Value, p.Label!)));
+
+        // Acme's extension elements are kept as they came.
+        var extensions = siprec.GetProperty("extensions").EnumerateArray().ToList();
+        Assert.Contains(extensions, e => e.GetProperty("name").GetString() == "ucid"
+            && e.GetProperty("xml").GetString()!.Contains($"00FA080018803B69810C3D-{suffix}", StringComparison.Ordinal));
+        Assert.Contains(extensions, e => e.GetProperty("name").GetString() == "callingParty");
+    }
+
+    [Fact]
+    public async Task Rfc7866_Section7_1_2_AudioCodesSession_LegacyContentType_HoldByReInvite_IsARecordedPause_JoinAndLeaveAreKept()
+    {
+        var (caller, callee, suffix) = NewParties();
+        var joiner = NewNumber();
+        const int holdMs = 1200;
+        await RunAsync("siprec_audiocodes.xml", $"{caller};{callee};{suffix};{joiner}", [CallerTone, CalleeTone], toneSeconds: 4.5, durationMs: holdMs);
+
+        var recording = await SingleAsync(caller);
+        Assert.Equal("complete", recording.Status);
+        await AssertChannelsAsync(recording, CallerTone, CalleeTone);
+
+        var detail = await Node.GetJsonAsync<RecordingGroupView>($"/api/recordings/{recording.Id}");
+        var pause = Assert.Single(detail.Pauses);
+        Assert.Equal("farEnd", pause.Leg);
+        Assert.Equal("hold", pause.Reason);
+        Assert.InRange(pause.DurationSeconds!.Value, (holdMs / 1000.0) - 0.3, (holdMs / 1000.0) + 0.6);
+        Assert.InRange(pause.OffsetSeconds!.Value, 1.0, 2.5);
+
+        var siprec = await SiprecManifestAsync(recording);
+        Assert.Equal("application/rs-metadata", siprec.GetProperty("metadataContentType").GetString());
+        var participants = Participants(siprec);
+        Assert.Equal([caller, callee, joiner], participants.Select(p => p.Number));
+        Assert.Equal([0, 1], participants.Take(2).Select(p => p.Channel!.Value));
+
+        // The participant of the re-INVITE's metadata joined later and has no channel of their own.
+        Assert.Null(participants[2].Channel);
+        Assert.True(participants[2].JoinedAt > participants[0].JoinedAt);
+
+        // RFC 7866 §7.3: the UPDATE's metadata without them: they left, after they joined; the others are still in.
+        Assert.True(participants[2].LeftAt > participants[2].JoinedAt);
+        Assert.All(participants.Take(2), p => Assert.Null(p.LeftAt));
+    }
+
+    [Fact]
+    public async Task Rfc7866_Section8_1_ThreeStreams_TwoRecorded_ThirdAnsweredPortZeroAndFlagged_MappedByOrderWithoutStreamMetadata()
+    {
+        var (first, second, suffix) = NewParties();
+        var third = NewNumber();
+        var ports = await RunAsync("siprec_three_streams.xml", $"{first};{second};{suffix};{third}", [CallerTone, CalleeTone, ThirdTone],
+            toneSeconds: 2.5, durationMs: 3000);
+        Assert.Equal(3, ports.Count);
+        Assert.NotEqual(0, ports[0]);
+        Assert.NotEqual(0, ports[1]);
+        Assert.Equal(0, ports[2]);
+
+        var recording = await SingleAsync(first);
+        Assert.Equal(["streams-not-recorded"], recording.Flags);
+        await AssertChannelsAsync(recording, CallerTone, CalleeTone);
+
+        var siprec = await SiprecManifestAsync(recording);
+        Assert.Equal("order", siprec.GetProperty("streamMapping").GetString());
+        var participants = Participants(siprec);
+        Assert.Equal([(first, (int?)0), (second, 1), (third, null)], participants.Select(p => (p.Number, p.Channel)));
+        var streams = siprec.GetProperty("streams").EnumerateArray().ToList();
+        Assert.Equal(["1", "2", "3"], streams.Select(s => s.GetProperty("label").GetString()));
+        Assert.False(streams[2].TryGetProperty("channel", out var none) && none.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Rfc7866_SingleMixedMLine_IsOneChannel_NotFlaggedAsAMissingFarEnd()
+    {
+        var (caller, callee, suffix) = NewParties();
+        await RunAsync("siprec_mixed.xml", $"{caller};{callee};{suffix}", [CallerTone], toneSeconds: 2.5, durationMs: 3000);
+
+        var recording = await SingleAsync(caller);
+        Assert.Equal("complete", recording.Status);
+        Assert.Empty(recording.Flags);
+        var wav = StereoWav.Read(await Node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio", TestContext.Current.CancellationToken));
+        Assert.True(wav.Power(wav.Left, CallerTone) > 100 * wav.Power(wav.Left, CalleeTone));
+
+        var siprec = await SiprecManifestAsync(recording);
+        Assert.Equal(1, siprec.GetProperty("channels").GetInt32());
+        Assert.Equal([caller, callee], Participants(siprec).Select(p => p.Number));
+    }
+
+    private Task<IReadOnlyList<int>> RunAsync(string scenario, string csv, IReadOnlyList<double> tones, double toneSeconds, int durationMs) =>
+        SiprecCalls.RunAsync(Node, scenario, csv, tones, toneSeconds, durationMs);
+
+    private async Task<RecordingView> SingleAsync(string number)
+    {
+        var list = await Node.WaitForRecordingsAsync(1, $"&number={number}");
+        return Assert.Single(list.Items);
+    }
+
+    private async Task AssertChannelsAsync(RecordingView recording, double leftTone, double rightTone)
+    {
+        var wav = StereoWav.Read(await Node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio", TestContext.Current.CancellationToken));
+        var leftOnLeft = wav.Power(wav.Left, leftTone);
+        var rightOnLeft = wav.Power(wav.Left, rightTone);
+        var leftOnRight = wav.Power(wav.Right, leftTone);
+        var rightOnRight = wav.Power(wav.Right, rightTone);
+        Assert.True(leftOnLeft > 100 * rightOnLeft, $"left channel should carry {leftTone} Hz: {leftOnLeft:E2} vs {rightOnLeft:E2}");
+        Assert.True(rightOnRight > 100 * leftOnRight, $"right channel should carry {rightTone} Hz: {rightOnRight:E2} vs {leftOnRight:E2}");
+    }
+
+    private async Task<JsonElement> SiprecManifestAsync(RecordingView recording)
+    {
+        var detail = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}");
+        return detail.Manifest!.Value.GetProperty("siprec");
+    }
+
+    private static List<ParticipantView> Participants(JsonElement siprec) =>
+        [.. siprec.GetProperty("participants").EnumerateArray().Select(p => new ParticipantView(
+            Text(p, "number"), Text(p, "name"), Text(p, "aor"), Text(p, "label"),
+            p.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : null,
+            Time(p, "joinedAt"), Time(p, "leftAt")))];
+
+    private static DateTimeOffset? Time(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetDateTimeOffset() : null;
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static (string Caller, string Callee, string Suffix) NewParties() => (NewNumber(), NewNumber(), Guid.NewGuid().ToString("N")[..12]);
+
+    private static string NewNumber() => Random.Shared.Next(30_000_000, 39_999_999).ToString(CultureInfo.InvariantCulture);
+
+    private sealed record ParticipantView(string? Number, string? Name, string? Aor, string? Label, int? Channel, DateTimeOffset? JoinedAt,
+        DateTimeOffset? LeftAt);
+}
