@@ -75,6 +75,15 @@ internal sealed class RecordingSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The leg's recording rate (8000 until its first codec set one): turns written samples into seconds.</summary>
+    public int SampleRateOf(LegRole role)
+    {
+        lock (_stateLock)
+        {
+            return (role == LegRole.NearEnd ? _state.NearEndSampleRate : _state.FarEndSampleRate) ?? 8000;
+        }
+    }
+
     /// <summary>Left channel.</summary>
     public IPcmSink NearEnd => _nearEnd;
 

@@ -1,0 +1,15 @@
+namespace OrleansRecorder.Silo.Calls.Reporting;
+
+/// <summary>Registers <see cref="CallGrainReporter"/> with its <c>Recorder:Calls</c> options.</summary>
+internal static class CallReportingServiceCollectionExtensions
+{
+    public static IServiceCollection AddRecorderCallReporting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(CallReportOptions.SectionName).Get<CallReportOptions>() ?? new CallReportOptions();
+        services.AddSingleton(options);
+        services.AddSingleton<CallReportMetrics>();
+        services.AddSingleton<CallGrainReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallGrainReporter>());
+        return services;
+    }
+}
