@@ -17,6 +17,13 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("report")]
     Task ReportAsync(LiveCall call);
 
+    /// <summary>
+    /// Pause, resume or stop the call's recording, from any node: forwarded to the node that records it
+    /// (<see cref="ICallHostGrain"/>). Null when the call is unknown here, ended, or no longer on its node.
+    /// </summary>
+    [Alias("control")]
+    Task<LiveCall?> ControlAsync(CallControl action, string by);
+
     /// <summary>The call as last reported, or null when no report arrived.</summary>
     [Alias("get")]
     Task<LiveCall?> GetAsync();

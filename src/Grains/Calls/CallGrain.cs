@@ -45,6 +45,17 @@ internal sealed class CallGrain : Grain, ICallGrain
 
     public Task<LiveCall?> GetAsync() => Task.FromResult(_call);
 
+    public async Task<LiveCall?> ControlAsync(CallControl action, string by)
+    {
+        if (_call is not { State: not LiveCallState.Ended } call)
+        {
+            return null;
+        }
+
+        // The recording node applies it and reports the new state here on its own (a later version).
+        return await GrainFactory.GetGrain<ICallHostGrain>(call.Node).ControlAsync(call.RecordingId, action, by);
+    }
+
     /// <summary>
     /// A report replaces the held one when it is newer from the same node; a report from another node (the call's
     /// recording moved: a node finalized it from its copy) replaces it only by ending the call.
