@@ -65,12 +65,22 @@ public sealed class LiveCallTests
         await run;
         Assert.All(legs, l => Assert.True(l.ExitCode == 0, $"sipp exit {l.ExitCode}:\n{l.Logs}\n--- B:\n{b.Output}"));
         var times = legs.SelectMany(l => l.ResponseTimesMs).ToList();
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"INVITE->200 with the grain silo frozen: {string.Join(", ", times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))} ms");
+
+        // The same batch with every silo running: what this (shared, possibly loaded) machine costs by itself.
+        var controlRefcis = new[] { NewRefci(), NewRefci(), NewRefci() };
+        SippRun[] control = [Leg(b, controlRefcis, "nearend", CallPlacer.NearTone, 2000), Leg(b, controlRefcis, "farend", CallPlacer.FarTone, 2000)];
+        await Task.WhenAll(control.Select(c => c.RunAsync()));
+        var controlTimes = control.SelectMany(l => l.ResponseTimesMs).ToList();
+        static string Show(IEnumerable<double> t) => string.Join(", ", t.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)));
+        TestContext.Current.TestOutputHelper?.WriteLine($"INVITE->200 with the grain silo frozen: {Show(times)} ms; all silos running: {Show(controlTimes)} ms");
         Assert.Equal(6, times.Count);
-        Assert.All(times, t => Assert.True(t < 100, $"INVITE->200 took {t} ms with the call grain's silo frozen"));
+        Assert.Equal(6, controlTimes.Count);
+
+        // Under 100 ms; on a machine so loaded that calls take longer even with every silo running, no more than twice
+        // that (a call that waited on the grain took its 2 s timeout before issue #15).
+        var bound = Math.Max(100, 2 * controlTimes.Max());
+        Assert.All(times, t => Assert.True(t < bound, $"INVITE->200 took {t} ms with the call grain's silo frozen (bound {bound} ms)"));
         Assert.Contains("did not take the report", b.Output, StringComparison.Ordinal);
-        Assert.Contains("caught up after", b.Output, StringComparison.Ordinal);
         var list = await b.WaitForRecordingsAsync(4);
         Assert.All(list.Items, r => Assert.Equal("complete", r.Status));
     }
@@ -96,7 +106,7 @@ public sealed class LiveCallTests
         foreach (var node in new[] { a, b })
         {
             var calls = await WaitForClusterCallsAsync(node, 2);
-            Assert.Equal([a.Name, b.Name], calls.Select(c => c.GetProperty("node").GetString()).Order());
+            Assert.Equal(new[] { a.Name, b.Name }.Order(), calls.Select(c => c.GetProperty("node").GetString()).Order());
             Assert.All(calls, c => Assert.True(c.GetProperty("nearEndLeg").GetProperty("packetsReceived").GetInt64() > 0, c.ToString()));
             Assert.All(calls, c => Assert.True(c.GetProperty("durationSeconds").GetDouble() > 0, c.ToString()));
         }
@@ -154,13 +164,42 @@ public sealed class LiveCallTests
         Assert.Contains("call-resume", actions);
     }
 
+    [Fact]
+    public async Task AnOperatorsStopThroughTheOtherNodeEndsTheRecordingWithAByeOnBothLegs()
+    {
+        var cluster = SharedClusterSettings.Create();
+        await using var a = await RecorderNode.StartAsync(cluster.With("primary", FastReports));
+        await using var b = await RecorderNode.StartAsync(cluster.With("backup", FastReports));
+        await WaitForActiveNodesAsync(b, 2);
+
+        // The legs stream 3 s of tone, then wait up to 60 s for the recorder's BYE.
+        var (call, ids) = await StartCallsAsync(b, [NewRefci()], durationMs: 3000, scenario: "cucm_leg_until_bye.xml");
+        await WaitForGrainAsync(a, ids.Single(), b.Name, TimeSpan.FromSeconds(15));
+        var clock = Stopwatch.StartNew();
+        using (var stopped = await a.Http.PostAsync($"/api/calls/{ids.Single()}/stop", null, Ct))
+        {
+            Assert.True(stopped.IsSuccessStatusCode, await stopped.Content.ReadAsStringAsync(Ct));
+        }
+
+        await call;
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the legs ended {clock.Elapsed} after the stop");
+        var recording = (await b.WaitForRecordingsAsync(1)).Items.Single();
+        Assert.Equal(ids.Single(), recording.Id);
+        var manifest = await b.GetJsonAsync<JsonElement>($"/api/recordings/{recording.Id}");
+        var flags = manifest.GetProperty("flags").EnumerateArray().Select(f => f.GetString()).ToList();
+        Assert.Contains("near-end-operator-stopped", flags);
+        Assert.Contains("far-end-operator-stopped", flags);
+        using var gone = await a.Http.PostAsync($"/api/calls/{ids.Single()}/stop", null, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
     private static string NewRefci() => Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
 
-    private static SippRun Leg(RecorderNode node, IReadOnlyList<string> refcis, string role, double tone, int durationMs)
+    private static SippRun Leg(RecorderNode node, IReadOnlyList<string> refcis, string role, double tone, int durationMs, string scenario = "cucm_leg.xml")
     {
         var run = new SippRun
         {
-            Scenario = "cucm_leg.xml",
+            Scenario = scenario,
             CsvLines = [.. refcis.Select(r => SippRun.Leg(role, r))],
             RecorderPort = node.SipPort,
             Calls = refcis.Count,
@@ -172,10 +211,11 @@ public sealed class LiveCallTests
     }
 
     /// <summary>Starts the calls and returns their completion and recording ids once the node records them.</summary>
-    private static async Task<(Task Done, IReadOnlyList<string> Ids)> StartCallsAsync(RecorderNode node, string[] refcis, int durationMs)
+    private static async Task<(Task Done, IReadOnlyList<string> Ids)> StartCallsAsync(
+        RecorderNode node, string[] refcis, int durationMs, string scenario = "cucm_leg.xml")
     {
-        var near = Leg(node, refcis, "nearend", CallPlacer.NearTone, durationMs);
-        var far = Leg(node, refcis, "farend", CallPlacer.FarTone, durationMs);
+        var near = Leg(node, refcis, "nearend", CallPlacer.NearTone, durationMs, scenario);
+        var far = Leg(node, refcis, "farend", CallPlacer.FarTone, durationMs, scenario);
         var done = Task.WhenAll(near.RunAsync(), far.RunAsync()).ContinueWith(_ =>
         {
             Assert.True(near.ExitCode == 0 && far.ExitCode == 0, $"sipp exit {near.ExitCode}/{far.ExitCode}:\n{near.Logs}\n{far.Logs}\n--- recorder:\n{node.Output}");
@@ -265,7 +305,7 @@ public sealed class LiveCallTests
                 return;
             }
 
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"cluster never had {count} active nodes: {view}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"cluster never had {count} active nodes: {view}\n{node.Output}");
             await Task.Delay(250, Ct);
         }
     }
