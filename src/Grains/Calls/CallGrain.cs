@@ -43,10 +43,15 @@ internal sealed class CallGrain : Grain, ICallGrain
         return Task.CompletedTask;
     }
 
-    public Task<LiveCall?> GetAsync() => Task.FromResult(_call);
+    public Task<LiveCall?> GetAsync()
+    {
+        ForgetIfUnknown();
+        return Task.FromResult(_call);
+    }
 
     public async Task<LiveCall?> ControlAsync(CallControl action, string by)
     {
+        ForgetIfUnknown();
         if (_call is not { State: not LiveCallState.Ended } call)
         {
             return null;
@@ -54,6 +59,18 @@ internal sealed class CallGrain : Grain, ICallGrain
 
         // The recording node applies it and reports the new state here on its own (a later version).
         return await GrainFactory.GetGrain<ICallHostGrain>(call.Node).ControlAsync(call.RecordingId, action, by);
+    }
+
+    /// <summary>
+    /// An activation made only by a question (an API request for an id no node reported, or one asked after the call
+    /// ended) goes at once: requests for made-up ids must not fill the silo for the collection age.
+    /// </summary>
+    private void ForgetIfUnknown()
+    {
+        if (_call is null)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     /// <summary>

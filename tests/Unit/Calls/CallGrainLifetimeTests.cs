@@ -84,6 +84,22 @@ public sealed class CallGrainLifetimeTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task AGrainAskedAboutACallNoNodeReportedIsGoneAtOnce()
+    {
+        var id = "made-up-" + Guid.NewGuid().ToString("N");
+        var grain = _cluster.Client.GetGrain<ICallGrain>(id);
+        Assert.Null(await grain.GetAsync());
+        Assert.Null(await grain.ControlAsync(CallControl.Pause, "someone"));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await ActiveCallKeysAsync()).Contains(id))
+        {
+            Assert.True(clock.Elapsed < CollectionAge, $"the unknown call's activation still there after {clock.Elapsed}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     private async Task<List<string>> ActiveCallKeysAsync()
     {
         var management = _cluster.Client.GetGrain<IManagementGrain>(0);
