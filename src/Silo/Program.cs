@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Orleans.Configuration;
 using OrleansRecorder.Abstractions.Cluster;
 using OrleansRecorder.Silo.Calls;
+using OrleansRecorder.Silo.Calls.Reporting;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Configuration;
@@ -93,6 +94,7 @@ builder.UseOrleans(silo =>
     // Role and name as silo metadata; the maintenance grain prefers the primary (ORLEANS.md §1.3).
     silo.UsePrimaryNodePlacement(nodeName, settings.NodeRole);
     silo.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
+    silo.AddPlacementDirector<PeerNodePlacement, PeerNodePlacementDirector>();
     silo.Configure<ClusterMembershipOptions>(o =>
     {
         // Hot standby wants a dead primary detected in seconds (ORLEANS.md §4.4: defaults take ~11 s on loopback and
@@ -157,6 +159,7 @@ builder.Services.AddSingleton<NodeHealth>();
 builder.Services.AddSingleton(sp => new ForcedCollectionGate(sp.GetRequiredService<TimeProvider>(), options.Diagnostics.ForcedCollectionInterval));
 builder.Services.AddSingleton<CallRegistry>();
 builder.Services.AddSingleton<RecordingCoordinator>();
+builder.Services.AddRecorderCallReporting(builder.Configuration);
 builder.Services.AddSingleton<RecorderMetrics>();
 builder.Services.AddSingleton<MediaMetrics>();
 builder.Services.AddSingleton(new RtpPortAllocator(options.Rtp.PortMin, options.Rtp.PortMax));
@@ -179,7 +182,6 @@ builder.Services.AddSingleton(sp => new LegSetup(
     settings,
     sp.GetRequiredService<CallRegistry>(),
     sp.GetRequiredService<RecordingCoordinator>(),
-    sp.GetRequiredService<IGrainFactory>(),
     sp.GetRequiredService<RtpPortAllocator>(),
     sp.GetRequiredService<LicenseMonitor>(),
     sp.GetRequiredService<MediaMetrics>(),

@@ -1,34 +1,30 @@
 namespace OrleansRecorder.Abstractions.Calls;
 
 /// <summary>
-/// One recorded call: pairs CUCM's near-end and far-end recording dialogs and owns the call's lifecycle and metadata.
+/// One recorded call as the cluster sees it, keyed by its recording id: which node records it, its legs, parties,
+/// codecs, state (recording, paused, held, ended), segment progress and flags.
 /// </summary>
 /// <remarks>
-/// Keyed by the pairing key (<see cref="CallKeys.ForMetadata"/>): both legs of a call carry the same <c>x-refci</c>, so
-/// both reach the same activation. Called at lifecycle edges only (offered, ended, metadata changed, closed), never per
-/// packet. A key is reused when CUCM starts a new segment (hold/resume) with the same refci: a leg that arrives after
-/// the recording closed, or for a role already taken by another dialog, opens a new recording.
+/// Never on the INVITE's critical path: the node that owns the legs pairs them and answers CUCM by itself, then tells
+/// this grain what it did, asynchronously and coalesced (<see cref="ReportAsync"/> carries the whole state with a
+/// version, so a report that was lost or late is replaced by the next one and a grain that was unreachable catches up
+/// with the first report that arrives).
 /// </remarks>
 [Alias("call")]
 public interface ICallGrain : IGrainWithStringKey
 {
-    [Alias("offer-leg")]
-    Task<LegAssignment> OfferLegAsync(LegOffer offer);
+    /// <summary>The recording node's latest view of the call; older versions than the one held are ignored.</summary>
+    [Alias("report")]
+    Task ReportAsync(LiveCall call);
 
     /// <summary>
-    /// The leg ended (BYE, CANCEL, media timeout). Returns true when no leg of the recording is still open.
-    /// <paramref name="callId"/> (the leg's SIP Call-ID) identifies the leg even when the node recorded it under another
-    /// recording id than the grain gave: the node pairs locally when the grain answers late.
+    /// Pause, resume or stop the call's recording, from any node: forwarded to the node that records it
+    /// (<see cref="ICallHostGrain"/>). Null when the call is unknown here, ended, or no longer on its node.
     /// </summary>
-    [Alias("leg-ended")]
-    Task<bool> LegEndedAsync(string recordingId, LegRole role, string callId);
+    [Alias("control")]
+    Task<LiveCall?> ControlAsync(CallControl action, string by);
 
-    [Alias("update-metadata")]
-    Task UpdateMetadataAsync(string recordingId, CucmMetadata metadata);
-
-    [Alias("closed")]
-    Task RecordingClosedAsync(string recordingId, RecordingStatus status);
-
+    /// <summary>The call as last reported, or null when no report arrived.</summary>
     [Alias("get")]
-    Task<CallSnapshot?> GetAsync();
+    Task<LiveCall?> GetAsync();
 }

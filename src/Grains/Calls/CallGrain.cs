@@ -1,54 +1,41 @@
-using Orleans.Placement;
 using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Abstractions.Cluster;
 
 namespace OrleansRecorder.Grains.Calls;
 
 /// <summary>
-/// One recorded call (see <see cref="ICallGrain"/>). Placed on the silo whose SIP edge received the first leg, where
-/// the media is. State lives in memory only: if this silo dies, so do the call's sockets and segments, which the next
-/// start finalizes as <c>interrupted</c>.
+/// One recorded call as the cluster sees it (see <see cref="ICallGrain"/>), keyed by recording id. Placed on a node
+/// other than the one that records the call (<see cref="PeerNodePlacement"/>): the recording node pairs the legs and
+/// answers CUCM itself, and reports here asynchronously.
 /// </summary>
 /// <remarks>
-/// Lifetime follows the call, not Orleans' idle collection: the grain is called only at lifecycle edges, so a call
-/// longer than the collection age (15 minutes by default) would otherwise lose its pairing mid-call, and a node taking
-/// 100 calls a second would keep 90,000 finished calls alive (memory, and every activation-count gauge walks them).
-/// While a leg is open the activation is kept (<see cref="OpenCallKeepAlive"/>, renewed at each edge); when the
-/// recording closes it deactivates at once. If the closing message never comes (the recording node died), the
-/// ordinary idle collection reclaims it once every leg has ended. A leg the node recorded under an id of its own (the
-/// grain answered the offer after the node's time limit) still ends here, matched by its Call-ID, so such a grain goes
-/// with the idle collection rather than after <see cref="OpenCallKeepAlive"/>.
+/// Lifetime follows the call, not Orleans' idle collection: reports come at lifecycle edges and every few seconds, but
+/// a grain must not vanish mid-call for a collection age shorter than the call, and a node taking 100 calls a second
+/// must not keep 90,000 finished calls alive. While the call is open the activation is kept
+/// (<see cref="OpenCallKeepAlive"/>, renewed at each report); once it ended it deactivates at once.
 /// </remarks>
-[PreferLocalPlacement]
+[PeerNodePlacement]
 internal sealed class CallGrain : Grain, ICallGrain
 {
-    /// <summary>Longer than any recorded call CUCM keeps up; renewed at every offer and metadata change.</summary>
+    /// <summary>Longer than any recorded call CUCM keeps up; renewed at every report.</summary>
     internal static readonly TimeSpan OpenCallKeepAlive = TimeSpan.FromHours(24);
 
-    private readonly CallPairing _pairing = new(NewRecordingId);
+    private LiveCall? _call;
 
-    public Task<LegAssignment> OfferLegAsync(LegOffer offer)
+    public Task ReportAsync(LiveCall call)
     {
-        var assignment = _pairing.Offer(offer);
-        DelayDeactivation(OpenCallKeepAlive);
-        return Task.FromResult(assignment);
-    }
-
-    public Task<bool> LegEndedAsync(string recordingId, LegRole role, string callId)
-    {
-        var allEnded = _pairing.End(recordingId, role, callId);
-        if (!_pairing.HasOpenLeg)
+        ArgumentNullException.ThrowIfNull(call);
+        if (!Supersedes(call, _call))
         {
-            // Back to ordinary idle collection: normally RecordingClosedAsync deactivates sooner.
-            DelayDeactivation(TimeSpan.FromTicks(-1));
+            return Task.CompletedTask;
         }
 
-        return Task.FromResult(allEnded);
-    }
-
-    public Task UpdateMetadataAsync(string recordingId, CucmMetadata metadata)
-    {
-        _pairing.UpdateMetadata(recordingId, metadata);
-        if (_pairing.HasOpenLeg)
+        _call = call;
+        if (call.State == LiveCallState.Ended)
+        {
+            DeactivateOnIdle();
+        }
+        else
         {
             DelayDeactivation(OpenCallKeepAlive);
         }
@@ -56,24 +43,41 @@ internal sealed class CallGrain : Grain, ICallGrain
         return Task.CompletedTask;
     }
 
-    public Task RecordingClosedAsync(string recordingId, RecordingStatus status)
+    public Task<LiveCall?> GetAsync()
     {
-        _pairing.Close(recordingId);
-        if (_pairing.Closed)
-        {
-            // The recording this key names is finished (a newer segment under the same refci would have reopened it).
-            DeactivateOnIdle();
-        }
-
-        return Task.CompletedTask;
+        ForgetIfUnknown();
+        return Task.FromResult(_call);
     }
 
-    public Task<CallSnapshot?> GetAsync() => Task.FromResult(
-        _pairing.RecordingId is { } id
-            ? new CallSnapshot(id, _pairing.Metadata, _pairing.Node, _pairing.StartedAt,
-                _pairing.Has(LegRole.NearEnd), _pairing.Has(LegRole.FarEnd), _pairing.Closed)
-            : null);
+    public async Task<LiveCall?> ControlAsync(CallControl action, string by)
+    {
+        ForgetIfUnknown();
+        if (_call is not { State: not LiveCallState.Ended } call)
+        {
+            return null;
+        }
 
-    /// <summary>Time-ordered (UUID v7) so ids sort by creation, 32 hex digits: safe in file names and URLs.</summary>
-    private static string NewRecordingId() => Guid.CreateVersion7().ToString("N");
+        // The recording node applies it and reports the new state here on its own (a later version).
+        return await GrainFactory.GetGrain<ICallHostGrain>(call.Node).ControlAsync(call.RecordingId, action, by);
+    }
+
+    /// <summary>
+    /// An activation made only by a question (an API request for an id no node reported, or one asked after the call
+    /// ended) goes at once: requests for made-up ids must not fill the silo for the collection age.
+    /// </summary>
+    private void ForgetIfUnknown()
+    {
+        if (_call is null)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>
+    /// A report replaces the held one when it is newer from the same node; a report from another node (the call's
+    /// recording moved: a node finalized it from its copy) replaces it only by ending the call.
+    /// </summary>
+    internal static bool Supersedes(LiveCall report, LiveCall? held) =>
+        held is null
+        || (report.Node == held.Node ? report.Version > held.Version : report.State == LiveCallState.Ended && held.State != LiveCallState.Ended);
 }

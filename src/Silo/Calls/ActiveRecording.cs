@@ -15,6 +15,9 @@ internal sealed class ActiveRecording(string pairingKey, RecordingSession sessio
     public RecordingSession Session { get; } = session;
     public RecordingInfo Info { get; private set; } = info;
 
+    /// <summary>Set while an operator has the recording paused; null while it records.</summary>
+    public OperatorPause? OperatorPause { get; set; }
+
     public void UpdateInfo(Func<RecordingInfo, RecordingInfo> change)
     {
         ArgumentNullException.ThrowIfNull(change);

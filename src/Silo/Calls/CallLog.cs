@@ -17,8 +17,17 @@ internal static partial class CallLog
     [LoggerMessage(4003, LogLevel.Error, "Recording {RecordingId} could not be finalized; its segments stay on disk for the next start")]
     public static partial void RecordingFinalizeFailed(ILogger logger, string recordingId, Exception exception);
 
-    [LoggerMessage(4004, LogLevel.Warning, "Call grain call for recording {RecordingId} failed")]
+    [LoggerMessage(4004, LogLevel.Warning, "Call grain of recording {RecordingId} did not take the report; retrying with the latest state")]
     public static partial void GrainCallFailed(ILogger logger, string recordingId, Exception exception);
+
+    [LoggerMessage(4022, LogLevel.Information, "Call grain of recording {RecordingId} caught up after {Seconds:F1} s of failed reports")]
+    public static partial void GrainCaughtUp(ILogger logger, string recordingId, double seconds);
+
+    [LoggerMessage(4023, LogLevel.Information, "Recording {RecordingId}: {Action} by {By}")]
+    public static partial void OperatorControl(ILogger logger, string recordingId, CallControl action, string by);
+
+    [LoggerMessage(4024, LogLevel.Warning, "Node {Node} did not list its calls in time ({Error}); left out of the cluster's active calls")]
+    public static partial void NodeCallsUnavailable(ILogger logger, string node, string error);
 
     [LoggerMessage(4005, LogLevel.Warning, "{Method} {CallId} from {Remote} refused with {StatusCode}: {Reason}")]
     public static partial void Refused(ILogger logger, string method, string callId, string remote, int statusCode, string reason);

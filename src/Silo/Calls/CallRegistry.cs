@@ -67,13 +67,10 @@ internal sealed class CallRegistry
     }
 
     /// <summary>
-    /// Settles which recording a leg joins, atomically on this node, given the id the call grain proposed (or a fresh
-    /// one when the grain did not answer in time). Both dialogs of a CUCM call reach the same node, so the node's own
-    /// pairing is what decides: the proposal stands when this node already pairs that recording; otherwise the leg
-    /// joins a recording of the same call key that lacks its role and is not finalizing; otherwise the proposal is
-    /// reserved. Without this, one leg answered by the grain and its partner timed out (a burst that held the grain
-    /// past <see cref="RecordingCoordinator.GrainTimeout"/>) recorded the two sides as two recordings, which the
-    /// 800-call soak showed.
+    /// Settles which recording a leg joins, atomically on this node, given a fresh id for it. Both dialogs of a CUCM call
+    /// reach the same node, so the node's own pairing decides (the call grain only hears of it afterwards): the leg
+    /// joins a recording of the same call key that lacks its role and is not finalizing; otherwise the proposed id is
+    /// reserved (the first leg of a call, or a new CUCM segment under the same refci whose role is taken).
     /// </summary>
     public string Pair(string pairingKey, LegRole role, string proposedId)
     {

@@ -11,15 +11,18 @@ using OrleansRecorder.Silo.Sip.Transport;
 namespace OrleansRecorder.Silo.Calls;
 
 /// <summary>
-/// Wires an admitted recording dialog to the node: pairs it with its call (call grain, then the node's own pairing),
-/// binds an RTP port, answers or makes the SDP offer, opens or joins the recording (a licensed channel) and starts
-/// the RTP receiver. Whatever fails on the way gives back what was taken before it.
+/// Wires an admitted recording dialog to the node: pairs it with its call (the node's own pairing: both legs of a CUCM
+/// call come to the same trunk), binds an RTP port, answers or makes the SDP offer, opens or joins the recording (a
+/// licensed channel) and starts the RTP receiver. Whatever fails on the way gives back what was taken before it.
 /// </summary>
+/// <remarks>
+/// Nothing here waits on the cluster: the call grain learns of the leg afterwards (<see cref="RecordingCoordinator.ReportChanged"/>),
+/// so a grain whose silo is frozen, partitioned or dying never delays or refuses a call.
+/// </remarks>
 internal sealed class LegSetup(
     RecorderSettings settings,
     CallRegistry registry,
     RecordingCoordinator coordinator,
-    IGrainFactory grains,
     RtpPortAllocator ports,
     LicenseMonitor license,
     MediaMetrics mediaMetrics,
@@ -36,16 +39,12 @@ internal sealed class LegSetup(
         var (dialog, role, metadata, pairingKey, offer, _) = request;
         var callId = dialog.CallId;
         var now = timeProvider.GetUtcNow();
-        var offered = await OfferLegAsync(grains.GetGrain<ICallGrain>(pairingKey), pairingKey,
-            new LegOffer(role, callId, metadata, settings.NodeName, now));
-        var recordingId = registry.Pair(pairingKey, role, offered.RecordingId);
+        // Time-ordered (UUID v7) so ids sort by creation, 32 hex digits: safe in file names and URLs. Pair joins the
+        // leg to its partner's recording when the partner is already here, and the fresh id is then unused.
+        var recordingId = registry.Pair(pairingKey, role, Guid.CreateVersion7().ToString("N"));
 
-        // A leg refused from here on gives its role back to the node's pairing and tells the grain it ended.
-        void Withdraw()
-        {
-            registry.Unpair(pairingKey, role, recordingId);
-            coordinator.TellGrain(pairingKey, g => g.LegEndedAsync(recordingId, role, callId));
-        }
+        // A leg refused from here on gives its role back to the node's pairing (the grain never heard of it).
+        void Withdraw() => registry.Unpair(pairingKey, role, recordingId);
 
         if (!ports.TryBind(settings.SipListenAddress, out var socket, out var rtpPort) || socket is null)
         {
@@ -139,6 +138,7 @@ internal sealed class LegSetup(
         var signalling = SignallingTransportName(dialog.Transport);
         recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec, signalling, media?.Srtp?.Suite));
         CallLog.LegAccepted(_logger, callId, role, recording.RecordingId, rtpPort);
+        coordinator.ReportChanged(recording);
         return new LegSetupResult(leg, null);
     }
 
@@ -187,23 +187,4 @@ internal sealed class LegSetup(
 
     /// <summary>A stable o= session id per dialog (RFC 4566 §5.2 only asks for uniqueness).</summary>
     public static long SessionIdFor(string callId) => (long)(unchecked((uint)StringComparer.Ordinal.GetHashCode(callId)) & 0x7FFFFFFF) + 1;
-
-    /// <summary>
-    /// Asks the call grain which recording the leg joins. The SIP edge never waits on the cluster for long: when the
-    /// grain does not answer in time (its directory owner just died and is not yet declared dead), the leg is paired
-    /// locally, which is right for CUCM since both legs of a call come to the same trunk.
-    /// </summary>
-    private async Task<LegAssignment> OfferLegAsync(ICallGrain callGrain, string pairingKey, LegOffer offer)
-    {
-        try
-        {
-            return await callGrain.OfferLegAsync(offer).WaitAsync(RecordingCoordinator.GrainTimeout);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException or SiloUnavailableException)
-        {
-            CallLog.GrainCallFailed(_logger, pairingKey, ex);
-            // A fresh id: CallRegistry.Pair joins it to its partner's recording when the partner is already here.
-            return new LegAssignment(Guid.CreateVersion7().ToString("N"), IsNewRecording: true);
-        }
-    }
 }

@@ -191,6 +191,7 @@ internal sealed class RecorderUserAgent : IDialogUser
                 leg.Media = media;
                 leg.Receiver.Configure(media);
                 leg.ApplyDirection(media.Direction, _timeProvider);
+                _coordinator.ReportChanged(leg.Recording);
                 leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: media.Srtp?.Suite));
             }
         }
@@ -231,7 +232,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         {
             leg.Recording.UpdateInfo(info => info with { Metadata = info.Metadata.MergedWith(metadata) });
             CallLog.MetadataUpdated(_logger, leg.Recording.RecordingId, sip.Method, sip.CallId);
-            _coordinator.TellGrain(leg.Recording.PairingKey, g => g.UpdateMetadataAsync(leg.Recording.RecordingId, metadata));
+            _coordinator.ReportChanged(leg.Recording);
         }
 
         await leg.Gate.WaitAsync();
@@ -262,6 +263,7 @@ internal sealed class RecorderUserAgent : IDialogUser
 
                 // Hold and resume by re-INVITE (a=inactive, then sendonly): the leg stays, the pause is recorded.
                 leg.ApplyDirection(media.Direction, _timeProvider);
+                _coordinator.ReportChanged(leg.Recording);
                 leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: media.Srtp?.Suite));
                 await Dialogs.RespondInDialogAsync(request, dialog, WithSdp(leg.LocalSdp));
             }

@@ -1,4 +1,5 @@
 using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Silo.Calls.Reporting;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Media;
@@ -16,7 +17,7 @@ namespace OrleansRecorder.Silo.Calls;
 /// </summary>
 internal sealed class RecordingCoordinator(
     CallRegistry registry,
-    IGrainFactory grains,
+    CallGrainReporter reporter,
     CatalogIndexer catalog,
     RtpPortAllocator ports,
     RecorderMetrics metrics,
@@ -58,7 +59,7 @@ internal sealed class RecordingCoordinator(
         CallLog.LegEnded(logger, leg.CallId, leg.Role, flag ?? "bye");
 
         // The local legs decide when the recording is complete; the grain only mirrors it.
-        TellGrain(leg.Recording.PairingKey, g => g.LegEndedAsync(leg.Recording.RecordingId, leg.Role, leg.CallId));
+        reporter.Changed(leg.Recording);
 
         if (leg.Recording.TryBeginFinalize())
         {
@@ -162,7 +163,7 @@ internal sealed class RecordingCoordinator(
             await recording.Session.DisposeAsync();
         }
 
-        TellGrain(recording.PairingKey, g => g.RecordingClosedAsync(recording.RecordingId, status));
+        reporter.Ended(recording, status);
     }
 
     private async Task DiscardAsync(ActiveRecording recording)
@@ -190,7 +191,7 @@ internal sealed class RecordingCoordinator(
 
         CallLog.RecordingDiscarded(logger, recording.RecordingId);
         webhooks.CallEnded(recording.Info, "cancelled");
-        TellGrain(recording.PairingKey, g => g.RecordingClosedAsync(recording.RecordingId, RecordingStatus.Partial));
+        reporter.Ended(recording, RecordingStatus.Partial);
     }
 
     /// <summary>Gives the leg's RTP port back to the pool, once however many paths stop the leg.</summary>
@@ -203,30 +204,11 @@ internal sealed class RecordingCoordinator(
         }
     }
 
-    /// <summary>How long the call path waits for a call grain before going on without it.</summary>
-    public static readonly TimeSpan GrainTimeout = TimeSpan.FromSeconds(2);
-
     /// <summary>
-    /// Tells the call grain about a lifecycle edge without making the SIP or media path wait for the cluster: a failure
-    /// or a slow answer (a dying silo) is logged, never propagated. Recording files and the catalog do not depend on it.
+    /// The call changed (a leg came or ended, metadata, hold): its grain hears of it asynchronously; this returns at once
+    /// and never fails (see <see cref="CallGrainReporter"/>).
     /// </summary>
-    public void TellGrain(string pairingKey, Func<ICallGrain, Task> call)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        _ = TellAsync();
-
-        async Task TellAsync()
-        {
-            try
-            {
-                await call(grains.GetGrain<ICallGrain>(pairingKey)).WaitAsync(GrainTimeout);
-            }
-            catch (Exception ex)
-            {
-                CallLog.GrainCallFailed(logger, pairingKey, ex);
-            }
-        }
-    }
+    public void ReportChanged(ActiveRecording recording) => reporter.Changed(recording);
 
     /// <summary>
     /// The leg's flags: <c>{name}-no-audio</c> with the reason beside it (<see cref="NoAudioReason"/>), so no answered

@@ -94,10 +94,25 @@ internal sealed class LegSegmentWriter : IPcmSink
     public void OnTelephoneEvent(int eventCode, long sampleOffset, int durationMilliseconds) =>
         _owner.RecordTelephoneEvent(_role, eventCode, sampleOffset, durationMilliseconds);
 
+    /// <summary>While set (an operator's pause), received audio is written as silence of the same length.</summary>
+    public bool Muted
+    {
+        get => Volatile.Read(ref _muted);
+        set => Volatile.Write(ref _muted, value);
+    }
+
+    private bool _muted;
+
     public void Write(ReadOnlySpan<short> samples)
     {
         if (samples.IsEmpty)
         {
+            return;
+        }
+
+        if (Muted)
+        {
+            WriteSilence(samples.Length);
             return;
         }
 

@@ -9,14 +9,20 @@ namespace OrleansRecorder.Silo.Recording;
 internal sealed record RecordingPause
 {
     public const string HoldReason = "hold";
+
+    /// <summary>An operator paused the recording (PCI DSS): audio came and was not written.</summary>
+    public const string OperatorReason = "operator";
     public const string NearEndLeg = "nearEnd";
     public const string FarEndLeg = "farEnd";
 
     /// <summary><c>nearEnd</c> or <c>farEnd</c>, as the manifest names the legs.</summary>
     public required string Leg { get; init; }
 
-    /// <summary>Why: <c>hold</c>.</summary>
+    /// <summary>Why: <c>hold</c> or <c>operator</c>.</summary>
     public required string Reason { get; init; }
+
+    /// <summary>Who paused (an <c>operator</c> pause: user or API key name); null for a hold.</summary>
+    public string? By { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }
 

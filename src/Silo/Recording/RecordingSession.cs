@@ -75,6 +75,15 @@ internal sealed class RecordingSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The leg's recording rate (8000 until its first codec set one): turns written samples into seconds.</summary>
+    public int SampleRateOf(LegRole role)
+    {
+        lock (_stateLock)
+        {
+            return (role == LegRole.NearEnd ? _state.NearEndSampleRate : _state.FarEndSampleRate) ?? 8000;
+        }
+    }
+
     /// <summary>Left channel.</summary>
     public IPcmSink NearEnd => _nearEnd;
 
@@ -201,7 +210,7 @@ internal sealed class RecordingSession : IAsyncDisposable
     /// Opens (<paramref name="paused"/>) or closes a pause of <paramref name="role"/>'s leg at <paramref name="at"/>;
     /// opening an open pause or closing none does nothing.
     /// </summary>
-    public void MarkPause(LegRole role, bool paused, string reason, DateTimeOffset at)
+    public void MarkPause(LegRole role, bool paused, string reason, DateTimeOffset at, string? by = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
         var leg = RecordingPause.LegName(role);
@@ -216,7 +225,7 @@ internal sealed class RecordingSession : IAsyncDisposable
             var open = -1;
             for (var i = pauses.Count - 1; i >= 0; i--)
             {
-                if (pauses[i].Leg == leg)
+                if (pauses[i].Leg == leg && pauses[i].Reason == reason)
                 {
                     open = pauses[i].EndedAt is null ? i : -1;
                     break;
@@ -231,7 +240,7 @@ internal sealed class RecordingSession : IAsyncDisposable
             var changed = new List<RecordingPause>(pauses);
             if (paused)
             {
-                changed.Add(new RecordingPause { Leg = leg, Reason = reason, StartedAt = at });
+                changed.Add(new RecordingPause { Leg = leg, Reason = reason, StartedAt = at, By = by });
             }
             else
             {
@@ -241,6 +250,18 @@ internal sealed class RecordingSession : IAsyncDisposable
             _state = _state with { Pauses = changed };
             SchedulePersist();
         }
+    }
+
+    /// <summary>
+    /// An operator's pause (PCI DSS) starts or ends on both legs: while it lasts the writers turn what they receive into
+    /// silence of the same length (time never drops, so the legs stay aligned), and the manifest marks the interval.
+    /// </summary>
+    public void SetOperatorPause(bool paused, string by, DateTimeOffset at)
+    {
+        _nearEnd.Muted = paused;
+        _farEnd.Muted = paused;
+        MarkPause(LegRole.NearEnd, paused, RecordingPause.OperatorReason, at, by);
+        MarkPause(LegRole.FarEnd, paused, RecordingPause.OperatorReason, at, by);
     }
 
     /// <summary>A telephone event ended on <paramref name="role"/>'s leg; masked here, before anything is written.</summary>

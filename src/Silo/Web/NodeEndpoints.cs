@@ -5,7 +5,7 @@ using OrleansRecorder.Silo.Security;
 
 namespace OrleansRecorder.Silo.Web;
 
-/// <summary><c>/api/calls/active</c> and <c>/api/license</c> for this node.</summary>
+/// <summary><c>/api/calls/active</c> (every node's calls) and <c>/api/license</c> (this node's).</summary>
 internal static class NodeEndpoints
 {
     public static RouteGroupBuilder MapNodeApi(this RouteGroupBuilder api)
@@ -16,24 +16,17 @@ internal static class NodeEndpoints
     }
 
     private static async Task<Ok<ActiveCallDto[]>> ActiveCallsAsync(
-        CallRegistry registry, RecordingAccess access, System.Security.Claims.ClaimsPrincipal principal, CancellationToken cancellationToken)
+        ClusterCalls calls, RecordingAccess access, TimeProvider time, System.Security.Claims.ClaimsPrincipal principal,
+        CancellationToken cancellationToken)
     {
         // Supervisors and users see only the calls of their scope.
         var scope = await access.ScopeAsync(principal, cancellationToken);
-        return TypedResults.Ok(ActiveCalls(registry).Where(c => scope is null
-            || scope.Allows(c.NearEnd.Number, c.NearEnd.Device, c.FarEnd.Number, c.FarEnd.Device)).ToArray());
+        var now = time.GetUtcNow();
+        return TypedResults.Ok((await calls.ActiveAsync(cancellationToken))
+            .Select(c => ActiveCallDto.Of(c, now))
+            .Where(c => scope is null || scope.Allows(c.NearEnd.Number, c.NearEnd.Device, c.FarEnd.Number, c.FarEnd.Device))
+            .ToArray());
     }
-
-    private static ActiveCallDto[] ActiveCalls(CallRegistry registry) => registry.Recordings
-        .Select(r => new ActiveCallDto(
-            r.RecordingId,
-            r.Info.StartedAt,
-            new PartyDto(r.Info.Metadata.NearEndAddress, r.Info.Metadata.NearEndDevice),
-            new PartyDto(r.Info.Metadata.FarEndAddress, r.Info.Metadata.FarEndDevice),
-            r.Info.Metadata.RefCi,
-            r.Info.RecordedBy,
-            [.. r.Legs.Select(l => l.Role.ToString())]))
-        .ToArray();
 
     private static Ok<LicenseDto> License(RecorderSettings settings, CallRegistry registry, LicenseMonitor license)
     {

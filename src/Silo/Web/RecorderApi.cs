@@ -15,6 +15,7 @@ internal static class RecorderApi
         api.MapUsersApi();
         api.MapAuditApi();
         api.MapNodeApi();
+        api.MapCallsApi();
         api.MapClusterApi();
         api.MapMaintenanceApi();
         api.MapDiagnosticsApi();

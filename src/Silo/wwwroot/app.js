@@ -244,7 +244,7 @@ async function recordingView(id) {
         h('div', { class: 'card' }, legs),
         (r.pauses || []).length ? h('div', { class: 'card', id: 'pauses' }, h('h2', {}, 'Holds'),
           h('ul', {}, r.pauses.map(p => h('li', { dataset: { leg: p.leg } },
-            `${p.leg === 'nearEnd' ? 'Near end' : 'Far end'} on ${p.reason} at ${fmtDuration(p.offsetSeconds)} for ${(p.durationSeconds || 0).toFixed(1)} s`)))) : null,
+            `${p.leg === 'nearEnd' ? 'Near end' : 'Far end'} ${p.reason === 'operator' ? `recording paused by ${p.by}` : `on ${p.reason}`} at ${fmtDuration(p.offsetSeconds)} for ${(p.durationSeconds || 0).toFixed(1)} s`)))) : null,
         (r.dtmf || []).length ? h('div', { class: 'card', id: 'dtmf' }, h('h2', {}, 'Keys pressed (DTMF)'),
           h('ul', {}, r.dtmf.map(d => h('li', { dataset: { leg: d.leg, masked: String(!!d.masked) } },
             `${d.leg === 'nearEnd' ? 'Near end' : 'Far end'} pressed ${d.masked ? 'a key (masked)' : d.digit} at ${fmtDuration(d.offsetSeconds)} for ${d.durationMilliseconds} ms`)))) : null,
@@ -298,8 +298,9 @@ async function drawWaveform(canvas, audio, id, pauses) {
     const duration = audio.duration || peaks.durationSeconds;
     // Holds: the held leg's lane shaded (near end: top, far end: bottom).
     if (duration > 0) {
-      ctx.fillStyle = 'rgba(255, 200, 0, 0.25)';
       for (const p of pauses) {
+        // An operator's pause (PCI DSS) red, a hold amber.
+        ctx.fillStyle = p.reason === 'operator' ? 'rgba(230, 60, 60, 0.35)' : 'rgba(255, 200, 0, 0.25)';
         const x0 = (p.offsetSeconds || 0) / duration * w, x1 = Math.min(w, ((p.offsetSeconds || 0) + (p.durationSeconds || 0)) / duration * w);
         ctx.fillRect(x0, p.leg === 'nearEnd' ? 0 : lane, Math.max(2, x1 - x0), lane);
       }
@@ -321,14 +322,33 @@ async function drawWaveform(canvas, audio, id, pauses) {
 }
 
 // ---------- active calls, cluster ----------
+// Every node's calls (GET /calls/active asks each node), refreshed every 2 s while the view is shown.
+const legFigures = l => l ? `${l.packetsReceived} pkts, ${l.packetsLost} lost${l.held ? ', held' : ''}` : '—';
+
+function callRow(c) {
+  const control = action => h('button', { dataset: { action, id: c.recordingId }, onclick: async ev => {
+    ev.target.disabled = true;
+    try { await api('POST', `/calls/${encodeURIComponent(c.recordingId)}/${action}`); toast(`Call ${action}d`); } catch (err) { toast(err.message, true); }
+  } }, action === 'pause' ? 'Pause' : action === 'resume' ? 'Resume' : 'Stop');
+  return h('tr', { dataset: { id: c.recordingId, state: c.state } }, h('td', {}, fmtTime(c.startedAt)), h('td', { class: 'duration' }, fmtDuration(c.durationSeconds)),
+    h('td', {}, party(c.nearEnd)), h('td', {}, party(c.farEnd)), h('td', { class: 'hide-narrow' }, c.refci || ''), h('td', {}, c.node),
+    h('td', {}, badge(c.state)), h('td', { class: 'hide-narrow packets' }, legFigures(c.nearEndLeg), ' / ', legFigures(c.farEndLeg)),
+    h('td', {}, control(c.state === 'paused' ? 'resume' : 'pause'), ' ', control('stop')));
+}
+
 async function callsView() {
-  const calls = await api('GET', '/calls/active');
+  const tbody = h('tbody', {});
+  const fill = calls => tbody.replaceChildren(...(calls.length ? calls.map(callRow)
+    : [h('tr', {}, h('td', { colspan: 9, class: 'muted' }, 'No call is being recorded.'))]));
+  fill(await api('GET', '/calls/active'));
+  const timer = setInterval(async () => {
+    if (!tbody.isConnected) { clearInterval(timer); return; }
+    try { fill(await api('GET', '/calls/active')); } catch { /* the next tick tries again */ }
+  }, 2000);
   return h('div', {}, h('h1', {}, 'Active calls'), h('div', { class: 'card table-wrap' }, h('table', { id: 'calls-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Started'), h('th', {}, 'Near end'), h('th', {}, 'Far end'), h('th', { class: 'hide-narrow' }, 'Refci'), h('th', {}, 'Node'), h('th', { class: 'hide-narrow' }, 'Legs'))),
-    h('tbody', {}, calls.length ? calls.map(c => h('tr', {}, h('td', {}, fmtTime(c.startedAt)), h('td', {}, party(c.nearEnd)), h('td', {}, party(c.farEnd)),
-      h('td', { class: 'hide-narrow' }, c.refci || ''), h('td', {}, c.node), h('td', { class: 'hide-narrow' }, c.legs.join(', '))))
-      : h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No call is being recorded.'))))),
-    h('p', {}, h('button', { onclick: route }, 'Refresh')));
+    h('thead', {}, h('tr', {}, h('th', {}, 'Started'), h('th', {}, 'Duration'), h('th', {}, 'Near end'), h('th', {}, 'Far end'), h('th', { class: 'hide-narrow' }, 'Refci'),
+      h('th', {}, 'Node'), h('th', {}, 'State'), h('th', { class: 'hide-narrow' }, 'Packets near / far'), h('th', {}, 'Recording'))),
+    tbody)));
 }
 
 // The node's SIP TLS certificate: what CUCM's CallManager-trust must hold; within 30 days of expiry it is flagged.

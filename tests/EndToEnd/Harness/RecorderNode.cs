@@ -232,6 +232,15 @@ internal sealed class RecorderNode : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process is frozen (a hung node: sockets open, nothing answers) until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal) =>
+        Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+
     /// <summary>The process's exit code once it has exited.</summary>
     public int ExitCode => _process.ExitCode;
 

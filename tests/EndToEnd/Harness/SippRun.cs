@@ -19,6 +19,16 @@ internal sealed class SippRun
     public string WorkDirectory { get; init; } = Directory.CreateTempSubdirectory("sipp-").FullName;
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(40);
 
+    /// <summary>Writes each call's response time (INVITE sent to 200 received, the scenario's <c>rtd</c>) to a file.</summary>
+    public bool TraceResponseTimes { get; init; }
+
+    /// <summary>The response times sipp traced (<see cref="TraceResponseTimes"/>), milliseconds, one per call.</summary>
+    public IReadOnlyList<double> ResponseTimesMs => [.. Directory.GetFiles(WorkDirectory, "*_rtt.csv")
+        .SelectMany(File.ReadAllLines)
+        .Select(l => l.Split(';'))
+        .Where(f => f.Length >= 2 && double.TryParse(f[1], CultureInfo.InvariantCulture, out _))
+        .Select(f => double.Parse(f[1], CultureInfo.InvariantCulture))];
+
     public int ExitCode { get; private set; }
     public string Output { get; private set; } = "";
 
@@ -67,6 +77,11 @@ internal sealed class SippRun
             "-trace_msg",
             $"127.0.0.1:{RecorderPort}",
         };
+        if (TraceResponseTimes)
+        {
+            args.InsertRange(args.Count - 1, ["-trace_rtt", "-rtt_freq", "1"]);
+        }
+
         var start = new ProcessStartInfo("sipp", args)
         {
             WorkingDirectory = WorkDirectory,

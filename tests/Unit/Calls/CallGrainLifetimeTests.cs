@@ -1,13 +1,16 @@
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using OrleansRecorder.Abstractions.Calls;
+using OrleansRecorder.Abstractions.Cluster;
+using OrleansRecorder.Silo.Cluster;
 
 namespace OrleansRecorder.Tests.Unit.Calls;
 
 /// <summary>
 /// The call grain lives as long as its call, in a one-silo in-process cluster whose idle collection is cut to seconds:
-/// an open call outlives the collection age (its pairing must survive an hour-long call), and a closed one is gone at
-/// once (a busy node must not keep every finished call in memory for the collection age).
+/// an open call outlives the collection age (its state must survive an hour-long call), and an ended one is gone at
+/// once (a busy node must not keep every finished call in memory for the collection age). Reports apply in version
+/// order.
 /// </summary>
 public sealed class CallGrainLifetimeTests : IAsyncLifetime
 {
@@ -19,11 +22,15 @@ public sealed class CallGrainLifetimeTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
-        builder.ConfigureSilo((_, silo) => silo.Configure<GrainCollectionOptions>(o =>
+        builder.ConfigureSilo((_, silo) =>
         {
-            o.CollectionQuantum = TimeSpan.FromSeconds(1);
-            o.CollectionAge = CollectionAge;
-        }));
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionQuantum = TimeSpan.FromSeconds(1);
+                o.CollectionAge = CollectionAge;
+            });
+            silo.AddPlacementDirector<PeerNodePlacement, PeerNodePlacementDirector>();
+        });
         _cluster = builder.Build();
         await _cluster.DeployAsync(TestContext.Current.CancellationToken);
     }
@@ -31,63 +38,65 @@ public sealed class CallGrainLifetimeTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task AnOpenCallOutlivesTheIdleCollectionAgeAndKeepsItsPairing()
+    public async Task AnOpenCallOutlivesTheIdleCollectionAgeAndKeepsItsState()
     {
-        var key = "refci-" + Guid.NewGuid().ToString("N");
-        var grain = _cluster.Client.GetGrain<ICallGrain>(key);
-        var near = await grain.OfferLegAsync(Offer(LegRole.NearEnd, "near-1"));
+        var id = "rec-" + Guid.NewGuid().ToString("N");
+        var grain = _cluster.Client.GetGrain<ICallGrain>(id);
+        await grain.ReportAsync(Report(id, 1, LiveCallState.Recording));
 
-        // Idle for several collection ages, as a long call is between its edges.
+        // Idle for several collection ages, as a long call is between its reports.
         await Task.Delay(CollectionAge * 3, TestContext.Current.CancellationToken);
 
-        Assert.Contains(await ActiveCallKeysAsync(), k => k == key);
-        var far = await grain.OfferLegAsync(Offer(LegRole.FarEnd, "far-1"));
-        Assert.Equal(near.RecordingId, far.RecordingId);
-        Assert.False(far.IsNewRecording);
-        var snapshot = await grain.GetAsync();
-        Assert.NotNull(snapshot);
-        Assert.True(snapshot.HasNearEnd && snapshot.HasFarEnd);
+        Assert.Contains(await ActiveCallKeysAsync(), k => k == id);
+        var held = await grain.GetAsync();
+        Assert.NotNull(held);
+        Assert.Equal(LiveCallState.Recording, held.State);
+        Assert.Equal("node-a", held.Node);
     }
 
     [Fact]
-    public async Task AClosedCallIsDeactivatedWithoutWaitingForTheCollectionAge()
+    public async Task AnOlderReportDoesNotReplaceANewerOne()
     {
-        var key = "refci-" + Guid.NewGuid().ToString("N");
-        var grain = _cluster.Client.GetGrain<ICallGrain>(key);
-        var assignment = await grain.OfferLegAsync(Offer(LegRole.NearEnd, "near-2"));
-        await grain.OfferLegAsync(Offer(LegRole.FarEnd, "far-2"));
-        Assert.Contains(await ActiveCallKeysAsync(), k => k == key);
+        var id = "rec-" + Guid.NewGuid().ToString("N");
+        var grain = _cluster.Client.GetGrain<ICallGrain>(id);
+        await grain.ReportAsync(Report(id, 2, LiveCallState.Held));
+        await grain.ReportAsync(Report(id, 1, LiveCallState.Recording));
+        Assert.Equal(LiveCallState.Held, (await grain.GetAsync())!.State);
+        await grain.ReportAsync(Report(id, 3, LiveCallState.Paused));
+        Assert.Equal(LiveCallState.Paused, (await grain.GetAsync())!.State);
+    }
 
-        Assert.False(await grain.LegEndedAsync(assignment.RecordingId, LegRole.NearEnd, "near-2"));
-        Assert.True(await grain.LegEndedAsync(assignment.RecordingId, LegRole.FarEnd, "far-2"));
-        await grain.RecordingClosedAsync(assignment.RecordingId, RecordingStatus.Complete);
+    [Fact]
+    public async Task AnEndedCallIsDeactivatedWithoutWaitingForTheCollectionAge()
+    {
+        var id = "rec-" + Guid.NewGuid().ToString("N");
+        var grain = _cluster.Client.GetGrain<ICallGrain>(id);
+        await grain.ReportAsync(Report(id, 1, LiveCallState.Recording));
+        Assert.Contains(await ActiveCallKeysAsync(), k => k == id);
+        await grain.ReportAsync(Report(id, 2, LiveCallState.Ended) with { Status = RecordingStatus.Complete });
 
         // Well under the collection age plus its quantum, which is when idle collection alone would take it.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await ActiveCallKeysAsync()).Contains(key))
+        while ((await ActiveCallKeysAsync()).Contains(id))
         {
-            Assert.True(clock.Elapsed < CollectionAge, $"the closed call's activation still there after {clock.Elapsed}");
+            Assert.True(clock.Elapsed < CollectionAge, $"the ended call's activation still there after {clock.Elapsed}");
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }
 
     [Fact]
-    public async Task ALegTheNodeRecordedUnderAnIdOfItsOwnLetsTheGrainGoWithTheIdleCollection()
+    public async Task AGrainAskedAboutACallNoNodeReportedIsGoneAtOnce()
     {
-        var key = "refci-" + Guid.NewGuid().ToString("N");
-        var grain = _cluster.Client.GetGrain<ICallGrain>(key);
-        await grain.OfferLegAsync(Offer(LegRole.NearEnd, "near-3"));
+        var id = "made-up-" + Guid.NewGuid().ToString("N");
+        var grain = _cluster.Client.GetGrain<ICallGrain>(id);
+        Assert.Null(await grain.GetAsync());
+        Assert.Null(await grain.ControlAsync(CallControl.Pause, "someone"));
 
-        // The node gave up waiting for that answer and recorded the leg under an id of its own.
-        Assert.True(await grain.LegEndedAsync("node-own", LegRole.NearEnd, "near-3"));
-        await grain.RecordingClosedAsync("node-own", RecordingStatus.Complete);
-
-        // Kept for OpenCallKeepAlive (a day) if the leg stayed open here; gone with the idle collection otherwise.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await ActiveCallKeysAsync()).Contains(key))
+        while ((await ActiveCallKeysAsync()).Contains(id))
         {
-            Assert.True(clock.Elapsed < CollectionAge * 5, $"the call's activation still there after {clock.Elapsed}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+            Assert.True(clock.Elapsed < CollectionAge, $"the unknown call's activation still there after {clock.Elapsed}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }
 
@@ -98,6 +107,7 @@ public sealed class CallGrainLifetimeTests : IAsyncLifetime
         return [.. active.Select(id => id.Key.ToString()!)];
     }
 
-    private static LegOffer Offer(LegRole role, string callId) =>
-        new(role, callId, new CucmMetadata { RefCi = "1" }, "Silo_0", DateTimeOffset.UtcNow);
+    internal static LiveCall Report(string id, long version, LiveCallState state, string node = "node-a") =>
+        new(id, "cucm/-/1", node, new CucmMetadata { RefCi = "1" }, DateTimeOffset.UtcNow,
+            new LiveLeg("near-1", "pcmu", false, false, 100, 0, 2.0), null, state, [], version, DateTimeOffset.UtcNow);
 }

@@ -1,0 +1,46 @@
+using OrleansRecorder.Abstractions.Calls;
+
+namespace OrleansRecorder.Silo.Calls.Reporting;
+
+/// <summary>
+/// The reporting state of one call on its node: whether a newer state waits to be sent, whether a send is under way
+/// (at most one per call, so reports reach the grain in order and a slow grain costs one pending call, not a queue).
+/// </summary>
+internal sealed class ReportedCall(ActiveRecording recording)
+{
+    private int _dirty;
+    private int _sending;
+
+    public ActiveRecording Recording { get; } = recording;
+
+    /// <summary>Grows with each report built; the grain keeps the highest it saw.</summary>
+    public long Version { get; set; }
+
+    /// <summary>Set once the recording ended: the next report is the last.</summary>
+    public RecordingStatus? Status { get; set; }
+
+    /// <summary>When reports began to fail without one succeeding since; null while they succeed.</summary>
+    public DateTimeOffset? FailingSince { get; set; }
+
+    /// <summary>Marks a newer state; true when the caller must start a send (none is under way).</summary>
+    public bool MarkDirty()
+    {
+        Volatile.Write(ref _dirty, 1);
+        return Interlocked.CompareExchange(ref _sending, 1, 0) == 0;
+    }
+
+    /// <summary>Marks a newer state for the send under way (a retry) without claiming the send.</summary>
+    public void MarkDirtyOnly() => Volatile.Write(ref _dirty, 1);
+
+    /// <summary>Takes the pending change, if any.</summary>
+    public bool TakeDirty() => Interlocked.Exchange(ref _dirty, 0) == 1;
+
+    /// <summary>
+    /// Ends the send; true when a change came in meanwhile and this caller won the right to send it (the loop goes on).
+    /// </summary>
+    public bool FinishSending()
+    {
+        Volatile.Write(ref _sending, 0);
+        return Volatile.Read(ref _dirty) == 1 && Interlocked.CompareExchange(ref _sending, 1, 0) == 0;
+    }
+}
