@@ -98,6 +98,21 @@ CREATE TABLE IF NOT EXISTS Tombstones
     reason text NOT NULL
 );
 
+-- Proof of erasure (docs/ENCRYPTION.md): who deleted it, and whether its data key was destroyed with the row.
+ALTER TABLE Tombstones ADD COLUMN IF NOT EXISTS actor text NULL;
+ALTER TABLE Tombstones ADD COLUMN IF NOT EXISTS key_erased boolean NOT NULL DEFAULT false;
+
+-- Each encrypted recording's data key, wrapped by a key-encryption key (docs/ENCRYPTION.md). Deleting the row
+-- (crypto-shredding, with the tombstone) leaves every copy of the audio, wherever it is, unreadable.
+CREATE TABLE IF NOT EXISTS DataKeys
+(
+    id text NOT NULL PRIMARY KEY,
+    kek_id text NOT NULL,
+    algorithm text NOT NULL,
+    wrapped text NOT NULL,
+    created_at bigint NOT NULL
+);
+
 -- Security (src/Silo/Security): local users, API keys for automation, the append-only audit log, and the notes
 -- and tags on recordings. Same tables as infra/sql/sqlite/recorder.sql; times are Unix milliseconds (bigint) so one
 -- ADO.NET store serves both databases. Lists (numbers, devices, groups) are JSON arrays in text.

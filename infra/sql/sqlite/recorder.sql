@@ -82,7 +82,21 @@ CREATE TABLE IF NOT EXISTS Tombstones
 (
     id TEXT NOT NULL PRIMARY KEY,
     deleted_at INTEGER NOT NULL,
-    reason TEXT NOT NULL
+    reason TEXT NOT NULL,
+    -- Proof of erasure (docs/ENCRYPTION.md): who deleted it, and whether its data key was destroyed with the row.
+    actor TEXT NULL,
+    key_erased INTEGER NOT NULL DEFAULT 0
+);
+
+-- Each encrypted recording's data key, wrapped by a key-encryption key (docs/ENCRYPTION.md). Deleting the row
+-- (crypto-shredding, with the tombstone) leaves every copy of the audio, wherever it is, unreadable.
+CREATE TABLE IF NOT EXISTS DataKeys
+(
+    id TEXT NOT NULL PRIMARY KEY,
+    kek_id TEXT NOT NULL,
+    algorithm TEXT NOT NULL,
+    wrapped TEXT NOT NULL,
+    created_at INTEGER NOT NULL
 );
 
 -- Security (src/Silo/Security): local users, API keys for automation, the append-only audit log, and the notes

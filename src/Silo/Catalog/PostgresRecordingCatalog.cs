@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Cluster;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Catalog;
@@ -148,16 +149,106 @@ internal sealed class PostgresRecordingCatalog : IRecordingCatalog
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
-    public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct)
+    public Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct) =>
+        AddTombstoneAsync(id, deletedAt, reason, null, ct);
+
+    public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, string? actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
         await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        bool erased;
+        await using (var erase = new NpgsqlCommand("DELETE FROM DataKeys WHERE id = @id", connection, transaction))
+        {
+            Add(erase, "id", NpgsqlDbType.Text, id);
+            erased = await erase.ExecuteNonQueryAsync(ct) > 0;
+        }
+
         await using var command = new NpgsqlCommand(
-            "INSERT INTO Tombstones (id, deleted_at, reason) VALUES (@id, @deleted_at, @reason) ON CONFLICT (id) DO NOTHING", connection);
+            """
+            INSERT INTO Tombstones (id, deleted_at, reason, actor, key_erased) VALUES (@id, @deleted_at, @reason, @actor, @key_erased)
+            ON CONFLICT (id) DO UPDATE SET key_erased = Tombstones.key_erased OR excluded.key_erased
+            """, connection, transaction);
         Add(command, "id", NpgsqlDbType.Text, id);
         Add(command, "deleted_at", NpgsqlDbType.TimestampTz, deletedAt.UtcDateTime);
         Add(command, "reason", NpgsqlDbType.Text, reason);
+        Add(command, "actor", NpgsqlDbType.Text, actor);
+        Add(command, "key_erased", NpgsqlDbType.Boolean, erased);
         await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<CatalogTombstone?> GetTombstoneAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT deleted_at, reason, actor, key_erased FROM Tombstones WHERE id = @id", connection);
+        Add(command, "id", NpgsqlDbType.Text, id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new CatalogTombstone(id, new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero), reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3))
+            : null;
+    }
+
+    public async Task AddDataKeyAsync(string id, WrappedDataKey key, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await OpenAsync(ct);
+        // A tombstoned recording's key is never stored: its erasure must not be undone by a late indexing pass.
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO DataKeys (id, kek_id, algorithm, wrapped, created_at)
+            SELECT @id, @kek_id, @algorithm, @wrapped, @created_at WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE id = @id)
+            ON CONFLICT (id) DO UPDATE SET kek_id = excluded.kek_id, algorithm = excluded.algorithm, wrapped = excluded.wrapped
+            """, connection);
+        Add(command, "id", NpgsqlDbType.Text, id);
+        Add(command, "kek_id", NpgsqlDbType.Text, key.KekId);
+        Add(command, "algorithm", NpgsqlDbType.Text, key.Algorithm);
+        Add(command, "wrapped", NpgsqlDbType.Text, Convert.ToBase64String(key.Wrapped));
+        Add(command, "created_at", NpgsqlDbType.Bigint, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<WrappedDataKey?> GetDataKeyAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT kek_id, algorithm, wrapped FROM DataKeys WHERE id = @id", connection);
+        Add(command, "id", NpgsqlDbType.Text, id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new WrappedDataKey(reader.GetString(0), reader.GetString(1), Convert.FromBase64String(reader.GetString(2)))
+            : null;
+    }
+
+    public async Task<IReadOnlyList<(string Id, WrappedDataKey Key)>> ListDataKeysAsync(string? afterId, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT id, kek_id, algorithm, wrapped FROM DataKeys WHERE @after::text IS NULL OR id > @after ORDER BY id LIMIT @limit", connection);
+        Add(command, "after", NpgsqlDbType.Text, afterId);
+        Add(command, "limit", NpgsqlDbType.Integer, limit);
+        var keys = new List<(string, WrappedDataKey)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add((reader.GetString(0), new WrappedDataKey(reader.GetString(1), reader.GetString(2), Convert.FromBase64String(reader.GetString(3)))));
+        }
+
+        return keys;
+    }
+
+    public async Task<bool> ReplaceDataKeyAsync(string id, string expectedKekId, WrappedDataKey key, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "UPDATE DataKeys SET kek_id = @kek_id, algorithm = @algorithm, wrapped = @wrapped WHERE id = @id AND kek_id = @expected", connection);
+        Add(command, "id", NpgsqlDbType.Text, id);
+        Add(command, "expected", NpgsqlDbType.Text, expectedKekId);
+        Add(command, "kek_id", NpgsqlDbType.Text, key.KekId);
+        Add(command, "algorithm", NpgsqlDbType.Text, key.Algorithm);
+        Add(command, "wrapped", NpgsqlDbType.Text, Convert.ToBase64String(key.Wrapped));
+        return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
     public async Task<long> CountTombstonesAsync(CancellationToken ct)

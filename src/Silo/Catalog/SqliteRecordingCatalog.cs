@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Cluster;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Catalog;
@@ -234,16 +235,107 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
-    public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct)
+    public Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct) =>
+        AddTombstoneAsync(id, deletedAt, reason, null, ct);
+
+    public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, string? actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
         await using var connection = await OpenAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var erase = connection.CreateCommand();
+        erase.Transaction = transaction;
+        erase.CommandText = "DELETE FROM DataKeys WHERE id = @id;";
+        Add(erase, "@id", id);
+        var erased = await erase.ExecuteNonQueryAsync(ct) > 0;
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO Tombstones (id, deleted_at, reason) VALUES (@id, @deleted_at, @reason) ON CONFLICT (id) DO NOTHING;";
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO Tombstones (id, deleted_at, reason, actor, key_erased) VALUES (@id, @deleted_at, @reason, @actor, @key_erased)
+            ON CONFLICT (id) DO UPDATE SET key_erased = MAX(Tombstones.key_erased, excluded.key_erased);
+            """;
         Add(command, "@id", id);
         Add(command, "@deleted_at", deletedAt.ToUnixTimeMilliseconds());
         Add(command, "@reason", reason);
+        Add(command, "@actor", actor);
+        Add(command, "@key_erased", erased ? 1 : 0);
         await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<CatalogTombstone?> GetTombstoneAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT deleted_at, reason, actor, key_erased FROM Tombstones WHERE id = @id;";
+        Add(command, "@id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new CatalogTombstone(id, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3) != 0)
+            : null;
+    }
+
+    public async Task AddDataKeyAsync(string id, WrappedDataKey key, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        // A tombstoned recording's key is never stored: its erasure must not be undone by a late indexing pass.
+        command.CommandText = """
+            INSERT INTO DataKeys (id, kek_id, algorithm, wrapped, created_at)
+            SELECT @id, @kek_id, @algorithm, @wrapped, @created_at WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE id = @id)
+            ON CONFLICT (id) DO UPDATE SET kek_id = excluded.kek_id, algorithm = excluded.algorithm, wrapped = excluded.wrapped;
+            """;
+        Add(command, "@id", id);
+        Add(command, "@kek_id", key.KekId);
+        Add(command, "@algorithm", key.Algorithm);
+        Add(command, "@wrapped", Convert.ToBase64String(key.Wrapped));
+        Add(command, "@created_at", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<WrappedDataKey?> GetDataKeyAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT kek_id, algorithm, wrapped FROM DataKeys WHERE id = @id;";
+        Add(command, "@id", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new WrappedDataKey(reader.GetString(0), reader.GetString(1), Convert.FromBase64String(reader.GetString(2)))
+            : null;
+    }
+
+    public async Task<IReadOnlyList<(string Id, WrappedDataKey Key)>> ListDataKeysAsync(string? afterId, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, kek_id, algorithm, wrapped FROM DataKeys WHERE @after IS NULL OR id > @after ORDER BY id LIMIT @limit;";
+        Add(command, "@after", afterId);
+        Add(command, "@limit", limit);
+        var keys = new List<(string, WrappedDataKey)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add((reader.GetString(0), new WrappedDataKey(reader.GetString(1), reader.GetString(2), Convert.FromBase64String(reader.GetString(3)))));
+        }
+
+        return keys;
+    }
+
+    public async Task<bool> ReplaceDataKeyAsync(string id, string expectedKekId, WrappedDataKey key, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE DataKeys SET kek_id = @kek_id, algorithm = @algorithm, wrapped = @wrapped WHERE id = @id AND kek_id = @expected;";
+        Add(command, "@id", id);
+        Add(command, "@expected", expectedKekId);
+        Add(command, "@kek_id", key.KekId);
+        Add(command, "@algorithm", key.Algorithm);
+        Add(command, "@wrapped", Convert.ToBase64String(key.Wrapped));
+        return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
     public async Task<long> CountTombstonesAsync(CancellationToken ct)
@@ -457,36 +549,23 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
     /// </summary>
     private static async Task UpgradeRecordingsAsync(SqliteConnection connection, CancellationToken ct)
     {
-        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        await using (var info = connection.CreateCommand())
-        {
-            info.CommandText = "SELECT name FROM pragma_table_info('Recordings');";
-            await using var reader = await info.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                columns.Add(reader.GetString(0));
-            }
-        }
-
-        if (columns.Count == 0)
-        {
-            return; // no table yet: the script creates it with every column
-        }
-
+        var columns = await ColumnsAsync(connection, "Recordings", ct);
         await using var upgrade = connection.CreateCommand();
         var sql = new StringBuilder();
-        if (!columns.Contains("preserved"))
+
+        // No table yet: the script creates it with every column.
+        if (columns.Count > 0 && !columns.Contains("preserved"))
         {
             sql.AppendLine("ALTER TABLE Recordings ADD COLUMN preserved INTEGER NOT NULL DEFAULT 0;");
         }
 
-        if (!columns.Contains("seq"))
+        if (columns.Count > 0 && !columns.Contains("seq"))
         {
             sql.AppendLine("ALTER TABLE Recordings ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;");
             sql.AppendLine("UPDATE Recordings SET seq = rowid WHERE seq = 0;");
         }
 
-        if (!columns.Contains("group_id"))
+        if (columns.Count > 0 && !columns.Contains("group_id"))
         {
             // Recordings indexed before groups existed stay groups of one: their group id is their own id.
             sql.AppendLine("ALTER TABLE Recordings ADD COLUMN call_key TEXT NULL;");
@@ -494,11 +573,34 @@ internal sealed class SqliteRecordingCatalog : IRecordingCatalog
             sql.AppendLine("UPDATE Recordings SET group_id = id WHERE group_id IS NULL;");
         }
 
+        // Tombstones from before encryption (issue #16) get the proof-of-erasure columns.
+        var tombstoneColumns = await ColumnsAsync(connection, "Tombstones", ct);
+        if (tombstoneColumns.Count > 0 && !tombstoneColumns.Contains("actor"))
+        {
+            sql.AppendLine("ALTER TABLE Tombstones ADD COLUMN actor TEXT NULL;");
+            sql.AppendLine("ALTER TABLE Tombstones ADD COLUMN key_erased INTEGER NOT NULL DEFAULT 0;");
+        }
+
         if (sql.Length > 0)
         {
             upgrade.CommandText = "BEGIN IMMEDIATE;\n" + sql + "COMMIT;";
             await upgrade.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    private static async Task<HashSet<string>> ColumnsAsync(SqliteConnection connection, string table, CancellationToken ct)
+    {
+        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using var info = connection.CreateCommand();
+        info.CommandText = "SELECT name FROM pragma_table_info(@table);";
+        Add(info, "@table", table);
+        await using var reader = await info.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
     }
 
     private static async Task<IReadOnlyList<RecordingGroup>> ReadGroupsAsync(SqliteCommand command, CancellationToken ct)

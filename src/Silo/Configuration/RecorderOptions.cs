@@ -17,4 +17,5 @@ internal sealed class RecorderOptions
     public LicenseOptions License { get; set; } = new();
     public AuthOptions Auth { get; set; } = new();
     public DiagnosticsOptions Diagnostics { get; set; } = new();
+    public EncryptionOptions Encryption { get; set; } = new();
 }
