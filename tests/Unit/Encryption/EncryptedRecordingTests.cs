@@ -98,6 +98,37 @@ public sealed class EncryptedRecordingTests : IDisposable
         Assert.False(File.Exists(DataKeyEscrow.PathOf(_data.Path, "enc-deleted")));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheExportWritesDecryptedCopiesByDefaultOrTheCiphertextAsStored(bool decrypted)
+    {
+        await _catalog.InitializeAsync(Ct);
+        var recording = await RecordAsync("enc-export");
+        Assert.True(await _indexer.AddAsync(recording, Ct));
+        var folder = Path.Combine(_data.Path, "export");
+        Directory.CreateDirectory(folder);
+        var exporter = new OrleansRecorder.Silo.Maintenance.RecordingExporter(
+            _catalog, new RecordingOptions { DataDirectory = _data.Path }, NullLogger<OrleansRecorder.Silo.Maintenance.RecordingExporter>.Instance,
+            keys: decrypted ? _keys : null);
+
+        var outcome = await exporter.ExportAsync(OrleansRecorder.Abstractions.Maintenance.MaintenanceSettings.Default with { ExportFolder = folder }, Ct);
+
+        Assert.Equal(1, outcome.Done);
+        var exported = await File.ReadAllBytesAsync(Assert.Single(Directory.GetFiles(folder, "*.wav")), Ct);
+        var manifest = Assert.Single(Directory.GetFiles(folder, "*.json"));
+        Assert.Contains(recording.Manifest.Encryption!.PlainSha256, await File.ReadAllTextAsync(manifest, Ct), StringComparison.Ordinal);
+        if (decrypted)
+        {
+            Assert.Equal("RIFF"u8.ToArray(), exported[..4]);
+            Assert.Equal(recording.Manifest.Encryption.PlainSha256, Convert.ToHexStringLower(SHA256.HashData(exported)));
+        }
+        else
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(recording.AudioPath, Ct), exported);
+        }
+    }
+
     [Fact]
     public async Task WithEncryptionOffTheFileStaysPlain()
     {
