@@ -95,6 +95,17 @@ public sealed class EncryptionTests
         beyond.Headers.TryAddWithoutValidation("Range", $"bytes={length}-");
         using var refused = await backup.Http.SendAsync(beyond, Ct);
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, refused.StatusCode);
+
+        // One byte of the backup's copy changed: its playback is refused with a problem-details answer, logged.
+        var backupFile = AudioFile(backup, recording);
+        var changed = await File.ReadAllBytesAsync(backupFile, Ct);
+        changed[changed.Length / 2] ^= 0x01;
+        await File.WriteAllBytesAsync(backupFile, changed, Ct);
+        using var tampered = await backup.Http.GetAsync($"/api/recordings/{recording.Id}/audio", Ct);
+        Assert.Equal(HttpStatusCode.Conflict, tampered.StatusCode);
+        Assert.Equal("application/problem+json", tampered.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Recording failed its integrity check", await tampered.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        await WaitForAsync(() => backup.Output.Contains($"Recording {recording.Id} failed its integrity check", StringComparison.Ordinal), "the integrity log line");
     }
 
     [Fact]

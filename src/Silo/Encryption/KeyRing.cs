@@ -152,6 +152,24 @@ internal sealed class KeyRing
         }
     }
 
+    /// <summary>
+    /// A KEK from <c>id=path</c> (the admin CLI's form): a PEM file is an RSA key (public or private), anything else an
+    /// AES-256 key as for <see cref="KekOptions.KeyFile"/>.
+    /// </summary>
+    public static IKeyEncryptionKey FromSpec(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var split = spec.IndexOf('=', StringComparison.Ordinal);
+        if (split <= 0 || split == spec.Length - 1)
+        {
+            throw new ArgumentException($"'{spec}' is not <kek-id>=<key-file>.", nameof(spec));
+        }
+
+        var (id, path) = (spec[..split], spec[(split + 1)..]);
+        var isPem = File.ReadAllText(path).Contains("-----BEGIN", StringComparison.Ordinal);
+        return FromOptions(isPem ? new KekOptions { Id = id, RsaKeyFile = path } : new KekOptions { Id = id, KeyFile = path });
+    }
+
     /// <summary>32 raw bytes, or base64 or hex text of 32 bytes.</summary>
     public static byte[] ReadAesKey(string path)
     {
