@@ -4,6 +4,7 @@ using OrleansRecorder.Silo.Admin;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Encryption;
+using OrleansRecorder.Tests.Unit.Encryption;
 using OrleansRecorder.Tests.Unit.Recording;
 
 namespace OrleansRecorder.Tests.Unit.Admin;
@@ -58,7 +59,7 @@ public sealed class KeyManagementCliTests : IDisposable
         {
             var key = (await _catalog.GetDataKeyAsync(id, Ct))!;
             Assert.Equal("new", key.KekId);
-            Assert.Equal(audio[id].Plain, Decrypt(audio[id].File, newRing.Unwrap(key)));
+            Assert.Equal(audio[id].Plain, Plaintext.Of(audio[id].File, newRing.Unwrap(key)));
             Assert.Equal(before[id], await File.ReadAllBytesAsync(audio[id].File, Ct));
         }
 
@@ -144,14 +145,6 @@ public sealed class KeyManagementCliTests : IDisposable
         Assert.Equal(plain.Length, info.PlainSizeBytes);
         await _catalog.AddDataKeyAsync(id, DataKeyEscrow.Read(_directory.Path, id)!, Ct);
         return (plain, path);
-    }
-
-    private static byte[] Decrypt(string path, byte[] dataKey)
-    {
-        using var stream = new DecryptingStream(File.OpenRead(path), dataKey);
-        using var plain = new MemoryStream();
-        stream.CopyTo(plain);
-        return plain.ToArray();
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)

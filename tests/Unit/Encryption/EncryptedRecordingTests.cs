@@ -57,7 +57,7 @@ public sealed class EncryptedRecordingTests : IDisposable
         Assert.Null(DataKeyEscrow.Read(_data.Path, "enc-1"));
         var wrapped = await _catalog.GetDataKeyAsync("enc-1", Ct);
         Assert.Equal("kek-test", wrapped!.KekId);
-        var plain = Decrypt(recording.AudioPath, _keys.Unwrap(wrapped));
+        var plain = Plaintext.Of(recording.AudioPath, _keys.Unwrap(wrapped));
         Assert.Equal(recording.Manifest.Encryption!.PlainSha256, Convert.ToHexStringLower(SHA256.HashData(plain)));
         Assert.Equal(recording.Manifest.Encryption.PlainSizeBytes, plain.Length);
         var (left, right) = Channels(plain);
@@ -150,14 +150,6 @@ public sealed class EncryptedRecordingTests : IDisposable
         session.FarEnd.Write(Enumerable.Repeat((short)22, 800).ToArray());
         await session.DisposeAsync();
         return Assert.Single(await RecordingRecovery.FinalizeInterruptedAsync(options, _time, NullLogger.Instance, Ct));
-    }
-
-    private static byte[] Decrypt(string path, byte[] dataKey)
-    {
-        using var stream = new DecryptingStream(File.OpenRead(path), dataKey);
-        using var plain = new MemoryStream();
-        stream.CopyTo(plain);
-        return plain.ToArray();
     }
 
     private (short[] Left, short[] Right) Channels(byte[] wav)

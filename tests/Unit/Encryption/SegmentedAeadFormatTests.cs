@@ -153,11 +153,5 @@ public sealed class SegmentedAeadFormatTests
         return output.ToArray();
     }
 
-    private static byte[] Decrypt(byte[] cipher)
-    {
-        using var stream = new DecryptingStream(new MemoryStream(cipher), Key);
-        using var plain = new MemoryStream();
-        stream.CopyTo(plain);
-        return plain.ToArray();
-    }
+    private static byte[] Decrypt(byte[] cipher) => Plaintext.Of(new MemoryStream(cipher), Key);
 }
