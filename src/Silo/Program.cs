@@ -9,6 +9,7 @@ using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Configuration;
 using OrleansRecorder.Silo.Diagnostics;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Hosting;
 using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Silo.Maintenance;
@@ -39,6 +40,8 @@ var dataDirectory = Path.GetFullPath(options.DataDirectory);
 PrivateFiles.CreateDirectory(dataDirectory);
 var nodeName = string.IsNullOrWhiteSpace(options.Node.Name) ? Environment.MachineName : options.Node.Name;
 var settings = RecorderStartup.CreateSettings(options, dataDirectory, nodeName);
+var keyRing = KeyRing.Load(options.Encryption, dataDirectory, generate: options.Encryption.Enabled);
+settings.Recording.Encryptor = options.Encryption.Enabled ? new RecordingEncryptor(keyRing) : null;
 
 // The cluster database: Orleans membership and reminders, and the recordings catalog (ARCHITECTURE.md).
 // Orleans' schemas are applied idempotently at every start (infra/sql/<provider>/, embedded in the binary), the
@@ -151,6 +154,7 @@ HttpsSetup.Apply(builder, options.Web, nodeCertificate, dataDirectory, nodeName,
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(keyRing);
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
 builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredService<IReplicationQueue>(), dataDirectory,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));
@@ -233,6 +237,7 @@ builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
 var app = builder.Build();
+EncryptionLog.Report(app.Logger, keyRing, options.Encryption.Enabled, dataDirectory);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRecorderWeb();

@@ -45,7 +45,10 @@ public sealed class BrowserTests(WebFixture fixture) : IClassFixture<WebFixture>
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#download"));
         var path = await download.PathAsync();
         var bytes = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
-        Assert.Equal(fixture.First.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        // Stored encrypted (the default): the download is the plaintext the manifest's plainSha256 names.
+        var manifest = (await fixture.Node.GetJsonAsync<RecordingView>($"/api/recordings/{fixture.First.Id}")).Manifest!.Value;
+        Assert.Equal(manifest.GetProperty("encryption").GetProperty("plainSha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        Assert.Equal("RIFF"u8.ToArray(), bytes[..4]);
         Assert.Equal($"{fixture.First.Id}.wav", download.SuggestedFilename);
     }
 

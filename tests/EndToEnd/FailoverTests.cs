@@ -90,7 +90,11 @@ public sealed class FailoverTests
         foreach (var recording in list.Items)
         {
             var file = Assert.Single(audio, f => f.Contains(recording.Id, StringComparison.Ordinal));
-            Assert.Equal(recording.Sha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file, ct))));
+
+            // Exported decrypted (the default): the plaintext's hash, as the manifest records it.
+            var manifest = (await backup.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}")).Manifest!.Value;
+            var plainSha256 = manifest.GetProperty("encryption").GetProperty("plainSha256").GetString();
+            Assert.Equal(plainSha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file, ct))));
         }
 
         Report(

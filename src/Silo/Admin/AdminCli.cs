@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Cluster;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Admin;
@@ -42,6 +43,16 @@ internal static class AdminCli
               size and SHA-256 match the manifest (written beside it, then renamed into place).
               Exit code 1 when a manifest is invalid or audio is still missing or corrupt after the run.
 
+          rewrap --provider <sqlite|postgres> --connection <connection-string> --from <kek-id>=<key-file> --to <kek-id>=<key-file>
+              KEK rotation: unwrap every recording's data key wrapped by --from and wrap it with --to, in the catalog
+              only (the audio is not touched). A key file is an AES-256 key (32 bytes, base64 or hex) or an RSA key in
+              PEM (--to may be a public key alone). Then make --to the nodes' active KEK. Exit code 1 when a key failed.
+
+          decrypt --provider <sqlite|postgres> --connection <connection-string> --id <recording-id> --file <stored-audio>
+                  --key <kek-id>=<key-file> --out <plain-audio>
+              Decrypt one stored (encrypted) audio file with the recording's data key from the catalog, unwrapped by
+              --key: the way to play a recording of a node in public-key-only mode, with the RSA private key.
+
         Exit codes: 0 all in order, 1 needs attention (see above), 2 bad command line, 3 a store or the database failed.
         """;
 
@@ -75,6 +86,8 @@ internal static class AdminCli
             {
                 "rebuild" => await RebuildAsync(options, output, error, progress, cancellationToken),
                 "verify" => await VerifyAsync(options, output, error, progress, cancellationToken),
+                "rewrap" => await RewrapAsync(options, output, error, progress, cancellationToken),
+                "decrypt" => await DecryptAsync(options, output, error, cancellationToken),
                 _ => Fail(error, $"unknown command '{args[0]}'"),
             };
         }
@@ -108,6 +121,141 @@ internal static class AdminCli
             return exitCode;
         }
 
+        var (catalog, catalogExitCode) = await OpenCatalogAsync(options, error, cancellationToken);
+        if (catalog is null)
+        {
+            return catalogExitCode;
+        }
+
+        var provider = options["provider"].Trim().ToLowerInvariant();
+        var total = await store.CountManifestsAsync(cancellationToken);
+        var report = await progress.RunAsync("rebuild", total, p => new CatalogRebuilder(catalog).RunAsync(store, p, cancellationToken));
+
+        output.WriteLine($"rebuild of the {provider} catalog from {store.Description}: {Count(report.Read)} manifests");
+        output.WriteLine($"  added:              {Count(report.Added)}");
+        output.WriteLine($"  already present:    {Count(report.AlreadyPresent)}");
+        output.WriteLine($"  skipped tombstoned: {Count(report.SkippedTombstoned)}");
+        output.WriteLine($"  invalid:            {Count(report.Invalid.Count)}");
+        WriteProblems(output, report.Invalid);
+        return report.Invalid.Count == 0 ? Success : NeedsAttention;
+    }
+
+    private static async Task<int> RewrapAsync(
+        Dictionary<string, string> options, TextWriter output, TextWriter error, IAdminProgress progress, CancellationToken cancellationToken)
+    {
+        if (Check(options, ["provider", "connection", "from", "to"], []) is { } problem)
+        {
+            return Fail(error, problem);
+        }
+
+        if (!TryLoadKey(options, "from", error, out var from) || !TryLoadKey(options, "to", error, out var to))
+        {
+            return UsageError;
+        }
+
+        if (from.Id == to.Id)
+        {
+            return Fail(error, "--from and --to name the same KEK id");
+        }
+
+        var (catalog, exitCode) = await OpenCatalogAsync(options, error, cancellationToken);
+        if (catalog is null)
+        {
+            return exitCode;
+        }
+
+        var report = await progress.RunAsync("rewrap", null, p => new DataKeyRewrapper(catalog, from, to).RunAsync(p, cancellationToken));
+        output.WriteLine($"rewrap from {from.Id} to {to.Id}: {Count(report.Read)} data keys");
+        output.WriteLine($"  rewrapped:    {Count(report.Rewrapped)}");
+        output.WriteLine($"  other KEK:    {Count(report.OtherKek)}");
+        output.WriteLine($"  failed:       {Count(report.Failed.Count)}");
+        WriteProblems(output, report.Failed);
+        return report.Failed.Count == 0 ? Success : NeedsAttention;
+    }
+
+    private static async Task<int> DecryptAsync(
+        Dictionary<string, string> options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (Check(options, ["provider", "connection", "id", "file", "key", "out"], []) is { } problem)
+        {
+            return Fail(error, problem);
+        }
+
+        if (!TryLoadKey(options, "key", error, out var kek))
+        {
+            return UsageError;
+        }
+
+        var (catalog, exitCode) = await OpenCatalogAsync(options, error, cancellationToken);
+        if (catalog is null)
+        {
+            return exitCode;
+        }
+
+        var id = options["id"];
+        if (await catalog.GetDataKeyAsync(id, cancellationToken) is not { } wrapped)
+        {
+            var erased = await catalog.GetTombstoneAsync(id, cancellationToken);
+            error.WriteLine(erased is null
+                ? $"error: the catalog holds no data key for recording {id}"
+                : $"error: recording {id} was erased {erased.DeletedAt:O} ({erased.Reason}, by {erased.Actor ?? "system"}): its data key no longer exists");
+            return NeedsAttention;
+        }
+
+        byte[] dataKey;
+        try
+        {
+            dataKey = new KeyRing([kek], kek.Id).Unwrap(wrapped);
+        }
+        catch (KeyUnavailableException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return NeedsAttention;
+        }
+
+        try
+        {
+            var temp = options["out"] + ".partial";
+            await using (var input = new DecryptingStream(File.OpenRead(options["file"]), dataKey))
+            await using (var target = File.Create(temp))
+            {
+                await input.CopyToAsync(target, cancellationToken);
+            }
+
+            File.Move(temp, options["out"], overwrite: true);
+            output.WriteLine($"decrypted recording {id} to {options["out"]}");
+            return Success;
+        }
+        catch (RecordingTamperedException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return NeedsAttention;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    private static bool TryLoadKey(Dictionary<string, string> options, string name, TextWriter error, out IKeyEncryptionKey key)
+    {
+        try
+        {
+            key = KeyRing.FromSpec(options[name]);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            key = null!;
+            Fail(error, $"--{name}: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>The catalog of <c>--provider</c> / <c>--connection</c>, schema applied; null with the exit code when it cannot be had.</summary>
+    private static async Task<(IRecordingCatalog? Catalog, int ExitCode)> OpenCatalogAsync(
+        Dictionary<string, string> options, TextWriter error, CancellationToken cancellationToken)
+    {
         var provider = options["provider"].Trim().ToLowerInvariant();
         var connection = options["connection"];
         IRecordingCatalog catalog;
@@ -124,25 +272,16 @@ internal static class AdminCli
                     catalog = new DbRecordingCatalog(PostgresCatalogDialect.Instance, connection);
                     break;
                 default:
-                    return Fail(error, $"--provider must be sqlite or postgres, not '{options["provider"]}'");
+                    return (null, Fail(error, $"--provider must be sqlite or postgres, not '{options["provider"]}'"));
             }
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
-            return Fail(error, $"--connection is not a valid {provider} connection string: {e.Message}");
+            return (null, Fail(error, $"--connection is not a valid {provider} connection string: {e.Message}"));
         }
 
         await catalog.InitializeAsync(cancellationToken);
-        var total = await store.CountManifestsAsync(cancellationToken);
-        var report = await progress.RunAsync("rebuild", total, p => new CatalogRebuilder(catalog).RunAsync(store, p, cancellationToken));
-
-        output.WriteLine($"rebuild of the {provider} catalog from {store.Description}: {Count(report.Read)} manifests");
-        output.WriteLine($"  added:              {Count(report.Added)}");
-        output.WriteLine($"  already present:    {Count(report.AlreadyPresent)}");
-        output.WriteLine($"  skipped tombstoned: {Count(report.SkippedTombstoned)}");
-        output.WriteLine($"  invalid:            {Count(report.Invalid.Count)}");
-        WriteProblems(output, report.Invalid);
-        return report.Invalid.Count == 0 ? Success : NeedsAttention;
+        return (catalog, Success);
     }
 
     private static async Task<int> VerifyAsync(

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Webhooks;
@@ -102,6 +103,7 @@ internal sealed class CatalogIndexer
             timeout.CancelAfter(InlineTimeout);
             try
             {
+                await AddDataKeyAsync(id, timeout.Token);
                 await _catalog.AddAsync(recording.Manifest, timeout.Token);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -112,6 +114,7 @@ internal sealed class CatalogIndexer
             }
 
             File.Delete(marker);
+            DataKeyEscrow.Delete(_dataDirectory, id);
             MarkReachable();
             _replication.Enqueue(id);
             _webhooks?.RecordingCompleted(recording.Manifest);
@@ -192,13 +195,30 @@ internal sealed class CatalogIndexer
         }
         else if (await _catalog.GetAsync(id, cancellationToken) is null)
         {
+            await AddDataKeyAsync(id, cancellationToken);
             await _catalog.AddAsync(manifest, cancellationToken);
             _replication.Enqueue(id);
             _webhooks?.RecordingCompleted(manifest);
             CatalogLog.IndexedLate(_logger, id, (_timeProvider.GetUtcNow() - marker.LastWriteTimeUtc).TotalSeconds);
         }
 
+        else
+        {
+            // The row committed but the process died before the marker went: the key may not have been stored yet.
+            await AddDataKeyAsync(id, cancellationToken);
+        }
+
         File.Delete(marker.FullName);
+        DataKeyEscrow.Delete(_dataDirectory, id);
+    }
+
+    /// <summary>The finalizer's wrapped data key into the catalog, ahead of the row, so no row lacks its key.</summary>
+    private async Task AddDataKeyAsync(string id, CancellationToken cancellationToken)
+    {
+        if (DataKeyEscrow.Read(_dataDirectory, id) is { } key)
+        {
+            await _catalog.AddDataKeyAsync(id, key, cancellationToken);
+        }
     }
 
     /// <remarks>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using OrleansRecorder.Abstractions.Maintenance;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Catalog;
@@ -204,15 +205,104 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
         return await ExecuteAsync(ct, "DELETE FROM Recordings WHERE id = @id", ("id", CatalogType.Text, id)) > 0;
     }
 
-    public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct)
+    public Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct) =>
+        AddTombstoneAsync(id, deletedAt, reason, null, ct);
+
+    public async Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, string? actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        // Crypto-shredding: the data key goes in the same transaction that writes the tombstone, so no moment exists in
+        // which the recording is deleted but its key still readable. A later tombstone of the same id (a purge after a
+        // delete) can only add the erasure, never take it back.
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        bool erased;
+        await using (var erase = Command(connection, "DELETE FROM DataKeys WHERE id = @id", transaction))
+        {
+            Add(erase, "id", CatalogType.Text, id);
+            erased = await erase.ExecuteNonQueryAsync(ct) > 0;
+        }
+
+        await using (var command = Command(
+            connection,
+            """
+            INSERT INTO Tombstones (id, deleted_at, reason, actor, key_erased) VALUES (@id, @deleted_at, @reason, @actor, @key_erased)
+            ON CONFLICT (id) DO UPDATE SET key_erased = excluded.key_erased WHERE excluded.key_erased
+            """,
+            transaction))
+        {
+            Add(command, "id", CatalogType.Text, id);
+            Add(command, "deleted_at", CatalogType.Time, deletedAt);
+            Add(command, "reason", CatalogType.Text, reason);
+            Add(command, "actor", CatalogType.Text, actor);
+            Add(command, "key_erased", CatalogType.Boolean, erased);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task<CatalogTombstone?> GetTombstoneAsync(string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, "SELECT deleted_at, reason, actor, key_erased FROM Tombstones WHERE id = @id");
+        Add(command, "id", CatalogType.Text, id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? new CatalogTombstone(id, _dialect.ReadTime(reader, 0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                Convert.ToBoolean(reader.GetValue(3), CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    public async Task AddDataKeyAsync(string id, WrappedDataKey key, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(key);
+        // A tombstoned recording's key is never stored: its erasure must not be undone by a late indexing pass.
         await ExecuteAsync(
             ct,
-            "INSERT INTO Tombstones (id, deleted_at, reason) VALUES (@id, @deleted_at, @reason) ON CONFLICT (id) DO NOTHING",
+            """
+            INSERT INTO DataKeys (id, kek_id, algorithm, wrapped, created_at)
+            SELECT @id, @kek_id, @algorithm, @wrapped, @created_at WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE id = @id)
+            ON CONFLICT (id) DO UPDATE SET kek_id = excluded.kek_id, algorithm = excluded.algorithm, wrapped = excluded.wrapped
+            """,
             ("id", CatalogType.Text, id),
-            ("deleted_at", CatalogType.Time, deletedAt),
-            ("reason", CatalogType.Text, reason));
+            ("kek_id", CatalogType.Text, key.KekId),
+            ("algorithm", CatalogType.Text, key.Algorithm),
+            ("wrapped", CatalogType.Text, Convert.ToBase64String(key.Wrapped)),
+            ("created_at", CatalogType.Integer, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    public async Task<WrappedDataKey?> GetDataKeyAsync(string id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var keys = await ReadDataKeysAsync(ct, "SELECT id, kek_id, algorithm, wrapped FROM DataKeys WHERE id = @id", ("id", CatalogType.Text, id));
+        return keys.Count == 0 ? null : keys[0].Key;
+    }
+
+    public Task<IReadOnlyList<(string Id, WrappedDataKey Key)>> ListDataKeysAsync(string? afterId, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return ReadDataKeysAsync(
+            ct,
+            "SELECT id, kek_id, algorithm, wrapped FROM DataKeys WHERE id > @after ORDER BY id LIMIT @limit",
+            ("after", CatalogType.Text, afterId ?? string.Empty),
+            ("limit", CatalogType.Integer, limit));
+    }
+
+    public async Task<bool> ReplaceDataKeyAsync(string id, string expectedKekId, WrappedDataKey key, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(key);
+        return await ExecuteAsync(
+            ct,
+            "UPDATE DataKeys SET kek_id = @kek_id, algorithm = @algorithm, wrapped = @wrapped WHERE id = @id AND kek_id = @expected",
+            ("id", CatalogType.Text, id),
+            ("expected", CatalogType.Text, expectedKekId),
+            ("kek_id", CatalogType.Text, key.KekId),
+            ("algorithm", CatalogType.Text, key.Algorithm),
+            ("wrapped", CatalogType.Text, Convert.ToBase64String(key.Wrapped))) > 0;
     }
 
     public async Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
@@ -463,6 +553,21 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
         }
 
         return string.Join(", ", names);
+    }
+
+    private async Task<IReadOnlyList<(string Id, WrappedDataKey Key)>> ReadDataKeysAsync(
+        CancellationToken ct, string sql, params (string Name, CatalogType Type, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, sql, parameters);
+        var keys = new List<(string, WrappedDataKey)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add((reader.GetString(0), new WrappedDataKey(reader.GetString(1), reader.GetString(2), Convert.FromBase64String(reader.GetString(3)))));
+        }
+
+        return keys;
     }
 
     private Task<DbConnection> OpenAsync(CancellationToken ct) => _dialect.OpenAsync(_connectionString, ct);

@@ -1,4 +1,5 @@
 using OrleansRecorder.Abstractions.Maintenance;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Catalog;
@@ -32,6 +33,27 @@ internal interface IRecordingCatalog
 
     /// <summary>Records that a recording was deleted (delete or purge), so no store brings it back; idempotent.</summary>
     Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, CancellationToken ct);
+
+    /// <summary>
+    /// The tombstone and, in the same transaction, the destruction of the recording's data key (crypto-shredding):
+    /// every copy of an encrypted recording is unreadable from the commit on. The tombstone keeps who, when, why.
+    /// </summary>
+    Task AddTombstoneAsync(string id, DateTimeOffset deletedAt, string reason, string? actor, CancellationToken ct);
+
+    /// <summary>The proof of erasure of a deleted recording, or null.</summary>
+    Task<CatalogTombstone?> GetTombstoneAsync(string id, CancellationToken ct);
+
+    /// <summary>Stores (or replaces) a recording's wrapped data key; not for a tombstoned id (it is erased at once).</summary>
+    Task AddDataKeyAsync(string id, WrappedDataKey key, CancellationToken ct);
+
+    /// <summary>The recording's wrapped data key, or null (a plain recording, or erased).</summary>
+    Task<WrappedDataKey?> GetDataKeyAsync(string id, CancellationToken ct);
+
+    /// <summary>Wrapped data keys ordered by id, after <paramref name="afterId"/> (keyset paging; for KEK rotation).</summary>
+    Task<IReadOnlyList<(string Id, WrappedDataKey Key)>> ListDataKeysAsync(string? afterId, int limit, CancellationToken ct);
+
+    /// <summary>Replaces a wrapped data key if it is still wrapped by <paramref name="expectedKekId"/>; false otherwise (erased or rewrapped meanwhile).</summary>
+    Task<bool> ReplaceDataKeyAsync(string id, string expectedKekId, WrappedDataKey key, CancellationToken ct);
 
     /// <summary>Which of <paramref name="ids"/> were deleted.</summary>
     Task<IReadOnlySet<string>> GetTombstonedAsync(IReadOnlyCollection<string> ids, CancellationToken ct);

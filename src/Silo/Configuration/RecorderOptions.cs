@@ -18,4 +18,5 @@ internal sealed class RecorderOptions
     public AuthOptions Auth { get; set; } = new();
     public DiagnosticsOptions Diagnostics { get; set; } = new();
     public WebOptions Web { get; set; } = new();
+    public EncryptionOptions Encryption { get; set; } = new();
 }

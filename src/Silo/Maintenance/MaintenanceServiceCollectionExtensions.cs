@@ -4,6 +4,10 @@ using OrleansRecorder.Silo.Catalog;
 
 using OrleansRecorder.Silo.Storage;
 
+using Microsoft.Extensions.Options;
+using OrleansRecorder.Silo.Configuration;
+using OrleansRecorder.Silo.Encryption;
+
 namespace OrleansRecorder.Silo.Maintenance;
 
 /// <summary>Service wiring for the maintenance jobs (needs <see cref="RecorderSettings"/>, <see cref="IRecordingCatalog"/> and <see cref="TimeProvider"/>).</summary>
@@ -26,7 +30,8 @@ internal static class MaintenanceServiceCollectionExtensions
             sp.GetRequiredService<IRecordingCatalog>(),
             sp.GetRequiredService<RecorderSettings>().Recording,
             sp.GetRequiredService<ILogger<RecordingExporter>>(),
-            sp.GetService<LocalReplicaFetcher>()));
+            sp.GetService<LocalReplicaFetcher>(),
+            sp.GetService<IOptions<RecorderOptions>>()?.Value.Encryption.ExportDecrypted != false ? sp.GetService<KeyRing>() : null));
         services.AddSingleton<IMaintenanceJobs>(sp => new MaintenanceJobs(
             sp.GetRequiredService<RecordingPurger>(),
             sp.GetRequiredService<RecordingExporter>(),

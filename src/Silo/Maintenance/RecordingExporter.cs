@@ -3,6 +3,7 @@ using System.Text.Json;
 using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Grains.Maintenance;
 using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Storage;
 
@@ -17,9 +18,12 @@ namespace OrleansRecorder.Silo.Maintenance;
 /// against the manifest, then renamed; the checkpoint moves only after that. A re-run after a crash finds the target
 /// already there with the right hash and counts it as done. The first recording that cannot be exported stops the
 /// run (failed, with the reason) and is retried next run, so a recording is never silently skipped.
+/// An encrypted recording is exported decrypted when <c>keys</c> are given (<c>Recorder:Encryption:ExportDecrypted</c>),
+/// checked against the manifest's plaintext SHA-256; otherwise the ciphertext as stored. The manifest goes unchanged
+/// either way, so a third party checks the copy against it (docs/ENCRYPTION.md).
 /// </remarks>
 internal sealed class RecordingExporter(
-    IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingExporter> logger, LocalReplicaFetcher? fetcher = null)
+    IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingExporter> logger, LocalReplicaFetcher? fetcher = null, KeyRing? keys = null)
 {
     /// <summary>The checkpoint's name in the catalog.</summary>
     public const string CheckpointName = "export";
@@ -106,9 +110,10 @@ internal sealed class RecordingExporter(
                 manifest.StartedAt, manifest.NearEnd.Number ?? manifest.NearEnd.Device, manifest.FarEnd.Number ?? manifest.FarEnd.Device, manifest.Id);
             var audioTarget = Path.Combine(folder, name + "." + Extension(manifest));
             var manifestTarget = Path.Combine(folder, name + ".json");
+            var decrypt = keys is not null && manifest.Encryption is not null;
             if (File.Exists(audioTarget))
             {
-                if (!HashMatches(await HashAsync(audioTarget, ct), manifest))
+                if (!HashMatches(await HashAsync(audioTarget, ct), manifest, decrypt))
                 {
                     return $"A different file named '{Path.GetFileName(audioTarget)}' is already in the export folder.";
                 }
@@ -124,8 +129,19 @@ internal sealed class RecordingExporter(
                 }
 
                 var temp = audioTarget + ".partial";
-                await CopyAsync(source, temp, ct);
-                if (!HashMatches(await HashAsync(temp, ct), manifest))
+                if (decrypt)
+                {
+                    if (await DecryptAsync(manifest, source, temp, ct) is { } keyProblem)
+                    {
+                        return keyProblem;
+                    }
+                }
+                else
+                {
+                    await CopyAsync(source, temp, ct);
+                }
+
+                if (!HashMatches(await HashAsync(temp, ct), manifest, decrypt))
                 {
                     File.Delete(temp);
                     return "The copy's SHA-256 differs from the manifest (the stored audio is damaged).";
@@ -148,6 +164,39 @@ internal sealed class RecordingExporter(
         }
     }
 
+    /// <summary>Writes the plaintext of an encrypted recording; null when done, else why not (the key is not to be had).</summary>
+    private async Task<string?> DecryptAsync(RecordingManifest manifest, string source, string target, CancellationToken ct)
+    {
+        var wrapped = await catalog.GetDataKeyAsync(manifest.Id, ct);
+        if (wrapped is null)
+        {
+            return "The recording is encrypted and the catalog holds no data key for it.";
+        }
+
+        byte[] dataKey;
+        try
+        {
+            dataKey = keys!.Unwrap(wrapped);
+        }
+        catch (KeyUnavailableException e)
+        {
+            return e.Message;
+        }
+
+        try
+        {
+            await using var input = new DecryptingStream(new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 81920), dataKey);
+            await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await input.CopyToAsync(output, ct);
+            output.Flush(flushToDisk: true);
+            return null;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
     private static async Task CopyAsync(string source, string target, CancellationToken ct)
     {
         await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
@@ -162,6 +211,6 @@ internal sealed class RecordingExporter(
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
     }
 
-    private static bool HashMatches(string sha256, RecordingManifest manifest) =>
-        string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase);
+    private static bool HashMatches(string sha256, RecordingManifest manifest, bool decrypted) =>
+        string.Equals(sha256, decrypted ? manifest.Encryption!.PlainSha256 : manifest.Sha256, StringComparison.OrdinalIgnoreCase);
 }

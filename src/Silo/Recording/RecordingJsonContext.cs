@@ -10,4 +10,5 @@ namespace OrleansRecorder.Silo.Recording;
     Converters = [typeof(RecordingStatusJsonConverter), typeof(AudioCodecJsonConverter)])]
 [JsonSerializable(typeof(RecordingManifest))]
 [JsonSerializable(typeof(SessionState))]
+[JsonSerializable(typeof(Encryption.WrappedDataKey))]
 internal sealed partial class RecordingJsonContext : JsonSerializerContext;

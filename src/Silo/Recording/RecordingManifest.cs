@@ -41,8 +41,11 @@ internal sealed record RecordingManifest
 
     public required long SizeBytes { get; init; }
 
-    /// <summary>SHA-256 of the audio file, lower-case hex.</summary>
+    /// <summary>SHA-256 of the audio file as stored (the ciphertext when encrypted), lower-case hex.</summary>
     public required string Sha256 { get; init; }
+
+    /// <summary>Null: the audio is stored plain. Otherwise how it is encrypted (docs/ENCRYPTION.md).</summary>
+    public Encryption.RecordingEncryptionInfo? Encryption { get; init; }
 
     public required string RecordedBy { get; init; }
 

@@ -27,4 +27,7 @@ internal sealed class RecordingOptions
 
     /// <summary>Encoder settings when <see cref="Format"/> is <c>opus</c>.</summary>
     public OpusEncoderOptions Opus { get; set; } = new();
+
+    /// <summary>Seals each finalized file (docs/ENCRYPTION.md); null stores audio plain (<c>Recorder:Encryption:Enabled</c> false).</summary>
+    public Encryption.RecordingEncryptor? Encryptor { get; set; }
 }

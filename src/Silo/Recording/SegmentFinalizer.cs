@@ -100,6 +100,10 @@ internal static class SegmentFinalizer
             await WriteWaveAsync(audioTemp, nearSource, farSource, frames, rate, cancellationToken);
         }
 
+        // The one step that makes the stored file ciphertext; everything after (hash, size, replication) sees only it.
+        var encryption = options.Encryptor is { } encryptor
+            ? await encryptor.SealAsync(audioTemp, options.DataDirectory, info.RecordingId, cancellationToken)
+            : null;
         var sha256 = await HashAsync(audioTemp, cancellationToken);
         var sizeBytes = new FileInfo(audioTemp).Length;
         File.Move(audioTemp, audioPath, overwrite: true);
@@ -168,6 +172,7 @@ internal static class SegmentFinalizer
             Format = format,
             SizeBytes = sizeBytes,
             Sha256 = sha256,
+            Encryption = encryption,
             RecordedBy = info.RecordedBy,
             Status = status,
             Flags = allFlags,

@@ -24,11 +24,18 @@ internal sealed class RecordingRemover(
 {
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task RemoveAsync(RecordingManifest manifest, string reason, CancellationToken cancellationToken)
+    /// <param name="manifest">The recording.</param>
+    /// <param name="reason">Why, kept in the tombstone.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <param name="actor">Who (user or API key), kept in the tombstone as proof of erasure; null for the purge.</param>
+    public async Task RemoveAsync(RecordingManifest manifest, string reason, CancellationToken cancellationToken, string? actor = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         RecordingPaths.ValidateRecordingId(manifest.Id);
-        await catalog.AddTombstoneAsync(manifest.Id, timeProvider.GetUtcNow(), reason, cancellationToken);
+
+        // Crypto-shredding: the data key goes with the tombstone, in one transaction, before any file is touched, so a
+        // copy no store deletes now (a node down, the shared store, an export) is unreadable from here on.
+        await catalog.AddTombstoneAsync(manifest.Id, timeProvider.GetUtcNow(), reason, actor ?? "system", cancellationToken);
         await catalog.DeleteAsync(manifest.Id, cancellationToken);
         webhooks.RecordingDeleted(manifest, reason);
 

@@ -11,8 +11,14 @@ internal static class PeaksReader
 {
     public static PeaksDto Read(string path, string format, double durationSeconds, int buckets)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        return Read(file, format, durationSeconds, buckets);
+    }
+
+    /// <summary>From any readable stream of the audio (a decrypting one for an encrypted recording).</summary>
+    public static PeaksDto Read(Stream file, string format, double durationSeconds, int buckets)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
         return string.Equals(format, "opus", StringComparison.OrdinalIgnoreCase)
             ? ReadOpus(file, durationSeconds, buckets)
             : ReadWav(file, buckets);

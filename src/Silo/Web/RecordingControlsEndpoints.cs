@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Recording.Opus;
 using OrleansRecorder.Silo.Security;
@@ -124,7 +125,7 @@ internal static class RecordingControlsEndpoints
 
     private static async Task<Results<Ok<PeaksDto>, ValidationProblem, ProblemHttpResult>> PeaksAsync(
         string id, int? buckets, ClaimsPrincipal principal, IRecordingCatalog catalog, RecordingAccess access, RecorderSettings settings,
-        CancellationToken cancellationToken)
+        KeyRing keys, ILogger<KeyRing> logger, CancellationToken cancellationToken)
     {
         if (buckets is < 1 or > MaxBuckets)
         {
@@ -146,10 +147,24 @@ internal static class RecordingControlsEndpoints
 
         try
         {
+            if (manifest.Encryption is not null)
+            {
+                var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, checkWholeFile: true, cancellationToken);
+                if (opened.Stream is not { } plaintext)
+                {
+                    return opened.Problem!;
+                }
+
+                await using (plaintext)
+                {
+                    return TypedResults.Ok(await Task.Run(() => PeaksReader.Read(plaintext, manifest.Format, manifest.DurationSeconds, buckets ?? 800), cancellationToken));
+                }
+            }
+
             var peaks = await Task.Run(() => PeaksReader.Read(path, manifest.Format, manifest.DurationSeconds, buckets ?? 800), cancellationToken);
             return TypedResults.Ok(peaks);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or RecordingTamperedException)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unreadable audio", detail: ex.Message);
         }
@@ -171,7 +186,7 @@ internal static class RecordingControlsEndpoints
         }
 
         // Tombstone, catalog row, then every store that answers; a node that is down drops its copy when it returns.
-        await remover.RemoveAsync(manifest, "deleted through the API", cancellationToken);
+        await remover.RemoveAsync(manifest, "deleted through the API", cancellationToken, http.User.Identity?.Name);
         await audit.WriteAsync(http, AuditActions.Delete, id, $"{manifest.NearEnd.Number} ↔ {manifest.FarEnd.Number}, {manifest.StartedAt:O}");
         return TypedResults.NoContent();
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
+using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Recording.Opus;
 using OrleansRecorder.Silo.Security;
@@ -169,9 +170,9 @@ internal static class RecordingsEndpoints
             with { Replicas = await locator.LocateAsync(manifest, cancellationToken) });
     }
 
-    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetAudioAsync(
+    private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, ProblemHttpResult>> GetAudioAsync(
         string id, bool? download, IRecordingCatalog catalog, RecorderSettings settings, RecordingAccess access, ClaimsPrincipal principal,
-        HttpContext http, AuditLog audit, LocalReplicaFetcher fetcher, CancellationToken cancellationToken)
+        HttpContext http, AuditLog audit, LocalReplicaFetcher fetcher, KeyRing keys, ILogger<KeyRing> logger, CancellationToken cancellationToken)
     {
         var manifest = await RecordingVisibility.FindAsync(id, catalog, access, principal, cancellationToken);
         if (manifest is null)
@@ -195,6 +196,15 @@ internal static class RecordingsEndpoints
         else if (range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal))
         {
             await audit.WriteAsync(http, AuditActions.Play, id, range.Length == 0 ? null : range);
+        }
+
+        if (manifest.Encryption is not null)
+        {
+            // Decrypted on the fly: ASP.NET's Range processing seeks the plaintext view, which decrypts only the segments a range covers.
+            var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, checkWholeFile: range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal), cancellationToken);
+            return opened.Stream is { } plaintext
+                ? TypedResults.File(plaintext, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true)
+                : opened.Problem!;
         }
 
         return TypedResults.PhysicalFile(path, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true);

@@ -33,11 +33,12 @@ public sealed class OpusPlaybackFixture : IAsyncLifetime
         });
         var refci = Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
         await CallPlacer.PlaceAsync(Node, [refci]);
-        Recording = (await Node.WaitForRecordingsAsync(1)).Items.Single();
+        var listed = (await Node.WaitForRecordingsAsync(1)).Items.Single();
+        Recording = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{listed.Id}");
         Assert.Equal("opus", Recording.Format);
 
         Audio = await Node.Http.GetByteArrayAsync($"/api/recordings/{Recording.Id}/audio");
-        Assert.Equal(Recording.Sha256, Convert.ToHexStringLower(SHA256.HashData(Audio)));
+        Assert.Equal(Recording.ServedSha256, Convert.ToHexStringLower(SHA256.HashData(Audio)));
     }
 
     /// <summary>

@@ -52,6 +52,15 @@ internal sealed class RecorderNode : IAsyncDisposable
         }
     }
 
+    /// <summary>A setting's value that removes the harness default (for example the test KEK, to test the generated one).</summary>
+    public const string Unset = "\u0000unset";
+
+    /// <summary>The KEK id every test node shares unless a test sets its own.</summary>
+    public const string TestKekId = "e2e-kek";
+
+    /// <summary>The test run's AES-256 KEK (base64), fixed so a node restarted by a test reads what it wrote.</summary>
+    public const string TestKek = "ZTJlLWtlay1vcmxlYW5zLXJlY29yZGVyLXRlc3RzISE=";
+
     public static async Task<RecorderNode> StartAsync(
         IDictionary<string, string>? settings = null, string? dataDirectory = null, StartWait wait = StartWait.Ready, string? name = null)
     {
@@ -99,6 +108,9 @@ internal sealed class RecorderNode : IAsyncDisposable
             ["Recorder__Auth__AdminApiKey"] = ApiKey,
             // The tone checks read PCM; OpusRecordingTests sets opus explicitly.
             ["Recorder__Recording__Format"] = "wav",
+            // One KEK for every node of the test run, as a cluster's nodes must share theirs: any node plays any node's recording.
+            ["Recorder__Encryption__Keys__0__Id"] = TestKekId,
+            ["Recorder__Encryption__Keys__0__Key"] = TestKek,
             ["Orleans__ClusterId"] = name,
             ["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -109,7 +121,14 @@ internal sealed class RecorderNode : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            env[key] = value;
+            if (value == Unset)
+            {
+                env.Remove(key);
+            }
+            else
+            {
+                env[key] = value;
+            }
         }
 
         foreach (var (key, value) in env)

@@ -22,7 +22,18 @@ public sealed record RecordingView(
     List<string> Replicas,
     string Status,
     List<string> Flags,
-    System.Text.Json.JsonElement? Manifest);
+    System.Text.Json.JsonElement? Manifest)
+{
+    /// <summary>SHA-256 of the audio the API serves: the manifest's plaintext hash when stored encrypted (docs/ENCRYPTION.md).</summary>
+    public string ServedSha256 => Encryption is { } e ? e.GetProperty("plainSha256").GetString()! : Sha256;
+
+    /// <summary>Size of the audio the API serves (the plaintext's when stored encrypted).</summary>
+    public long ServedSizeBytes => Encryption is { } e ? e.GetProperty("plainSizeBytes").GetInt64() : SizeBytes;
+
+    private System.Text.Json.JsonElement? Encryption =>
+        (Manifest ?? throw new InvalidOperationException($"Recording {Id}: read it from /api/recordings/{{id}} to have its manifest."))
+            .TryGetProperty("encryption", out var encryption) && encryption.ValueKind == System.Text.Json.JsonValueKind.Object ? encryption : null;
+}
 
 /// <summary>A recording's place in its CUCM call and its holds, as a client reads them from the same JSON.</summary>
 public sealed record RecordingGroupView(string Id, string? Refci, string? GroupId, int Part, int Parts, List<PauseView> Pauses, List<PartView>? GroupParts);

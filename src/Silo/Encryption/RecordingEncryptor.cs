@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+
+namespace OrleansRecorder.Silo.Encryption;
+
+/// <summary>
+/// Seals a finalized audio file: a fresh 256-bit data key, the file rewritten as segmented AES-256-GCM, the data key
+/// wrapped by the active KEK and left in <see cref="DataKeyEscrow"/> for the catalog. The plaintext never leaves the node.
+/// </summary>
+internal sealed class RecordingEncryptor(KeyRing keys)
+{
+    public KeyRing Keys { get; } = keys;
+
+    /// <summary>Replaces <paramref name="audioPath"/> (a temporary file) with its ciphertext.</summary>
+    public async Task<RecordingEncryptionInfo> SealAsync(string audioPath, string dataDirectory, string recordingId, CancellationToken cancellationToken)
+    {
+        var dataKey = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            var encryptedPath = audioPath + ".enc";
+            long length;
+            string plainSha256;
+            await using (var plain = new FileStream(audioPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true))
+            await using (var output = new FileStream(encryptedPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+            {
+                length = plain.Length;
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                await SegmentedAeadWriter.EncryptAsync(plain, length, output, dataKey, cancellationToken, hash);
+                plainSha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+                output.Flush(flushToDisk: true);
+            }
+
+            // The key is safe on disk before the ciphertext takes the audio's place: no file without its key.
+            DataKeyEscrow.Write(dataDirectory, recordingId, Keys.Wrap(dataKey));
+            File.Move(encryptedPath, audioPath, overwrite: true);
+            return new RecordingEncryptionInfo { PlainSizeBytes = length, PlainSha256 = plainSha256 };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+}
