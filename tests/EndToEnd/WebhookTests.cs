@@ -63,9 +63,15 @@ public sealed class WebhookTests(RecorderFixture fixture) : IClassFixture<Record
         await ExpectProblemAsync(await admin.GetAsync($"/api/webhooks/{id}/deliveries?limit=0", Ct), "limit");
 
         // Anyone but an admin is refused: the URL makes the recorder send requests inside the network.
-        using (var key = await admin.PostAsJsonAsync("/api/keys", new { name = "webhook-auditor", role = "auditor" }, Ct))
+        // A key belongs to an enabled user and never exceeds its role (issue 19): an auditor, and a key acting for it.
+        using (var user = await admin.PostAsJsonAsync("/api/users", new { name = "webhook-auditor", role = "auditor", password = "password-123" }, Ct))
         {
-            Assert.Equal(HttpStatusCode.Created, key.StatusCode);
+            Assert.True(user.StatusCode == HttpStatusCode.Created, $"{(int)user.StatusCode}: {await user.Content.ReadAsStringAsync(Ct)}");
+        }
+
+        using (var key = await admin.PostAsJsonAsync("/api/keys", new { name = "webhook-auditor", role = "auditor", owner = "webhook-auditor" }, Ct))
+        {
+            Assert.True(key.StatusCode == HttpStatusCode.Created, $"{(int)key.StatusCode}: {await key.Content.ReadAsStringAsync(Ct)}");
             using var auditor = new HttpClient { BaseAddress = admin.BaseAddress };
             auditor.DefaultRequestHeaders.Add("X-Api-Key", (await key.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key").GetString());
             using var refused = await auditor.GetAsync("/api/webhooks", Ct);

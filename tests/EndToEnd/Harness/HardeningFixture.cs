@@ -37,7 +37,14 @@ public sealed class HardeningFixture : IAsyncLifetime
         await CallPlacer.PlaceAsync(Node, [Refci], csvLine: (role, refci) => SippRun.Leg(role, refci, nearDevice: NearDevice));
         Recording = (await Node.WaitForRecordingsAsync(1, timeout: TimeSpan.FromSeconds(40))).Items.Single();
         await CreateUserAsync(new { name = "alice", role = "user", password = Password, numbers = new[] { "198101" } });
+        // The note the browser test reads back, written before any test runs: the limits test fills the recording up
+        // to its 100 notes, and the test order is not fixed.
+        using var note = await Node.Http.PostAsJsonAsync($"/api/recordings/{Recording.Id}/notes", new { text = BidiNote });
+        Assert.True(note.StatusCode == HttpStatusCode.Created, $"{(int)note.StatusCode}: {await note.Content.ReadAsStringAsync()}");
     }
+
+    /// <summary>A note whose text would read backwards without the bidi guard (U+202E RIGHT-TO-LEFT OVERRIDE).</summary>
+    internal const string BidiNote = "call back \u202E1002";
 
     /// <summary>A client signed in with a cookie (no API key), over HTTP or HTTPS.</summary>
     internal async Task<HttpClient> SignInAsync(string user, string? password = null, bool https = false)

@@ -86,6 +86,15 @@ internal sealed class DialogLayer : ISipRequestHandler
         }
 
         var dialog = _dialogs.GetValueOrDefault(sip.CallId);
+        if (sip.Method == "BYE" && dialog is { State: DialogState.Terminated } ending && ending.Id.Matches(sip.From.Tag, sip.To.Tag)
+            && _isTrusted(request.RemoteEndPoint.Address))
+        {
+            // §15.1.2: the peer's BYE crossed ours (ours is still in its transaction): the session is over on both
+            // sides, so it gets its 200 rather than a 481 that would look like a lost dialog.
+            await request.RespondAsync(SipResponse.CreateFor(sip, 200));
+            return;
+        }
+
         var verdict = InDialogRules.CheckRequest(dialog, sip, _isTrusted(request.RemoteEndPoint.Address));
         if (!verdict.Accepted)
         {
@@ -219,7 +228,10 @@ internal sealed class DialogLayer : ISipRequestHandler
 
         var dialog = Dialog.ForInvite(sip, DialogTags.New(), request.RemoteEndPoint, request.Transport);
         dialog.SessionTimer = timer.Terms;
-        if (!_dialogs.TryAdd(sip.CallId, dialog))
+        // A terminated dialog of this Call-ID still waiting for its BYE's answer gives way to the new one.
+        var added = _dialogs.TryAdd(sip.CallId, dialog)
+            || (_dialogs.GetValueOrDefault(sip.CallId) is { State: DialogState.Terminated } old && _dialogs.TryUpdate(sip.CallId, dialog, old));
+        if (!added)
         {
             // A second INVITE for the Call-ID overtook this one between the check and here.
             await RefuseAsync(request, new InDialogVerdict(482, "merged-request"));
@@ -290,13 +302,23 @@ internal sealed class DialogLayer : ISipRequestHandler
             return false;
         }
 
-        _dialogs.TryRemove(new KeyValuePair<string, Dialog>(dialog.CallId, dialog));
+        // A dialog we send BYE on stays in the table, terminated, until that BYE's transaction ends, so that a BYE of the
+        // peer's crossing ours is recognised and answered 200 (§15.1.2) instead of 481.
         var bye = sendBye && wasConfirmed ? SendByeAsync(dialog, reason) : Task.CompletedTask;
-        if (!bye.IsCompleted)
+        if (bye.IsCompleted)
+        {
+            _dialogs.TryRemove(new KeyValuePair<string, Dialog>(dialog.CallId, dialog));
+        }
+        else
         {
             _byes.TryAdd(bye, 0);
-            _ = bye.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _byes,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = bye.ContinueWith(
+                (t, s) =>
+                {
+                    _dialogs.TryRemove(new KeyValuePair<string, Dialog>(dialog.CallId, dialog));
+                    ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _);
+                },
+                _byes, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         try

@@ -340,4 +340,36 @@ public sealed class DialogLayerTests
         Assert.Equal(0, kit.Layer.Count);
         Assert.Empty(kit.User.Ended);
     }
+
+    [Fact]
+    public async Task Rfc3261Section15_1_2_APeerByeCrossingOursIsAnswered200AndTheDialogGoesWhenOursIsAnswered()
+    {
+        using var kit = new DialogTestKit();
+        var tag = await kit.EstablishAsync();
+        var dialog = kit.Layer.Find("leg-1@cucm")!;
+        kit.Client.Hold = new TaskCompletionSource();
+
+        var ours = kit.Layer.HangUpAsync(dialog, "media-timeout");
+        await kit.ReceiveAsync(DialogTestKit.InDialog("BYE", tag));
+
+        Assert.Equal([200], kit.StatusesSentFor("BYE"));
+        Assert.Equal(DialogState.Terminated, kit.Layer.Find("leg-1@cucm")?.State);
+        Assert.Equal(1, kit.Layer.Count);
+        kit.Client.Hold.SetResult();
+        Assert.True(await ours);
+        Assert.Equal(0, kit.Layer.Count);
+        Assert.Equal([("leg-1@cucm", "media-timeout")], kit.User.Ended);
+    }
+
+    [Fact]
+    public async Task Rfc3261Section12_2_2_AByeForADialogWhoseByeWasAnsweredIs481()
+    {
+        using var kit = new DialogTestKit();
+        var tag = await kit.EstablishAsync();
+        Assert.True(await kit.Layer.HangUpAsync(kit.Layer.Find("leg-1@cucm")!, "media-timeout"));
+
+        await kit.ReceiveAsync(DialogTestKit.InDialog("BYE", tag));
+
+        Assert.Equal([481], kit.StatusesSentFor("BYE"));
+    }
 }
