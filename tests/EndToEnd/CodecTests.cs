@@ -82,7 +82,11 @@ public sealed class CodecTests(RecorderFixture fixture) : IClassFixture<Recorder
         using var document = JsonDocument.Parse(await Node.Http.GetStringAsync($"/api/recordings/{id}"));
         var json = document.RootElement.Clone();
         var bytes = await Node.Http.GetByteArrayAsync($"/api/recordings/{id}/audio");
-        Assert.Equal(json.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        // The API serves the plaintext: the manifest's hash of it when the file is stored encrypted (docs/ENCRYPTION.md).
+        var served = json.GetProperty("manifest").TryGetProperty("encryption", out var encryption) && encryption.ValueKind == JsonValueKind.Object
+            ? encryption.GetProperty("plainSha256").GetString()
+            : json.GetProperty("sha256").GetString();
+        Assert.Equal(served, Convert.ToHexStringLower(SHA256.HashData(bytes)));
         var wav = StereoWav.Read(bytes);
         Assert.InRange(wav.DurationSeconds, 2.9, 3.3);
         Assert.Equal(wav.Format.SampleRate, json.GetProperty("sampleRate").GetInt32());

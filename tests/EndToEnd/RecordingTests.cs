@@ -159,8 +159,8 @@ public sealed class RecordingTests(RecorderFixture fixture) : IClassFixture<Reco
     private async Task<StereoWav> AssertAudioAsync(RecordingView recording, double expectedSeconds)
     {
         var bytes = await Node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio");
-        Assert.Equal(recording.ServedSizeBytes, bytes.Length);
-        Assert.Equal(recording.ServedSha256, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        Assert.Equal(recording.ServedSizeBytes(), bytes.Length);
+        Assert.Equal(recording.ServedSha256(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
 
         var wav = StereoWav.Read(bytes);
         // Within a few packets: both legs start within milliseconds of each other.

@@ -25,10 +25,10 @@ public sealed record RecordingView(
     System.Text.Json.JsonElement? Manifest)
 {
     /// <summary>SHA-256 of the audio the API serves: the manifest's plaintext hash when stored encrypted (docs/ENCRYPTION.md).</summary>
-    public string ServedSha256 => Encryption is { } e ? e.GetProperty("plainSha256").GetString()! : Sha256;
+    public string ServedSha256() => Encryption is { } e ? e.GetProperty("plainSha256").GetString()! : Sha256;
 
     /// <summary>Size of the audio the API serves (the plaintext's when stored encrypted).</summary>
-    public long ServedSizeBytes => Encryption is { } e ? e.GetProperty("plainSizeBytes").GetInt64() : SizeBytes;
+    public long ServedSizeBytes() => Encryption is { } e ? e.GetProperty("plainSizeBytes").GetInt64() : SizeBytes;
 
     private System.Text.Json.JsonElement? Encryption =>
         (Manifest ?? throw new InvalidOperationException($"Recording {Id}: read it from /api/recordings/{{id}} to have its manifest."))
