@@ -20,6 +20,11 @@ public sealed class HardeningFixture : IAsyncLifetime
     internal string AdminPassword { get; private set; } = null!;
     internal string Refci { get; } = Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
     internal RecordingView Recording { get; private set; } = null!;
+
+    /// <summary>A second recording, for the test that fills one up to its 100 notes (the others add notes to <see cref="Recording"/>).</summary>
+    internal RecordingView NotesRecording { get; private set; } = null!;
+
+    internal string NotesRefci { get; } = Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
     internal static string NearDevice { get; } = LongDevice + new string('A', 297);
 
     public async ValueTask InitializeAsync()
@@ -34,8 +39,10 @@ public sealed class HardeningFixture : IAsyncLifetime
             ["Recorder__Web__HttpsPort"] = HttpsPort.ToString(CultureInfo.InvariantCulture),
         }, dataDirectory: root);
         AdminPassword = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin-password"))).Trim();
-        await CallPlacer.PlaceAsync(Node, [Refci], csvLine: (role, refci) => SippRun.Leg(role, refci, nearDevice: NearDevice));
-        Recording = (await Node.WaitForRecordingsAsync(1, timeout: TimeSpan.FromSeconds(40))).Items.Single();
+        await CallPlacer.PlaceAsync(Node, [Refci, NotesRefci], csvLine: (role, refci) => SippRun.Leg(role, refci, nearDevice: NearDevice));
+        var recordings = (await Node.WaitForRecordingsAsync(2, timeout: TimeSpan.FromSeconds(40))).Items;
+        Recording = recordings.Single(r => r.Refci == Refci);
+        NotesRecording = recordings.Single(r => r.Refci == NotesRefci);
         await CreateUserAsync(new { name = "alice", role = "user", password = Password, numbers = new[] { "198101" } });
         // The note the browser test reads back, written before any test runs: the limits test fills the recording up
         // to its 100 notes, and the test order is not fixed.
