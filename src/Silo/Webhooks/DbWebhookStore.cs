@@ -2,16 +2,17 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Security;
 
 namespace OrleansRecorder.Silo.Webhooks;
 
 /// <summary>
 /// <see cref="IWebhookStore"/> over ADO.NET: the same SQL on SQLite and PostgreSQL (times in Unix milliseconds, the
-/// event list as JSON text), so only the connection differs. The tables are schema migration 3
+/// event list as JSON text), so only the connection differs, and the catalog's <see cref="CatalogDialect"/> makes it. The tables are schema migration 3
 /// (<c>infra/sql/{provider}/migrations/0003_webhooks.sql</c>), applied at start with the catalog's.
 /// </summary>
-internal abstract class DbWebhookStore : IWebhookStore
+internal sealed class DbWebhookStore(CatalogDialect dialect, string connectionString) : IWebhookStore
 {
     private const string SubscriptionColumns = "id, url, events, secret, enabled, description, created_at, updated_at";
     private const string DeliveryColumns =
@@ -163,8 +164,8 @@ internal abstract class DbWebhookStore : IWebhookStore
     /// <summary>The lower-case name stored in the <c>state</c> column.</summary>
     public static string StateName(WebhookDeliveryState state) => state.ToString().ToLowerInvariant();
 
-    /// <summary>A new, open connection to the cluster database.</summary>
-    protected abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+    /// <summary>A new, open connection to the cluster database (the catalog's dialect opens it).</summary>
+    private Task<DbConnection> OpenAsync(CancellationToken ct) => dialect.OpenAsync(connectionString, ct);
 
     private static DbCommand Command(DbConnection connection, string sql)
     {

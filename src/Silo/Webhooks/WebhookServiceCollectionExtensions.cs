@@ -1,3 +1,4 @@
+using OrleansRecorder.Silo.Catalog;
 using Microsoft.Extensions.Options;
 using OrleansRecorder.Silo.Calls;
 
@@ -25,8 +26,8 @@ internal static class WebhookServiceCollectionExtensions
         services.Configure<WebhookOptions>(section);
         services.AddSingleton<IWebhookStore>(provider.ToLowerInvariant() switch
         {
-            "postgres" => new PostgresWebhookStore(connectionString),
-            _ => new SqliteWebhookStore(connectionString),
+            "postgres" => new DbWebhookStore(PostgresCatalogDialect.Instance, connectionString),
+            _ => new DbWebhookStore(SqliteCatalogDialect.Instance, connectionString),
         });
         services.AddSingleton<WebhookOutbox>();
         // Both need only the node's name (which node queued or sent what), given here so tests can build them plainly.

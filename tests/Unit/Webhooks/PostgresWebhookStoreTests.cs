@@ -26,6 +26,6 @@ public sealed class PostgresWebhookStoreTests : WebhookStoreContract, IAsyncDisp
             await new DbRecordingCatalog(PostgresCatalogDialect.Instance, database.ConnectionString).InitializeAsync(ct);
         }
 
-        return new PostgresWebhookStore(_databases[^1].ConnectionString);
+        return new DbWebhookStore(PostgresCatalogDialect.Instance, _databases[^1].ConnectionString);
     }
 }

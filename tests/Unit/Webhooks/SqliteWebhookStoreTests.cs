@@ -29,6 +29,6 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreContract, IDisposable
             await new DbRecordingCatalog(SqliteCatalogDialect.Instance, _connectionString).InitializeAsync(ct);
         }
 
-        return new SqliteWebhookStore(_connectionString);
+        return new DbWebhookStore(SqliteCatalogDialect.Instance, _connectionString);
     }
 }

@@ -111,7 +111,7 @@ public sealed class WebhookDispatcherTests : IDisposable
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory, "cluster.db"), DefaultTimeout = 30 }.ToString();
         await new DbRecordingCatalog(SqliteCatalogDialect.Instance, connectionString).InitializeAsync(ct);
-        var store = new SqliteWebhookStore(connectionString);
+        var store = new DbWebhookStore(SqliteCatalogDialect.Instance, connectionString);
         var dispatcher = new WebhookDispatcher(store, new WebhookOutbox(), new WebhookSender(new SingleClientFactory(receiver), _time),
             Options.Create(options), "node-a", _time, NullLogger<WebhookDispatcher>.Instance);
         return (store, dispatcher);
