@@ -40,6 +40,16 @@ public sealed class HoldTests(RecorderFixture fixture) : IClassFixture<RecorderF
         Assert.Equal("complete", flat.Status);
         Assert.Empty(flat.Flags);
         Assert.InRange(flat.DurationSeconds, 4.0, 6.5);
+
+        // The gap ledger: the receiver's silence over each leg's hold is a hold gap where the pause is, and it adds up.
+        var ledger = GapLedgerView.From(await Node.GetJsonAsync<System.Text.Json.JsonElement>($"/api/recordings/{recording.Id}"));
+        ledger.AssertAddsUp();
+        foreach (var pause in recording.Pauses)
+        {
+            var gap = Assert.Single(ledger.Gaps, g => g.Leg == pause.Leg && g.Reason == "hold");
+            Assert.InRange(gap.OffsetSeconds, pause.OffsetSeconds!.Value - 0.1, pause.OffsetSeconds!.Value + 0.1);
+            Assert.InRange(gap.DurationSeconds, pause.DurationSeconds!.Value - 0.15, pause.DurationSeconds!.Value + 0.15);
+        }
     }
 
     [Fact]

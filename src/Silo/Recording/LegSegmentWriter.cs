@@ -29,6 +29,8 @@ internal sealed class LegSegmentWriter : IPcmSink
     private readonly RecordingSession _owner;
     private readonly LegRole _role;
     private readonly FileStream _stream;
+    private readonly string _path;
+    private FileStream? _gapJournal;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _flushInterval;
     private readonly ILogger _logger;
@@ -45,6 +47,7 @@ internal sealed class LegSegmentWriter : IPcmSink
         _timeProvider = timeProvider;
         _flushInterval = flushInterval;
         _logger = logger;
+        _path = path;
         _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 16 * 1024);
         _lastFlushTimestamp = timeProvider.GetTimestamp();
     }
@@ -112,7 +115,7 @@ internal sealed class LegSegmentWriter : IPcmSink
 
         if (Muted)
         {
-            WriteSilence(samples.Length);
+            WriteSilence(samples.Length, LegGapJournal.OperatorKind);
             return;
         }
 
@@ -144,9 +147,16 @@ internal sealed class LegSegmentWriter : IPcmSink
         }
     }
 
-    public void WriteSilence(int sampleCount)
+    public void WriteSilence(int sampleCount) => WriteSilence(sampleCount, LegGapJournal.FillKind);
+
+    private void WriteSilence(int sampleCount, byte gapKind)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sampleCount);
+        if (sampleCount == 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             if (_closed || _failed)
@@ -156,6 +166,7 @@ internal sealed class LegSegmentWriter : IPcmSink
 
             try
             {
+                JournalGap(sampleCount, gapKind);
                 var remainingBytes = (long)sampleCount * sizeof(short);
                 while (remainingBytes > 0)
                 {
@@ -186,6 +197,7 @@ internal sealed class LegSegmentWriter : IPcmSink
                 {
                     if (!_failed)
                     {
+                        _gapJournal?.Flush(flushToDisk: true);
                         _stream.Flush(flushToDisk: true);
                     }
                 }
@@ -195,6 +207,7 @@ internal sealed class LegSegmentWriter : IPcmSink
                 }
                 finally
                 {
+                    _gapJournal?.Dispose();
                     _stream.Dispose();
                 }
             }
@@ -245,9 +258,22 @@ internal sealed class LegSegmentWriter : IPcmSink
         var now = _timeProvider.GetTimestamp();
         if (_timeProvider.GetElapsedTime(_lastFlushTimestamp, now) >= _flushInterval)
         {
+            _gapJournal?.Flush(flushToDisk: false);
             _stream.Flush(flushToDisk: false);
             _lastFlushTimestamp = now;
         }
+    }
+
+    /// <summary>
+    /// Notes where this silence lies in the leg (the gap ledger, issue #15), before the silence itself so that a journal
+    /// never misses a gap its segment holds. Once per gap, not per packet: the journal opens at the first one.
+    /// </summary>
+    private void JournalGap(int sampleCount, byte gapKind)
+    {
+        _gapJournal ??= new FileStream(LegGapJournal.PathFor(_path), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4 * 1024);
+        Span<byte> record = stackalloc byte[LegGapJournal.RecordSize];
+        LegGapJournal.Encode(record, _samples, sampleCount, gapKind);
+        _gapJournal.Write(record);
     }
 
     private void WriteSwapped(ReadOnlySpan<short> samples)

@@ -56,6 +56,18 @@ internal sealed record RecordingManifest
     /// <summary>Holds within the recording (a leg's peer sent no media by agreement), oldest first, all closed.</summary>
     public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
 
+    /// <summary>
+    /// The gap ledger: every interval of each channel without audio from its party, with why (<see cref="RecordingGap"/>).
+    /// Empty in manifests written before issue #15's ledger.
+    /// </summary>
+    public IReadOnlyList<RecordingGap> Gaps { get; init; } = [];
+
+    /// <summary>
+    /// The call's length in samples at <see cref="SampleRate"/>, which each channel's received audio plus its gaps make
+    /// exactly. Null in manifests written before the gap ledger.
+    /// </summary>
+    public long? CallSamples { get; init; }
+
     /// <summary>DTMF digits (RFC 4733 events) in the order they ended, placed in the audio; digits null when masked.</summary>
     public IReadOnlyList<RecordingDtmf> Dtmf { get; init; } = [];
 

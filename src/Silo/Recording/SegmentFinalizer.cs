@@ -64,6 +64,8 @@ internal static class SegmentFinalizer
         var farPath = Path.Combine(segmentDirectory, RecordingPaths.FarEndFileName);
         var nearSamples = SampleCount(nearPath);
         var farSamples = SampleCount(farPath);
+        var nearJournal = LegGapJournal.Read(nearPath, nearSamples);
+        var farJournal = LegGapJournal.Read(farPath, farSamples);
 
         // One rate for both channels: the wideband one if either leg with audio is wideband; the other leg is upsampled
         // (a narrowband party stays narrowband, but in a 16 kHz file).
@@ -131,14 +133,33 @@ internal static class SegmentFinalizer
             }
         }
 
+        var startedAt = CatalogTime.Truncate(info.StartedAt);
+        var endedAtStored = CatalogTime.Truncate(endedAt);
+        var durationSeconds = (double)frames / rate;
+        var pauses = PlacePauses(state, nearLead, farLead, durationSeconds, endedAt);
+        var headSamples = GapLedger.HeadSamples(startedAt, AudioZero(state, nearLead, farLead), rate);
+        var callSamples = GapLedger.CallSamples(startedAt, endedAtStored, headSamples, frames, rate);
+        var gaps = GapLedger.Build(
+            [
+                new GapChannel(RecordingPause.NearEndLeg, 0, nearLead, nearSamples, nearJournal, rate / nearRate, EndReason(allFlags, "near-end")),
+                new GapChannel(RecordingPause.FarEndLeg, 1, farLead, farSamples, farJournal, rate / farRate, EndReason(allFlags, "far-end")),
+            ],
+            // Placed without the display's clamp to the audio: a hold after the last packet still cuts the tail where it began.
+            PlacePauses(state, nearLead, farLead, double.MaxValue, endedAt),
+            headSamples,
+            callSamples,
+            rate,
+            status == RecordingStatus.Interrupted ? RecordingGap.NodeDeathReason : null);
+
         var metadata = info.Metadata;
         var manifest = new RecordingManifest
         {
             Id = info.RecordingId,
             RefCi = metadata.RefCi,
-            StartedAt = CatalogTime.Truncate(info.StartedAt),
-            EndedAt = CatalogTime.Truncate(endedAt),
-            DurationSeconds = (double)frames / rate,
+            StartedAt = startedAt,
+            EndedAt = endedAtStored,
+            DurationSeconds = durationSeconds,
+            CallSamples = callSamples,
             SampleRate = rate,
             NearEnd = new RecordingParty
             {
@@ -176,7 +197,8 @@ internal static class SegmentFinalizer
             RecordedBy = info.RecordedBy,
             Status = status,
             Flags = allFlags,
-            Pauses = PlacePauses(state, nearLead, farLead, (double)frames / rate, endedAt),
+            Pauses = pauses,
+            Gaps = gaps,
             Dtmf = PlaceDtmf(state.Dtmf, nearLead, farLead, rate, nearRate, farRate),
             Cucm = metadata,
             Siprec = info.Siprec,
@@ -264,15 +286,7 @@ internal static class SegmentFinalizer
             return [];
         }
 
-        // The leg with no leading silence defines sample 0.
-        var audioZero = (state.NearEndFirstPacketAt, state.FarEndFirstPacketAt) switch
-        {
-            ({ } near, { } far) => nearLead == 0 && farLead == 0 ? (near < far ? near : far) : (nearLead == 0 ? near : far),
-            ({ } near, null) => near,
-            (null, { } far) => far,
-            _ => state.Info.StartedAt,
-        };
-
+        var audioZero = AudioZero(state, nearLead, farLead);
         var placed = new List<RecordingPause>(state.Pauses.Count);
         foreach (var pause in state.Pauses)
         {
@@ -293,6 +307,26 @@ internal static class SegmentFinalizer
 
         return placed;
     }
+
+    /// <summary>
+    /// The wall-clock time of the audio's first sample: the first packet of the leg with no leading silence, or the
+    /// recording's start when no packet came.
+    /// </summary>
+    public static DateTimeOffset AudioZero(SessionState state, long nearLead, long farLead)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return (state.NearEndFirstPacketAt, state.FarEndFirstPacketAt) switch
+        {
+            ({ } near, { } far) => nearLead == 0 && farLead == 0 ? (near < far ? near : far) : (nearLead == 0 ? near : far),
+            ({ } near, null) => near,
+            (null, { } far) => far,
+            _ => state.Info.StartedAt,
+        };
+    }
+
+    /// <summary>Why a leg stopped before the call ended, from its flags (<c>{leg}-media-timeout</c>), else null.</summary>
+    private static string? EndReason(List<string> flags, string legFlagPrefix) =>
+        flags.Contains($"{legFlagPrefix}-{RecordingGap.MediaTimeoutReason}", StringComparer.Ordinal) ? RecordingGap.MediaTimeoutReason : null;
 
     /// <summary>Each event's place in the audio: its leg's leading silence plus its offset in the leg, at the recording's rate.</summary>
     public static IReadOnlyList<RecordingDtmf> PlaceDtmf(IReadOnlyList<RecordingDtmf> events, long nearLead, long farLead, int rate, int nearRate, int farRate)

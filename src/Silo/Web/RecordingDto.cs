@@ -43,6 +43,9 @@ internal sealed record RecordingDto(
     /// <summary>DTMF digits pressed during the call (digit null when masked), placed in the audio.</summary>
     public IReadOnlyList<RecordingDtmf> Dtmf { get; init; } = [];
 
+    /// <summary>The gap ledger: each channel's intervals without audio from its party, with why (channel 0 = left).</summary>
+    public IReadOnlyList<RecordingGap> Gaps { get; init; } = [];
+
     /// <summary>The audio's sample rate (8000, or 16000 for a wideband call).</summary>
     public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
 
@@ -82,6 +85,7 @@ internal sealed record RecordingDto(
             Pauses = manifest.Pauses,
             SecureSignalling = IsSecure(manifest),
             Dtmf = manifest.Dtmf,
+            Gaps = manifest.Gaps,
             SampleRate = manifest.SampleRate,
         };
     }
