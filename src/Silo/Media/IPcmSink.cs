@@ -3,7 +3,7 @@ namespace OrleansRecorder.Silo.Media;
 /// <summary>
 /// Receives one leg's audio as 16-bit linear PCM mono at the leg's rate (<see cref="OnSampleRate"/>: 8 kHz, or 16 kHz
 /// for a wideband codec), in time order, with no gaps: the RTP receiver fills loss, silence suppression and timestamp
-/// jumps with <see cref="WriteSilence"/> (or comfort noise through <see cref="Write"/>) so that the sample count always
+/// jumps with <see cref="WriteSilence(int, SilenceCause)"/> (or comfort noise through <see cref="Write"/>) so that the sample count always
 /// equals elapsed media time.
 /// </summary>
 /// <remarks>
@@ -20,6 +20,12 @@ public interface IPcmSink
 
     /// <summary>Silence of <paramref name="sampleCount"/> samples (loss, DTX, a timestamp jump).</summary>
     void WriteSilence(int sampleCount);
+
+    /// <summary>
+    /// <see cref="WriteSilence(int)"/> saying why, for a sink that keeps a gap ledger (the recording's leg writer); others
+    /// need not tell the causes apart.
+    /// </summary>
+    void WriteSilence(int sampleCount, SilenceCause cause) => WriteSilence(sampleCount);
 
     /// <summary>
     /// The leg's sample rate, told once before the first sample (8000 unless the leg's first codec is wideband); it does

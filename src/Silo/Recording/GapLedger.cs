@@ -8,8 +8,8 @@ namespace OrleansRecorder.Silo.Recording;
 internal static class GapLedger
 {
     /// <summary>
-    /// Packet-loss gaps listed one by one per channel; beyond this, the rest are summed into one entry. A call with steady
-    /// light loss would otherwise carry thousands of entries into its manifest and catalog.
+    /// Packet-loss and silent-sender gaps listed one by one per channel; beyond this, the rest are summed into one entry
+    /// per reason. A call with steady light loss would otherwise carry thousands of entries into its manifest and catalog.
     /// </summary>
     public const int MaxListedPerChannel = 200;
 
@@ -73,7 +73,7 @@ internal static class GapLedger
     private static void AddJournal(List<RecordingGap> gaps, GapChannel channel, IReadOnlyList<RecordingPause> pauses, int rate)
     {
         var listed = 0;
-        RecordingGap? rest = null;
+        var rest = new Dictionary<string, RecordingGap>(StringComparer.Ordinal);
         foreach (var gap in channel.Journal)
         {
             var start = channel.Lead + (gap.Offset * channel.Scale);
@@ -89,25 +89,23 @@ internal static class GapLedger
                 continue;
             }
 
+            var fillReason = gap.Kind == LegGapJournal.SilentKind ? RecordingGap.NoMediaReason : RecordingGap.PacketLossReason;
             foreach (var (partStart, partSamples, pauseReason) in SplitByPauses(pauses, channel.Leg, start, samples, rate))
             {
                 if (pauseReason is not null || listed < MaxListedPerChannel)
                 {
                     listed += pauseReason is null ? 1 : 0;
-                    Add(gaps, channel, pauseReason ?? RecordingGap.PacketLossReason, partStart, partSamples, rate);
+                    Add(gaps, channel, pauseReason ?? fillReason, partStart, partSamples, rate);
                     continue;
                 }
 
-                rest = rest is null
-                    ? Gap(channel, RecordingGap.PacketLossReason, partStart, partSamples, rate)
-                    : rest with { Samples = rest.Samples + partSamples, DurationSeconds = Seconds(rest.Samples + partSamples, rate), Count = rest.Count + 1 };
+                rest[fillReason] = rest.TryGetValue(fillReason, out var sum)
+                    ? sum with { Samples = sum.Samples + partSamples, DurationSeconds = Seconds(sum.Samples + partSamples, rate), Count = sum.Count + 1 }
+                    : Gap(channel, fillReason, partStart, partSamples, rate);
             }
         }
 
-        if (rest is not null)
-        {
-            gaps.Add(rest);
-        }
+        gaps.AddRange(rest.Values.OrderBy(g => g.StartSample));
     }
 
     /// <summary>

@@ -12,11 +12,14 @@ internal static class LegGapJournal
 {
     public const string Suffix = ".gaps";
 
-    /// <summary>Silence the RTP receiver filled in (loss, DTX without comfort noise, a timestamp or arrival-time jump).</summary>
+    /// <summary>Silence the RTP receiver filled in for packets missing by sequence number (or a caller that did not say why).</summary>
     public const byte FillKind = 0;
 
     /// <summary>Audio that came during an operator's pause and was written as silence.</summary>
     public const byte OperatorKind = 1;
+
+    /// <summary>Silence for time in which the sender sent nothing and no packet is missing (held, silent without comfort noise).</summary>
+    public const byte SilentKind = 2;
 
     public const int RecordSize = 13;
 

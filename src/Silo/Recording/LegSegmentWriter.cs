@@ -149,6 +149,20 @@ internal sealed class LegSegmentWriter : IPcmSink
 
     public void WriteSilence(int sampleCount) => WriteSilence(sampleCount, LegGapJournal.FillKind);
 
+    public void WriteSilence(int sampleCount, SilenceCause cause)
+    {
+        if (cause == SilenceCause.ComfortNoise)
+        {
+            // Silence by agreement inside comfort noise: written, not a gap.
+            WriteSilence(sampleCount, NoGap);
+            return;
+        }
+
+        WriteSilence(sampleCount, cause == SilenceCause.PacketLoss ? LegGapJournal.FillKind : LegGapJournal.SilentKind);
+    }
+
+    private const byte NoGap = byte.MaxValue;
+
     private void WriteSilence(int sampleCount, byte gapKind)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sampleCount);
@@ -166,7 +180,11 @@ internal sealed class LegSegmentWriter : IPcmSink
 
             try
             {
-                JournalGap(sampleCount, gapKind);
+                if (gapKind != NoGap)
+                {
+                    JournalGap(sampleCount, gapKind);
+                }
+
                 var remainingBytes = (long)sampleCount * sizeof(short);
                 while (remainingBytes > 0)
                 {

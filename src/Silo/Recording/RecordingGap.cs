@@ -12,7 +12,10 @@ namespace OrleansRecorder.Silo.Recording;
 /// </remarks>
 internal sealed record RecordingGap
 {
-    /// <summary>The call was up and no packet had come yet (before the first packet of either leg, or the whole call).</summary>
+    /// <summary>
+    /// The party sent nothing and no packet was lost: the call was up and no packet had come yet, a leg that never sent,
+    /// a sender silent without comfort noise, or the time after a leg's last packet.
+    /// </summary>
     public const string NoMediaReason = "no-media";
 
     /// <summary>Packets that never came (or came too late to place): the receiver filled the time with silence.</summary>
@@ -54,7 +57,8 @@ internal sealed record RecordingGap
 
     /// <summary>
     /// How many intervals this entry stands for: 1, except the last packet-loss entry of a channel whose short losses were
-    /// too many to list one by one (<see cref="GapLedger.MaxListedPerChannel"/>): it sums the rest, placed at the first.
+    /// too many to list one by one (<see cref="GapLedger.MaxListedPerChannel"/>): it sums the rest of its reason, placed at
+    /// the first.
     /// </summary>
     public int Count { get; init; } = 1;
 }

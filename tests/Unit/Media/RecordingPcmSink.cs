@@ -97,6 +97,19 @@ internal sealed class RecordingPcmSink : IPcmSink
         }
     }
 
+    /// <summary>Why each silence was written, when the receiver said (<see cref="IPcmSink.WriteSilence(int, SilenceCause)"/>).</summary>
+    public List<SilenceCause> SilenceCauses { get; } = [];
+
+    public void WriteSilence(int sampleCount, SilenceCause cause)
+    {
+        lock (_gate)
+        {
+            SilenceCauses.Add(cause);
+        }
+
+        WriteSilence(sampleCount);
+    }
+
     public void WriteSilence(int sampleCount)
     {
         lock (_gate)

@@ -87,6 +87,7 @@ public sealed class RtpJitterReordererTests
         _reorderer.Flush();
 
         Assert.Equal([160], _sink.Silences);
+        Assert.Equal([SilenceCause.PacketLoss], _sink.SilenceCauses); // the gap ledger's packet-loss
         short[] expected = [.. Decoded(0), .. Decoded(1), .. Decoded(2), .. new short[160], .. Enumerable.Range(4, 6).SelectMany(i => Decoded(i))];
         Assert.Equal(expected, _sink.Samples);
         var stats = _reorderer.GetStats(0, 0, 0);
@@ -202,6 +203,7 @@ public sealed class RtpJitterReordererTests
         _reorderer.Flush();
 
         Assert.Equal([800], _sink.Silences);
+        Assert.Equal([SilenceCause.NoPackets], _sink.SilenceCauses); // nothing lost: the sender was silent
         Assert.Equal((4 * 160) + 800, _sink.Count);
         Assert.Equal(0, _reorderer.GetStats(0, 0, 0).PacketsLost);
     }

@@ -114,6 +114,28 @@ public sealed class GapLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task ASenderSilentWithoutLossIsNoMedia_ComfortNoiseIsNotAGap()
+    {
+        var session = Create("silent");
+        session.NearEnd.OnFirstPacket(_time.GetTimestamp());
+        session.FarEnd.OnFirstPacket(_time.GetTimestamp());
+        session.NearEnd.Write(Tone(8000));
+        session.NearEnd.WriteSilence(4000, Silo.Media.SilenceCause.NoPackets);
+        session.NearEnd.WriteSilence(80, Silo.Media.SilenceCause.ComfortNoise);
+        session.NearEnd.WriteSilence(320, Silo.Media.SilenceCause.PacketLoss);
+        session.NearEnd.Write(Tone(3600));
+        session.FarEnd.Write(Tone(16000));
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var manifest = (await session.FinalizeAsync(RecordingStatus.Complete, null, null, [], Ct)).Manifest;
+
+        Assert.Equal(
+            [("no-media", 8000L, 4000L), ("packet-loss", 12080L, 320L)],
+            manifest.Gaps.Select(g => (g.Reason, g.StartSample, g.Samples)));
+        AssertLedgerAddsUp(manifest);
+    }
+
+    [Fact]
     public async Task ALegThatNeverSentIsOneNoMediaGapOverTheWholeCall()
     {
         var session = Create("one-leg");

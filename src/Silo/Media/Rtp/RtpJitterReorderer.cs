@@ -637,7 +637,7 @@ internal sealed class RtpJitterReorderer
                 if (written == 0)
                 {
                     // Less than one codec frame left: the rest is silence, still part of the comfort-noise time.
-                    _sink.WriteSilence(remaining);
+                    _sink.WriteSilence(remaining, SilenceCause.ComfortNoise);
                     written = remaining;
                 }
                 else
@@ -683,7 +683,7 @@ internal sealed class RtpJitterReorderer
         _gaps++;
         _gapSamples += samples;
         _samplesWritten += samples;
-        _sink.WriteSilence(samples);
+        _sink.WriteSilence(samples, _lossBefore ? SilenceCause.PacketLoss : SilenceCause.NoPackets);
     }
 
     private void Drop(ref long counter, RtpDropReason reason)
