@@ -157,14 +157,15 @@ public sealed class LiveCallTests
         Assert.True(StereoWav.Goertzel(Slice(wav.Left, offset - 1.0, offset - 0.1), CallPlacer.NearTone, rate) > 1e5, "near-end tone before the pause");
         Assert.True(StereoWav.Goertzel(Slice(wav.Right, offset + length + 0.1, offset + length + 1.0), CallPlacer.FarTone, rate) > 1e5, "far-end tone after the pause");
 
-        // The ledger says so: on each channel an operator gap where the pause is (within a packet), and it adds up.
+        // The ledger says so: on each channel an operator gap where the pause is, and it adds up. The pause's times are
+        // the control's wall clock, the gap's the muted samples: they differ by the receive path's delay (a few packets).
         var ledger = GapLedgerView.From(manifest);
         ledger.AssertAddsUp();
         foreach (var channel in new[] { 0, 1 })
         {
             var gap = Assert.Single(ledger.Gaps, g => g.Channel == channel && g.Reason == "operator");
-            Assert.InRange(gap.OffsetSeconds, offset - 0.06, offset + 0.06);
-            Assert.InRange(gap.DurationSeconds, length - 0.1, length + 0.1);
+            Assert.InRange(gap.OffsetSeconds, offset - 0.15, offset + 0.15);
+            Assert.InRange(gap.DurationSeconds, length - 0.15, length + 0.15);
         }
 
         // Audited where it was asked.
