@@ -7,8 +7,8 @@ using OrleansRecorder.Silo.Recording;
 namespace OrleansRecorder.Tests.Unit.Catalog;
 
 /// <summary>
-/// The catalog's search, storage and maintenance rows, run against SQLite (<see cref="SqliteRecordingCatalogTests"/>)
-/// and PostgreSQL (<see cref="PostgresRecordingCatalogTests"/>): each test gets a fresh database holding 30 recordings.
+/// The catalog's search, storage and maintenance rows, run against SQLite (<c>SqliteRecordingCatalogTests</c>)
+/// and PostgreSQL (<c>PostgresRecordingCatalogTests</c>): each test gets a fresh database holding 30 recordings.
 /// </summary>
 public abstract class RecordingCatalogContract : CatalogContract
 {

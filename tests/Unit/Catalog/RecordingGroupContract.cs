@@ -6,7 +6,7 @@ namespace OrleansRecorder.Tests.Unit.Catalog;
 
 /// <summary>
 /// How a catalog groups the recordings of one CUCM call (<see cref="RecordingGroups"/>), run against SQLite
-/// (<see cref="SqliteRecordingGroupTests"/>) and PostgreSQL (<see cref="PostgresRecordingGroupTests"/>), each test on a
+/// (<c>SqliteRecordingGroupTests</c>) and PostgreSQL (<c>PostgresRecordingGroupTests</c>), each test on a
 /// fresh database. Window: 1 hour.
 /// </summary>
 public abstract class RecordingGroupContract : CatalogContract

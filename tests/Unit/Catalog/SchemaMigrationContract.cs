@@ -9,8 +9,8 @@ using OrleansRecorder.Silo.Recording;
 namespace OrleansRecorder.Tests.Unit.Catalog;
 
 /// <summary>
-/// The numbered schema migrations (<see cref="SchemaMigrator"/>) on SQLite (<see cref="SqliteSchemaMigrationTests"/>)
-/// and PostgreSQL (<see cref="PostgresSchemaMigrationTests"/>): a fresh database gets them all, once; a restart
+/// The numbered schema migrations (<see cref="SchemaMigrator"/>) on SQLite (<c>SqliteSchemaMigrationTests</c>)
+/// and PostgreSQL (<c>PostgresSchemaMigrationTests</c>): a fresh database gets them all, once; a restart
 /// applies nothing; a database from before migrations (each shape older releases left) keeps every row; nodes
 /// starting together apply each migration once.
 /// </summary>

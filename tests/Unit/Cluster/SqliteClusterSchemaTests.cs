@@ -6,19 +6,6 @@ namespace OrleansRecorder.Tests.Unit.Cluster;
 
 public sealed class SqliteClusterSchemaTests : IDisposable
 {
-    internal static readonly string[] ClusteringKeys =
-    [
-        "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "InsertMembershipKey",
-        "UpdateMembershipKey", "UpdateIAmAlivetimeKey", "GatewaysQueryKey", "DeleteMembershipTableEntriesKey",
-        "CleanupDefunctSiloEntriesKey",
-    ];
-
-    internal static readonly string[] ReminderKeys =
-    [
-        "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
-        "DeleteReminderRowKey", "DeleteReminderRowsKey",
-    ];
-
     private static readonly DateTime FixedTime = new(2026, 7, 1, 12, 0, 0, DateTimeKind.Utc);
 
     private readonly TempDirectory _directory = new();
@@ -41,7 +28,7 @@ public sealed class SqliteClusterSchemaTests : IDisposable
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         var keys = await Strings(connection, "SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey");
-        Assert.Equal([.. ClusteringKeys.Concat(ReminderKeys).Order(StringComparer.Ordinal)], keys);
+        Assert.Equal([.. OrleansQueryKeys.Clustering.Concat(OrleansQueryKeys.Reminders).Order(StringComparer.Ordinal)], keys);
         var tables = await Strings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
         Assert.Equal(["OrleansMembershipTable", "OrleansMembershipVersionTable", "OrleansQuery", "OrleansRemindersTable"], tables);
         Assert.Equal(["wal"], await Strings(connection, "PRAGMA journal_mode"));

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using OrleansRecorder.Abstractions.Storage;
 using OrleansRecorder.Silo.Storage;
@@ -19,7 +17,7 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [Fact]
     public async Task ChunksInOrderBecomeAVisibleVerifiedReplicaInTheRecorderLayout()
     {
-        var (replica, audio) = Replica("r1", 150_000);
+        var (replica, audio) = ReplicaSamples.Create("r1", 150_000);
         var ct = TestContext.Current.CancellationToken;
 
         Assert.Equal(ReplicaBegin.Accepted, await _store.BeginAsync(replica, ct));
@@ -42,7 +40,7 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [Fact]
     public async Task ACorruptedChunkFailsCompletionAndLeavesNothingVisible()
     {
-        var (replica, audio) = Replica("r2", 100_000);
+        var (replica, audio) = ReplicaSamples.Create("r2", 100_000);
         var ct = TestContext.Current.CancellationToken;
         var corrupted = (byte[])audio.Clone();
         corrupted[70_000] ^= 0xFF;
@@ -60,7 +58,7 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [Fact]
     public async Task AShortTransferFailsWithSizeMismatch()
     {
-        var (replica, audio) = Replica("r3", 10_000);
+        var (replica, audio) = ReplicaSamples.Create("r3", 10_000);
         var ct = TestContext.Current.CancellationToken;
         await _store.BeginAsync(replica, ct);
         await _store.WriteChunkAsync("r3", 0, audio.AsMemory(0, 5_000), ct);
@@ -72,7 +70,7 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [Fact]
     public async Task AnOutOfOrderChunkIsRejectedAndDropsTheTransfer()
     {
-        var (replica, audio) = Replica("r4", 200_000);
+        var (replica, audio) = ReplicaSamples.Create("r4", 200_000);
         var ct = TestContext.Current.CancellationToken;
         await _store.BeginAsync(replica, ct);
         await _store.WriteChunkAsync("r4", 0, audio.AsMemory(0, 65_536), ct);
@@ -91,7 +89,7 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [Fact]
     public async Task AChunkOverSixtyFourKibibytesIsRejected()
     {
-        var (replica, audio) = Replica("r5", 70_000);
+        var (replica, audio) = ReplicaSamples.Create("r5", 70_000);
         var ct = TestContext.Current.CancellationToken;
         await _store.BeginAsync(replica, ct);
 
@@ -101,7 +99,7 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [Fact]
     public async Task ASecondSenderIsToldInProgressUntilTheFirstGoesStale()
     {
-        var (replica, audio) = Replica("r6", 1_000);
+        var (replica, audio) = ReplicaSamples.Create("r6", 1_000);
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(ReplicaBegin.Accepted, await _store.BeginAsync(replica, ct));
         Assert.Equal(ReplicaBegin.InProgress, await _store.BeginAsync(replica, ct));
@@ -115,7 +113,7 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [Fact]
     public async Task StoreAsyncSplitsAStreamIntoChunksAndReadAsyncServesThemBack()
     {
-        var (replica, audio) = Replica("r7", 300_001);
+        var (replica, audio) = ReplicaSamples.Create("r7", 300_001);
         var ct = TestContext.Current.CancellationToken;
 
         var result = await _store.StoreAsync(replica, (sink, token) => sink.WriteAsync(audio, token).AsTask(), ct);
@@ -130,22 +128,12 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [Fact]
     public async Task AReplicaWithAnotherHashIsNotCountedAsHeld()
     {
-        var (replica, audio) = Replica("r8", 1_000);
+        var (replica, audio) = ReplicaSamples.Create("r8", 1_000);
         var ct = TestContext.Current.CancellationToken;
         await _store.StoreAsync(replica, (sink, token) => sink.WriteAsync(audio, token).AsTask(), ct);
 
         Assert.False(await _store.HasAsync(replica.Key, new string('0', 64), ct));
         Assert.False(await _store.HasAsync(replica.Key with { Id = "other" }, replica.Sha256, ct));
-    }
-
-    internal static (ReplicaDescriptor Replica, byte[] Audio) Replica(string id, int size)
-    {
-        var audio = new byte[size];
-        new Random(size).NextBytes(audio);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(audio));
-        var manifest = Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","sha256":"{{sha}}","sizeBytes":{{size}}}""");
-        var key = new ReplicaKey(id, new DateTimeOffset(2026, 2, 28, 23, 30, 0, TimeSpan.FromHours(-1)).AddHours(-1), "wav");
-        return (new ReplicaDescriptor(key, size, sha, manifest), audio);
     }
 
     private async Task WriteAllAsync(string id, byte[] audio, CancellationToken ct)

@@ -1,6 +1,6 @@
-namespace OrleansRecorder.Tests.Unit.Catalog;
+namespace OrleansRecorder.Tests.Integration.Catalog;
 
-public sealed class PostgresSchemaMigrationTests : SchemaMigrationContract
+public sealed class PostgresRecordingCatalogTests : RecordingCatalogContract
 {
     private protected override Task<CatalogTestDatabase> CreateDatabaseAsync() => PostgresCatalogTestDatabase.CreateAsync();
 }

@@ -1,8 +1,7 @@
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Webhooks;
-using OrleansRecorder.Tests.Unit.Cluster;
 
-namespace OrleansRecorder.Tests.Unit.Webhooks;
+namespace OrleansRecorder.Tests.Integration.Webhooks;
 
 /// <summary>The webhook store contract on a PostgreSQL database that already holds the catalog (one database per test).</summary>
 public sealed class PostgresWebhookStoreTests : WebhookStoreContract, IAsyncDisposable

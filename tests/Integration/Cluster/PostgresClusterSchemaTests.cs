@@ -2,7 +2,7 @@ using System.Data;
 using Npgsql;
 using OrleansRecorder.Silo.Cluster;
 
-namespace OrleansRecorder.Tests.Unit.Cluster;
+namespace OrleansRecorder.Tests.Integration.Cluster;
 
 /// <summary>The PostgreSQL Orleans schema (<c>infra/sql/postgres/</c>), each test in a fresh database.</summary>
 public sealed class PostgresClusterSchemaTests : IAsyncLifetime
@@ -28,7 +28,7 @@ public sealed class PostgresClusterSchemaTests : IAsyncLifetime
         await using var connection = await OpenAsync(ct);
         var keys = await Strings(connection, "SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\"", ct);
         Assert.Equal(
-            [.. SqliteClusterSchemaTests.ClusteringKeys.Concat(SqliteClusterSchemaTests.ReminderKeys).Order(StringComparer.Ordinal)],
+            [.. OrleansQueryKeys.Clustering.Concat(OrleansQueryKeys.Reminders).Order(StringComparer.Ordinal)],
             keys);
         var tables = await Strings(
             connection,

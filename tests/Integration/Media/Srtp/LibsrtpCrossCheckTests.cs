@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using OrleansRecorder.Silo.Media.Srtp;
 
-namespace OrleansRecorder.Tests.Unit.Media.Srtp;
+namespace OrleansRecorder.Tests.Integration.Media.Srtp;
 
 /// <summary>
 /// Packets protected by libsrtp, an implementation nobody here wrote (Debian's python3-pylibsrtp, installed by

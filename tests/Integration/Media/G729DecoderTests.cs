@@ -2,7 +2,7 @@ using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Media.Codecs;
 using OrleansRecorder.Silo.Media.Rtp;
 
-namespace OrleansRecorder.Tests.Unit.Media;
+namespace OrleansRecorder.Tests.Integration.Media;
 
 /// <summary>
 /// G.729A/B through libbcg729 (installed by infra/scripts/install-test-deps.sh), fed with frames from bcg729's own

@@ -1,6 +1,6 @@
-namespace OrleansRecorder.Tests.Unit.Catalog;
+namespace OrleansRecorder.Tests.Integration.Catalog;
 
-public sealed class PostgresRecordingCatalogTests : RecordingCatalogContract
+public sealed class PostgresSchemaMigrationTests : SchemaMigrationContract
 {
     private protected override Task<CatalogTestDatabase> CreateDatabaseAsync() => PostgresCatalogTestDatabase.CreateAsync();
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OrleansRecorder.Tests.Unit.Storage;
+namespace OrleansRecorder.Tests.Integration.Storage;
 
 /// <summary>
 /// The Azurite blob service the shared-store tests run against, shared by the whole test run: the connection string

@@ -1,9 +1,8 @@
 using Npgsql;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Security;
-using OrleansRecorder.Tests.Unit.Cluster;
 
-namespace OrleansRecorder.Tests.Unit.Security;
+namespace OrleansRecorder.Tests.Integration.Security;
 
 /// <summary>
 /// Issue 19, findings 3 and 4 on PostgreSQL (the test server on 55432, a database of its own): a database made before

@@ -1,7 +1,7 @@
 using OrleansRecorder.Abstractions.Storage;
 using OrleansRecorder.Silo.Storage;
 
-namespace OrleansRecorder.Tests.Unit.Storage;
+namespace OrleansRecorder.Tests.Integration.Storage;
 
 /// <summary>The shared store against a real Azurite (infra/scripts/start-azurite.sh), one fresh container per test.</summary>
 public sealed class AzureBlobSharedStoreTests
@@ -11,7 +11,7 @@ public sealed class AzureBlobSharedStoreTests
     {
         var ct = TestContext.Current.CancellationToken;
         var store = new AzureBlobSharedStore(await AzuriteServer.ConnectionStringAsync(), "t" + Guid.NewGuid().ToString("N"));
-        var (replica, audio) = FileNodeLocalStoreTests.Replica("blob1", 9 * 1024 * 1024 + 7);
+        var (replica, audio) = ReplicaSamples.Create("blob1", 9 * 1024 * 1024 + 7);
 
         await using (var source = new MemoryStream(audio, writable: false))
         {
@@ -45,7 +45,7 @@ public sealed class AzureBlobSharedStoreTests
     {
         var ct = TestContext.Current.CancellationToken;
         var store = new AzureBlobSharedStore(await AzuriteServer.ConnectionStringAsync(), "t" + Guid.NewGuid().ToString("N"));
-        var (replica, audio) = FileNodeLocalStoreTests.Replica("blob2", 100_000);
+        var (replica, audio) = ReplicaSamples.Create("blob2", 100_000);
         audio[5] ^= 1;
 
         await using var source = new MemoryStream(audio, writable: false);

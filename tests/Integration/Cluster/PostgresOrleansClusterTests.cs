@@ -5,9 +5,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 using OrleansRecorder.Silo.Cluster;
-using OrleansRecorder.Tests.Unit.Ports;
 
-namespace OrleansRecorder.Tests.Unit.Cluster;
+namespace OrleansRecorder.Tests.Integration.Cluster;
 
 /// <summary>Real Orleans silos on the PostgreSQL schema: join, see each other, tick a reminder, leave as Dead.</summary>
 public sealed class PostgresOrleansClusterTests : IAsyncLifetime
@@ -73,7 +72,7 @@ public sealed class PostgresOrleansClusterTests : IAsyncLifetime
                 o.ServiceId = ServiceId;
             });
             silo.Configure<SiloOptions>(o => o.SiloName = name);
-            silo.ConfigureEndpoints(IPAddress.Loopback, UnitTestPorts.Band.Next(), UnitTestPorts.Band.Next());
+            silo.ConfigureEndpoints(IPAddress.Loopback, IntegrationTestPorts.Band.Next(), IntegrationTestPorts.Band.Next());
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = PostgresClusterSchema.Invariant;

@@ -1,7 +1,7 @@
 using Npgsql;
 using OrleansRecorder.Silo.Catalog;
 
-namespace OrleansRecorder.Tests.Unit.Catalog;
+namespace OrleansRecorder.Tests.Integration.Catalog;
 
 /// <summary>
 /// <see cref="DataKeyCatalogContract"/> on PostgreSQL; each database is created with the Tombstones table of a release

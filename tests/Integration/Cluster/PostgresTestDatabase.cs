@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace OrleansRecorder.Tests.Unit.Cluster;
+namespace OrleansRecorder.Tests.Integration.Cluster;
 
 /// <summary>
 /// A fresh database (<c>recorder_test_{random}</c>) on the shared <see cref="PostgresServer"/>, dropped on dispose,

@@ -1,8 +1,7 @@
 using Npgsql;
 using OrleansRecorder.Silo.Catalog;
-using OrleansRecorder.Tests.Unit.Cluster;
 
-namespace OrleansRecorder.Tests.Unit.Catalog;
+namespace OrleansRecorder.Tests.Integration.Catalog;
 
 /// <summary>A fresh database on the test PostgreSQL server (<see cref="PostgresTestDatabase"/>), dropped on dispose.</summary>
 internal sealed class PostgresCatalogTestDatabase(PostgresTestDatabase database) : CatalogTestDatabase

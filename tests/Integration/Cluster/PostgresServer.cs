@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OrleansRecorder.Tests.Unit.Cluster;
+namespace OrleansRecorder.Tests.Integration.Cluster;
 
 /// <summary>
 /// The PostgreSQL server the PostgreSQL tests run against, shared by the whole test run: the connection string in
