@@ -7,7 +7,7 @@ using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Tests.EndToEnd.Harness;
-using OrleansRecorder.Tests.Unit.Storage;
+using OrleansRecorder.Tests.Integration.Storage;
 
 namespace OrleansRecorder.Tests.EndToEnd;
 

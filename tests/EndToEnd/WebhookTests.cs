@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansRecorder.Silo.Webhooks;
 using OrleansRecorder.Tests.EndToEnd.Harness;
-using OrleansRecorder.Tests.Unit.Cluster;
+using OrleansRecorder.Tests.Integration.Cluster;
 
 namespace OrleansRecorder.Tests.EndToEnd;
 
