@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NAudio.Wave;
 using OrleansRecorder.Tests.EndToEnd.Harness;
 
 namespace OrleansRecorder.Tests.EndToEnd;
@@ -104,28 +105,35 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
     }
 
     [Fact]
-    public async Task Rfc7866_Section8_1_ThreeStreams_TwoRecorded_ThirdAnsweredPortZeroAndFlagged_MappedByOrderWithoutStreamMetadata()
+    public async Task Rfc7866_Section8_1_ThreeStreams_AreThreeChannelsEachWithItsTone_MappedByOrderWithoutStreamMetadata()
     {
         var (first, second, suffix) = NewParties();
         var third = NewNumber();
         var ports = await RunAsync("siprec_three_streams.xml", $"{first};{second};{suffix};{third}", [CallerTone, CalleeTone, ThirdTone],
             toneSeconds: 2.5, durationMs: 3000);
         Assert.Equal(3, ports.Count);
-        Assert.NotEqual(0, ports[0]);
-        Assert.NotEqual(0, ports[1]);
-        Assert.Equal(0, ports[2]);
+        Assert.All(ports, port => Assert.NotEqual(0, port));
+        Assert.Equal(3, ports.Distinct().Count());
 
         var recording = await SingleAsync(first);
-        Assert.Equal(["streams-not-recorded"], recording.Flags);
-        await AssertChannelsAsync(recording, CallerTone, CalleeTone);
+        Assert.Equal("complete", recording.Status);
+        Assert.Empty(recording.Flags);
+        var wav = await AssertChannelsAsync(recording, CallerTone, CalleeTone, ThirdTone);
+        Assert.Equal(3, wav.Format.Channels);
+
+        var detail = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}");
+        Assert.Equal(3, detail.Manifest!.Value.GetProperty("channels").GetInt32());
+        var extra = Assert.Single(detail.Manifest!.Value.GetProperty("extraChannels").EnumerateArray());
+        Assert.Equal((2, "3"), (extra.GetProperty("channel").GetInt32(), extra.GetProperty("label").GetString()));
+        Assert.True(extra.GetProperty("samples").GetInt64() > 8000, extra.ToString());
 
         var siprec = await SiprecManifestAsync(recording);
         Assert.Equal("order", siprec.GetProperty("streamMapping").GetString());
+        Assert.Equal(3, siprec.GetProperty("channels").GetInt32());
         var participants = Participants(siprec);
-        Assert.Equal([(first, (int?)0), (second, 1), (third, null)], participants.Select(p => (p.Number, p.Channel)));
+        Assert.Equal([(first, (int?)0), (second, 1), (third, 2)], participants.Select(p => (p.Number, p.Channel)));
         var streams = siprec.GetProperty("streams").EnumerateArray().ToList();
-        Assert.Equal(["1", "2", "3"], streams.Select(s => s.GetProperty("label").GetString()));
-        Assert.False(streams[2].TryGetProperty("channel", out var none) && none.ValueKind != JsonValueKind.Null);
+        Assert.Equal([("1", 0), ("2", 1), ("3", 2)], streams.Select(s => (s.GetProperty("label").GetString(), s.GetProperty("channel").GetInt32())));
     }
 
     [Fact]
@@ -138,8 +146,15 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         Assert.Equal("complete", recording.Status);
         Assert.Empty(recording.Flags);
         var wav = StereoWav.Read(await Node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio", TestContext.Current.CancellationToken));
+
+        // A true mono file: one channel carrying the mix, not stereo with a silent side.
+        Assert.Equal(1, wav.Format.Channels);
+        Assert.Equal(WaveFormatEncoding.Pcm, wav.Format.Encoding);
+        Assert.True(wav.DurationSeconds > 2, $"{wav.DurationSeconds} s");
         Assert.True(wav.Power(wav.Left, CallerTone) > 100 * wav.Power(wav.Left, CalleeTone));
 
+        var detail = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}");
+        Assert.Equal(1, detail.Manifest!.Value.GetProperty("channels").GetInt32());
         var siprec = await SiprecManifestAsync(recording);
         Assert.Equal(1, siprec.GetProperty("channels").GetInt32());
         Assert.Equal([caller, callee], Participants(siprec).Select(p => p.Number));
@@ -154,15 +169,22 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         return Assert.Single(list.Items);
     }
 
-    private async Task AssertChannelsAsync(RecordingView recording, double leftTone, double rightTone)
+    /// <summary>Channel i of the served audio carries tones[i] and none of the others (each at least 20 dB down).</summary>
+    private async Task<StereoWav> AssertChannelsAsync(RecordingView recording, params double[] tones)
     {
         var wav = StereoWav.Read(await Node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio", TestContext.Current.CancellationToken));
-        var leftOnLeft = wav.Power(wav.Left, leftTone);
-        var rightOnLeft = wav.Power(wav.Left, rightTone);
-        var leftOnRight = wav.Power(wav.Right, leftTone);
-        var rightOnRight = wav.Power(wav.Right, rightTone);
-        Assert.True(leftOnLeft > 100 * rightOnLeft, $"left channel should carry {leftTone} Hz: {leftOnLeft:E2} vs {rightOnLeft:E2}");
-        Assert.True(rightOnRight > 100 * leftOnRight, $"right channel should carry {rightTone} Hz: {rightOnRight:E2} vs {leftOnRight:E2}");
+        Assert.Equal(tones.Length, wav.Channels.Length);
+        for (var c = 0; c < tones.Length; c++)
+        {
+            var own = wav.Power(wav.Channels[c], tones[c]);
+            foreach (var other in tones.Where((_, i) => i != c))
+            {
+                var leak = wav.Power(wav.Channels[c], other);
+                Assert.True(own > 100 * leak, $"channel {c} should carry {tones[c]} Hz, not {other} Hz: {own:E2} vs {leak:E2}");
+            }
+        }
+
+        return wav;
     }
 
     private async Task<JsonElement> SiprecManifestAsync(RecordingView recording)
