@@ -41,6 +41,10 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         Assert.Equal([(caller, 0, "Cube Caller"), (callee, 1, null)], participants.Select(p => (p.Number, p.Channel!.Value, p.Name)));
         Assert.Equal($"sip:{caller}@10.0.0.1", participants[0].Aor);
 
+        // The BYE's final metadata (CUBE): the caller's disassociate-time, and the session's end-time for the callee.
+        Assert.Equal(DateTimeOffset.Parse("2026-01-10T09:04:59Z", CultureInfo.InvariantCulture), participants[0].LeftAt);
+        Assert.Equal(DateTimeOffset.Parse("2026-01-10T09:05:00Z", CultureInfo.InvariantCulture), participants[1].LeftAt);
+
         // The callee's number finds the same recording: both participants are searchable.
         Assert.Equal(recording.Id, (await SingleAsync(callee)).Id);
     }

@@ -259,6 +259,10 @@ internal sealed class SiprecUserAgent(
         try
         {
             legs = [.. session.AllLegs];
+            if (dialog.EndingBye is { Body.Length: > 0 } bye && legs.Count > 0)
+            {
+                ApplyFinalMetadata(dialog, bye, legs[0].Recording);
+            }
         }
         finally
         {
@@ -269,6 +273,27 @@ internal sealed class SiprecUserAgent(
         {
             await coordinator.EndLegAsync(leg, reason == "bye" ? null : reason, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// PROTOCOL.md §3.1 (CUBE, "Disconnect while Sending Metadata with BYE"): the SRC's BYE may carry the final metadata (CUBE: the session's end time and the
+    /// participants' disassociate times). Read like an UPDATE's, before the streams end, so the manifest has it; a body
+    /// that cannot be read changes nothing (the BYE was answered 200 already).
+    /// </summary>
+    private void ApplyFinalMetadata(Dialog dialog, SipRequest bye, ActiveRecording recording)
+    {
+        var offer = SiprecOffer.Read(bye);
+        if (offer.Problem is not null || offer.Metadata.Metadata is not { } metadata)
+        {
+            return;
+        }
+
+        SiprecLog.MetadataUpdated(logger, dialog.CallId, bye.Method);
+        var now = timeProvider.GetUtcNow();
+        recording.UpdateInfo(current => current with
+        {
+            Siprec = current.Siprec is { } info ? SiprecParticipantLedger.Updated(info, metadata, now) : null,
+        });
     }
 
     /// <summary>
