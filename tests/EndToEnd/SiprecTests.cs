@@ -45,8 +45,18 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         Assert.Equal(DateTimeOffset.Parse("2026-01-10T09:04:59Z", CultureInfo.InvariantCulture), participants[0].LeftAt);
         Assert.Equal(DateTimeOffset.Parse("2026-01-10T09:05:00Z", CultureInfo.InvariantCulture), participants[1].LeftAt);
 
-        // The callee's number finds the same recording: both participants are searchable.
+        // The callee's number finds the same recording: both participants are searchable, by name too (any case, any part).
         Assert.Equal(recording.Id, (await SingleAsync(callee)).Id);
+        Assert.Contains(recording.Id, await ParticipantSearchAsync("CUBE CALL", $"&number={caller}"));
+        Assert.Contains(recording.Id, await ParticipantSearchAsync($"{callee}@10.0.0.1"));
+        Assert.DoesNotContain(recording.Id, await ParticipantSearchAsync("cube caller%"));
+        var tooLong = await Node.Http.GetAsync("/api/recordings?participant=" + new string('x', 129), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("participant", await tooLong.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        // The page's participants come from the server, with which channel is whose.
+        var shown = await DisplayedParticipantsAsync(recording);
+        Assert.Equal([("left channel", "Cube Caller sip:" + caller + "@10.0.0.1 · left channel (stream 1)"), ("right channel", $"sip:{callee}@10.0.0.1 · right channel (stream 2)")], shown);
     }
 
     [Fact]
@@ -136,6 +146,10 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         Assert.Equal(3, siprec.GetProperty("channels").GetInt32());
         var participants = Participants(siprec);
         Assert.Equal([(first, (int?)0), (second, 1), (third, 2)], participants.Select(p => (p.Number, p.Channel)));
+        Assert.Equal(["channel 1", "channel 2", "channel 3"], (await DisplayedParticipantsAsync(recording)).Select(p => p.ChannelName));
+
+        // The third participant is in no number column, and still found.
+        Assert.Equal([recording.Id], await ParticipantSearchAsync(third));
         var streams = siprec.GetProperty("streams").EnumerateArray().ToList();
         Assert.Equal([("1", 0), ("2", 1), ("3", 2)], streams.Select(s => (s.GetProperty("label").GetString(), s.GetProperty("channel").GetInt32())));
     }
@@ -161,6 +175,7 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         Assert.Equal(1, detail.Manifest!.Value.GetProperty("channels").GetInt32());
         var siprec = await SiprecManifestAsync(recording);
         Assert.Equal(1, siprec.GetProperty("channels").GetInt32());
+        Assert.Equal("mono", (await DisplayedParticipantsAsync(recording))[0].ChannelName);
         Assert.Equal([caller, callee], Participants(siprec).Select(p => p.Number));
     }
 
@@ -189,6 +204,18 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         }
 
         return wav;
+    }
+
+    private async Task<List<string>> ParticipantSearchAsync(string participant, string more = "")
+    {
+        var list = await Node.GetJsonAsync<RecordingList>($"/api/recordings?pageSize=100&participant={Uri.EscapeDataString(participant)}{more}");
+        return [.. list.Items.Select(r => r.Id)];
+    }
+
+    private async Task<List<(string ChannelName, string Display)>> DisplayedParticipantsAsync(RecordingView recording)
+    {
+        var detail = await Node.GetJsonAsync<JsonElement>($"/api/recordings/{recording.Id}");
+        return [.. detail.GetProperty("participants").EnumerateArray().Select(p => (p.GetProperty("channelName").GetString()!, p.GetProperty("display").GetString()!))];
     }
 
     private async Task<JsonElement> SiprecManifestAsync(RecordingView recording)
