@@ -281,7 +281,7 @@ async function drawWaveform(canvas, audio, id, pauses) {
   try { peaks = await api('GET', `/recordings/${encodeURIComponent(id)}/peaks?buckets=800`); } catch { return; }
   const ctx = canvas.getContext('2d');
   const paint = () => {
-    const w = canvas.width, hgt = canvas.height, lane = hgt / 2;
+    const w = canvas.width, hgt = canvas.height, lane = hgt / Math.max(1, peaks.channels.length);
     ctx.fillStyle = '#0f1720'; ctx.fillRect(0, 0, w, hgt);
     ctx.strokeStyle = '#2a3644'; ctx.beginPath(); ctx.moveTo(0, lane); ctx.lineTo(w, lane); ctx.stroke();
     peaks.channels.forEach((ch, c) => {
