@@ -155,6 +155,54 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
     }
 
     [Fact]
+    public async Task Rfc7866_Section7_1_2_AStreamAddedByReInvite_IsAThirdChannel_SilentBeforeItCame()
+    {
+        var (first, second, suffix) = NewParties();
+        var third = NewNumber();
+        var run = new SippRun
+        {
+            Scenario = "siprec_add_stream.xml",
+            CsvLines = [$"{first};{second};{suffix};{third}"],
+            RecorderPort = Node.SipPort,
+            DurationMs = 2500,
+        };
+        var sipp = run.RunAsync();
+        var ports = await SiprecRtp.AnsweredPortsAsync(run, TimeSpan.FromSeconds(15));
+        Assert.Equal(2, ports.Count);
+        var twoStreams = SiprecRtp.SendTonesAsync(ports, [CallerTone, CalleeTone], 4.5);
+        var later = await SiprecRtp.AnsweredPortsAsync(run, TimeSpan.FromSeconds(15), answer: 2);
+        Assert.Equal(3, later.Count);
+        Assert.Equal(ports, later.Take(2));
+        Assert.NotEqual(0, later[2]);
+        await SiprecRtp.SendTonesAsync([0, 0, later[2]], [0, 0, ThirdTone], 2.0);
+        await twoStreams;
+        await sipp;
+        Assert.True(run.ExitCode == 0, $"sipp exit {run.ExitCode}:\n{run.Logs}\n--- recorder:\n{Node.Output}");
+
+        var recording = await SingleAsync(first);
+        Assert.Equal("complete", recording.Status);
+        Assert.Empty(recording.Flags);
+        var wav = await AssertChannelsAsync(recording, CallerTone, CalleeTone, ThirdTone);
+
+        // Silent before the re-INVITE (1.5 s into the session), its tone from then on, in step with the others.
+        var detail = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}");
+        var extra = Assert.Single(detail.Manifest!.Value.GetProperty("extraChannels").EnumerateArray());
+        var lead = extra.GetProperty("leadingSilenceSamples").GetInt64();
+        Assert.InRange(lead, 8000, 8000 * 3);
+        Assert.All(wav.Channels[2].Take((int)lead), s => Assert.Equal(0, s));
+        Assert.True(StereoWav.Goertzel(wav.Channels[2].Take((int)lead).ToArray(), ThirdTone, 8000) < 1);
+        Assert.True(StereoWav.Goertzel(wav.Channels[2].Skip((int)lead).Take(8000).ToArray(), ThirdTone, 8000) > 1e5);
+        Assert.True(StereoWav.Goertzel(wav.Channels[0].Take(8000).ToArray(), CallerTone, 8000) > 1e5, "the caller's tone before the re-INVITE");
+
+        var siprec = await SiprecManifestAsync(recording);
+        Assert.Equal(3, siprec.GetProperty("channels").GetInt32());
+        var added = siprec.GetProperty("streams").EnumerateArray().Single(s => s.GetProperty("label").GetString() == "3");
+        Assert.Equal(2, added.GetProperty("channel").GetInt32());
+        Assert.True(added.GetProperty("addedAt").GetDateTimeOffset() > recording.StartedAt.AddSeconds(1));
+        Assert.Equal([first, second, third], Participants(siprec).Select(p => p.Number));
+    }
+
+    [Fact]
     public async Task Rfc7866_SingleMixedMLine_IsOneChannel_NotFlaggedAsAMissingFarEnd()
     {
         var (caller, callee, suffix) = NewParties();
