@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NAudio.Wave;
 using OrleansRecorder.Tests.EndToEnd.Harness;
 
 namespace OrleansRecorder.Tests.EndToEnd;
@@ -40,8 +41,22 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         Assert.Equal([(caller, 0, "Cube Caller"), (callee, 1, null)], participants.Select(p => (p.Number, p.Channel!.Value, p.Name)));
         Assert.Equal($"sip:{caller}@10.0.0.1", participants[0].Aor);
 
-        // The callee's number finds the same recording: both participants are searchable.
+        // The BYE's final metadata (CUBE): the caller's disassociate-time, and the session's end-time for the callee.
+        Assert.Equal(DateTimeOffset.Parse("2026-01-10T09:04:59Z", CultureInfo.InvariantCulture), participants[0].LeftAt);
+        Assert.Equal(DateTimeOffset.Parse("2026-01-10T09:05:00Z", CultureInfo.InvariantCulture), participants[1].LeftAt);
+
+        // The callee's number finds the same recording: both participants are searchable, by name too (any case, any part).
         Assert.Equal(recording.Id, (await SingleAsync(callee)).Id);
+        Assert.Contains(recording.Id, await ParticipantSearchAsync("CUBE CALL", $"&number={caller}"));
+        Assert.Contains(recording.Id, await ParticipantSearchAsync($"{callee}@10.0.0.1"));
+        Assert.DoesNotContain(recording.Id, await ParticipantSearchAsync("cube caller%"));
+        var tooLong = await Node.Http.GetAsync("/api/recordings?participant=" + new string('x', 129), TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("participant", await tooLong.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        // The page's participants come from the server, with which channel is whose.
+        var shown = await DisplayedParticipantsAsync(recording);
+        Assert.Equal([("left channel", "Cube Caller sip:" + caller + "@10.0.0.1 · left channel (stream 1)"), ("right channel", $"sip:{callee}@10.0.0.1 · right channel (stream 2)")], shown);
     }
 
     [Fact]
@@ -104,28 +119,87 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
     }
 
     [Fact]
-    public async Task Rfc7866_Section8_1_ThreeStreams_TwoRecorded_ThirdAnsweredPortZeroAndFlagged_MappedByOrderWithoutStreamMetadata()
+    public async Task Rfc7866_Section8_1_ThreeStreams_AreThreeChannelsEachWithItsTone_MappedByOrderWithoutStreamMetadata()
     {
         var (first, second, suffix) = NewParties();
         var third = NewNumber();
         var ports = await RunAsync("siprec_three_streams.xml", $"{first};{second};{suffix};{third}", [CallerTone, CalleeTone, ThirdTone],
             toneSeconds: 2.5, durationMs: 3000);
         Assert.Equal(3, ports.Count);
-        Assert.NotEqual(0, ports[0]);
-        Assert.NotEqual(0, ports[1]);
-        Assert.Equal(0, ports[2]);
+        Assert.All(ports, port => Assert.NotEqual(0, port));
+        Assert.Equal(3, ports.Distinct().Count());
 
         var recording = await SingleAsync(first);
-        Assert.Equal(["streams-not-recorded"], recording.Flags);
-        await AssertChannelsAsync(recording, CallerTone, CalleeTone);
+        Assert.Equal("complete", recording.Status);
+        Assert.Empty(recording.Flags);
+        var wav = await AssertChannelsAsync(recording, CallerTone, CalleeTone, ThirdTone);
+        Assert.Equal(3, wav.Format.Channels);
+
+        var detail = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}");
+        Assert.Equal(3, detail.Manifest!.Value.GetProperty("channels").GetInt32());
+        var extra = Assert.Single(detail.Manifest!.Value.GetProperty("extraChannels").EnumerateArray());
+        Assert.Equal((2, "3"), (extra.GetProperty("channel").GetInt32(), extra.GetProperty("label").GetString()));
+        Assert.True(extra.GetProperty("samples").GetInt64() > 8000, extra.ToString());
 
         var siprec = await SiprecManifestAsync(recording);
         Assert.Equal("order", siprec.GetProperty("streamMapping").GetString());
+        Assert.Equal(3, siprec.GetProperty("channels").GetInt32());
         var participants = Participants(siprec);
-        Assert.Equal([(first, (int?)0), (second, 1), (third, null)], participants.Select(p => (p.Number, p.Channel)));
+        Assert.Equal([(first, (int?)0), (second, 1), (third, 2)], participants.Select(p => (p.Number, p.Channel)));
+        Assert.Equal(["channel 1", "channel 2", "channel 3"], (await DisplayedParticipantsAsync(recording)).Select(p => p.ChannelName));
+
+        // The third participant is in no number column, and still found.
+        Assert.Equal([recording.Id], await ParticipantSearchAsync(third));
         var streams = siprec.GetProperty("streams").EnumerateArray().ToList();
-        Assert.Equal(["1", "2", "3"], streams.Select(s => s.GetProperty("label").GetString()));
-        Assert.False(streams[2].TryGetProperty("channel", out var none) && none.ValueKind != JsonValueKind.Null);
+        Assert.Equal([("1", 0), ("2", 1), ("3", 2)], streams.Select(s => (s.GetProperty("label").GetString(), s.GetProperty("channel").GetInt32())));
+    }
+
+    [Fact]
+    public async Task Rfc7866_Section7_1_2_AStreamAddedByReInvite_IsAThirdChannel_SilentBeforeItCame()
+    {
+        var (first, second, suffix) = NewParties();
+        var third = NewNumber();
+        var run = new SippRun
+        {
+            Scenario = "siprec_add_stream.xml",
+            CsvLines = [$"{first};{second};{suffix};{third}"],
+            RecorderPort = Node.SipPort,
+            DurationMs = 2500,
+        };
+        var sipp = run.RunAsync();
+        var ports = await SiprecRtp.AnsweredPortsAsync(run, TimeSpan.FromSeconds(15));
+        Assert.Equal(2, ports.Count);
+        var twoStreams = SiprecRtp.SendTonesAsync(ports, [CallerTone, CalleeTone], 4.5);
+        var later = await SiprecRtp.AnsweredPortsAsync(run, TimeSpan.FromSeconds(15), answer: 2);
+        Assert.Equal(3, later.Count);
+        Assert.Equal(ports, later.Take(2));
+        Assert.NotEqual(0, later[2]);
+        await SiprecRtp.SendTonesAsync([0, 0, later[2]], [0, 0, ThirdTone], 2.0);
+        await twoStreams;
+        await sipp;
+        Assert.True(run.ExitCode == 0, $"sipp exit {run.ExitCode}:\n{run.Logs}\n--- recorder:\n{Node.Output}");
+
+        var recording = await SingleAsync(first);
+        Assert.Equal("complete", recording.Status);
+        Assert.Empty(recording.Flags);
+        var wav = await AssertChannelsAsync(recording, CallerTone, CalleeTone, ThirdTone);
+
+        // Silent before the re-INVITE (1.5 s into the session), its tone from then on, in step with the others.
+        var detail = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}");
+        var extra = Assert.Single(detail.Manifest!.Value.GetProperty("extraChannels").EnumerateArray());
+        var lead = extra.GetProperty("leadingSilenceSamples").GetInt64();
+        Assert.InRange(lead, 8000, 8000 * 3);
+        Assert.All(wav.Channels[2].Take((int)lead), s => Assert.Equal(0, s));
+        Assert.True(StereoWav.Goertzel(wav.Channels[2].Take((int)lead).ToArray(), ThirdTone, 8000) < 1);
+        Assert.True(StereoWav.Goertzel(wav.Channels[2].Skip((int)lead).Take(8000).ToArray(), ThirdTone, 8000) > 1e5);
+        Assert.True(StereoWav.Goertzel(wav.Channels[0].Take(8000).ToArray(), CallerTone, 8000) > 1e5, "the caller's tone before the re-INVITE");
+
+        var siprec = await SiprecManifestAsync(recording);
+        Assert.Equal(3, siprec.GetProperty("channels").GetInt32());
+        var added = siprec.GetProperty("streams").EnumerateArray().Single(s => s.GetProperty("label").GetString() == "3");
+        Assert.Equal(2, added.GetProperty("channel").GetInt32());
+        Assert.True(added.GetProperty("addedAt").GetDateTimeOffset() > recording.StartedAt.AddSeconds(1));
+        Assert.Equal([first, second, third], Participants(siprec).Select(p => p.Number));
     }
 
     [Fact]
@@ -138,10 +212,18 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         Assert.Equal("complete", recording.Status);
         Assert.Empty(recording.Flags);
         var wav = StereoWav.Read(await Node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio", TestContext.Current.CancellationToken));
+
+        // A true mono file: one channel carrying the mix, not stereo with a silent side.
+        Assert.Equal(1, wav.Format.Channels);
+        Assert.Equal(WaveFormatEncoding.Pcm, wav.Format.Encoding);
+        Assert.True(wav.DurationSeconds > 2, $"{wav.DurationSeconds} s");
         Assert.True(wav.Power(wav.Left, CallerTone) > 100 * wav.Power(wav.Left, CalleeTone));
 
+        var detail = await Node.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}");
+        Assert.Equal(1, detail.Manifest!.Value.GetProperty("channels").GetInt32());
         var siprec = await SiprecManifestAsync(recording);
         Assert.Equal(1, siprec.GetProperty("channels").GetInt32());
+        Assert.Equal("mono", (await DisplayedParticipantsAsync(recording))[0].ChannelName);
         Assert.Equal([caller, callee], Participants(siprec).Select(p => p.Number));
     }
 
@@ -154,15 +236,34 @@ public sealed class SiprecTests(RecorderFixture fixture) : IClassFixture<Recorde
         return Assert.Single(list.Items);
     }
 
-    private async Task AssertChannelsAsync(RecordingView recording, double leftTone, double rightTone)
+    /// <summary>Channel i of the served audio carries tones[i] and none of the others (each at least 20 dB down).</summary>
+    private async Task<StereoWav> AssertChannelsAsync(RecordingView recording, params double[] tones)
     {
         var wav = StereoWav.Read(await Node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio", TestContext.Current.CancellationToken));
-        var leftOnLeft = wav.Power(wav.Left, leftTone);
-        var rightOnLeft = wav.Power(wav.Left, rightTone);
-        var leftOnRight = wav.Power(wav.Right, leftTone);
-        var rightOnRight = wav.Power(wav.Right, rightTone);
-        Assert.True(leftOnLeft > 100 * rightOnLeft, $"left channel should carry {leftTone} Hz: {leftOnLeft:E2} vs {rightOnLeft:E2}");
-        Assert.True(rightOnRight > 100 * leftOnRight, $"right channel should carry {rightTone} Hz: {rightOnRight:E2} vs {leftOnRight:E2}");
+        Assert.Equal(tones.Length, wav.Channels.Length);
+        for (var c = 0; c < tones.Length; c++)
+        {
+            var own = wav.Power(wav.Channels[c], tones[c]);
+            foreach (var other in tones.Where((_, i) => i != c))
+            {
+                var leak = wav.Power(wav.Channels[c], other);
+                Assert.True(own > 100 * leak, $"channel {c} should carry {tones[c]} Hz, not {other} Hz: {own:E2} vs {leak:E2}");
+            }
+        }
+
+        return wav;
+    }
+
+    private async Task<List<string>> ParticipantSearchAsync(string participant, string more = "")
+    {
+        var list = await Node.GetJsonAsync<RecordingList>($"/api/recordings?pageSize=100&participant={Uri.EscapeDataString(participant)}{more}");
+        return [.. list.Items.Select(r => r.Id)];
+    }
+
+    private async Task<List<(string ChannelName, string Display)>> DisplayedParticipantsAsync(RecordingView recording)
+    {
+        var detail = await Node.GetJsonAsync<JsonElement>($"/api/recordings/{recording.Id}");
+        return [.. detail.GetProperty("participants").EnumerateArray().Select(p => (p.GetProperty("channelName").GetString()!, p.GetProperty("display").GetString()!))];
     }
 
     private async Task<JsonElement> SiprecManifestAsync(RecordingView recording)

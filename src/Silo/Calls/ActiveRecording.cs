@@ -1,4 +1,3 @@
-using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Calls;
@@ -7,7 +6,8 @@ namespace OrleansRecorder.Silo.Calls;
 internal sealed class ActiveRecording(string pairingKey, RecordingSession session, RecordingInfo info)
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<LegRole, CallLeg> _legs = [];
+    /// <summary>By channel: 0 and 1 are the near and far end, 2 and on a SIPREC session's further streams.</summary>
+    private readonly Dictionary<int, CallLeg> _legs = [];
     private bool _finalizing;
 
     public string PairingKey { get; } = pairingKey;
@@ -28,13 +28,13 @@ internal sealed class ActiveRecording(string pairingKey, RecordingSession sessio
         }
     }
 
-    /// <summary>False when the role is already taken by another dialog.</summary>
+    /// <summary>False when the leg's channel (its role for a CUCM leg) is already taken by another dialog.</summary>
     public bool TryAttach(CallLeg leg)
     {
         ArgumentNullException.ThrowIfNull(leg);
         lock (_gate)
         {
-            return !_finalizing && _legs.TryAdd(leg.Role, leg);
+            return !_finalizing && _legs.TryAdd(leg.Channel, leg);
         }
     }
 

@@ -32,6 +32,15 @@ internal sealed class CallLeg(
     public string RegistryKey => StreamLabel is null ? CallId : CallId + "\n" + StreamLabel;
     public string LocalTag => Dialog.Id.LocalTag;
     public LegRole Role { get; } = role;
+
+    /// <summary>
+    /// The leg's channel in the recording: its role's (0 = near end, 1 = far end), or 2 and on for a SIPREC session's
+    /// further streams (their <see cref="Role"/> is <see cref="LegRole.FarEnd"/>: another party the recorded user hears).
+    /// </summary>
+    public int Channel { get; init; } = (int)role;
+
+    /// <summary>The leg's name in the recording's pauses: <c>nearEnd</c>, <c>farEnd</c>, or a further stream's label.</summary>
+    public string PauseLeg => Channel < 2 ? RecordingPause.LegName(Role) : StreamLabel ?? Channel.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public ActiveRecording Recording { get; } = recording;
     public int RtpPort { get; } = rtpPort;
     public RtpLegReceiver Receiver { get; } = receiver;
@@ -69,7 +78,7 @@ internal sealed class CallLeg(
         var paused = peerDirection is MediaDirection.Inactive or MediaDirection.RecvOnly;
         if (Activity.SetPaused(paused, timeProvider.GetTimestamp()))
         {
-            Recording.Session.MarkPause(Role, paused, RecordingPause.HoldReason, timeProvider.GetUtcNow());
+            Recording.Session.MarkPause(PauseLeg, paused, RecordingPause.HoldReason, timeProvider.GetUtcNow());
         }
     }
 

@@ -72,7 +72,10 @@ internal sealed class CallRegistry
     /// joins a recording of the same call key that lacks its role and is not finalizing; otherwise the proposed id is
     /// reserved (the first leg of a call, or a new CUCM segment under the same refci whose role is taken).
     /// </summary>
-    public string Pair(string pairingKey, LegRole role, string proposedId)
+    public string Pair(string pairingKey, LegRole role, string proposedId) => Pair(pairingKey, (int)role, proposedId);
+
+    /// <summary>As <see cref="Pair(string, LegRole, string)"/> by channel: a SIPREC session's third stream and on join its recording.</summary>
+    public string Pair(string pairingKey, int channel, string proposedId)
     {
         lock (_gate)
         {
@@ -82,27 +85,30 @@ internal sealed class CallRegistry
             }
 
             var chosen = pairings.FirstOrDefault(p => p.RecordingId == proposedId)
-                ?? pairings.FirstOrDefault(p => !p.Roles.Contains(role) && !(_recordings.TryGetValue(p.RecordingId, out var open) && open.IsFinalizing));
+                ?? pairings.FirstOrDefault(p => !p.Channels.Contains(channel) && !(_recordings.TryGetValue(p.RecordingId, out var open) && open.IsFinalizing));
             if (chosen is null)
             {
                 chosen = new LocalPairing(proposedId);
                 pairings.Add(chosen);
             }
 
-            chosen.Roles.Add(role);
+            chosen.Channels.Add(channel);
             return chosen.RecordingId;
         }
     }
 
-    /// <summary>Takes back a role <see cref="Pair"/> gave a leg that was then refused (no port, no codec, no channel).</summary>
-    public void Unpair(string pairingKey, LegRole role, string recordingId)
+    /// <summary>Takes back a role <see cref="Pair(string, LegRole, string)"/> gave a leg that was then refused (no port, no codec, no channel).</summary>
+    public void Unpair(string pairingKey, LegRole role, string recordingId) => Unpair(pairingKey, (int)role, recordingId);
+
+    /// <summary>Takes back a channel <see cref="Pair(string, int, string)"/> gave a leg that was then refused.</summary>
+    public void Unpair(string pairingKey, int channel, string recordingId)
     {
         lock (_gate)
         {
             if (_pairings.TryGetValue(pairingKey, out var pairings) && pairings.Find(p => p.RecordingId == recordingId) is { } pairing)
             {
-                pairing.Roles.Remove(role);
-                if (pairing.Roles.Count == 0 && !_recordings.ContainsKey(recordingId))
+                pairing.Channels.Remove(channel);
+                if (pairing.Channels.Count == 0 && !_recordings.ContainsKey(recordingId))
                 {
                     Forget(pairingKey, pairings, pairing);
                 }
@@ -176,11 +182,11 @@ internal sealed class CallRegistry
         }
     }
 
-    /// <summary>A recording id this node gave legs of a call key, and the roles given so far.</summary>
+    /// <summary>A recording id this node gave legs of a call key, and the channels (a CUCM leg's: its role's) given so far.</summary>
     private sealed class LocalPairing(string recordingId)
     {
         public string RecordingId { get; } = recordingId;
 
-        public HashSet<LegRole> Roles { get; } = [];
+        public HashSet<int> Channels { get; } = [];
     }
 }

@@ -11,5 +11,6 @@ namespace OrleansRecorder.Silo.Calls;
 /// <param name="PairingKey">Key shared by both legs of the call (<see cref="CallKeys.ForMetadata"/>).</param>
 /// <param name="Offer">The SDP offer of the INVITE, or null for a delayed offer (ours goes in the 200).</param>
 /// <param name="StreamLabel">A SIPREC stream's label (one dialog, several legs); null for CUCM legs.</param>
+/// <param name="Channel">The leg's channel when not its role's: a SIPREC session's third stream and on (2, 3, ...).</param>
 internal sealed record LegRequest(Dialog Dialog, LegRole Role, CucmMetadata Metadata, string PairingKey, SessionDescription? Offer,
-    string? StreamLabel = null);
+    string? StreamLabel = null, int? Channel = null);

@@ -36,15 +36,16 @@ internal sealed class LegSetup(
     public async Task<LegSetupResult> SetUpAsync(LegRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (dialog, role, metadata, pairingKey, offer, _) = request;
+        var (dialog, role, metadata, pairingKey, offer, _, _) = request;
+        var channel = request.Channel ?? (int)role;
         var callId = dialog.CallId;
         var now = timeProvider.GetUtcNow();
         // Time-ordered (UUID v7) so ids sort by creation, 32 hex digits: safe in file names and URLs. Pair joins the
         // leg to its partner's recording when the partner is already here, and the fresh id is then unused.
-        var recordingId = registry.Pair(pairingKey, role, Guid.CreateVersion7().ToString("N"));
+        var recordingId = registry.Pair(pairingKey, channel, Guid.CreateVersion7().ToString("N"));
 
-        // A leg refused from here on gives its role back to the node's pairing (the grain never heard of it).
-        void Withdraw() => registry.Unpair(pairingKey, role, recordingId);
+        // A leg refused from here on gives its channel back to the node's pairing (the grain never heard of it).
+        void Withdraw() => registry.Unpair(pairingKey, channel, recordingId);
 
         if (!ports.TryBind(settings.SipListenAddress, out var socket, out var rtpPort) || socket is null)
         {
@@ -104,7 +105,21 @@ internal sealed class LegSetup(
             coordinator.Started(recording);
         }
 
-        var sink = role == LegRole.NearEnd ? recording.Session.NearEnd : recording.Session.FarEnd;
+        // Channels 2 and on (SIPREC streams beyond two) open their segment now: silent in the file before this moment.
+        var sink = channel switch
+        {
+            0 => recording.Session.NearEnd,
+            1 => recording.Session.FarEnd,
+            _ => recording.Session.OpenChannel(channel, request.StreamLabel ?? channel.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        if (sink is null)
+        {
+            ports.Release(rtpPort);
+            socket.Dispose();
+            Withdraw();
+            return LegSetupResult.Refused(AdmissionDecision.Busy("This stream of the call is already recorded"));
+        }
+
         var receiver = new RtpLegReceiver(socket, sink, settings.Receiver, timeProvider, mediaMetrics,
             loggerFactory.CreateLogger<RtpLegReceiver>(), receiveEngine)
         {
@@ -113,6 +128,7 @@ internal sealed class LegSetup(
         };
         var leg = new CallLeg(dialog, role, recording, rtpPort, receiver)
         {
+            Channel = channel,
             StreamLabel = request.StreamLabel,
             LocalSdp = localSdp,
             AwaitingAnswer = offer is null,
@@ -136,7 +152,16 @@ internal sealed class LegSetup(
 
         receiver.Start();
         var signalling = SignallingTransportName(dialog.Transport);
-        recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec, signalling, media?.Srtp?.Suite));
+        if (channel < 2)
+        {
+            // The info has a near and a far end; further channels' codecs are the session file's (RecordingChannel).
+            recording.UpdateInfo(info => WithLeg(info, role, callId, media?.Codec, signalling, media?.Srtp?.Suite));
+        }
+        else if (media is not null)
+        {
+            recording.Session.SetChannelCodec(channel, media.Codec);
+        }
+
         CallLog.LegAccepted(_logger, callId, role, recording.RecordingId, rtpPort);
         coordinator.ReportChanged(recording);
         return new LegSetupResult(leg, null);

@@ -99,14 +99,22 @@ internal sealed class RecordingCoordinator(
             return;
         }
 
-        var near = legs.FirstOrDefault(l => l.Role == LegRole.NearEnd);
-        var far = legs.FirstOrDefault(l => l.Role == LegRole.FarEnd);
+        var near = legs.FirstOrDefault(l => l.Channel == 0);
+        var far = legs.FirstOrDefault(l => l.Channel == 1);
         var flags = new List<string>();
         AddLegFlags(flags, near, "near-end");
         if (far is not null || recording.Info.Siprec is not { Channels: 1 })
         {
             // A SIPREC session of one mixed stream has no far end to miss.
             AddLegFlags(flags, far, "far-end");
+        }
+
+        // A SIPREC session's further streams: each one's flags under its label (stream-3-no-audio).
+        var extraStats = new Dictionary<int, RtpLegStats>();
+        foreach (var extra in legs.Where(l => l.Channel >= 2).OrderBy(l => l.Channel))
+        {
+            AddLegFlags(flags, extra, "stream-" + extra.PauseLeg);
+            extraStats[extra.Channel] = extra.Receiver.GetStats();
         }
 
         foreach (var flag in recording.Info.Siprec?.Flags ?? [])
@@ -133,7 +141,7 @@ internal sealed class RecordingCoordinator(
             try
             {
                 finalized = await recording.Session.FinalizeAsync(
-                    status, near?.Receiver.GetStats(), far?.Receiver.GetStats(), flags, cancellationToken);
+                    status, near?.Receiver.GetStats(), far?.Receiver.GetStats(), flags, cancellationToken, extraStats);
             }
             finally
             {

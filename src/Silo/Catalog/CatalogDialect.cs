@@ -63,6 +63,15 @@ internal abstract class CatalogDialect
     /// </summary>
     public abstract string JsonArrayElements(string column, string property);
 
+    /// <summary>
+    /// The <c>FROM</c> item that yields the objects of the JSON array at <paramref name="path"/> (property names, outer
+    /// first) of the JSON column <paramref name="column"/> as rows with one column named <c>value</c>; none when absent.
+    /// </summary>
+    public abstract string JsonObjectElements(string column, params string[] path);
+
+    /// <summary>The text of property <paramref name="property"/> of the JSON object <paramref name="value"/> (SQL NULL when absent).</summary>
+    public abstract string JsonText(string value, string property);
+
     /// <summary>Reads a <see cref="CatalogType.Time"/> column.</summary>
     public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
 

@@ -133,6 +133,12 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
             filters.Add(("flag", CatalogType.Text, query.Flag));
         }
 
+        RecordingQuerySql.AppendParticipant(where, query, _dialect, "@");
+        if (query.Participant is { } participant)
+        {
+            filters.Add(("participant", CatalogType.Text, RecordingQuerySql.ParticipantPattern(participant)));
+        }
+
         filters.AddRange(RecordingQuerySql.AppendScope(where, query.Scope, "@").Select(s => (s.Name, CatalogType.Text, (object?)s.Value)));
 
         await using var connection = await OpenAsync(ct);

@@ -41,6 +41,11 @@ internal sealed class PostgresCatalogDialect : CatalogDialect
     public override string JsonArrayElements(string column, string property) =>
         $"json_array_elements_text({column} -> '{property}') AS elements(value)";
 
+    public override string JsonObjectElements(string column, params string[] path) =>
+        $"json_array_elements({column}{string.Concat(path.Select(p => $" -> '{p}'"))}) AS elements(value)";
+
+    public override string JsonText(string value, string property) => $"({value} ->> '{property}')";
+
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 

@@ -27,6 +27,15 @@ internal sealed record RecordingQuery(
     /// </summary>
     public string? Flag { get; init; }
 
+    /// <summary>
+    /// Only SIPREC sessions with a participant whose number, name or AOR contains this (case-insensitive): every
+    /// participant, not only the two the number and device columns hold. A scan of the manifests: no index.
+    /// </summary>
+    public string? Participant { get; init; }
+
+    /// <summary>The longest <see cref="Participant"/> searched for.</summary>
+    public const int MaxParticipantLength = 128;
+
     /// <summary>Lower-case letters, digits and hyphens, as every flag is.</summary>
     public static bool IsValidFlag(string flag) =>
         flag is { Length: > 0 and <= 64 } && flag.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
@@ -114,6 +123,34 @@ internal static class RecordingQuerySql
     }
 
     /// <summary>Appends the <see cref="RecordingQuery.Flag"/> filter over the manifest's <c>flags</c> array (parameter <c>{prefix}flag</c>).</summary>
+    /// <summary>
+    /// Appends the <see cref="RecordingQuery.Participant"/> filter (parameter <c>{prefix}participant</c>, the value of
+    /// <see cref="ParticipantPattern"/>) when the query has one.
+    /// </summary>
+    public static void AppendParticipant(System.Text.StringBuilder where, RecordingQuery query, CatalogDialect dialect, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(where);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(dialect);
+        if (query.Participant is null)
+        {
+            return;
+        }
+
+        var like = $" LIKE {prefix}participant ESCAPE '\\'";
+        where.Append(" AND EXISTS (SELECT 1 FROM ").Append(dialect.JsonObjectElements("manifest", "siprec", "participants")).Append(" WHERE ")
+            .Append(string.Join(" OR ", new[] { "number", "name", "aor" }.Select(p => $"lower({dialect.JsonText("value", p)}){like}"))).Append(')');
+    }
+
+    /// <summary>The LIKE pattern of a participant search: lower case, its own <c>%</c>, <c>_</c> and <c>\</c> taken literally.</summary>
+    public static string ParticipantPattern(string participant)
+    {
+        ArgumentNullException.ThrowIfNull(participant);
+        var escaped = participant.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+        return "%" + escaped + "%";
+    }
+
     public static void AppendFlag(System.Text.StringBuilder where, RecordingQuery query, CatalogDialect dialect, string prefix)
     {
         ArgumentNullException.ThrowIfNull(where);

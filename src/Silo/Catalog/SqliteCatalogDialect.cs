@@ -52,6 +52,10 @@ internal sealed class SqliteCatalogDialect : CatalogDialect
 
     public override string JsonArrayElements(string column, string property) => $"json_each({column}, '$.{property}')";
 
+    public override string JsonObjectElements(string column, params string[] path) => $"json_each({column}, '$.{string.Join('.', path)}')";
+
+    public override string JsonText(string value, string property) => $"json_extract({value}, '$.{property}')";
+
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 

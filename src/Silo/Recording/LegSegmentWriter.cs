@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Silo.Media;
 
 namespace OrleansRecorder.Silo.Recording;
@@ -27,7 +26,8 @@ internal sealed class LegSegmentWriter : IPcmSink
 
     private readonly Lock _lock = new();
     private readonly RecordingSession _owner;
-    private readonly LegRole _role;
+    /// <summary>0 = near end, 1 = far end, 2 and on: a SIPREC session's further streams.</summary>
+    private readonly int _channel;
     private readonly FileStream _stream;
     private readonly string _path;
     private FileStream? _gapJournal;
@@ -40,10 +40,10 @@ internal sealed class LegSegmentWriter : IPcmSink
     private bool _closed;
     private bool _failed;
 
-    public LegSegmentWriter(RecordingSession owner, LegRole role, string path, TimeProvider timeProvider, TimeSpan flushInterval, ILogger logger)
+    public LegSegmentWriter(RecordingSession owner, int channel, string path, TimeProvider timeProvider, TimeSpan flushInterval, ILogger logger)
     {
         _owner = owner;
-        _role = role;
+        _channel = channel;
         _timeProvider = timeProvider;
         _flushInterval = flushInterval;
         _logger = logger;
@@ -76,7 +76,7 @@ internal sealed class LegSegmentWriter : IPcmSink
             _firstPacketSeen = true;
         }
 
-        _owner.RecordFirstPacket(_role, arrivalTimestamp);
+        _owner.RecordFirstPacket(_channel, arrivalTimestamp);
     }
 
     /// <summary>Once per leg, before its first sample: the rate goes into <c>session.json</c> for the finalizer.</summary>
@@ -90,12 +90,12 @@ internal sealed class LegSegmentWriter : IPcmSink
             }
         }
 
-        _owner.RecordSampleRate(_role, sampleRate);
+        _owner.RecordSampleRate(_channel, sampleRate);
     }
 
     /// <summary>Once per telephone event (not per packet): into <c>session.json</c>, not the audio.</summary>
     public void OnTelephoneEvent(int eventCode, long sampleOffset, int durationMilliseconds) =>
-        _owner.RecordTelephoneEvent(_role, eventCode, sampleOffset, durationMilliseconds);
+        _owner.RecordTelephoneEvent(_channel, eventCode, sampleOffset, durationMilliseconds);
 
     /// <summary>While set (an operator's pause), received audio is written as silence of the same length.</summary>
     public bool Muted
@@ -309,6 +309,6 @@ internal sealed class LegSegmentWriter : IPcmSink
     private void Fail(IOException exception)
     {
         _failed = true;
-        RecordingLog.SegmentWriteFailed(_logger, _owner.RecordingId, _role == LegRole.NearEnd ? "near-end" : "far-end", exception);
+        RecordingLog.SegmentWriteFailed(_logger, _owner.RecordingId, _channel switch { 0 => "near-end", 1 => "far-end", _ => $"channel-{_channel}" }, exception);
     }
 }

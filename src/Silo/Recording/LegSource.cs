@@ -1,6 +1,9 @@
 namespace OrleansRecorder.Silo.Recording;
 
-/// <summary>One leg's segment placed on the output timeline: <see cref="Lead"/> frames of silence, then <see cref="Samples"/> samples.</summary>
+/// <summary>
+/// One channel's segment placed on the output timeline: <see cref="Lead"/> frames of silence, then <see cref="Samples"/>
+/// samples (none: a channel that stays silent, <see cref="Path"/> is not opened).
+/// </summary>
 internal readonly record struct LegSource(string Path, long Lead, long Samples)
 {
     public FileStream? Open() =>

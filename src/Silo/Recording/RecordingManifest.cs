@@ -33,6 +33,15 @@ internal sealed record RecordingManifest
     /// <summary>Right channel.</summary>
     public required RecordingParty FarEnd { get; init; }
 
+    /// <summary>
+    /// Channels in the audio: 2 (left = near end, right = far end); a SIPREC session's 1 (one mixed stream) or one per
+    /// stream. Manifests written before SIPREC sessions had more than two lack it and were 2.
+    /// </summary>
+    public int Channels { get; init; } = 2;
+
+    /// <summary>Channels 2 and on (a SIPREC session's third stream and more), each with its channel and label; null for calls.</summary>
+    public IReadOnlyList<RecordingParty>? ExtraChannels { get; init; }
+
     /// <summary>Recording profile (Request-URI user).</summary>
     public string? Profile { get; init; }
 

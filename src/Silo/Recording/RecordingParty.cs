@@ -37,6 +37,12 @@ internal sealed record RecordingParty
     /// <summary>The rate the leg was decoded at (8000, or 16000 for G.722 and Opus); below the recording's rate it was upsampled.</summary>
     public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
 
+    /// <summary>A channel beyond the near and far end: its 0-based place in the file (null for those two).</summary>
+    public int? Channel { get; init; }
+
+    /// <summary>A SIPREC stream's <c>a=label</c> (only on channels beyond the near and far end).</summary>
+    public string? Label { get; init; }
+
     /// <summary>RTP counters (gaps, loss, ...), null when unknown (recovered after a crash).</summary>
     public RtpLegStats? Stats { get; init; }
 }

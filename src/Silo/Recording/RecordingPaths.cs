@@ -9,6 +9,14 @@ internal static class RecordingPaths
     public const string NearEndFileName = "near.pcm";
     public const string FarEndFileName = "far.pcm";
 
+    /// <summary>A channel's segment: the near and far end's for 0 and 1, <c>ch{n}.pcm</c> for a SIPREC session's others.</summary>
+    public static string ChannelFileName(int channel) => channel switch
+    {
+        0 => NearEndFileName,
+        1 => FarEndFileName,
+        _ => string.Create(CultureInfo.InvariantCulture, $"ch{channel}.pcm"),
+    };
+
     public static string SegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments");
 
     public static string OrphanedSegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments-orphaned");

@@ -74,9 +74,10 @@ internal static class RecordingRecovery
     private static DateTimeOffset? LastWrite(string directory, DateTimeOffset startedAt)
     {
         DateTimeOffset? last = null;
-        foreach (var name in (ReadOnlySpan<string>)[RecordingPaths.NearEndFileName, RecordingPaths.FarEndFileName])
+        // Every channel's segment: near.pcm, far.pcm and a SIPREC session's further ch{n}.pcm.
+        foreach (var path in Directory.EnumerateFiles(directory, "*.pcm"))
         {
-            var file = new FileInfo(Path.Combine(directory, name));
+            var file = new FileInfo(path);
             if (file.Exists && file.Length > 0)
             {
                 var written = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);

@@ -27,6 +27,9 @@ internal sealed class RecordingSession : IAsyncDisposable
     private readonly string _segmentDirectory;
     private readonly LegSegmentWriter _nearEnd;
     private readonly LegSegmentWriter _farEnd;
+
+    /// <summary>Channels 2 and on (a SIPREC session's further streams), written under <see cref="_stateLock"/>.</summary>
+    private readonly Dictionary<int, LegSegmentWriter> _extra = [];
     private SessionState _state;
     private bool _finalizing;
     private readonly CancellationTokenSource _persistNow = new();
@@ -49,10 +52,10 @@ internal sealed class RecordingSession : IAsyncDisposable
         _state = new SessionState { Info = info };
         Directory.CreateDirectory(_segmentDirectory);
         PersistState(_state);
-        _nearEnd = new LegSegmentWriter(this, LegRole.NearEnd, Path.Combine(_segmentDirectory, RecordingPaths.NearEndFileName), timeProvider, options.FlushInterval, logger);
+        _nearEnd = new LegSegmentWriter(this, 0, Path.Combine(_segmentDirectory, RecordingPaths.NearEndFileName), timeProvider, options.FlushInterval, logger);
         try
         {
-            _farEnd = new LegSegmentWriter(this, LegRole.FarEnd, Path.Combine(_segmentDirectory, RecordingPaths.FarEndFileName), timeProvider, options.FlushInterval, logger);
+            _farEnd = new LegSegmentWriter(this, 1, Path.Combine(_segmentDirectory, RecordingPaths.FarEndFileName), timeProvider, options.FlushInterval, logger);
         }
         catch
         {
@@ -76,11 +79,19 @@ internal sealed class RecordingSession : IAsyncDisposable
     }
 
     /// <summary>The leg's recording rate (8000 until its first codec set one): turns written samples into seconds.</summary>
-    public int SampleRateOf(LegRole role)
+    public int SampleRateOf(LegRole role) => SampleRateOf((int)role);
+
+    /// <summary>Channel <paramref name="channel"/>'s recording rate (8000 until its first codec set one).</summary>
+    public int SampleRateOf(int channel)
     {
         lock (_stateLock)
         {
-            return (role == LegRole.NearEnd ? _state.NearEndSampleRate : _state.FarEndSampleRate) ?? 8000;
+            return channel switch
+            {
+                0 => _state.NearEndSampleRate,
+                1 => _state.FarEndSampleRate,
+                _ => _state.ExtraChannels.FirstOrDefault(c => c.Channel == channel)?.SampleRate,
+            } ?? 8000;
         }
     }
 
@@ -89,6 +100,63 @@ internal sealed class RecordingSession : IAsyncDisposable
 
     /// <summary>Right channel.</summary>
     public IPcmSink FarEnd => _farEnd;
+
+    /// <summary>
+    /// The sink of channel <paramref name="channel"/>: the near or far end for 0 and 1; for 2 and on (a SIPREC session's
+    /// further streams) a new segment, silent before now in the file however late it comes. Null once finalizing or
+    /// when that channel is open already.
+    /// </summary>
+    public IPcmSink? OpenChannel(int channel, string label)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(channel);
+        ArgumentException.ThrowIfNullOrEmpty(label);
+        if (channel < 2)
+        {
+            return channel == 0 ? _nearEnd : _farEnd;
+        }
+
+        lock (_stateLock)
+        {
+            if (_finalizing || _extra.ContainsKey(channel))
+            {
+                return null;
+            }
+
+            var writer = new LegSegmentWriter(this, channel, Path.Combine(_segmentDirectory, RecordingPaths.ChannelFileName(channel)), _timeProvider,
+                _options.FlushInterval, _logger)
+            {
+                Muted = _nearEnd.Muted,
+            };
+            _extra.Add(channel, writer);
+            var added = new RecordingChannel { Channel = channel, Label = label, AddedAt = _timeProvider.GetUtcNow() };
+            _state = _state with { ExtraChannels = [.. _state.ExtraChannels, added] };
+            SchedulePersist();
+            return writer;
+        }
+    }
+
+    /// <summary>A further channel's codec (the near and far end's are in the info), for its manifest entry.</summary>
+    public void SetChannelCodec(int channel, AudioCodec codec)
+    {
+        lock (_stateLock)
+        {
+            if (_finalizing)
+            {
+                return;
+            }
+
+            _state = _state with { ExtraChannels = [.. _state.ExtraChannels.Select(c => c.Channel == channel ? c with { Codec = codec } : c)] };
+            SchedulePersist();
+        }
+    }
+
+    private List<LegSegmentWriter> Writers()
+    {
+        lock (_stateLock)
+        {
+            return [_nearEnd, _farEnd, .. _extra.Values];
+        }
+    }
 
     /// <summary>Starts a recording: creates the segment directory, <c>session.json</c> and both leg files.</summary>
     public static RecordingSession Create(RecordingOptions options, RecordingInfo info, TimeProvider timeProvider, ILogger? logger = null)
@@ -127,12 +195,14 @@ internal sealed class RecordingSession : IAsyncDisposable
     /// <param name="farEnd">Far-end RTP counters, if known.</param>
     /// <param name="flags">Caller's flags (<c>far-end-missing</c>, <c>media-timeout</c>, ...); <c>no-audio</c> and <c>write-failed</c> are added here.</param>
     /// <param name="cancellationToken">Cancels the merge; the segments then stay for recovery.</param>
+    /// <param name="extraStats">Counters of channels 2 and on, by channel.</param>
     public async Task<FinalizedRecording> FinalizeAsync(
         RecordingStatus status,
         RtpLegStats? nearEnd,
         RtpLegStats? farEnd,
         IReadOnlyList<string> flags,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<int, RtpLegStats>? extraStats = null)
     {
         ArgumentNullException.ThrowIfNull(flags);
         SessionState state;
@@ -154,23 +224,29 @@ internal sealed class RecordingSession : IAsyncDisposable
         await _persistNow.CancelAsync();
         await persisting;
 
-        _nearEnd.Close();
-        _farEnd.Close();
+        var writers = Writers();
+        foreach (var writer in writers)
+        {
+            writer.Close();
+        }
+
         var allFlags = new List<string>(flags);
-        if (_nearEnd.Failed || _farEnd.Failed)
+        if (writers.Any(w => w.Failed))
         {
             allFlags.Add("write-failed");
         }
 
         return await SegmentFinalizer.FinalizeAsync(
-            _options, _segmentDirectory, state, status, nearEnd, farEnd, allFlags, _timeProvider.GetUtcNow(), _logger, cancellationToken);
+            _options, _segmentDirectory, state, status, nearEnd, farEnd, allFlags, _timeProvider.GetUtcNow(), _logger, cancellationToken, extraStats);
     }
 
     /// <summary>Closes the leg files without finalizing: the segments stay on disk for recovery.</summary>
     public async ValueTask DisposeAsync()
     {
-        _nearEnd.Close();
-        _farEnd.Close();
+        foreach (var writer in Writers())
+        {
+            writer.Close();
+        }
 
         // Write what is pending now: the segments stay for recovery, which reads it.
         await _persistNow.CancelAsync();
@@ -202,18 +278,24 @@ internal sealed class RecordingSession : IAsyncDisposable
     /// <summary>Forces both legs' segments to disk (see <see cref="LegSegmentWriter.SyncToDisk"/>).</summary>
     public void SyncToDisk()
     {
-        _nearEnd.SyncToDisk();
-        _farEnd.SyncToDisk();
+        foreach (var writer in Writers())
+        {
+            writer.SyncToDisk();
+        }
     }
 
     /// <summary>
     /// Opens (<paramref name="paused"/>) or closes a pause of <paramref name="role"/>'s leg at <paramref name="at"/>;
     /// opening an open pause or closing none does nothing.
     /// </summary>
-    public void MarkPause(LegRole role, bool paused, string reason, DateTimeOffset at, string? by = null)
+    public void MarkPause(LegRole role, bool paused, string reason, DateTimeOffset at, string? by = null) =>
+        MarkPause(RecordingPause.LegName(role), paused, reason, at, by);
+
+    /// <summary>As <see cref="MarkPause(LegRole, bool, string, DateTimeOffset, string?)"/> for a leg by its manifest name (a SIPREC stream's label).</summary>
+    public void MarkPause(string leg, bool paused, string reason, DateTimeOffset at, string? by = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(leg);
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        var leg = RecordingPause.LegName(role);
         lock (_stateLock)
         {
             if (_finalizing)
@@ -258,18 +340,21 @@ internal sealed class RecordingSession : IAsyncDisposable
     /// </summary>
     public void SetOperatorPause(bool paused, string by, DateTimeOffset at)
     {
-        _nearEnd.Muted = paused;
-        _farEnd.Muted = paused;
+        foreach (var writer in Writers())
+        {
+            writer.Muted = paused;
+        }
+
         MarkPause(LegRole.NearEnd, paused, RecordingPause.OperatorReason, at, by);
         MarkPause(LegRole.FarEnd, paused, RecordingPause.OperatorReason, at, by);
     }
 
-    /// <summary>A telephone event ended on <paramref name="role"/>'s leg; masked here, before anything is written.</summary>
-    internal void RecordTelephoneEvent(LegRole role, int eventCode, long sampleOffset, int durationMilliseconds)
+    /// <summary>A telephone event ended on channel <paramref name="channel"/>; masked here, before anything is written.</summary>
+    internal void RecordTelephoneEvent(int channel, int eventCode, long sampleOffset, int durationMilliseconds)
     {
         var dtmf = new RecordingDtmf
         {
-            Leg = RecordingPause.LegName(role),
+            Leg = LegNameOf(channel),
             Digit = _options.MaskDtmf ? null : RecordingDtmf.DigitOf(eventCode),
             Masked = _options.MaskDtmf,
             LegSampleOffset = sampleOffset,
@@ -288,7 +373,7 @@ internal sealed class RecordingSession : IAsyncDisposable
     }
 
     /// <summary>Called once per leg by its sink, before its first sample: the leg's rate, persisted for the finalizer.</summary>
-    internal void RecordSampleRate(LegRole role, int sampleRate)
+    internal void RecordSampleRate(int channel, int sampleRate)
     {
         lock (_stateLock)
         {
@@ -297,15 +382,18 @@ internal sealed class RecordingSession : IAsyncDisposable
                 return;
             }
 
-            _state = role == LegRole.NearEnd
-                ? _state with { NearEndSampleRate = sampleRate }
-                : _state with { FarEndSampleRate = sampleRate };
+            _state = channel switch
+            {
+                0 => _state with { NearEndSampleRate = sampleRate },
+                1 => _state with { FarEndSampleRate = sampleRate },
+                _ => _state with { ExtraChannels = [.. _state.ExtraChannels.Select(c => c.Channel == channel ? c with { SampleRate = sampleRate } : c)] },
+            };
             SchedulePersist();
         }
     }
 
     /// <summary>Called once per leg by its sink: converts the arrival timestamp to UTC and persists it.</summary>
-    internal void RecordFirstPacket(LegRole role, long arrivalTimestamp)
+    internal void RecordFirstPacket(int channel, long arrivalTimestamp)
     {
         var arrivedAt = _timeProvider.GetUtcNow() - _timeProvider.GetElapsedTime(arrivalTimestamp);
         lock (_stateLock)
@@ -315,10 +403,27 @@ internal sealed class RecordingSession : IAsyncDisposable
                 return;
             }
 
-            _state = role == LegRole.NearEnd
-                ? _state with { NearEndFirstPacketAt = arrivedAt }
-                : _state with { FarEndFirstPacketAt = arrivedAt };
+            _state = channel switch
+            {
+                0 => _state with { NearEndFirstPacketAt = arrivedAt },
+                1 => _state with { FarEndFirstPacketAt = arrivedAt },
+                _ => _state with { ExtraChannels = [.. _state.ExtraChannels.Select(c => c.Channel == channel ? c with { FirstPacketAt = arrivedAt } : c)] },
+            };
             SchedulePersist();
+        }
+    }
+
+    /// <summary>A channel's name in pauses and digits: <c>nearEnd</c>, <c>farEnd</c>, or a further stream's label.</summary>
+    private string LegNameOf(int channel)
+    {
+        if (channel < 2)
+        {
+            return RecordingPause.LegName(channel == 0 ? LegRole.NearEnd : LegRole.FarEnd);
+        }
+
+        lock (_stateLock)
+        {
+            return _state.ExtraChannels.FirstOrDefault(c => c.Channel == channel)?.Label ?? channel.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 

@@ -14,7 +14,8 @@ namespace OrleansRecorder.Silo.Recording;
 /// <summary>
 /// Merges a segment directory into <c>recordings/{yyyy}/{MM}/{dd}/{id}.wav</c> (or <c>.opus</c>, per
 /// <see cref="RecordingOptions.Format"/>) plus <c>{id}.json</c>, then deletes the
-/// segments. Shared by <see cref="RecordingSession.FinalizeAsync"/> and <see cref="RecordingRecovery"/>.
+/// segments. A call is two channels (left = near end, right = far end); a SIPREC session is one per stream
+/// (<see cref="SessionState.ChannelCount"/>): 1 for a single mixed stream, 3 and more as its streams come. Shared by <see cref="RecordingSession.FinalizeAsync"/> and <see cref="RecordingRecovery"/>.
 /// </summary>
 /// <remarks>
 /// Streams in blocks (never the whole call in memory). Every output appears by atomic rename, and the segments are
@@ -45,6 +46,8 @@ internal static class SegmentFinalizer
         CancellationToken cancellationToken) =>
         FinalizeAsync(options, segmentDirectory, state, status, nearEndStats, farEndStats, flags, endedAt, NullLogger.Instance, cancellationToken);
 
+    /// <summary>Finalizes the segments; <c>extraStats</c> are the counters of channels 2 and on (SIPREC streams), by channel.</summary>
+
     public static async Task<FinalizedRecording> FinalizeAsync(
         RecordingOptions options,
         string segmentDirectory,
@@ -55,7 +58,8 @@ internal static class SegmentFinalizer
         IEnumerable<string> flags,
         DateTimeOffset endedAt,
         ILogger logger,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<int, RtpLegStats>? extraStats = null)
     {
         var format = RecordingFormats.Normalize(options.Format);
         var info = state.Info;
@@ -82,8 +86,83 @@ internal static class SegmentFinalizer
             (farPath, farSamples) = await UpsampleAsync(farPath, cancellationToken);
         }
 
-        var (nearLead, farLead) = Align(state.NearEndFirstPacketAt, state.FarEndFirstPacketAt, nearSamples, farSamples, rate);
-        var frames = Math.Max(nearLead + nearSamples, farLead + farSamples);
+        var channels = state.ChannelCount();
+        var extras = new List<(RecordingChannel Channel, string Path, long Samples)>();
+        var extraJournals = new Dictionary<int, IReadOnlyList<LegGap>>();
+        foreach (var extra in state.ExtraChannels)
+        {
+            var path = Path.Combine(segmentDirectory, RecordingPaths.ChannelFileName(extra.Channel));
+            var samples = SampleCount(path);
+            extraJournals[extra.Channel] = LegGapJournal.Read(path, samples);
+            if (samples > 0 && rate < (extra.SampleRate ?? SampleRate))
+            {
+                // A wideband third stream when both legs were narrowband: the legs are upsampled below.
+                rate = extra.SampleRate ?? SampleRate;
+            }
+
+            extras.Add((extra, path, samples));
+        }
+
+        if (nearSamples > 0 && nearRate < rate && !nearPath.EndsWith(UpsampledSuffix, StringComparison.Ordinal))
+        {
+            (nearPath, nearSamples) = await UpsampleAsync(nearPath, cancellationToken);
+        }
+
+        if (farSamples > 0 && farRate < rate && !farPath.EndsWith(UpsampledSuffix, StringComparison.Ordinal))
+        {
+            (farPath, farSamples) = await UpsampleAsync(farPath, cancellationToken);
+        }
+
+        for (var i = 0; i < extras.Count; i++)
+        {
+            if (extras[i].Samples > 0 && (extras[i].Channel.SampleRate ?? SampleRate) < rate)
+            {
+                var (path, samples) = await UpsampleAsync(extras[i].Path, cancellationToken);
+                extras[i] = (extras[i].Channel, path, samples);
+            }
+        }
+
+        long nearLead, farLead;
+        long[] extraLeads;
+        DateTimeOffset? audioZero;
+        if (channels == 2 && extras.Count == 0)
+        {
+            // A call (or a two-stream session): exactly as before N channels, so its output is byte for byte the same.
+            (nearLead, farLead) = Align(state.NearEndFirstPacketAt, state.FarEndFirstPacketAt, nearSamples, farSamples, rate);
+            extraLeads = [];
+            audioZero = null;
+        }
+        else
+        {
+            var maxLead = MaxLeadingSilenceSamples * rate / SampleRate;
+            List<(DateTimeOffset? First, long Samples, long MaxLead)> all =
+            [
+                (state.NearEndFirstPacketAt, nearSamples, maxLead),
+                (state.FarEndFirstPacketAt, farSamples, maxLead),
+                .. extras.Select(e => (e.Channel.FirstPacketAt, e.Samples, maxLead + LateStart(e.Channel.AddedAt, info.StartedAt, rate))),
+            ];
+            (var leads, audioZero) = AlignAll(all, rate);
+            (nearLead, farLead, extraLeads) = (leads[0], leads[1], leads[2..]);
+        }
+
+        var sources = new LegSource[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            sources[c] = c switch
+            {
+                0 => new LegSource(nearPath, nearLead, nearSamples),
+                1 => new LegSource(farPath, farLead, farSamples),
+                _ => extras.FindIndex(e => e.Channel.Channel == c) is var i and >= 0
+                    ? new LegSource(extras[i].Path, extraLeads[i], extras[i].Samples)
+                    : new LegSource(string.Empty, 0, 0),
+            };
+        }
+
+        long frames = 0;
+        foreach (var source in sources)
+        {
+            frames = Math.Max(frames, source.Lead + source.Samples);
+        }
 
         var directory = RecordingPaths.RecordingDirectory(options, info.StartedAt);
         Directory.CreateDirectory(directory);
@@ -91,15 +170,13 @@ internal static class SegmentFinalizer
         var manifestPath = Path.Combine(directory, info.RecordingId + ".json");
         var audioTemp = audioPath + ".tmp";
 
-        var nearSource = new LegSource(nearPath, nearLead, nearSamples);
-        var farSource = new LegSource(farPath, farLead, farSamples);
         if (format == RecordingFormats.Opus)
         {
-            await WriteOpusAsync(audioTemp, nearSource, farSource, frames, rate, options.Opus, info.RecordingId, logger, cancellationToken);
+            await WriteOpusAsync(audioTemp, sources, frames, rate, options.Opus, info.RecordingId, logger, cancellationToken);
         }
         else
         {
-            await WriteWaveAsync(audioTemp, nearSource, farSource, frames, rate, cancellationToken);
+            await WriteWaveAsync(audioTemp, sources, frames, rate, cancellationToken);
         }
 
         // The one step that makes the stored file ciphertext; everything after (hash, size, replication) sees only it.
@@ -119,7 +196,7 @@ internal static class SegmentFinalizer
             }
         }
 
-        if (nearSamples == 0 && farSamples == 0)
+        if (sources.All(s => s.Samples == 0))
         {
             // Never a silently empty recording: the file exists, the manifest says why it holds nothing.
             if (!allFlags.Contains("no-audio", StringComparer.Ordinal))
@@ -136,16 +213,28 @@ internal static class SegmentFinalizer
         var startedAt = CatalogTime.Truncate(info.StartedAt);
         var endedAtStored = CatalogTime.Truncate(endedAt);
         var durationSeconds = (double)frames / rate;
-        var pauses = PlacePauses(state, nearLead, farLead, durationSeconds, endedAt);
-        var headSamples = GapLedger.HeadSamples(startedAt, AudioZero(state, nearLead, farLead), rate);
+        var twoChannelCall = audioZero is null && extras.Count == 0 && channels == 2;
+        var zero = twoChannelCall ? AudioZero(state, nearLead, farLead) : audioZero ?? info.StartedAt;
+        var pauses = PlacePauses(state.Pauses, zero, durationSeconds, endedAt);
+        var headSamples = GapLedger.HeadSamples(startedAt, zero, rate);
         var callSamples = GapLedger.CallSamples(startedAt, endedAtStored, headSamples, frames, rate);
+        List<GapChannel> gapChannels =
+        [
+            new(RecordingPause.NearEndLeg, 0, nearLead, nearSamples, nearJournal, rate / nearRate, EndReason(allFlags, "near-end")),
+            new(RecordingPause.FarEndLeg, 1, farLead, farSamples, farJournal, rate / farRate, EndReason(allFlags, "far-end")),
+            .. extras.Select((e, i) => new GapChannel(
+                e.Channel.Label,
+                e.Channel.Channel,
+                extraLeads[i],
+                e.Samples,
+                extraJournals[e.Channel.Channel],
+                rate / (e.Channel.SampleRate ?? SampleRate),
+                EndReason(allFlags, $"stream-{e.Channel.Label}"))),
+        ];
         var gaps = GapLedger.Build(
-            [
-                new GapChannel(RecordingPause.NearEndLeg, 0, nearLead, nearSamples, nearJournal, rate / nearRate, EndReason(allFlags, "near-end")),
-                new GapChannel(RecordingPause.FarEndLeg, 1, farLead, farSamples, farJournal, rate / farRate, EndReason(allFlags, "far-end")),
-            ],
+            gapChannels,
             // Placed without the display's clamp to the audio: a hold after the last packet still cuts the tail where it began.
-            PlacePauses(state, nearLead, farLead, double.MaxValue, endedAt),
+            PlacePauses(state.Pauses, zero, double.MaxValue, endedAt),
             headSamples,
             callSamples,
             rate,
@@ -189,6 +278,20 @@ internal static class SegmentFinalizer
                 SampleRate = farRate,
                 Stats = farEndStats,
             },
+            Channels = channels,
+            ExtraChannels = extras.Count == 0 ? null : [.. extras.Select((e, i) => new RecordingParty
+            {
+                Channel = e.Channel.Channel,
+                Label = e.Channel.Label,
+                Codec = e.Channel.Codec,
+                CallId = info.NearEndCallId,
+                SignallingTransport = info.NearEndSignallingTransport,
+                FirstPacketAt = e.Channel.FirstPacketAt,
+                LeadingSilenceSamples = extraLeads[i],
+                Samples = e.Samples,
+                SampleRate = e.Channel.SampleRate ?? SampleRate,
+                Stats = extraStats?.GetValueOrDefault(e.Channel.Channel),
+            })],
             Profile = metadata.Profile,
             Format = format,
             SizeBytes = sizeBytes,
@@ -199,7 +302,14 @@ internal static class SegmentFinalizer
             Flags = allFlags,
             Pauses = pauses,
             Gaps = gaps,
-            Dtmf = PlaceDtmf(state.Dtmf, nearLead, farLead, rate, nearRate, farRate),
+            Dtmf = PlaceDtmf(state.Dtmf, rate, leg => leg switch
+            {
+                RecordingPause.NearEndLeg => (nearLead, nearRate),
+                RecordingPause.FarEndLeg => (farLead, farRate),
+                _ => extras.FindIndex(e => e.Channel.Label == leg) is var i and >= 0
+                    ? (extraLeads[i], extras[i].Channel.SampleRate ?? SampleRate)
+                    : (0L, SampleRate),
+            }),
             Cucm = metadata,
             Siprec = info.Siprec,
         };
@@ -230,6 +340,41 @@ internal static class SegmentFinalizer
             ? (0, Math.Min(lead, maxLead))
             : (Math.Min(-lead, maxLead), 0);
     }
+
+    /// <summary>
+    /// <see cref="Align(DateTimeOffset?, DateTimeOffset?, long, long, int)"/> for any number of channels: the earliest
+    /// first packet of a channel with audio is sample 0 (returned as the audio's zero; null when no channel has a time),
+    /// every other channel starts later by its difference, clamped to its own maximum. Channels without audio or time
+    /// start at 0.
+    /// </summary>
+    public static (long[] Leads, DateTimeOffset? Zero) AlignAll(IReadOnlyList<(DateTimeOffset? First, long Samples, long MaxLead)> channels, int rate)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        DateTimeOffset? zero = null;
+        foreach (var (first, samples, _) in channels)
+        {
+            if (first is { } at && samples > 0 && (zero is null || at < zero))
+            {
+                zero = at;
+            }
+        }
+
+        var leads = new long[channels.Count];
+        for (var i = 0; i < channels.Count; i++)
+        {
+            var (first, samples, maxLead) = channels[i];
+            if (zero is { } z && first is { } at && samples > 0)
+            {
+                leads[i] = Math.Min((long)Math.Round((at - z).TotalSeconds * rate, MidpointRounding.AwayFromZero), maxLead);
+            }
+        }
+
+        return (leads, zero);
+    }
+
+    /// <summary>How much later than the recording's start a channel was added, in samples: silence it may lead with.</summary>
+    private static long LateStart(DateTimeOffset addedAt, DateTimeOffset startedAt, int rate) =>
+        Math.Max(0, (long)Math.Round((addedAt - startedAt).TotalSeconds * rate));
 
     /// <summary>
     /// Writes a narrowband segment at twice its rate beside it (<c>*.upsampled</c>, rewritten from scratch if a crash left
@@ -286,9 +431,16 @@ internal static class SegmentFinalizer
             return [];
         }
 
-        var audioZero = AudioZero(state, nearLead, farLead);
-        var placed = new List<RecordingPause>(state.Pauses.Count);
-        foreach (var pause in state.Pauses)
+        return PlacePauses(state.Pauses, AudioZero(state, nearLead, farLead), durationSeconds, endedAt);
+    }
+
+    /// <summary>The pauses closed and placed in audio whose first sample is <paramref name="audioZero"/>.</summary>
+    public static IReadOnlyList<RecordingPause> PlacePauses(
+        IReadOnlyList<RecordingPause> pauses, DateTimeOffset audioZero, double durationSeconds, DateTimeOffset endedAt)
+    {
+        ArgumentNullException.ThrowIfNull(pauses);
+        var placed = new List<RecordingPause>(pauses.Count);
+        foreach (var pause in pauses)
         {
             var end = pause.EndedAt ?? endedAt;
             if (end < pause.StartedAt)
@@ -329,15 +481,19 @@ internal static class SegmentFinalizer
         flags.Contains($"{legFlagPrefix}-{RecordingGap.MediaTimeoutReason}", StringComparer.Ordinal) ? RecordingGap.MediaTimeoutReason : null;
 
     /// <summary>Each event's place in the audio: its leg's leading silence plus its offset in the leg, at the recording's rate.</summary>
-    public static IReadOnlyList<RecordingDtmf> PlaceDtmf(IReadOnlyList<RecordingDtmf> events, long nearLead, long farLead, int rate, int nearRate, int farRate)
+    public static IReadOnlyList<RecordingDtmf> PlaceDtmf(IReadOnlyList<RecordingDtmf> events, long nearLead, long farLead, int rate, int nearRate, int farRate) =>
+        PlaceDtmf(events, rate, leg => leg == RecordingPause.NearEndLeg ? (nearLead, nearRate) : (farLead, farRate));
+
+    /// <summary>As above, with each leg's (by its manifest name) leading silence and rate from <paramref name="legOf"/>.</summary>
+    public static IReadOnlyList<RecordingDtmf> PlaceDtmf(IReadOnlyList<RecordingDtmf> events, int rate, Func<string, (long Lead, int Rate)> legOf)
     {
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(legOf);
         var placed = new List<RecordingDtmf>(events.Count);
         foreach (var dtmf in events)
         {
-            var near = dtmf.Leg == RecordingPause.NearEndLeg;
-            var legRate = near ? nearRate : farRate;
-            var sample = (near ? nearLead : farLead) + (dtmf.LegSampleOffset * rate / legRate);
+            var (lead, legRate) = legOf(dtmf.Leg);
+            var sample = lead + (dtmf.LegSampleOffset * rate / legRate);
             placed.Add(dtmf with { OffsetSeconds = Math.Round((double)sample / rate, 3) });
         }
 
@@ -351,42 +507,35 @@ internal static class SegmentFinalizer
         return file.Exists ? file.Length / sizeof(short) : 0;
     }
 
-    private static async Task WriteWaveAsync(string path, LegSource nearEnd, LegSource farEnd, long frames, int rate, CancellationToken cancellationToken)
-    {
-        var nearBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
-        var farBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
-        var stereoBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * 2 * sizeof(short));
-        try
-        {
-            await using var nearStream = nearEnd.Open();
-            await using var farStream = farEnd.Open();
-            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-            using var writer = new WaveFileWriter(file, new WaveFormat(rate, 16, 2));
-            for (long frame = 0; frame < frames; frame += BlockFrames)
-            {
-                var count = (int)Math.Min(BlockFrames, frames - frame);
-                await nearEnd.ReadBlockAsync(nearStream, nearBuffer, frame, count, cancellationToken);
-                await farEnd.ReadBlockAsync(farStream, farBuffer, frame, count, cancellationToken);
-                Interleave(nearBuffer, farBuffer, stereoBuffer, count);
-                writer.Write(stereoBuffer, 0, count * 2 * sizeof(short));
-            }
+    /// <summary>
+    /// The WAV format of <paramref name="channels"/> PCM16 channels: plain PCM for mono and stereo; WAVE_FORMAT_EXTENSIBLE
+    /// with no speaker positions (channel mask 0) above, which Microsoft's multichannel WAV rules ask for more than two
+    /// channels, and which says that the channels are streams, not a surround layout.
+    /// </summary>
+    internal static WaveFormat WaveFormatFor(int rate, int channels) => channels <= 2
+        ? new WaveFormat(rate, 16, channels)
+        : new WaveFormatExtensible(rate, 16, channels, useIeeeFloat: false, validBitsPerSample: 16, channelMask: 0);
 
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-        finally
+    private static async Task WriteWaveAsync(string path, LegSource[] sources, long frames, int rate, CancellationToken cancellationToken)
+    {
+        await using var reader = new ChannelBlocks(sources, BlockFrames);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+        using var writer = new WaveFileWriter(file, WaveFormatFor(rate, sources.Length));
+        for (long frame = 0; frame < frames; frame += BlockFrames)
         {
-            ArrayPool<byte>.Shared.Return(nearBuffer);
-            ArrayPool<byte>.Shared.Return(farBuffer);
-            ArrayPool<byte>.Shared.Return(stereoBuffer);
+            var count = (int)Math.Min(BlockFrames, frames - frame);
+            var interleaved = await reader.ReadInterleavedAsync(frame, count, cancellationToken);
+            writer.Write(interleaved, 0, count * sources.Length * sizeof(short));
         }
+
+        writer.Flush();
+        file.Flush(flushToDisk: true);
     }
 
     /// <summary>The WAV loop with an Ogg Opus writer instead: same blocks, same interleaving, one 20 ms packet per frame.</summary>
     private static async Task WriteOpusAsync(
         string path,
-        LegSource nearEnd,
-        LegSource farEnd,
+        LegSource[] sources,
         long frames,
         int rate,
         OpusEncoderOptions opusOptions,
@@ -395,49 +544,22 @@ internal static class SegmentFinalizer
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var nearBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
-        var farBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
-        var stereoBuffer = ArrayPool<byte>.Shared.Rent(BlockFrames * 2 * sizeof(short));
-        try
-        {
-            await using var nearStream = nearEnd.Open();
-            await using var farStream = farEnd.Open();
-            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+        await using var reader = new ChannelBlocks(sources, BlockFrames);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
 
-            // The serial only has to differ between streams chained or multiplexed in one file; random is the Ogg custom.
-            using var writer = new OggOpusWriter(file, opusOptions, Random.Shared.Next(), [$"RECORDING_ID={recordingId}"], rate);
-            OpusLog.ReportEncoderOnce(logger, writer, opusOptions);
-            for (long frame = 0; frame < frames; frame += BlockFrames)
-            {
-                var count = (int)Math.Min(BlockFrames, frames - frame);
-                await nearEnd.ReadBlockAsync(nearStream, nearBuffer, frame, count, cancellationToken);
-                await farEnd.ReadBlockAsync(farStream, farBuffer, frame, count, cancellationToken);
-                Interleave(nearBuffer, farBuffer, stereoBuffer, count);
-                writer.Write(MemoryMarshal.Cast<byte, short>(stereoBuffer.AsSpan(0, count * 2 * sizeof(short))));
-            }
-
-            writer.Complete();
-            file.Flush(flushToDisk: true);
-            OpusLog.Encoded(logger, recordingId, writer.Packets, writer.PreSkip, file.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-        finally
+        // The serial only has to differ between streams chained or multiplexed in one file; random is the Ogg custom.
+        using var writer = new OggOpusWriter(file, opusOptions, Random.Shared.Next(), [$"RECORDING_ID={recordingId}"], rate, sources.Length);
+        OpusLog.ReportEncoderOnce(logger, writer, opusOptions);
+        for (long frame = 0; frame < frames; frame += BlockFrames)
         {
-            ArrayPool<byte>.Shared.Return(nearBuffer);
-            ArrayPool<byte>.Shared.Return(farBuffer);
-            ArrayPool<byte>.Shared.Return(stereoBuffer);
+            var count = (int)Math.Min(BlockFrames, frames - frame);
+            var interleaved = await reader.ReadInterleavedAsync(frame, count, cancellationToken);
+            writer.Write(MemoryMarshal.Cast<byte, short>(interleaved.AsSpan(0, count * sources.Length * sizeof(short))));
         }
-    }
 
-    private static void Interleave(byte[] left, byte[] right, byte[] stereo, int frames)
-    {
-        var l = MemoryMarshal.Cast<byte, short>(left.AsSpan(0, frames * sizeof(short)));
-        var r = MemoryMarshal.Cast<byte, short>(right.AsSpan(0, frames * sizeof(short)));
-        var s = MemoryMarshal.Cast<byte, short>(stereo.AsSpan(0, frames * 2 * sizeof(short)));
-        for (var i = 0; i < frames; i++)
-        {
-            s[2 * i] = l[i];
-            s[(2 * i) + 1] = r[i];
-        }
+        writer.Complete();
+        file.Flush(flushToDisk: true);
+        OpusLog.Encoded(logger, recordingId, writer.Packets, writer.PreSkip, file.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)

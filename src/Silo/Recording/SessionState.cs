@@ -22,4 +22,22 @@ internal sealed record SessionState
 
     /// <summary>Holds so far, oldest first; the last one of a leg may still be open.</summary>
     public IReadOnlyList<RecordingPause> Pauses { get; init; } = [];
+
+    /// <summary>Channels beyond the near and far end (a SIPREC session's third stream and on), by channel.</summary>
+    public IReadOnlyList<RecordingChannel> ExtraChannels { get; init; } = [];
+
+    /// <summary>
+    /// Channels of the file: a call's two legs; a SIPREC session's own count (1 for a single mixed stream), never fewer
+    /// than the channels it has segments for.
+    /// </summary>
+    public int ChannelCount()
+    {
+        var count = Info.Siprec is { Channels: > 0 } siprec ? siprec.Channels : 2;
+        foreach (var extra in ExtraChannels)
+        {
+            count = Math.Max(count, extra.Channel + 1);
+        }
+
+        return count;
+    }
 }

@@ -13,6 +13,15 @@ internal sealed record SiprecMetadata
 
     public DateTimeOffset? StartTime { get; init; }
 
+    /// <summary>
+    /// RFC 7865 (PROTOCOL.md §3.2): <c>&lt;datamode&gt;partial&lt;/datamode&gt;</c>, the document carries only what changed; a
+    /// participant it leaves out has not left. Complete (the default) is a whole snapshot.
+    /// </summary>
+    public bool Partial { get; init; }
+
+    /// <summary>The session's <c>&lt;stop-time&gt;</c> or <c>&lt;end-time&gt;</c> (the final metadata, in a BYE).</summary>
+    public DateTimeOffset? EndTime { get; init; }
+
     /// <summary>Participants in document order (Cisco: "the first participant will always be the anchor leg").</summary>
     public IReadOnlyList<SiprecParticipant> Participants { get; init; } = [];
 

@@ -72,7 +72,8 @@ internal static class SiprecMetadataParser
         var streams = new List<SiprecStream>();
         var extensions = new List<SiprecExtension>();
         string? sessionId = null, sipSessionId = null;
-        DateTimeOffset? startTime = null;
+        DateTimeOffset? startTime = null, endTime = null;
+        var partial = false;
 
         ParticipantBuilder Participant(string? id)
         {
@@ -95,7 +96,11 @@ internal static class SiprecMetadataParser
                     sessionId ??= Attribute(element, "session_id", "id");
                     sipSessionId ??= Text(Child(element, "sipSessionID"));
                     startTime ??= Time(Child(element, "start-time"));
+                    endTime ??= Time(Child(element, "stop-time")) ?? Time(Child(element, "end-time"));
                     KeepUnknownChildren(element, extensions);
+                    break;
+                case "datamode":
+                    partial = string.Equals(Text(element), "partial", StringComparison.OrdinalIgnoreCase);
                     break;
                 case "participant":
                 {
@@ -149,6 +154,8 @@ internal static class SiprecMetadataParser
             SessionId = sessionId,
             SipSessionId = sipSessionId,
             StartTime = startTime,
+            EndTime = endTime,
+            Partial = partial,
             Participants = [.. participants.Select(p => p.Build())],
             Streams = streams,
             Extensions = extensions,

@@ -7,7 +7,7 @@ namespace OrleansRecorder.Silo.Siprec;
 
 /// <summary>
 /// One recording session (RFC 7866): a single dialog whose recorded streams are each a <see cref="CallLeg"/> of the
-/// same recording (first = left channel, second = right). Changes are serialized by <see cref="Gate"/>.
+/// same recording, one channel each (first = left, second = right, then 2, 3, ...). Changes are serialized by <see cref="Gate"/>.
 /// </summary>
 internal sealed class SiprecSession(Dialog dialog, string pairingKey)
 {
@@ -33,10 +33,28 @@ internal sealed class SiprecSession(Dialog dialog, string pairingKey)
 
     public IEnumerable<CallLeg> AllLegs => Legs.Values;
 
-    /// <summary>The channel role no stream has yet, in channel order (left first).</summary>
-    public LegRole? FreeRole()
+    /// <summary>
+    /// The most streams one session records (each is an RTP port and a channel of the file); further ones are answered
+    /// with port 0 and the recording flagged <c>streams-not-recorded</c>. Conferences forked per participant stay well
+    /// below it; an SRC offering hundreds of m-lines does not take hundreds of ports.
+    /// </summary>
+    public const int MaxStreams = 32;
+
+    /// <summary>The lowest channel no stream has yet (left first), null when <see cref="MaxStreams"/> are recorded.</summary>
+    public int? FreeChannel()
     {
-        var taken = Legs.Values.Select(l => l.Role).ToHashSet();
-        return !taken.Contains(LegRole.NearEnd) ? LegRole.NearEnd : !taken.Contains(LegRole.FarEnd) ? LegRole.FarEnd : null;
+        var taken = Legs.Values.Select(l => l.Channel).ToHashSet();
+        for (var channel = 0; channel < MaxStreams; channel++)
+        {
+            if (!taken.Contains(channel))
+            {
+                return channel;
+            }
+        }
+
+        return null;
     }
+
+    /// <summary>A channel's role: the caller's stream is the near end, every other stream a far end.</summary>
+    public static LegRole RoleOf(int channel) => channel == 0 ? LegRole.NearEnd : LegRole.FarEnd;
 }

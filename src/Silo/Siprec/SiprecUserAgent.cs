@@ -94,15 +94,15 @@ internal sealed class SiprecUserAgent(
 
         var metadata = offer.Metadata.Metadata;
         var map = SiprecStreamMapper.Map(recordable, metadata);
-        var recorded = map.Channels.Take(2).ToList();
+        var recorded = map.Channels.Take(SiprecSession.MaxStreams).ToList();
         var view = ViewOf([.. recorded.Select(c => c.Participant)], metadata);
         var session = new SiprecSession(dialog, pairingKey) { Metadata = metadata };
         var now = timeProvider.GetUtcNow();
         for (var i = 0; i < recorded.Count; i++)
         {
             var channel = recorded[i];
-            var setup = await legSetup.SetUpAsync(new LegRequest(dialog, i == 0 ? LegRole.NearEnd : LegRole.FarEnd, view, pairingKey,
-                SubOffer(sdp, sdp.Media[channel.MediaIndex]), channel.Label));
+            var setup = await legSetup.SetUpAsync(new LegRequest(dialog, SiprecSession.RoleOf(i), view, pairingKey,
+                SubOffer(sdp, sdp.Media[channel.MediaIndex]), channel.Label, i));
             if (setup.Leg is not { } leg)
             {
                 foreach (var taken in session.AllLegs)
@@ -259,6 +259,10 @@ internal sealed class SiprecUserAgent(
         try
         {
             legs = [.. session.AllLegs];
+            if (dialog.EndingBye is { Body.Length: > 0 } bye && legs.Count > 0)
+            {
+                ApplyFinalMetadata(dialog, bye, legs[0].Recording);
+            }
         }
         finally
         {
@@ -269,6 +273,27 @@ internal sealed class SiprecUserAgent(
         {
             await coordinator.EndLegAsync(leg, reason == "bye" ? null : reason, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// PROTOCOL.md §3.1 (CUBE, "Disconnect while Sending Metadata with BYE"): the SRC's BYE may carry the final metadata (CUBE: the session's end time and the
+    /// participants' disassociate times). Read like an UPDATE's, before the streams end, so the manifest has it; a body
+    /// that cannot be read changes nothing (the BYE was answered 200 already).
+    /// </summary>
+    private void ApplyFinalMetadata(Dialog dialog, SipRequest bye, ActiveRecording recording)
+    {
+        var offer = SiprecOffer.Read(bye);
+        if (offer.Problem is not null || offer.Metadata.Metadata is not { } metadata)
+        {
+            return;
+        }
+
+        SiprecLog.MetadataUpdated(logger, dialog.CallId, bye.Method);
+        var now = timeProvider.GetUtcNow();
+        recording.UpdateInfo(current => current with
+        {
+            Siprec = current.Siprec is { } info ? SiprecParticipantLedger.Updated(info, metadata, now) : null,
+        });
     }
 
     /// <summary>
@@ -339,16 +364,16 @@ internal sealed class SiprecUserAgent(
                     leg.Gate.Release();
                 }
             }
-            else if (offered.Port != 0 && offered.MediaType.Equals("audio", StringComparison.OrdinalIgnoreCase) && session.FreeRole() is { } role)
+            else if (offered.Port != 0 && offered.MediaType.Equals("audio", StringComparison.OrdinalIgnoreCase) && session.FreeChannel() is { } channel)
             {
-                // A stream added by re-INVITE: recorded from now on, in the free channel.
-                var setup = await legSetup.SetUpAsync(new LegRequest(session.Dialog, role, recording.Info.Metadata, session.PairingKey,
-                    SubOffer(sdp, offered), label));
+                // A stream added by re-INVITE: recorded from now on (silent before in the file), in the lowest free channel.
+                var setup = await legSetup.SetUpAsync(new LegRequest(session.Dialog, SiprecSession.RoleOf(channel), recording.Info.Metadata,
+                    session.PairingKey, SubOffer(sdp, offered), label, channel));
                 if (setup.Leg is { } newLeg)
                 {
                     session.Legs[label] = newLeg;
                     session.Answers[label] = WithLabel(SdpParser.Parse(Encoding.UTF8.GetBytes(newLeg.LocalSdp!)).Media[0], label);
-                    added.Add(new SiprecStreamEntry { Label = label, Channel = role == LegRole.NearEnd ? 0 : 1, AddedAt = now });
+                    added.Add(new SiprecStreamEntry { Label = label, Channel = channel, AddedAt = now });
                 }
             }
         }
@@ -358,7 +383,7 @@ internal sealed class SiprecUserAgent(
             recording.UpdateInfo(current => current with
             {
                 Siprec = current.Siprec is { } info
-                    ? info with { Streams = [.. info.Streams, .. added], Channels = Math.Max(info.Channels, session.Legs.Count) }
+                    ? info with { Streams = [.. info.Streams, .. added], Channels = Math.Max(info.Channels, session.Legs.Values.Max(l => l.Channel) + 1) }
                     : null,
             });
         }

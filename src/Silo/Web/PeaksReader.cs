@@ -4,7 +4,7 @@ using OrleansRecorder.Silo.Recording.Opus;
 namespace OrleansRecorder.Silo.Web;
 
 /// <summary>
-/// The waveform of a recording: per channel (left = near end, right = far end), the minimum and maximum sample of
+/// The waveform of a recording: per channel (left = near end, right = far end; a SIPREC session's one per stream), the minimum and maximum sample of
 /// each of <c>buckets</c> equal slices of the audio. Reads PCM16 WAV directly and decodes Ogg Opus; one pass, streaming.
 /// </summary>
 internal static class PeaksReader
@@ -49,9 +49,9 @@ internal static class PeaksReader
             }
             else if (chunk.AsSpan(0, 4).SequenceEqual("data"u8))
             {
-                if (bits != 16 || channels is < 1 or > 2)
+                if (bits != 16 || channels < 1)
                 {
-                    throw new InvalidDataException($"Only PCM16 mono or stereo WAV is supported ({bits} bits, {channels} channels).");
+                    throw new InvalidDataException($"Only PCM16 WAV is supported ({bits} bits, {channels} channels).");
                 }
 
                 // A recording still being written may say 0 or 0xFFFFFFFF: then the rest of the file is the data.

@@ -49,6 +49,12 @@ internal sealed record RecordingDto(
     /// <summary>The audio's sample rate (8000, or 16000 for a wideband call).</summary>
     public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
 
+    /// <summary>Channels in the audio: 2 for a call; a SIPREC session's 1 (one mixed stream) or one per stream.</summary>
+    public int Channels { get; init; } = 2;
+
+    /// <summary>A SIPREC session's participants and which channel is whose; null for CUCM calls.</summary>
+    public IReadOnlyList<ParticipantDto>? Participants { get; init; }
+
     /// <summary>With <c>groupBy=call</c>: every part of the call the caller may see, in order; null otherwise.</summary>
     public IReadOnlyList<RecordingPartDto>? GroupParts { get; init; }
 
@@ -87,6 +93,8 @@ internal sealed record RecordingDto(
             Dtmf = manifest.Dtmf,
             Gaps = manifest.Gaps,
             SampleRate = manifest.SampleRate,
+            Channels = manifest.Channels,
+            Participants = manifest.Siprec is { } siprec ? [.. siprec.Participants.Select(p => ParticipantDto.From(p, manifest.Channels))] : null,
         };
     }
 

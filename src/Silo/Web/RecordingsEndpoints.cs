@@ -36,6 +36,7 @@ internal static class RecordingsEndpoints
         string? device,
         string? status,
         string? flag,
+        string? participant,
         int? page,
         int? pageSize,
         string? sort,
@@ -77,6 +78,11 @@ internal static class RecordingsEndpoints
             errors["flag"] = ["flag is a recording flag such as wrong-source, no-ack, no-media or near-end-no-audio (a-z, 0-9, -)."];
         }
 
+        if (participant is not null && participant.Trim().Length is 0 or > RecordingQuery.MaxParticipantLength)
+        {
+            errors["participant"] = [$"participant is part of a SIPREC participant's number, name or AOR (1 to {RecordingQuery.MaxParticipantLength} characters)."];
+        }
+
         if (groupBy is not null && groupBy is not ("call" or "recording"))
         {
             errors["groupBy"] = ["groupBy must be call (one item per CUCM call) or recording (the default)."];
@@ -108,6 +114,7 @@ internal static class RecordingsEndpoints
             Sort = parsedSort,
             Ascending = order == "asc",
             Flag = flag,
+            Participant = participant,
             GroupByCall = groupBy == "call",
         };
         var result = await catalog.QueryAsync(query, cancellationToken);
@@ -119,6 +126,7 @@ internal static class RecordingsEndpoints
             query.Device is null ? null : "device=" + query.Device,
             status is null ? null : "status=" + status,
             flag is null ? null : "flag=" + flag,
+            participant is null ? null : "participant=" + participant,
             "page=" + query.Page.ToString(CultureInfo.InvariantCulture),
             "results=" + result.Total.ToString(CultureInfo.InvariantCulture),
         }.Where(p => p is not null)));

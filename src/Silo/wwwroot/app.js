@@ -248,17 +248,15 @@ async function recordingView(id) {
         (r.dtmf || []).length ? h('div', { class: 'card', id: 'dtmf' }, h('h2', {}, 'Keys pressed (DTMF)'),
           h('ul', {}, r.dtmf.map(d => h('li', { dataset: { leg: d.leg, masked: String(!!d.masked) } },
             `${d.leg === 'nearEnd' ? 'Near end' : 'Far end'} pressed ${d.masked ? 'a key (masked)' : d.digit} at ${fmtDuration(d.offsetSeconds)} for ${d.durationMilliseconds} ms`)))) : null,
-        m.siprec ? siprecCard(m.siprec) : null)));
+        m.siprec ? siprecCard(m.siprec, r.participants) : null)));
 }
 
-/** A SIPREC session's participants and which channel carries whose voice (manifest's siprec part). */
-function siprecCard(s) {
-  const channel = c => c === 0 ? 'left channel' : c === 1 ? 'right channel' : c === null || c === undefined ? 'no channel' : `channel ${c + 1}`;
+/** A SIPREC session's participants and which channel carries whose voice (the server's display, RecordingDto.participants). */
+function siprecCard(s, participants) {
   return h('div', { class: 'card', id: 'participants' }, h('h2', {}, 'Participants (SIPREC)'),
     h('p', { class: 'muted' }, `Streams mapped by ${s.streamMapping}` + (s.metadataProblem ? ` (metadata ${s.metadataProblem})` : '')),
-    h('ul', {}, (s.participants || []).map(p => h('li', { dataset: { channel: p.channel ?? '' } },
-      `${p.name ? p.name + ' ' : ''}${p.aor || p.number || p.id} · ${channel(p.channel)}` + (p.label ? ` (stream ${p.label})` : '')
-        + (p.joinedAt ? ` · joined ${fmtTime(p.joinedAt)}` : '') + (p.leftAt ? ` · left ${fmtTime(p.leftAt)}` : '')))));
+    h('ul', {}, (participants || []).map(p => h('li', { dataset: { channel: p.channel ?? '' } },
+      p.display + (p.joinedAt ? ` · joined ${fmtTime(p.joinedAt)}` : '') + (p.leftAt ? ` · left ${fmtTime(p.leftAt)}` : '')))));
 }
 
 /** The parts of a call in order, with the gaps between them (the call was off the recorder: agent hold, transfer). */
@@ -283,7 +281,7 @@ async function drawWaveform(canvas, audio, id, pauses) {
   try { peaks = await api('GET', `/recordings/${encodeURIComponent(id)}/peaks?buckets=800`); } catch { return; }
   const ctx = canvas.getContext('2d');
   const paint = () => {
-    const w = canvas.width, hgt = canvas.height, lane = hgt / 2;
+    const w = canvas.width, hgt = canvas.height, lane = hgt / Math.max(1, peaks.channels.length);
     ctx.fillStyle = '#0f1720'; ctx.fillRect(0, 0, w, hgt);
     ctx.strokeStyle = '#2a3644'; ctx.beginPath(); ctx.moveTo(0, lane); ctx.lineTo(w, lane); ctx.stroke();
     peaks.channels.forEach((ch, c) => {

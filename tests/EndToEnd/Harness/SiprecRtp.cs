@@ -15,8 +15,11 @@ namespace OrleansRecorder.Tests.EndToEnd.Harness;
 /// </summary>
 internal static partial class SiprecRtp
 {
-    /// <summary>Waits for the recorder's 200 OK to the INVITE in sipp's message log, then returns its m=audio ports in order.</summary>
-    public static async Task<IReadOnlyList<int>> AnsweredPortsAsync(SippRun run, TimeSpan timeout)
+    /// <summary>
+    /// Waits for the recorder's <paramref name="answer"/>th 200 OK with SDP (1: the INVITE's; 2: a re-INVITE's) in sipp's
+    /// message log, then returns its m=audio ports in order.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> AnsweredPortsAsync(SippRun run, TimeSpan timeout, int answer = 1)
     {
         ArgumentNullException.ThrowIfNull(run);
         var clock = Stopwatch.StartNew();
@@ -35,15 +38,31 @@ internal static partial class SiprecRtp
                     continue;
                 }
 
-                var start = text.IndexOf("SIP/2.0 200 OK", StringComparison.Ordinal);
-                if (start < 0)
+                var start = -1;
+                var end = -1;
+                for (var seen = 0; seen < answer;)
                 {
-                    continue;
+                    start = text.IndexOf("SIP/2.0 200 OK", end + 1, StringComparison.Ordinal);
+                    if (start < 0)
+                    {
+                        break;
+                    }
+
+                    // The 200 is complete once sipp logged the next message (its ACK) after it.
+                    end = text.IndexOf("-----------", start, StringComparison.Ordinal);
+                    if (end < 0)
+                    {
+                        start = -1;
+                        break;
+                    }
+
+                    if (AudioPort().IsMatch(text[start..end]))
+                    {
+                        seen++;
+                    }
                 }
 
-                // The 200 is complete once sipp logged the next message (its ACK) after it.
-                var end = text.IndexOf("-----------", start, StringComparison.Ordinal);
-                if (end < 0)
+                if (start < 0)
                 {
                     continue;
                 }

@@ -2,36 +2,52 @@ using NAudio.Wave;
 
 namespace OrleansRecorder.Tests.EndToEnd.Harness;
 
-/// <summary>A downloaded recording: its format and each channel's samples, with a Goertzel tone detector.</summary>
+/// <summary>
+/// A downloaded recording: its format and each channel's samples (a call's two; a SIPREC session's one per stream),
+/// with a Goertzel tone detector.
+/// </summary>
 internal sealed class StereoWav
 {
-    private StereoWav(WaveFormat format, short[] left, short[] right)
+    private StereoWav(WaveFormat format, short[][] channels)
     {
         Format = format;
-        Left = left;
-        Right = right;
+        Channels = channels;
     }
 
     public WaveFormat Format { get; }
-    public short[] Left { get; }
-    public short[] Right { get; }
+
+    /// <summary>Every channel's samples, in file order.</summary>
+    public short[][] Channels { get; }
+
+    public short[] Left => Channels[0];
+
+    /// <summary>The second channel; empty in a mono file.</summary>
+    public short[] Right => Channels.Length > 1 ? Channels[1] : [];
+
     public double DurationSeconds => (double)Left.Length / Format.SampleRate;
 
     public static StereoWav Read(byte[] wav)
     {
         using var reader = new WaveFileReader(new MemoryStream(wav));
+        var count = reader.WaveFormat.Channels;
         var frames = (int)(reader.Length / reader.WaveFormat.BlockAlign);
-        var left = new short[frames];
-        var right = new short[frames];
+        var channels = new short[count][];
+        for (var c = 0; c < count; c++)
+        {
+            channels[c] = new short[frames];
+        }
+
         var buffer = new byte[reader.Length];
         reader.ReadExactly(buffer);
         for (var i = 0; i < frames; i++)
         {
-            left[i] = BitConverter.ToInt16(buffer, i * 4);
-            right[i] = BitConverter.ToInt16(buffer, i * 4 + 2);
+            for (var c = 0; c < count; c++)
+            {
+                channels[c][i] = BitConverter.ToInt16(buffer, ((i * count) + c) * 2);
+            }
         }
 
-        return new StereoWav(reader.WaveFormat, left, right);
+        return new StereoWav(reader.WaveFormat, channels);
     }
 
     /// <summary>Relative power of <paramref name="frequency"/> over the non-silent part of the channel (Goertzel).</summary>

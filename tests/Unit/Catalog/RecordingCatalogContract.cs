@@ -3,6 +3,7 @@ using OrleansRecorder.Abstractions.Calls;
 using OrleansRecorder.Abstractions.Maintenance;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Siprec;
 
 namespace OrleansRecorder.Tests.Unit.Catalog;
 
@@ -136,6 +137,33 @@ public abstract class RecordingCatalogContract : CatalogContract
         await _catalog.AddAsync(_all[3] with { Flags = ["far-end-wrong-source"] }, Ct);
 
         var page = await Query(new RecordingQuery(null, null, null, null, null, PageSize: 100) { Flag = flag });
+
+        Assert.Equal(expected, page.Items.Select(m => m.Id));
+        Assert.Equal(expected.Length, page.Total);
+    }
+
+    [Theory]
+    [InlineData("3003", new[] { "rec-05" })] // the third stream's participant: in no number column
+    [InlineData("ZOË", new[] { "rec-05" })] // a name, any case
+    [InlineData("rec 100%", new[] { "rec-04" })] // % is a character, not a wildcard
+    [InlineData("rec_1", new string[0])] // nor is _
+    [InlineData("@SRC.EXAMPLE", new[] { "rec-05", "rec-04" })] // part of an AOR
+    [InlineData("1001", new string[0])] // a CUCM call's number is not a participant
+    public async Task AParticipantIsFoundByPartOfItsNumberNameOrAorInAnyCase(string participant, string[] expected)
+    {
+        SiprecRecordingInfo Session(params (string Number, string? Name)[] people) => new()
+        {
+            StreamMapping = SiprecStreamMap.ByOrder,
+            Channels = people.Length,
+            Participants = [.. people.Select((p, i) => new SiprecParticipantEntry
+            {
+                Id = "p" + i, Number = p.Number, Name = p.Name, Aor = $"sip:{p.Number}@src.example", Channel = i,
+            })],
+        };
+        await _catalog.AddAsync(_all[4] with { Siprec = Session(("4001", "Rec 100% Desk"), ("4002", null)) }, Ct);
+        await _catalog.AddAsync(_all[5] with { Siprec = Session(("3001", "Ana"), ("3002", null), ("3003", "Zoë Quinn")) }, Ct);
+
+        var page = await Query(new RecordingQuery(null, null, null, null, null, PageSize: 100) { Participant = participant });
 
         Assert.Equal(expected, page.Items.Select(m => m.Id));
         Assert.Equal(expected.Length, page.Total);

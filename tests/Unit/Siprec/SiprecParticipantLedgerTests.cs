@@ -77,4 +77,37 @@ public sealed class SiprecParticipantLedgerTests
         Assert.Equal(1, bob.Channel);
         Assert.Null(updated.Participants.Single(p => p.Id == "a").LeftAt);
     }
+
+    [Fact]
+    public void Rfc7865_DatamodePartial_LeavesOutParticipantsThatStay_AndKeepsWhatItDoesNotRepeat()
+    {
+        var later = Start.AddSeconds(20);
+        var partial = SiprecMetadataParser.Parse(Encoding.UTF8.GetBytes(
+            """<recording xmlns="urn:ietf:params:xml:ns:recording:1"><datamode>partial</datamode><participantsessionassoc participant_id="a" session_id="s"><disassociate-time>2026-01-10T09:00:15Z</disassociate-time></participantsessionassoc><participant participant_id="c"><nameID aor="sip:300@h"/></participant></recording>""")).Metadata!;
+        Assert.True(partial.Partial);
+
+        var updated = SiprecParticipantLedger.Updated(Initial(), partial, later);
+
+        Assert.Equal(["a", "b", "c"], updated.Participants.Select(p => p.Id));
+        var alice = updated.Participants[0];
+        Assert.Equal(("100", "Alice", (int?)0), (alice.Number, alice.Name, alice.Channel));
+        Assert.Equal(Start.AddSeconds(15), alice.LeftAt);
+        Assert.Null(updated.Participants[1].LeftAt); // not in the partial document: still there
+        Assert.Equal(later, updated.Participants[2].JoinedAt);
+    }
+
+    [Fact]
+    public void TheFinalMetadatasEndTime_IsWhenEveryoneStillInLeft()
+    {
+        var final = SiprecMetadataParser.Parse(Encoding.UTF8.GetBytes(
+            """<recording xmlns="urn:ietf:params:xml:ns:recording:1"><session session_id="s"><end-time>2026-01-10T09:05:00Z</end-time></session>""" + AliceAndBob +
+            """<participantsessionassoc participant_id="a" session_id="s"><disassociate-time>2026-01-10T09:04:59Z</disassociate-time></participantsessionassoc></recording>""")).Metadata!;
+        Assert.Equal(Start.AddMinutes(5), final.EndTime);
+        Assert.False(final.Partial);
+
+        var updated = SiprecParticipantLedger.Updated(Initial(), final, Start.AddMinutes(6));
+
+        Assert.Equal([Start.AddSeconds(299), Start.AddMinutes(5)], updated.Participants.Select(p => p.LeftAt!.Value));
+        Assert.Equal([(int?)0, 1], updated.Participants.Select(p => p.Channel));
+    }
 }

@@ -10,14 +10,14 @@ internal static class LiveCalls
         ArgumentNullException.ThrowIfNull(recording);
         var info = recording.Info;
         var legs = recording.Legs;
-        var near = legs.FirstOrDefault(l => l.Role == LegRole.NearEnd);
-        var far = legs.FirstOrDefault(l => l.Role == LegRole.FarEnd);
+        var near = legs.FirstOrDefault(l => l.Channel == 0);
+        var far = legs.FirstOrDefault(l => l.Channel == 1);
         var flags = new List<string>();
         foreach (var leg in legs)
         {
             if (leg.EndFlag is { } flag)
             {
-                flags.Add($"{(leg.Role == LegRole.NearEnd ? "near-end" : "far-end")}-{flag}");
+                flags.Add($"{leg.Channel switch { 0 => "near-end", 1 => "far-end", _ => "stream-" + leg.PauseLeg }}-{flag}");
             }
         }
 
@@ -68,6 +68,6 @@ internal static class LiveCalls
             leg.Ended,
             stats.PacketsReceived,
             stats.PacketsLost,
-            (double)stats.SamplesWritten / recording.Session.SampleRateOf(leg.Role));
+            (double)stats.SamplesWritten / recording.Session.SampleRateOf(leg.Channel));
     }
 }

@@ -5,8 +5,8 @@ namespace OrleansRecorder.Silo.Recording.Opus;
 
 /// <summary>
 /// Reads an Ogg Opus file (RFC 3533, RFC 7845) as decoded 8 kHz PCM: the recorder's files carry two uncoupled mono
-/// streams (channel mapping family 1: left = near end, right = far end); family 0 (mono or coupled stereo) is read
-/// too. Streams the file page by page (an hour-long call never sits in memory); the page CRC is not checked.
+/// streams (channel mapping family 1: left = near end, right = far end), or one per SIPREC stream (family 1 up to 8
+/// channels, 255 above, 0 for a single mixed stream); family 0 coupled stereo is read too. Streams the file page by page (an hour-long call never sits in memory); the page CRC is not checked.
 /// </summary>
 internal sealed class OggOpusReader : IDisposable
 {
@@ -39,7 +39,7 @@ internal sealed class OggOpusReader : IDisposable
         {
             _single = OpusCodecFactory.CreateDecoder(SampleRate, Channels);
         }
-        else if (family == 1 && head.Length >= 21 + Channels)
+        else if (family is 1 or 255 && Channels > 0 && head.Length >= 21 + Channels)
         {
             _multi = OpusCodecFactory.CreateMultiStreamDecoder(SampleRate, Channels, head[19], head[20], head.AsSpan(21, Channels).ToArray());
         }

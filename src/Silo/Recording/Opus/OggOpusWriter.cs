@@ -4,9 +4,9 @@ using System.Text;
 namespace OrleansRecorder.Silo.Recording.Opus;
 
 /// <summary>
-/// Writes 8 kHz interleaved stereo PCM16 (left = near end, right = far end) as an Ogg Opus stream (RFC 7845):
-/// <c>OpusHead</c> on the BOS page, <c>OpusTags</c> on the next page, then one 20 ms Opus packet per frame (two mono
-/// streams, left then right, in each).
+/// Writes 8 kHz interleaved PCM16 (stereo: left = near end, right = far end; or one channel per SIPREC stream) as an
+/// Ogg Opus stream (RFC 7845): <c>OpusHead</c> on the BOS page, <c>OpusTags</c> on the next page, then one 20 ms Opus
+/// packet per frame (one mono stream per channel, in channel order, in each).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,12 +31,13 @@ internal sealed class OggOpusWriter : IDisposable
 
     private readonly int _granulePerPacket;
     private readonly int _frameShorts;
+    private readonly int _channels;
 
     private readonly OpusFrameEncoder _encoder;
     private readonly OggPageWriter _pages;
     private readonly short[] _frame;
-    private byte[] _pending = new byte[OpusFrameEncoder.MaxPacketBytes];
-    private byte[] _encoded = new byte[OpusFrameEncoder.MaxPacketBytes];
+    private byte[] _pending;
+    private byte[] _encoded;
     private int _pendingLength = -1;
     private int _frameFill;
     private long _packets;
@@ -47,22 +48,26 @@ internal sealed class OggOpusWriter : IDisposable
     /// <param name="serialNumber">The Ogg stream serial.</param>
     /// <param name="comments">User comments (<c>KEY=value</c>).</param>
     /// <param name="sampleRate">The recording's rate, 8000 or 16000 (a wideband call).</param>
+    /// <param name="channels">Interleaved channels: 2 for a call, 1 for a single mixed SIPREC stream, more for more streams.</param>
     public OggOpusWriter(Stream output, OpusEncoderOptions options, int serialNumber, IReadOnlyList<string>? comments = null,
-        int sampleRate = OpusFrameEncoder.SampleRate)
+        int sampleRate = OpusFrameEncoder.SampleRate, int channels = OpusFrameEncoder.Stereo)
     {
         ArgumentNullException.ThrowIfNull(output);
-        _encoder = new OpusFrameEncoder(options, sampleRate);
+        _encoder = new OpusFrameEncoder(options, sampleRate, channels);
+        _channels = channels;
         _granuleScale = 48000 / sampleRate;
         _granulePerPacket = _encoder.FrameSamplesPerChannel * _granuleScale;
-        _frameShorts = _encoder.FrameSamplesPerChannel * OpusFrameEncoder.Channels;
+        _frameShorts = _encoder.FrameSamplesPerChannel * channels;
         _frame = new short[_frameShorts];
+        _pending = new byte[OpusFrameEncoder.MaxPacketBytesFor(channels)];
+        _encoded = new byte[_pending.Length];
         try
         {
             PreSkip = checked(_encoder.Lookahead * _granuleScale);
             _pages = new OggPageWriter(output, serialNumber);
 
             // RFC 7845 §3: the identification header alone on the first page, the comment header ending its page.
-            _pages.WritePacket(BuildOpusHead((ushort)PreSkip, (uint)sampleRate), 0);
+            _pages.WritePacket(BuildOpusHead((ushort)PreSkip, (uint)sampleRate, channels), 0);
             _pages.FlushPage();
             _pages.WritePacket(BuildOpusTags(EncoderDescription, _encoder, comments), 0);
             _pages.FlushPage();
@@ -89,7 +94,7 @@ internal sealed class OggOpusWriter : IDisposable
     /// <summary>Opus packets produced so far (including the one held back).</summary>
     public long Packets => _packets;
 
-    /// <summary>Appends interleaved stereo samples (L, R, L, R, ...); any length that is whole frames of two.</summary>
+    /// <summary>Appends interleaved samples (L, R, L, R, ... for stereo); any length that is whole frames of every channel.</summary>
     public void Write(ReadOnlySpan<short> interleaved)
     {
         if (_completed)
@@ -97,12 +102,12 @@ internal sealed class OggOpusWriter : IDisposable
             throw new InvalidOperationException("The Ogg Opus stream is already complete.");
         }
 
-        if (interleaved.Length % OpusFrameEncoder.Channels != 0)
+        if (interleaved.Length % _channels != 0)
         {
-            throw new ArgumentException("Interleaved stereo needs an even number of samples.", nameof(interleaved));
+            throw new ArgumentException($"Interleaved audio of {_channels} channels needs a multiple of {_channels} samples.", nameof(interleaved));
         }
 
-        Samples += interleaved.Length / OpusFrameEncoder.Channels;
+        Samples += interleaved.Length / _channels;
         while (!interleaved.IsEmpty)
         {
             var take = Math.Min(interleaved.Length, _frameShorts - _frameFill);
@@ -149,29 +154,54 @@ internal sealed class OggOpusWriter : IDisposable
     public void Dispose() => _encoder.Dispose();
 
     /// <summary>
-    /// RFC 7845 §5.1 identification header, 23 bytes: the 19 fixed ones, stream count, coupled count and a 2-byte
-    /// channel mapping. Mapping family 1 (Vorbis order; for two channels: left, right) because family 0 can only
-    /// describe one coupled stereo stream, and ours are two mono streams (<see cref="OpusFrameEncoder"/> says why).
-    /// Family 1 rather than 255 so that players know the layout.
+    /// RFC 7845 §5.1 identification header: the 19 fixed bytes, then for mapping families other than 0 the stream count,
+    /// coupled count and one mapping byte per channel (23 bytes for stereo). The family (§5.1.1):
+    /// <list type="bullet">
+    /// <item>1 channel: family 0, one stream, no table (a single mixed SIPREC stream: every player's mono).</item>
+    /// <item>2 to 8: family 1 (Vorbis order; for two: left, right), because family 0 can only describe one coupled
+    /// stereo stream and ours are mono streams (<see cref="OpusFrameEncoder"/> says why); family 1 rather than 255 so
+    /// that players know the layout.</item>
+    /// <item>more than 8: family 255, which §5.1.1.3 leaves without a layout (family 1 stops at 8).</item>
+    /// </list>
+    /// Every family but 0 maps output channel i from stream i, uncoupled.
     /// </summary>
-    internal static byte[] BuildOpusHead(ushort preSkip, uint inputSampleRate = OpusFrameEncoder.SampleRate)
+    internal static byte[] BuildOpusHead(ushort preSkip, uint inputSampleRate = OpusFrameEncoder.SampleRate, int channels = OpusFrameEncoder.Stereo)
     {
-        var head = new byte[23];
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(channels, OpusFrameEncoder.MaxChannels);
+        var family = MappingFamily(channels);
+        var head = new byte[family == 0 ? 19 : 21 + channels];
         "OpusHead"u8.CopyTo(head);
         head[8] = 1; // version
-        head[9] = OpusFrameEncoder.Channels;
+        head[9] = (byte)channels;
         BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(10), preSkip);
         BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), inputSampleRate); // input sample rate, informational (RFC 7845 §5.1)
         BinaryPrimitives.WriteInt16LittleEndian(head.AsSpan(16), 0); // output gain, Q7.8 dB
-        head[18] = 1; // channel mapping family
-        head[19] = OpusFrameEncoder.Streams;
+        head[18] = family;
+        if (family == 0)
+        {
+            return head;
+        }
+
+        head[19] = (byte)channels; // streams: one per channel
         head[20] = OpusFrameEncoder.CoupledStreams;
 
-        // Channel mapping: output channel i (0 = left = near end, 1 = right = far end) comes from stream i.
-        head[21] = 0;
-        head[22] = 1;
+        // Channel mapping: output channel i (stereo: 0 = left = near end, 1 = right = far end) comes from stream i.
+        for (var i = 0; i < channels; i++)
+        {
+            head[21 + i] = (byte)i;
+        }
+
         return head;
     }
+
+    /// <summary>RFC 7845 §5.1.1: 0 for mono, 1 (Vorbis order) for 2 to 8 channels, 255 (no defined layout) above.</summary>
+    internal static byte MappingFamily(int channels) => channels switch
+    {
+        1 => 0,
+        <= 8 => 1,
+        _ => 255,
+    };
 
     /// <summary>RFC 7845 §5.2 comment header: vendor string, then user comments <c>KEY=value</c>, lengths little-endian.</summary>
     internal static byte[] BuildOpusTags(string vendor, IEnumerable<string> comments)
@@ -207,7 +237,9 @@ internal sealed class OggOpusWriter : IDisposable
         [
             $"ENCODER={encoderDescription}",
             $"ENCODER_OPTIONS=bitrate={encoder.Bitrate} complexity={encoder.Complexity} application=voip frame=20ms",
-            "CHANNELS=left=near-end right=far-end",
+            encoder.Channels == OpusFrameEncoder.Stereo
+                ? "CHANNELS=left=near-end right=far-end"
+                : $"CHANNELS={encoder.Channels} streams, in the order of the manifest's siprec.streams",
         ];
         if (comments is not null)
         {

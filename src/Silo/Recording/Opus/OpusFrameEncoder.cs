@@ -4,8 +4,8 @@ using Concentus.Enums;
 namespace OrleansRecorder.Silo.Recording.Opus;
 
 /// <summary>
-/// Encodes 20 ms frames of 8 or 16 kHz interleaved stereo PCM16 into Opus packets through Concentus, which picks native
-/// libopus when <c>libopus.so</c> loads and its managed port otherwise.
+/// Encodes 20 ms frames of 8 or 16 kHz interleaved PCM16 (stereo, or one channel per SIPREC stream) into Opus packets
+/// through Concentus, which picks native libopus when <c>libopus.so</c> loads and its managed port otherwise.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,21 +22,27 @@ internal sealed class OpusFrameEncoder : IDisposable
 {
     /// <summary>The narrowband recording rate (the default).</summary>
     public const int SampleRate = 8000;
-    public const int Channels = 2;
 
-    /// <summary>Two uncoupled streams: stream 0 carries the left channel, stream 1 the right.</summary>
-    public const int Streams = 2;
+    /// <summary>A call's two legs: left and right.</summary>
+    public const int Stereo = 2;
 
+    /// <summary>RFC 7845 §5.1.1: the channel count is one byte.</summary>
+    public const int MaxChannels = 255;
+
+    /// <summary>Always uncoupled: each channel is its own mono stream (stream i carries channel i).</summary>
     public const int CoupledStreams = 0;
 
     /// <summary>20 ms at 8 kHz, per channel.</summary>
     public const int FrameSamples = 160;
 
     /// <summary>
-    /// Room for one multistream packet: RFC 6716 caps a 20 ms frame at 1275 bytes, and each stream but the last adds a
-    /// self-delimiting length (Appendix B); 4000 is libopus' own recommendation for a packet buffer.
+    /// Room for one multistream packet of two streams: RFC 6716 caps a 20 ms frame at 1275 bytes, and each stream but the
+    /// last adds a self-delimiting length (Appendix B); 4000 is libopus' own recommendation for a packet buffer.
     /// </summary>
     public const int MaxPacketBytes = 4000;
+
+    /// <summary>Room for one multistream packet of <paramref name="channels"/> streams (1277 bytes each at most, RFC 6716 App. B).</summary>
+    public static int MaxPacketBytesFor(int channels) => Math.Max(MaxPacketBytes, channels * 1277);
 
     /// <summary>Libopus' identity mapping for its "no particular layout" family: stream i feeds channel i, none coupled.</summary>
     private const int UncoupledMappingFamily = 255;
@@ -45,7 +51,8 @@ internal sealed class OpusFrameEncoder : IDisposable
 
     /// <param name="options">Bitrate and complexity.</param>
     /// <param name="sampleRate">The recording's rate: 8000, or 16000 for a wideband call (RFC 6716 §2: Opus encodes either).</param>
-    public OpusFrameEncoder(OpusEncoderOptions options, int sampleRate = SampleRate)
+    /// <param name="channels">Channels, each one mono stream: 2 for a call's legs, 1 or more for a SIPREC session's streams.</param>
+    public OpusFrameEncoder(OpusEncoderOptions options, int sampleRate = SampleRate, int channels = Stereo)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -54,28 +61,36 @@ internal sealed class OpusFrameEncoder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "Recordings are 8000 or 16000 Hz.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(channels, MaxChannels);
         InputRate = sampleRate;
+        Channels = channels;
         FrameSamplesPerChannel = sampleRate / 50;
         _encoder = OpusCodecFactory.CreateMultiStreamEncoder(
-            sampleRate, Channels, UncoupledMappingFamily, out var streams, out var coupled, new byte[Channels], OpusApplication.OPUS_APPLICATION_VOIP);
-        if (streams != Streams || coupled != CoupledStreams)
+            sampleRate, channels, UncoupledMappingFamily, out var streams, out var coupled, new byte[channels], OpusApplication.OPUS_APPLICATION_VOIP);
+        if (streams != channels || coupled != CoupledStreams)
         {
             (_encoder as IDisposable)?.Dispose();
-            throw new InvalidOperationException($"Expected {Streams} uncoupled Opus streams, the encoder made {streams} with {coupled} coupled.");
+            throw new InvalidOperationException($"Expected {channels} uncoupled Opus streams, the encoder made {streams} with {coupled} coupled.");
         }
 
-        // The multistream encoder shares the bitrate out between the two mono streams.
-        _encoder.Bitrate = options.Bitrate;
+        // The multistream encoder shares the bitrate out between the mono streams. The setting is for a call's two
+        // channels, so each channel of a SIPREC session with more (or fewer) streams keeps a call channel's quality.
+        var bitrate = (int)Math.Min(int.MaxValue, (long)options.Bitrate * channels / Stereo);
+        _encoder.Bitrate = bitrate;
         _encoder.Complexity = options.Complexity;
         _encoder.SignalType = OpusSignal.OPUS_SIGNAL_VOICE;
         IsNative = _encoder.GetType().Namespace == "Concentus.Native";
         Version = _encoder.GetVersionString();
-        Bitrate = options.Bitrate;
+        Bitrate = bitrate;
         Complexity = options.Complexity;
     }
 
     /// <summary>The input rate (8000 or 16000).</summary>
     public int InputRate { get; }
+
+    /// <summary>Interleaved channels per frame, each coded as its own uncoupled stream.</summary>
+    public int Channels { get; }
 
     /// <summary>20 ms at <see cref="InputRate"/>, per channel.</summary>
     public int FrameSamplesPerChannel { get; }
@@ -93,12 +108,13 @@ internal sealed class OpusFrameEncoder : IDisposable
     /// <summary>Encoder delay in samples per channel at <see cref="InputRate"/>; RFC 7845 §4.2 pre-skip is this in 48 kHz units.</summary>
     public int Lookahead => _encoder.Lookahead;
 
-    /// <summary>Encodes one frame of <see cref="FrameSamplesPerChannel"/> × 2 interleaved samples; returns the packet length.</summary>
+    /// <summary>Encodes one frame of <see cref="FrameSamplesPerChannel"/> × <see cref="Channels"/> interleaved samples; returns the packet length.</summary>
     public int Encode(ReadOnlySpan<short> interleavedFrame, Span<byte> packet)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(interleavedFrame.Length, FrameSamplesPerChannel * Channels);
-        ArgumentOutOfRangeException.ThrowIfLessThan(packet.Length, MaxPacketBytes);
-        return _encoder.EncodeMultistream(interleavedFrame, FrameSamplesPerChannel, packet, MaxPacketBytes);
+        var maxBytes = MaxPacketBytesFor(Channels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(packet.Length, maxBytes);
+        return _encoder.EncodeMultistream(interleavedFrame, FrameSamplesPerChannel, packet, maxBytes);
     }
 
     public void Dispose() => (_encoder as IDisposable)?.Dispose();

@@ -125,6 +125,12 @@ internal sealed class Dialog
     /// <summary>Why the dialog ended, for the recording (<c>bye</c>, <c>media-timeout</c>, <c>session-expired</c>, ...).</summary>
     public string? EndReason { get; private set; }
 
+    /// <summary>
+    /// The peer's BYE that ended the dialog, null otherwise: its body can matter above the dialog layer (a SIPREC SRC's
+    /// final metadata: CUBE sends the end and disassociate times in it).
+    /// </summary>
+    public SipRequest? EndingBye { get; set; }
+
     public static Dialog ForInvite(SipRequest invite, string localTag, IPEndPoint peer, SipTransportKind transport)
     {
         ArgumentNullException.ThrowIfNull(invite);

@@ -270,6 +270,7 @@ internal sealed class DialogLayer : ISipRequestHandler
     {
         // §15.1.2: the UAS answers 200 and ends the session; a BYE that loses a race with our own BYE still gets 200.
         await request.RespondAsync(SipResponse.CreateFor(request.Request, 200));
+        dialog.EndingBye = request.Request;
         await EndAsync(dialog, "bye", sendBye: false);
     }
 
