@@ -14,7 +14,8 @@ namespace OrleansRecorder.Silo.Web;
 internal static class EncryptedAudio
 {
     public static async Task<(Stream? Stream, ProblemHttpResult? Problem)> OpenAsync(
-        RecordingManifest manifest, string path, IRecordingCatalog catalog, KeyRing keys, ILogger logger, bool checkWholeFile, CancellationToken cancellationToken)
+        RecordingManifest manifest, string path, IRecordingCatalog catalog, KeyRing keys, ILogger logger, Webhooks.IWebhookPublisher publisher, bool checkWholeFile,
+        CancellationToken cancellationToken)
     {
         var wrapped = await catalog.GetDataKeyAsync(manifest.Id, cancellationToken);
         if (wrapped is null)
@@ -56,10 +57,7 @@ internal static class EncryptedAudio
         catch (RecordingTamperedException ex)
         {
             await file.DisposeAsync();
-            EncryptionLog.Tampered(logger, manifest.Id, ex.Message);
-            EncryptionMetrics.Refused("tampered");
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Recording failed its integrity check",
-                detail: $"Recording {manifest.Id} was changed after it was written and is not played: {ex.Message}"));
+            return (null, IntegrityRefusal.Refuse(manifest.Id, ex.Message, logger, publisher));
         }
         catch
         {
