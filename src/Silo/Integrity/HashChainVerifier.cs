@@ -78,7 +78,8 @@ internal static class HashChainVerifier
             }
             else if (predecessor[i] == -2 && entry.Content == ChainContent.Valid)
             {
-                findings.Add(new ChainFinding(ChainFindingKind.Removed, entry.Name, RemovedDetail(entry, i, entries, inChain)));
+                var (detail, single) = RemovedDetail(entry, i, entries, inChain);
+                findings.Add(new ChainFinding(ChainFindingKind.Removed, entry.Name, detail, single ? entry.PrevId : null));
             }
         }
 
@@ -123,12 +124,12 @@ internal static class HashChainVerifier
         return entry.PrevId is { } prevId && byId.TryGetValue(prevId, out j) && entries[j].Link is null ? j : -2;
     }
 
-    private static string RemovedDetail(ChainEntry entry, int index, IReadOnlyList<ChainEntry> entries, bool[] inChain)
+    private static (string Detail, bool Single) RemovedDetail(ChainEntry entry, int index, IReadOnlyList<ChainEntry> entries, bool[] inChain)
     {
         var named = entry.PrevId is null ? $"link {entry.Prev[..Math.Min(16, entry.Prev.Length)]}…" : entry.PrevId;
         if (entry.Seq is not { } seq)
         {
-            return $"the entry before it ({named}) is missing";
+            return ($"the entry before it ({named}) is missing", true);
         }
 
         var before = 0L;
@@ -142,8 +143,8 @@ internal static class HashChainVerifier
 
         var count = seq - before - 1;
         return count <= 1
-            ? $"entry {seq - 1} of the chain ({named}) is missing"
-            : $"entries {before + 1} to {seq - 1} of the chain are missing (the last of them {named})";
+            ? ($"entry {seq - 1} of the chain ({named}) is missing", true)
+            : ($"entries {before + 1} to {seq - 1} of the chain are missing (the last of them {named})", false);
     }
 
     /// <summary>The positions (of <paramref name="order"/>) outside one longest run whose ranks already increase.</summary>
