@@ -50,6 +50,15 @@ internal static class HashChainVerifier
             inChain[i] = true;
         }
 
+        var claimed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (inChain[i])
+            {
+                claimed.Add(entries[i].Prev);
+            }
+        }
+
         // Predecessor of each entry: its index, -1 the chain's start, -2 missing (removed).
         var predecessor = new int[entries.Count];
         var successor = new int[entries.Count];
@@ -65,13 +74,20 @@ internal static class HashChainVerifier
             predecessor[i] = PredecessorOf(entry, entries, byLink, byId, start);
             if (predecessor[i] >= 0)
             {
-                if (successor[predecessor[i]] >= 0)
+                var rival = successor[predecessor[i]];
+                if (rival >= 0)
                 {
-                    // Two entries claim the same predecessor: the later one forks the chain.
-                    findings.Add(new ChainFinding(ChainFindingKind.Inserted, entry.Name,
-                        $"claims to follow {entries[predecessor[i]].Name}, as {entries[successor[predecessor[i]]].Name} does"));
-                    inChain[i] = false;
-                    continue;
+                    // Two entries claim the same predecessor: the one the chain goes on from is the true one (else the
+                    // first); the other forks the chain.
+                    var (kept, forked) = Continued(entries[rival], claimed) || !Continued(entry, claimed) ? (rival, i) : (i, rival);
+                    findings.Add(new ChainFinding(ChainFindingKind.Inserted, entries[forked].Name,
+                        $"claims to follow {entries[predecessor[i]].Name}, as {entries[kept].Name} does"));
+                    inChain[forked] = false;
+                    successor[predecessor[i]] = kept;
+                    if (forked == i)
+                    {
+                        continue;
+                    }
                 }
 
                 successor[predecessor[i]] = i;
@@ -106,6 +122,8 @@ internal static class HashChainVerifier
 
         return findings;
     }
+
+    private static bool Continued(ChainEntry entry, HashSet<string> claimed) => entry.Link is { } link && claimed.Contains(link);
 
     private static int PredecessorOf(
         ChainEntry entry, IReadOnlyList<ChainEntry> entries, Dictionary<string, int> byLink, Dictionary<string, int> byId, string start)
