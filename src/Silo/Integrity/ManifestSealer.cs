@@ -11,7 +11,10 @@ namespace OrleansRecorder.Silo.Integrity;
 internal sealed class ManifestSealer(NodeSigningKey key, string dataDirectory)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly string _headPath = Path.Combine(dataDirectory, "keys", $"chain-{key.KeyId}.json");
+    /// <summary>The folder of the chain heads, <c>{DataDirectory}/signing/chain-{keyId}.json</c>.</summary>
+    public const string Folder = "signing";
+
+    private readonly string _headPath = Path.Combine(dataDirectory, Folder, $"chain-{key.KeyId}.json");
     private ChainState? _head;
 
     public NodeSigningKey Key => key;
