@@ -14,7 +14,10 @@ namespace OrleansRecorder.Silo.Integrity;
 /// </remarks>
 internal static class HashChainVerifier
 {
-    public static List<ChainFinding> Verify(IReadOnlyList<ChainEntry> entries, string start = ManifestSealing.Genesis)
+    /// <summary>What the first entry of a chain names as its predecessor: 64 zeros.</summary>
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    public static List<ChainFinding> Verify(IReadOnlyList<ChainEntry> entries, string start = Genesis)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var findings = new List<ChainFinding>();

@@ -10,7 +10,7 @@ internal static partial class IntegrityLog
         ArgumentNullException.ThrowIfNull(options);
         if (key.Generated)
         {
-            Generated(logger, key.KeyId, Path.Combine(dataDirectory, "keys", NodeSigningKey.GeneratedFileName));
+            Generated(logger, key.KeyId, Path.Combine(dataDirectory, "keys", SigningKeyFile.GeneratedFileName));
         }
 
         Signing(logger, key.KeyId, key.Node);

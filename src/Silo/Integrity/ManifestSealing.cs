@@ -13,7 +13,7 @@ namespace OrleansRecorder.Silo.Integrity;
 /// </summary>
 internal static class ManifestSealing
 {
-    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+    public const string Genesis = HashChainVerifier.Genesis;
     private const string Tag = "ORSEAL1";
 
     /// <summary>Hex SHA-256 of the manifest without its seal: what the seal commits to.</summary>

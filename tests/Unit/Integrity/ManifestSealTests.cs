@@ -119,9 +119,9 @@ public sealed class ManifestSealTests : IDisposable
     [Fact]
     public void AGeneratedKeyIsWrittenForTheOwnerOnlyAndLoadedAgainAtTheNextStart()
     {
-        using var generated = NodeSigningKey.Load(new SigningOptions(), _data.Path, "node-a");
-        using var again = NodeSigningKey.Load(new SigningOptions(), _data.Path, "node-a");
-        var path = Path.Combine(_data.Path, "keys", NodeSigningKey.GeneratedFileName);
+        using var generated = SigningKeyFile.Load(new SigningOptions(), _data.Path, "node-a");
+        using var again = SigningKeyFile.Load(new SigningOptions(), _data.Path, "node-a");
+        var path = Path.Combine(_data.Path, "keys", SigningKeyFile.GeneratedFileName);
 
         Assert.True(generated.Generated);
         Assert.False(again.Generated);
@@ -131,7 +131,7 @@ public sealed class ManifestSealTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         }
 
-        using var configured = NodeSigningKey.Load(new SigningOptions { KeyFile = path }, Path.Combine(_data.Path, "other"), "node-a");
+        using var configured = SigningKeyFile.Load(new SigningOptions { KeyFile = path }, Path.Combine(_data.Path, "other"), "node-a");
         Assert.Equal(generated.KeyId, configured.KeyId);
         var rsa = Path.Combine(_data.Path, "rsa.pem");
         using (var key = RSA.Create(2048))
@@ -139,6 +139,6 @@ public sealed class ManifestSealTests : IDisposable
             File.WriteAllText(rsa, key.ExportPkcs8PrivateKeyPem());
         }
 
-        Assert.Throws<InvalidOperationException>(() => NodeSigningKey.Load(new SigningOptions { KeyFile = rsa }, _data.Path, "node-a"));
+        Assert.Throws<InvalidOperationException>(() => SigningKeyFile.Load(new SigningOptions { KeyFile = rsa }, _data.Path, "node-a"));
     }
 }
