@@ -72,6 +72,14 @@ public sealed class TamperEvidenceTests
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("Recording failed its integrity check", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Contains($"Recording {edited.Id} failed its integrity check", node.Output, StringComparison.Ordinal);
+        // A Range not starting at 0 over the changed segment: 409 before any body, not a 206 cut off mid-response.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/recordings/{edited.Id}/audio"))
+        {
+            request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 199);
+            using var ranged = await node.Http.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Conflict, ranged.StatusCode);
+        }
+
         using var fine = await node.Http.GetAsync($"/api/recordings/{bySeq[3].Id}/audio", Ct);
         Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
         SqliteConnection.ClearAllPools();

@@ -209,7 +209,7 @@ internal static class RecordingsEndpoints
         if (manifest.Encryption is not null)
         {
             // Decrypted on the fly: ASP.NET's Range processing seeks the plaintext view, which decrypts only the segments a range covers.
-            var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, publisher, checkWholeFile: playbackStart, cancellationToken);
+            var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, publisher, checkWholeFile: playbackStart, cancellationToken, range);
             return opened.Stream is { } plaintext
                 ? TypedResults.File(plaintext, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true)
                 : opened.Problem!;
