@@ -11,6 +11,7 @@ using OrleansRecorder.Silo.Configuration;
 using OrleansRecorder.Silo.Diagnostics;
 using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Hosting;
+using OrleansRecorder.Silo.Integrity;
 using OrleansRecorder.Silo.Licensing;
 using OrleansRecorder.Silo.Maintenance;
 using OrleansRecorder.Silo.Media;
@@ -42,6 +43,8 @@ var nodeName = string.IsNullOrWhiteSpace(options.Node.Name) ? Environment.Machin
 var settings = RecorderStartup.CreateSettings(options, dataDirectory, nodeName);
 var keyRing = KeyRing.Load(options.Encryption, dataDirectory, generate: options.Encryption.Enabled);
 settings.Recording.Encryptor = options.Encryption.Enabled ? new RecordingEncryptor(keyRing) : null;
+var signingKey = SigningKeyFile.Load(options.Signing, dataDirectory, nodeName);
+settings.Recording.Sealer = new ManifestSealer(signingKey, dataDirectory);
 
 // The cluster database: Orleans membership and reminders, and the recordings catalog (ARCHITECTURE.md).
 // Orleans' schemas are applied idempotently at every start (infra/sql/<provider>/, embedded in the binary), the
@@ -76,7 +79,7 @@ switch (options.Cluster.Provider.ToLowerInvariant())
 
 await catalog.InitializeAsync(CancellationToken.None);
 builder.Services.AddRecorderObservability();
-builder.Services.AddRecorderSecurity(builder.Configuration, options.Cluster.Provider, clusterConnectionString, dataDirectory);
+builder.Services.AddRecorderSecurity(builder.Configuration, options.Cluster.Provider, clusterConnectionString, dataDirectory, signingKey);
 builder.Services.AddRecorderWebhooks(builder.Configuration, options.Cluster.Provider, clusterConnectionString);
 
 builder.UseOrleans(silo =>
@@ -155,6 +158,9 @@ HttpsSetup.Apply(builder, options.Web, nodeCertificate, dataDirectory, nodeName,
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(keyRing);
+builder.Services.AddSingleton(sp => new SigningKeyDirectory(signingKey, options.Signing,
+    sp.GetRequiredService<ISecurityStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SigningKeyDirectory>>()));
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SigningKeyDirectory>());
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
 builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredService<IReplicationQueue>(), dataDirectory,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));
@@ -238,6 +244,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 
 var app = builder.Build();
 EncryptionLog.Report(app.Logger, keyRing, options.Encryption.Enabled, dataDirectory);
+IntegrityLog.Report(app.Logger, signingKey, options.Signing, dataDirectory);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRecorderWeb();

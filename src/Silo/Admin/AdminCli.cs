@@ -4,6 +4,7 @@ using Azure;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Cluster;
 using OrleansRecorder.Silo.Encryption;
+using OrleansRecorder.Silo.Security;
 using OrleansRecorder.Silo.Storage;
 
 namespace OrleansRecorder.Silo.Admin;
@@ -37,11 +38,17 @@ internal static class AdminCli
               Recordings already in the catalog are left as they are; deleted (tombstoned) ones are not brought back.
               Applies the database schema first. Exit code 1 when invalid manifests were skipped.
 
-          verify --store <data-dir> [--repair-from <other-data-dir> | --repair-shared <connection-string> [--container recordings]]
-              Recompute the SHA-256 of every audio file of a node's store against its manifest and report missing and
-              corrupt copies. With a repair source, replace each of them with the source's copy once that copy's
-              size and SHA-256 match the manifest (written beside it, then renamed into place).
-              Exit code 1 when a manifest is invalid or audio is still missing or corrupt after the run.
+          verify (--store <data-dir> | --export <export-folder>) [--keys <public-key.pem|folder>[,...]]
+                 [--provider <sqlite|postgres> --connection <connection-string>]
+                 [--repair-from <other-data-dir> | --repair-shared <connection-string> [--container recordings]]
+              Recompute the SHA-256 of every audio file of a node's store (or an export) against its manifest and
+              report missing and corrupt copies. With --keys (the nodes' public signing keys, GET /api/signing-keys):
+              check every manifest's ECDSA signature and each node's chain of recordings, and report every recording
+              changed, removed, reordered or inserted (docs/TAMPER_EVIDENCE.md). With --provider/--connection too:
+              the same for the audit log's chain, and removals the catalog has a tombstone for are listed as
+              deletions. With a repair source, replace each missing or corrupt copy with the source's once that
+              copy's size and SHA-256 match the manifest (written beside it, then renamed into place).
+              Exit code 1 when anything above was found (after any repair).
 
           rewrap --provider <sqlite|postgres> --connection <connection-string> --from <kek-id>=<key-file> --to <kek-id>=<key-file>
               KEK rotation: unwrap every recording's data key wrapped by --from and wrap it with --to, in the catalog
@@ -287,9 +294,24 @@ internal static class AdminCli
     private static async Task<int> VerifyAsync(
         Dictionary<string, string> options, TextWriter output, TextWriter error, IAdminProgress progress, CancellationToken cancellationToken)
     {
-        if (Check(options, ["store"], ["repair-from", "repair-shared", "container"]) is { } problem)
+        if (Check(options, [], ["store", "export", "keys", "provider", "connection", "repair-from", "repair-shared", "container"]) is { } problem)
         {
             return Fail(error, problem);
+        }
+
+        if (options.ContainsKey("store") == options.ContainsKey("export"))
+        {
+            return Fail(error, "give exactly one of --store and --export");
+        }
+
+        if (options.ContainsKey("provider") != options.ContainsKey("connection"))
+        {
+            return Fail(error, "--provider and --connection go together");
+        }
+
+        if (!options.ContainsKey("keys") && (options.ContainsKey("export") || options.ContainsKey("provider")))
+        {
+            return Fail(error, "--export and the audit check (--provider, --connection) need the public keys: --keys");
         }
 
         if (options.ContainsKey("repair-from") && options.ContainsKey("repair-shared"))
@@ -297,34 +319,114 @@ internal static class AdminCli
             return Fail(error, "give at most one of --repair-from and --repair-shared");
         }
 
-        if (OpenSource(options, "store", null, error, out var opened) is { } exitCode)
+        if (options.ContainsKey("export") && (options.ContainsKey("repair-from") || options.ContainsKey("repair-shared")))
         {
-            return exitCode;
+            return Fail(error, "an export is verified, not repaired: --repair-from and --repair-shared go with --store");
         }
 
-        var store = (FileStoreReader)opened;
+        using var keys = new Integrity.SigningKeySet();
+        if (options.TryGetValue("keys", out var keyPaths))
+        {
+            foreach (var keyPath in keyPaths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                try
+                {
+                    keys.AddPath(keyPath);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+                {
+                    return Fail(error, $"--keys: {keyPath}: {e.Message}");
+                }
+            }
+
+            if (keys.Count == 0)
+            {
+                return Fail(error, $"--keys: no public key in {keyPaths}");
+            }
+        }
+
+        var chains = keys.Count > 0 ? new Integrity.RecordingChains(keys) : null;
+        VerifyReport report;
+        string description;
         IStoreReader? repairSource = null;
-        if (options.ContainsKey("repair-from") || options.ContainsKey("repair-shared"))
+        if (options.TryGetValue("export", out var exportFolder))
         {
-            if (OpenSource(options, "repair-from", "repair-shared", error, out repairSource) is { } repairExitCode)
+            if (!Directory.Exists(exportFolder))
             {
-                return repairExitCode;
+                error.WriteLine($"error: --export: no directory {Path.GetFullPath(exportFolder)}");
+                return StoreError;
             }
 
-            if (repairSource is FileStoreReader other && string.Equals(other.Root, store.Root, StringComparison.Ordinal))
+            description = $"export {Path.GetFullPath(exportFolder)}";
+            report = await progress.RunAsync("verify", null, p => ExportVerifier.RunAsync(exportFolder, chains!, p, cancellationToken));
+        }
+        else
+        {
+            if (OpenSource(options, "store", null, error, out var opened) is { } exitCode)
             {
-                return Fail(error, "--repair-from is the store itself");
+                return exitCode;
+            }
+
+            var store = (FileStoreReader)opened;
+            if (options.ContainsKey("repair-from") || options.ContainsKey("repair-shared"))
+            {
+                if (OpenSource(options, "repair-from", "repair-shared", error, out repairSource) is { } repairExitCode)
+                {
+                    return repairExitCode;
+                }
+
+                if (repairSource is FileStoreReader other && string.Equals(other.Root, store.Root, StringComparison.Ordinal))
+                {
+                    return Fail(error, "--repair-from is the store itself");
+                }
+            }
+            else if (options.ContainsKey("container"))
+            {
+                return Fail(error, "--container goes with --repair-shared");
+            }
+
+            description = store.Description;
+            var total = await store.CountManifestsAsync(cancellationToken);
+            report = await progress.RunAsync("verify", total, p => StoreVerifier.RunAsync(store, repairSource, chains, p, cancellationToken));
+        }
+
+        if (options.ContainsKey("provider"))
+        {
+            var (catalog, catalogExitCode) = await OpenCatalogAsync(options, error, cancellationToken);
+            if (catalog is null)
+            {
+                return catalogExitCode;
+            }
+
+            await ExplainDeletionsAsync(catalog, report, cancellationToken);
+            DbSecurityStore security = options["provider"].Trim().ToLowerInvariant() == "postgres"
+                ? new PostgresSecurityStore(options["connection"])
+                : new SqliteSecurityStore(options["connection"]);
+            await AuditVerifier.RunAsync(security, keys, report, cancellationToken);
+        }
+
+        WriteVerifyReport(output, report, description, repairSource);
+        return report.IsHealthy ? Success : NeedsAttention;
+    }
+
+    /// <summary>Moves the removals of recordings the catalog has a tombstone for to the report's deletions.</summary>
+    private static async Task ExplainDeletionsAsync(IRecordingCatalog catalog, VerifyReport report, CancellationToken cancellationToken)
+    {
+        for (var i = report.Recordings.Count - 1; i >= 0; i--)
+        {
+            var finding = report.Recordings[i];
+            if (finding.Kind == Integrity.ChainFindingKind.Removed && finding.MissingId is { } id
+                && await catalog.GetTombstoneAsync(id, cancellationToken) is { } tombstone)
+            {
+                report.Recordings.RemoveAt(i);
+                report.Deleted.Add((id, $"deleted {tombstone.DeletedAt:O} ({tombstone.Reason}, by {tombstone.Actor ?? "system"})"));
             }
         }
-        else if (options.ContainsKey("container"))
-        {
-            return Fail(error, "--container goes with --repair-shared");
-        }
+    }
 
-        var total = await store.CountManifestsAsync(cancellationToken);
-        var report = await progress.RunAsync("verify", total, p => StoreVerifier.RunAsync(store, repairSource, p, cancellationToken));
-
-        output.WriteLine($"verify of {store.Description}: {Count(report.Checked)} manifests" +
+    private static void WriteVerifyReport(TextWriter output, VerifyReport report, string description, IStoreReader? repairSource)
+    {
+        output.WriteLine($"verify of {description}: {Count(report.Checked)} manifests" +
             (repairSource is null ? string.Empty : $", repairing from {repairSource.Description}"));
         output.WriteLine($"  good:              {Count(report.Good)}");
         output.WriteLine($"  missing:           {Count(report.Missing)}");
@@ -334,7 +436,33 @@ internal static class AdminCli
         WriteProblems(output, report.InvalidManifests);
         output.WriteLine($"  still missing or corrupt: {Count(report.StillBad.Count)}");
         WriteProblems(output, report.StillBad);
-        return report.IsHealthy ? Success : NeedsAttention;
+        if (report.ChainsChecked)
+        {
+            output.WriteLine($"  signed:            {Count(report.Signed)}");
+            output.WriteLine($"  recordings changed, removed, reordered or inserted: {Count(report.Recordings.Count)}");
+            WriteFindings(output, report.Recordings);
+            output.WriteLine($"  deleted through the recorder (tombstoned): {Count(report.Deleted.Count)}");
+            WriteProblems(output, report.Deleted);
+        }
+        else
+        {
+            output.WriteLine("  signatures and chains: not checked (give the public keys with --keys)");
+        }
+
+        if (report.AuditChecked)
+        {
+            output.WriteLine($"  audit entries:     {Count(report.AuditEntries)} chained, {Count(report.AuditUnchained)} from before the chain (not checked)");
+            output.WriteLine($"  audit entries changed, removed, reordered or inserted: {Count(report.Audit.Count)}");
+            WriteFindings(output, report.Audit);
+        }
+    }
+
+    private static void WriteFindings(TextWriter output, List<Integrity.ChainFinding> findings)
+    {
+        foreach (var finding in findings)
+        {
+            output.WriteLine($"    {finding}");
+        }
     }
 
     /// <summary>

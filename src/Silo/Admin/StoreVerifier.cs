@@ -19,8 +19,13 @@ internal static class StoreVerifier
     public const string RepairSuffix = ".repair";
     private const string MissingProblem = "missing";
 
+    /// <param name="store">The node's data directory.</param>
+    /// <param name="repairSource">Where good copies come from, or null to only report.</param>
+    /// <param name="chains">Checks each manifest's seal and the chains (docs/TAMPER_EVIDENCE.md), or null to check hashes only.</param>
+    /// <param name="progress">Manifests checked so far.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
     public static async Task<VerifyReport> RunAsync(
-        FileStoreReader store, IStoreReader? repairSource, IProgress<long> progress, CancellationToken cancellationToken)
+        FileStoreReader store, IStoreReader? repairSource, Integrity.RecordingChains? chains, IProgress<long> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(progress);
@@ -35,6 +40,7 @@ internal static class StoreVerifier
             }
             else
             {
+                chains?.Add(file.Name, manifest);
                 var path = store.FullPath(key.AudioName);
                 problem = await CheckAsync(path, manifest, cancellationToken);
                 if (problem is null)
@@ -75,6 +81,13 @@ internal static class StoreVerifier
             }
 
             progress.Report(report.Checked);
+        }
+
+        if (chains is not null)
+        {
+            report.ChainsChecked = true;
+            report.Signed = chains.Signed;
+            report.Recordings.AddRange(chains.Findings(wholeChains: true));
         }
 
         return report;
@@ -143,7 +156,7 @@ internal static class StoreVerifier
         }
     }
 
-    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    internal static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
         await using (stream)

@@ -24,6 +24,30 @@ internal sealed class VerifyReport
     /// <summary>Audio files still missing or corrupt after the run, with the reason.</summary>
     public List<(string Name, string Problem)> StillBad { get; } = [];
 
-    /// <summary>True when every manifest is valid and every audio file is good now.</summary>
-    public bool IsHealthy => InvalidManifests.Count == 0 && StillBad.Count == 0;
+    /// <summary>True when the manifests' seals and chains were checked (public keys given).</summary>
+    public bool ChainsChecked { get; set; }
+
+    /// <summary>Manifests whose signature holds.</summary>
+    public long Signed { get; set; }
+
+    /// <summary>Recordings changed, removed, reordered or inserted, found by the seals and the chains.</summary>
+    public List<Integrity.ChainFinding> Recordings { get; } = [];
+
+    /// <summary>Removals of recordings the catalog has a tombstone for (deleted through the recorder), with the tombstone.</summary>
+    public List<(string Name, string Problem)> Deleted { get; } = [];
+
+    /// <summary>True when the audit chain was checked (a database given).</summary>
+    public bool AuditChecked { get; set; }
+
+    /// <summary>Audit entries in the chain.</summary>
+    public long AuditEntries { get; set; }
+
+    /// <summary>Audit entries written before the chain began (migration 5), not checked.</summary>
+    public long AuditUnchained { get; set; }
+
+    /// <summary>Audit entries changed, removed, reordered or inserted.</summary>
+    public List<Integrity.ChainFinding> Audit { get; } = [];
+
+    /// <summary>True when every manifest is valid, every audio file is good now, and no chain was tampered with.</summary>
+    public bool IsHealthy => InvalidManifests.Count == 0 && StillBad.Count == 0 && Recordings.Count == 0 && Audit.Count == 0;
 }

@@ -19,4 +19,5 @@ internal sealed class RecorderOptions
     public DiagnosticsOptions Diagnostics { get; set; } = new();
     public WebOptions Web { get; set; } = new();
     public EncryptionOptions Encryption { get; set; } = new();
+    public SigningOptions Signing { get; set; } = new();
 }

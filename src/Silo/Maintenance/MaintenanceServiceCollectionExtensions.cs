@@ -31,7 +31,8 @@ internal static class MaintenanceServiceCollectionExtensions
             sp.GetRequiredService<RecorderSettings>().Recording,
             sp.GetRequiredService<ILogger<RecordingExporter>>(),
             sp.GetService<LocalReplicaFetcher>(),
-            sp.GetService<IOptions<RecorderOptions>>()?.Value.Encryption.ExportDecrypted != false ? sp.GetService<KeyRing>() : null));
+            sp.GetService<IOptions<RecorderOptions>>()?.Value.Encryption.ExportDecrypted != false ? sp.GetService<KeyRing>() : null,
+            sp.GetService<Integrity.SigningKeyDirectory>()));
         services.AddSingleton<IMaintenanceJobs>(sp => new MaintenanceJobs(
             sp.GetRequiredService<RecordingPurger>(),
             sp.GetRequiredService<RecordingExporter>(),

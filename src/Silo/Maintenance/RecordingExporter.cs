@@ -23,8 +23,12 @@ namespace OrleansRecorder.Silo.Maintenance;
 /// either way, so a third party checks the copy against it (docs/ENCRYPTION.md).
 /// </remarks>
 internal sealed class RecordingExporter(
-    IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingExporter> logger, LocalReplicaFetcher? fetcher = null, KeyRing? keys = null)
+    IRecordingCatalog catalog, RecordingOptions recording, ILogger<RecordingExporter> logger, LocalReplicaFetcher? fetcher = null, KeyRing? keys = null,
+    Integrity.SigningKeyDirectory? signingKeys = null)
 {
+    /// <summary>The export's subfolder of public signing keys, <c>{keyId}.pem</c>: what <c>verify --export</c> needs.</summary>
+    public const string SigningKeysFolder = "signing-keys";
+
     /// <summary>The checkpoint's name in the catalog.</summary>
     public const string CheckpointName = "export";
 
@@ -155,6 +159,8 @@ internal sealed class RecordingExporter(
                 await AtomicFile.WriteJsonAsync(manifestTarget, manifest, RecordingJsonContext.Default.RecordingManifest, ct);
             }
 
+            await WriteSigningKeyAsync(manifest, folder, ct);
+
             MaintenanceJobLog.Exported(logger, manifest.Id, name);
             return null;
         }
@@ -162,6 +168,33 @@ internal sealed class RecordingExporter(
         {
             return e.Message;
         }
+    }
+
+    /// <summary>Puts the public key that signed the manifest beside the export, once (docs/TAMPER_EVIDENCE.md).</summary>
+    private async Task WriteSigningKeyAsync(RecordingManifest manifest, string folder, CancellationToken ct)
+    {
+        if (signingKeys is null || manifest.Seal is not { } seal || !seal.KeyId.All(char.IsAsciiHexDigit))
+        {
+            return;
+        }
+
+        var target = Path.Combine(folder, SigningKeysFolder, seal.KeyId + ".pem");
+        if (File.Exists(target))
+        {
+            return;
+        }
+
+        var key = (await signingKeys.ListAsync(ct)).FirstOrDefault(k => k.KeyId == seal.KeyId);
+        if (key.PublicKeyPem is null)
+        {
+            // Not published (yet): verify then needs the key from GET /api/signing-keys of the node that signed it.
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = target + ".partial";
+        await File.WriteAllTextAsync(temp, key.PublicKeyPem, ct);
+        File.Move(temp, target, overwrite: true);
     }
 
     /// <summary>Writes the plaintext of an encrypted recording; null when done, else why not (the key is not to be had).</summary>

@@ -85,4 +85,11 @@ internal sealed record RecordingManifest
 
     /// <summary>SIPREC sessions: participants, which channel is whose, stream mapping, vendor data (null for CUCM calls).</summary>
     public Siprec.SiprecRecordingInfo? Siprec { get; init; }
+
+    /// <summary>
+    /// The node's signature over everything above and the recording's place in its chain (docs/TAMPER_EVIDENCE.md);
+    /// null in manifests written before signing. New members must be left out of the JSON at their default value, or
+    /// the seals of older manifests no longer verify.
+    /// </summary>
+    public Integrity.ManifestSeal? Seal { get; init; }
 }

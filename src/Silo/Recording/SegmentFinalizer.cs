@@ -314,6 +314,11 @@ internal static class SegmentFinalizer
             Siprec = info.Siprec,
         };
 
+        if (options.Sealer is { } sealer)
+        {
+            manifest = await sealer.SealAsync(manifest, cancellationToken);
+        }
+
         await AtomicFile.WriteJsonAsync(manifestPath, manifest, RecordingJsonContext.Default.RecordingManifest, cancellationToken);
         Directory.Delete(segmentDirectory, recursive: true);
         return new FinalizedRecording(info.RecordingId, audioPath, manifestPath, manifest);

@@ -159,22 +159,104 @@ internal abstract class DbSecurityStore : ISecurityStore
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
+    /// <summary>
+    /// Signs each appended audit entry and chains it to the previous one (docs/TAMPER_EVIDENCE.md); null appends plain
+    /// rows (tools and tests that open the store without a node key).
+    /// </summary>
+    public Integrity.NodeSigningKey? AuditSigner { get; init; }
+
     public async Task AppendAuditAsync(AuditEntry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);
         // Cut again here: the store is the last line before an append-only table, whoever called it.
         entry = AuditLimits.Apply(entry);
         await using var connection = await OpenAsync(ct);
+        if (AuditSigner is not { } signer)
+        {
+            await using var plain = Command(connection,
+                "INSERT INTO AuditLog (at, user_name, source, action, target, details) VALUES (@at, @user_name, @source, @action, @target, @details)");
+            AddAudit(plain, entry);
+            await plain.ExecuteNonQueryAsync(ct);
+            return;
+        }
+
+        // One chain for the cluster: reading the last hash and appending after it is one step under the database's
+        // write lock (SQLite: the transaction begins IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock).
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (AuditChainLockSql is { } lockSql)
+        {
+            await using var lockCommand = Command(connection, lockSql);
+            lockCommand.Transaction = transaction;
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+
+        string prev;
+        await using (var last = Command(connection, "SELECT hash FROM AuditLog ORDER BY seq DESC LIMIT 1"))
+        {
+            last.Transaction = transaction;
+            prev = await last.ExecuteScalarAsync(ct) is string hash ? hash : Integrity.ManifestSealing.Genesis;
+        }
+
+        var (entryHash, signature) = Integrity.AuditChain.Sign(signer, prev, entry);
         await using var command = Command(connection,
-            "INSERT INTO AuditLog (at, user_name, source, action, target, details) VALUES (@at, @user_name, @source, @action, @target, @details)");
-        Add(command, "at", entry.At.ToUnixTimeMilliseconds());
-        Add(command, "user_name", entry.User);
-        Add(command, "source", entry.Source);
-        Add(command, "action", entry.Action);
-        Add(command, "target", entry.Target);
-        Add(command, "details", entry.Details);
+            "INSERT INTO AuditLog (at, user_name, source, action, target, details, prev_hash, hash, key_id, signature) " +
+            "VALUES (@at, @user_name, @source, @action, @target, @details, @prev_hash, @hash, @key_id, @signature)");
+        command.Transaction = transaction;
+        AddAudit(command, entry);
+        Add(command, "prev_hash", prev);
+        Add(command, "hash", entryHash);
+        Add(command, "key_id", signer.KeyId);
+        Add(command, "signature", signature);
+        await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>The whole audit log with its chain columns, oldest first (what <c>verify</c> checks).</summary>
+    public async Task<IReadOnlyList<Integrity.ChainedAuditEntry>> ListAuditChainAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, "SELECT " + AuditColumns + ", prev_hash, hash, key_id, signature FROM AuditLog ORDER BY seq");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<Integrity.ChainedAuditEntry>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new Integrity.ChainedAuditEntry(
+                ReadAudit(reader), NullableString(reader, 7), NullableString(reader, 8), NullableString(reader, 9), NullableString(reader, 10)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Publishes a node's public signing key (idempotent), so other nodes can check what it signed.</summary>
+    public async Task PublishSigningKeyAsync(string keyId, string node, string publicKeyPem, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection,
+            "INSERT INTO SigningKeys (key_id, node, public_key, created_at) VALUES (@key_id, @node, @public_key, @created_at) ON CONFLICT (key_id) DO NOTHING");
+        Add(command, "key_id", keyId);
+        Add(command, "node", node);
+        Add(command, "public_key", publicKeyPem);
+        Add(command, "created_at", at.ToUnixTimeMilliseconds());
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>Every published public signing key: id, node, PEM.</summary>
+    public async Task<IReadOnlyList<(string KeyId, string Node, string PublicKeyPem)>> ListSigningKeysAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = Command(connection, "SELECT key_id, node, public_key FROM SigningKeys ORDER BY created_at, key_id");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var keys = new List<(string, string, string)>();
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return keys;
+    }
+
+    /// <summary>SQL that takes the audit chain's lock inside the append's transaction; null when the transaction itself does.</summary>
+    protected virtual string? AuditChainLockSql => null;
 
     public async Task<(IReadOnlyList<AuditEntry> Items, long Total)> QueryAuditAsync(AuditQuery query, CancellationToken ct)
     {
@@ -219,14 +301,7 @@ internal abstract class DbSecurityStore : ISecurityStore
         {
             while (await reader.ReadAsync(ct))
             {
-                items.Add(new AuditEntry(
-                    Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
-                    DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)),
-                    NullableString(reader, 2),
-                    NullableString(reader, 3),
-                    reader.GetString(4),
-                    NullableString(reader, 5),
-                    NullableString(reader, 6)));
+                items.Add(ReadAudit(reader));
             }
         }
 
@@ -383,6 +458,25 @@ internal abstract class DbSecurityStore : ISecurityStore
         }
     }
 
+    private static void AddAudit(DbCommand command, AuditEntry entry)
+    {
+        Add(command, "at", entry.At.ToUnixTimeMilliseconds());
+        Add(command, "user_name", entry.User);
+        Add(command, "source", entry.Source);
+        Add(command, "action", entry.Action);
+        Add(command, "target", entry.Target);
+        Add(command, "details", entry.Details);
+    }
+
+    private static AuditEntry ReadAudit(DbDataReader reader) => new(
+        Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+        DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)),
+        NullableString(reader, 2),
+        NullableString(reader, 3),
+        reader.GetString(4),
+        NullableString(reader, 5),
+        NullableString(reader, 6));
+
     private static RecorderUser ReadUser(DbDataReader reader) => new(
         reader.GetString(0),
         NullableString(reader, 1),
@@ -436,6 +530,9 @@ internal sealed class SqliteSecurityStore(string connectionString) : DbSecurityS
 /// <summary>The security tables in the cluster's PostgreSQL database.</summary>
 internal sealed class PostgresSecurityStore(string connectionString) : DbSecurityStore
 {
+    /// <summary>Any constant names the lock; this one is issue 16's.</summary>
+    protected override string? AuditChainLockSql => "SELECT pg_advisory_xact_lock(1600416)";
+
     protected override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new NpgsqlConnection(connectionString);

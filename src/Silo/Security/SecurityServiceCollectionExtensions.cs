@@ -18,8 +18,10 @@ internal static class SecurityServiceCollectionExtensions
     /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>
     /// <param name="connectionString">The cluster database (the catalog's).</param>
     /// <param name="dataDirectory">Where a generated first-admin password is written.</param>
+    /// <param name="auditSigner">Signs and chains the audit entries (docs/TAMPER_EVIDENCE.md); null writes them plain.</param>
     public static IServiceCollection AddRecorderSecurity(
-        this IServiceCollection services, IConfiguration configuration, string provider, string connectionString, string dataDirectory)
+        this IServiceCollection services, IConfiguration configuration, string provider, string connectionString, string dataDirectory,
+        Integrity.NodeSigningKey? auditSigner = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(provider);
@@ -27,8 +29,8 @@ internal static class SecurityServiceCollectionExtensions
         var sessionTimeout = configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>()?.SessionTimeout ?? TimeSpan.FromHours(8);
         services.AddSingleton<ISecurityStore>(provider.ToLowerInvariant() switch
         {
-            "postgres" => new PostgresSecurityStore(connectionString),
-            _ => new SqliteSecurityStore(connectionString),
+            "postgres" => new PostgresSecurityStore(connectionString) { AuditSigner = auditSigner },
+            _ => new SqliteSecurityStore(connectionString) { AuditSigner = auditSigner },
         });
         services.AddSingleton(new SecurityPaths(dataDirectory));
         services.AddSingleton<AuditLog>();

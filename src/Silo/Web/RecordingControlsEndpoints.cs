@@ -125,7 +125,7 @@ internal static class RecordingControlsEndpoints
 
     private static async Task<Results<Ok<PeaksDto>, ValidationProblem, ProblemHttpResult>> PeaksAsync(
         string id, int? buckets, ClaimsPrincipal principal, IRecordingCatalog catalog, RecordingAccess access, RecorderSettings settings,
-        KeyRing keys, ILogger<KeyRing> logger, CancellationToken cancellationToken)
+        KeyRing keys, ILogger<KeyRing> logger, Webhooks.IWebhookPublisher publisher, CancellationToken cancellationToken)
     {
         if (buckets is < 1 or > MaxBuckets)
         {
@@ -149,7 +149,7 @@ internal static class RecordingControlsEndpoints
         {
             if (manifest.Encryption is not null)
             {
-                var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, checkWholeFile: true, cancellationToken);
+                var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, publisher, checkWholeFile: true, cancellationToken);
                 if (opened.Stream is not { } plaintext)
                 {
                     return opened.Problem!;

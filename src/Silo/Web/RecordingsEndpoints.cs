@@ -180,7 +180,8 @@ internal static class RecordingsEndpoints
 
     private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, ProblemHttpResult>> GetAudioAsync(
         string id, bool? download, IRecordingCatalog catalog, RecorderSettings settings, RecordingAccess access, ClaimsPrincipal principal,
-        HttpContext http, AuditLog audit, LocalReplicaFetcher fetcher, KeyRing keys, ILogger<KeyRing> logger, CancellationToken cancellationToken)
+        HttpContext http, AuditLog audit, LocalReplicaFetcher fetcher, KeyRing keys, ILogger<KeyRing> logger,
+        Integrity.SigningKeyDirectory signatures, Webhooks.IWebhookPublisher publisher, CancellationToken cancellationToken)
     {
         var manifest = await RecordingVisibility.FindAsync(id, catalog, access, principal, cancellationToken);
         if (manifest is null)
@@ -206,16 +207,46 @@ internal static class RecordingsEndpoints
             await audit.WriteAsync(http, AuditActions.Play, id, range.Length == 0 ? null : range);
         }
 
+        // The manifest must carry its node's valid signature (docs/TAMPER_EVIDENCE.md): it holds the file's SHA-256.
+        if (await signatures.CheckAsync(manifest, cancellationToken) is { } sealProblem)
+        {
+            return IntegrityRefusal.Refuse(manifest.Id, "its manifest's signature: " + sealProblem, logger, publisher);
+        }
+
+        var playbackStart = range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal);
         if (manifest.Encryption is not null)
         {
             // Decrypted on the fly: ASP.NET's Range processing seeks the plaintext view, which decrypts only the segments a range covers.
-            var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, checkWholeFile: range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal), cancellationToken);
+            var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, publisher, checkWholeFile: playbackStart, cancellationToken, range);
             return opened.Stream is { } plaintext
                 ? TypedResults.File(plaintext, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true)
                 : opened.Problem!;
         }
 
+        if (playbackStart && await PlainFileProblemAsync(path, manifest, cancellationToken) is { } fileProblem)
+        {
+            return IntegrityRefusal.Refuse(manifest.Id, fileProblem, logger, publisher);
+        }
+
         return TypedResults.PhysicalFile(path, RecordingFormats.ContentType(manifest.Format), Path.GetFileName(path), enableRangeProcessing: true);
+    }
+
+    /// <summary>Null when a plain stored file has its manifest's size and SHA-256, else what differs.</summary>
+    private static async Task<string?> PlainFileProblemAsync(string path, RecordingManifest manifest, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, useAsync: true);
+        await using (stream)
+        {
+            if (stream.Length != manifest.SizeBytes)
+            {
+                return $"The stored file has {stream.Length} bytes, its manifest says {manifest.SizeBytes}.";
+            }
+
+            var sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
+            return string.Equals(sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase)
+                ? null
+                : $"The stored file's SHA-256 is {sha256}, its manifest says {manifest.Sha256}.";
+        }
     }
 
     private static ProblemHttpResult NotFound(string id) => TypedResults.Problem(

@@ -61,6 +61,27 @@ internal sealed class RecorderNode : IAsyncDisposable
     /// <summary>The test run's AES-256 KEK (base64), fixed so a node restarted by a test reads what it wrote.</summary>
     public const string TestKek = "ZTJlLWtlay1vcmxlYW5zLXJlY29yZGVyLXRlc3RzISE=";
 
+    /// <summary>The node's ECDSA P-256 signing key, made at its first start: <c>{dataDirectory}/e2e-signing.pem</c>.</summary>
+    public static string SigningKeyFile(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "e2e-signing.pem");
+        if (!File.Exists(path))
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem());
+        }
+
+        return path;
+    }
+
+    /// <summary>The public half of the node's signing key, PEM: what <c>verify --keys</c> takes.</summary>
+    public string SigningPublicKeyPem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(SigningKeyFile(DataDirectory)));
+        return key.ExportSubjectPublicKeyInfoPem();
+    }
+
     public static async Task<RecorderNode> StartAsync(
         IDictionary<string, string>? settings = null, string? dataDirectory = null, StartWait wait = StartWait.Ready, string? name = null)
     {
@@ -111,6 +132,8 @@ internal sealed class RecorderNode : IAsyncDisposable
             // One KEK for every node of the test run, as a cluster's nodes must share theirs: any node plays any node's recording.
             ["Recorder__Encryption__Keys__0__Id"] = TestKekId,
             ["Recorder__Encryption__Keys__0__Key"] = TestKek,
+            // Each node its own signing key (a chain per key), kept with its data so a restarted node goes on signing with it.
+            ["Recorder__Signing__KeyFile"] = SigningKeyFile(dataDirectory),
             ["Orleans__ClusterId"] = name,
             ["Orleans__Endpoints__SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__Endpoints__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -250,7 +250,7 @@ public sealed class RecorderAdminTests : IDisposable
         File.Delete(_store.AudioPath(_recordings[0]));
         var shared = SharedCopyOf(_recordings);
 
-        var report = await StoreVerifier.RunAsync(new FileStoreReader(_store.Root), new SharedStoreReader(shared, "shared"), new Progress<long>(), Ct);
+        var report = await StoreVerifier.RunAsync(new FileStoreReader(_store.Root), new SharedStoreReader(shared, "shared"), null, new Progress<long>(), Ct);
 
         Assert.True(report.IsHealthy);
         Assert.Equal(1, report.Missing);
