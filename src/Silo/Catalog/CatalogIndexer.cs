@@ -26,7 +26,7 @@ internal sealed class CatalogIndexer
 {
     public const string PendingFolder = "catalog-pending";
     public const string RejectedFolder = "catalog-pending-rejected";
-    private const string MarkerExtension = ".pending";
+    public const string MarkerExtension = ".pending";
 
     /// <summary>How long finalizing a call waits for the insert before leaving it to the pending pass.</summary>
     public static readonly TimeSpan InlineTimeout = TimeSpan.FromSeconds(5);

@@ -9,7 +9,9 @@ internal static class RecordingPaths
     public const string NearEndFileName = "near.pcm";
     public const string FarEndFileName = "far.pcm";
 
-    public static string SegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments");
+    public const string SegmentsFolder = "segments";
+
+    public static string SegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, SegmentsFolder);
 
     public static string OrphanedSegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments-orphaned");
 
