@@ -20,12 +20,12 @@ pids=()
 sipps=()
 cleanup() { kill "${pids[@]}" "${sipps[@]}" 2>/dev/null || true; }
 trap cleanup EXIT
-node_b=$(BENCH_LICENCE=rpo-b bench_node rpo-b backup 5982 8982 11982 30982 42000); pids+=("$node_b")
+node_b=$(BENCH_LICENCE=rpo-b bench_node rpo-b backup 5982 8982 11982 30982 42000 Recorder__Sip__TlsPort=5992); pids+=("$node_b")
 bench_ready 8982
 results="$work/results.txt"
 : > "$results"
 for i in $(seq 1 "$kills"); do
-  node_a=$(BENCH_LICENCE=rpo-a bench_node rpo-a primary 5981 8981 11981 30981 40000); pids+=("$node_a")
+  node_a=$(BENCH_LICENCE=rpo-a bench_node rpo-a primary 5981 8981 11981 30981 40000 Recorder__Sip__TlsPort=5991); pids+=("$node_a")
   bench_ready 8981 || { echo "node A did not start"; exit 1; }
   sleep 4 # both nodes see each other Active (the copy goes to an active peer only)
   refci=$((93000000 + i))
