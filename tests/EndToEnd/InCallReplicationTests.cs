@@ -37,6 +37,7 @@ public sealed class InCallReplicationTests
         var callStarted = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(8) - callStarted.Elapsed, Ct);
         var killedAt = callStarted.Elapsed;
+        var killedUtc = DateTimeOffset.UtcNow;
         primary.Kill();
         var killed = Stopwatch.StartNew();
 
@@ -50,11 +51,17 @@ public sealed class InCallReplicationTests
         Assert.Equal(primaryName, taken.RecordedBy);
         var wav = StereoWav.Read(await backup.Http.GetByteArrayAsync($"/api/recordings/{taken.Id}/audio", Ct));
         Assert.True(wav.DurationSeconds >= 6, $"the backup's copy holds {wav.DurationSeconds:F2} s of an 8 s call");
-        Assert.True(wav.DurationSeconds <= 8.5, $"the backup's copy holds {wav.DurationSeconds:F2} s of an 8 s call");
+
+        // Audio lost: from the call's first packet to the kill, less what the copy holds. About 2 s at most (flush
+        // interval 1 s + copy interval 1 s); the bound leaves half a second for this 2-core machine under load.
+        var manifest = (await backup.GetJsonAsync<RecordingView>($"/api/recordings/{taken.Id}")).Manifest!.Value;
+        var audioZero = new[] { "nearEnd", "farEnd" }.Select(leg => manifest.GetProperty(leg).GetProperty("firstPacketAt").GetDateTimeOffset()).Min();
+        var lost = (killedUtc - audioZero).TotalSeconds - wav.DurationSeconds;
+        Assert.True(lost is > -0.2 and <= 2.5, $"{lost:F2} s of audio lost at the kill ({(killedUtc - audioZero).TotalSeconds:F2} s after the first packet, {wav.DurationSeconds:F2} s copied)");
         AssertTones(wav, 0, 6);
         AssertTones(wav, 5, 6);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"kill -9 at {killedAt.TotalSeconds:F1} s of the call -> backup lists it interrupted after {takeover.TotalSeconds:F1} s, {wav.DurationSeconds:F2} s of audio");
+            $"kill -9 at {killedAt.TotalSeconds:F1} s of the call -> backup lists it interrupted after {takeover.TotalSeconds:F1} s, {wav.DurationSeconds:F2} s of audio, {lost:F2} s lost");
 
         // The primary returns: its own recovery of the same call must not make a second recording.
         await using var restarted = await RecorderNode.StartAsync(cluster.With("primary", shared), primaryData, name: primaryName);
