@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
+using OrleansRecorder.Silo.Recording.Opus;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Silo.Webhooks;
 
@@ -25,7 +26,7 @@ internal sealed class CatalogIndexer
 {
     public const string PendingFolder = "catalog-pending";
     public const string RejectedFolder = "catalog-pending-rejected";
-    private const string MarkerExtension = ".pending";
+    public const string MarkerExtension = ".pending";
 
     /// <summary>How long finalizing a call waits for the insert before leaving it to the pending pass.</summary>
     public static readonly TimeSpan InlineTimeout = TimeSpan.FromSeconds(5);
@@ -103,6 +104,13 @@ internal sealed class CatalogIndexer
             timeout.CancelAfter(InlineTimeout);
             try
             {
+                if (await _catalog.GetAsync(id, timeout.Token) is { } existing && !Supersedes(recording.Manifest, existing))
+                {
+                    Discard(recording.AudioPath, recording.ManifestPath, marker, id, existing);
+                    MarkReachable();
+                    return true;
+                }
+
                 await AddDataKeyAsync(id, timeout.Token);
                 await _catalog.AddAsync(recording.Manifest, timeout.Token);
             }
@@ -167,10 +175,11 @@ internal sealed class CatalogIndexer
     {
         RecordingManifest? manifest = null;
         Exception? problem = null;
+        var manifestPath = "";
         try
         {
-            var relative = (await File.ReadAllTextAsync(marker.FullName, cancellationToken)).Trim();
-            await using var stream = File.OpenRead(Path.Combine(_dataDirectory, relative));
+            manifestPath = Path.Combine(_dataDirectory, (await File.ReadAllTextAsync(marker.FullName, cancellationToken)).Trim());
+            await using var stream = File.OpenRead(manifestPath);
             manifest = await JsonSerializer.DeserializeAsync(stream, RecordingJsonContext.Default.RecordingManifest, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
@@ -202,6 +211,20 @@ internal sealed class CatalogIndexer
             CatalogLog.IndexedLate(_logger, id, (_timeProvider.GetUtcNow() - marker.LastWriteTimeUtc).TotalSeconds);
         }
 
+        else if (await _catalog.GetAsync(id, cancellationToken) is { } existing && !string.Equals(existing.Sha256, manifest.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            // Another node's copy of the same call (taken over when this node was declared dead) was catalogued first.
+            if (!Supersedes(manifest, existing))
+            {
+                var audio = Path.Combine(Path.GetDirectoryName(manifestPath)!, id + RecordingFormats.Extension(RecordingFormats.Normalize(manifest.Format)));
+                Discard(audio, manifestPath, marker.FullName, id, existing);
+                return;
+            }
+
+            await AddDataKeyAsync(id, cancellationToken);
+            await _catalog.AddAsync(manifest, cancellationToken);
+            _replication.Enqueue(id);
+        }
         else
         {
             // The row committed but the process died before the marker went: the key may not have been stored yet.
@@ -210,6 +233,29 @@ internal sealed class CatalogIndexer
 
         File.Delete(marker.FullName);
         DataKeyEscrow.Delete(_dataDirectory, id);
+    }
+
+    /// <summary>
+    /// Two copies of one call by the same id: the one a surviving node finalized from its in-call copy when the
+    /// recording node was declared dead, and the one that node recovered from its own segments when it came back. The
+    /// longer wins; on a tie the one catalogued first stays (so do its data key and every replica already made).
+    /// </summary>
+    internal static bool Supersedes(RecordingManifest candidate, RecordingManifest existing) =>
+        string.Equals(candidate.Sha256, existing.Sha256, StringComparison.OrdinalIgnoreCase)
+        || candidate.DurationSeconds > existing.DurationSeconds;
+
+    /// <summary>
+    /// Removes this node's losing copy (audio, manifest, escrowed key, marker) and asks replication to look: the
+    /// winner's replica is pulled here by the next catch-up pass.
+    /// </summary>
+    private void Discard(string audioPath, string manifestPath, string marker, string id, RecordingManifest kept)
+    {
+        File.Delete(manifestPath);
+        File.Delete(audioPath);
+        File.Delete(marker);
+        DataKeyEscrow.Delete(_dataDirectory, id);
+        CatalogLog.Superseded(_logger, id, kept.DurationSeconds);
+        _replication.Enqueue(id);
     }
 
     /// <summary>The finalizer's wrapped data key into the catalog, ahead of the row, so no row lacks its key.</summary>

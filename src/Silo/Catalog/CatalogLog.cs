@@ -23,4 +23,7 @@ internal static partial class CatalogLog
 
     [LoggerMessage(13006, LogLevel.Warning, "Recording {RecordingId} is on disk and left pending: the cluster database is known not to answer")]
     public static partial void LeftPending(ILogger logger, string recordingId);
+
+    [LoggerMessage(13007, LogLevel.Warning, "Recording {RecordingId}: the cluster already holds a copy at least as long ({KeptSeconds:F1} s), from the node that took the call over; this node's copy is discarded")]
+    public static partial void Superseded(ILogger logger, string recordingId, double keptSeconds);
 }

@@ -17,7 +17,9 @@ internal static class RecordingPaths
         _ => string.Create(CultureInfo.InvariantCulture, $"ch{channel}.pcm"),
     };
 
-    public static string SegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments");
+    public const string SegmentsFolder = "segments";
+
+    public static string SegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, SegmentsFolder);
 
     public static string OrphanedSegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments-orphaned");
 

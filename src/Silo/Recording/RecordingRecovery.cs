@@ -25,29 +25,52 @@ internal static class RecordingRecovery
         foreach (var directory in Directory.GetDirectories(root))
         {
             ct.ThrowIfCancellationRequested();
-            var (state, error) = TryReadState(directory);
-            if (state is null)
+            if (await FinalizeDirectoryAsync(options, directory, [], timeProvider, logger, ct) is { } recording)
             {
-                var orphaned = MoveToOrphaned(options, directory);
-                RecordingLog.Orphaned(logger, directory, orphaned, error);
-                continue;
-            }
-
-            try
-            {
-                var endedAt = LastWrite(directory, state.Info.StartedAt) ?? timeProvider.GetUtcNow();
-                var recording = await SegmentFinalizer.FinalizeAsync(
-                    options, directory, state, RecordingStatus.Interrupted, null, null, [], endedAt, ct);
-                RecordingLog.Recovered(logger, recording.RecordingId);
                 recovered.Add(recording);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                RecordingLog.RecoveryFailed(logger, directory, exception);
             }
         }
 
         return recovered;
+    }
+
+    /// <summary>
+    /// Finalizes one segment directory as <c>interrupted</c>, ended at its last write; one that cannot be read goes to
+    /// <c>segments-orphaned/</c>. Also used for another node's call copied here (<see cref="Storage.LiveCopyTakeover"/>).
+    /// </summary>
+    /// <returns>The recording, or null when the directory was orphaned or failed (logged).</returns>
+    public static async Task<FinalizedRecording?> FinalizeDirectoryAsync(
+        RecordingOptions options,
+        string directory,
+        IReadOnlyList<string> flags,
+        TimeProvider timeProvider,
+        ILogger logger,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        var (state, error) = TryReadState(directory);
+        if (state is null)
+        {
+            var orphaned = MoveToOrphaned(options, directory);
+            RecordingLog.Orphaned(logger, directory, orphaned, error);
+            return null;
+        }
+
+        try
+        {
+            var endedAt = LastWrite(directory, state.Info.StartedAt) ?? timeProvider.GetUtcNow();
+            var recording = await SegmentFinalizer.FinalizeAsync(
+                options, directory, state, RecordingStatus.Interrupted, null, null, flags, endedAt, logger, ct);
+            RecordingLog.Recovered(logger, recording.RecordingId);
+            return recording;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            RecordingLog.RecoveryFailed(logger, directory, exception);
+            return null;
+        }
     }
 
     private static (SessionState? State, Exception? Error) TryReadState(string directory)

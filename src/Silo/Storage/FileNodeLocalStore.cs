@@ -44,6 +44,11 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
             return ReplicaBegin.AlreadyStored;
         }
 
+        if (IsOwnCopyUnsettled(replica.Key.Id))
+        {
+            return ReplicaBegin.InProgress;
+        }
+
         var now = time.GetTimestamp();
         while (true)
         {
@@ -136,6 +141,11 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
                 return ReplicaCompletion.HashMismatch;
             }
 
+            if (IsOwnCopyUnsettled(id))
+            {
+                throw new ReplicaTransferException($"Recording {id} is being finalized or catalogued here from this node's own segments.");
+            }
+
             await transfer.File.FlushAsync(cancellationToken);
             transfer.File.Flush(flushToDisk: true);
             transfer.Dispose(deleteFile: false);
@@ -156,6 +166,17 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
             transfer.Gate.Release();
         }
     }
+
+    /// <summary>
+    /// True while this node finalizes or catalogues its own copy of the call (its segments, a copy it took over, or its
+    /// pending-catalog marker are still there): a replica of the same id, another node's copy of a call taken over when this node was
+    /// declared dead, must not land on the same paths meanwhile. The catalog decides between the two afterwards
+    /// (the longer wins) and replication brings the winner here if it is not ours.
+    /// </summary>
+    private bool IsOwnCopyUnsettled(string id) =>
+        Directory.Exists(Path.Combine(_root, Recording.RecordingPaths.SegmentsFolder, id))
+        || Directory.Exists(Path.Combine(_root, FileLiveCopyStore.TakeoverFolder, id))
+        || File.Exists(Path.Combine(_root, Catalog.CatalogIndexer.PendingFolder, id + Catalog.CatalogIndexer.MarkerExtension));
 
     public void Abort(string id)
     {

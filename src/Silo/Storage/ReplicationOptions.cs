@@ -43,4 +43,13 @@ internal sealed class ReplicationOptions
 
     /// <summary>Time limit of a question to a peer (inventory, has) before it counts as unreachable.</summary>
     public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// In-call replication: how often the segments of each call in progress are copied to a peer (what they gained
+    /// since the last round). A node killed mid-call loses at most about this plus the recording's flush interval.
+    /// </summary>
+    public TimeSpan LiveSegmentInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Peers that hold a copy of each call in progress (0 turns in-call replication off).</summary>
+    public int LiveSegmentCopies { get; set; } = 1;
 }

@@ -233,7 +233,9 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             var replica = ReplicaTransfer.Describe(manifest);
             if (!await _transfer.Local.HasAsync(replica.Key, replica.Sha256, ct))
             {
-                return; // Not ours to send (or purged): catch-up pulls it from whoever has it.
+                // Not ours to send (or purged, or another node's copy won over ours): catch-up pulls it from whoever has it.
+                Owe(item.Id + " is not here");
+                return;
             }
 
             var copies = new List<Task<bool>>();

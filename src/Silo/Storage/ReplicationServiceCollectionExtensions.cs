@@ -1,4 +1,5 @@
 using OrleansRecorder.Abstractions.Storage;
+using OrleansRecorder.Silo.Calls;
 using OrleansRecorder.Silo.Catalog;
 
 namespace OrleansRecorder.Silo.Storage;
@@ -9,8 +10,9 @@ internal static class ReplicationServiceCollectionExtensions
     /// <summary>
     /// Registers the node-local store (for <see cref="INodeStoreGrain"/>), the shared store (Azure Blob Storage when
     /// <c>Recorder:SharedStore:ConnectionString</c> is set, else disabled), <see cref="ReplicationService"/> (hosted,
-    /// and as <see cref="IReplicationQueue"/>), <see cref="IReplicaLocator"/> and <see cref="LocalReplicaFetcher"/>.
-    /// Needs <see cref="IRecordingCatalog"/>, <see cref="TimeProvider"/> and Orleans in the container.
+    /// and as <see cref="IReplicationQueue"/>), <see cref="IReplicaLocator"/>, <see cref="LocalReplicaFetcher"/>, and in-call
+    /// replication (<see cref="LiveSegmentShipper"/>, <see cref="FileLiveCopyStore"/>, <see cref="LiveCopyTakeover"/>).
+    /// Needs <see cref="IRecordingCatalog"/>, <see cref="CatalogIndexer"/>, <see cref="RecorderSettings"/>, <see cref="TimeProvider"/> and Orleans in the container.
     /// </summary>
     public static IServiceCollection AddRecorderReplication(
         this IServiceCollection services, IConfiguration configuration, string dataDirectory, string nodeName)
@@ -18,9 +20,10 @@ internal static class ReplicationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var replication = configuration.GetSection(ReplicationOptions.SectionName).Get<ReplicationOptions>() ?? new ReplicationOptions();
         var shared = configuration.GetSection(SharedStoreOptions.SectionName).Get<SharedStoreOptions>() ?? new SharedStoreOptions();
-        if (replication.BytesPerSecond < 0 || replication.QueueCapacity < 1 || replication.LiveConcurrency < 1 || replication.ReconcileInterval <= TimeSpan.Zero || replication.FullReconcileInterval <= TimeSpan.Zero)
+        if (replication.BytesPerSecond < 0 || replication.QueueCapacity < 1 || replication.LiveConcurrency < 1 || replication.ReconcileInterval <= TimeSpan.Zero || replication.FullReconcileInterval <= TimeSpan.Zero
+            || replication.LiveSegmentInterval <= TimeSpan.Zero || replication.LiveSegmentCopies < 0)
         {
-            throw new InvalidOperationException("Recorder:Replication: BytesPerSecond must be >= 0, QueueCapacity and LiveConcurrency >= 1, ReconcileInterval and FullReconcileInterval positive.");
+            throw new InvalidOperationException("Recorder:Replication: BytesPerSecond must be >= 0, QueueCapacity and LiveConcurrency >= 1, ReconcileInterval, FullReconcileInterval and LiveSegmentInterval positive, LiveSegmentCopies >= 0.");
         }
 
         services.AddSingleton(replication);
@@ -51,6 +54,20 @@ internal static class ReplicationServiceCollectionExtensions
         services.AddSingleton(sp => new LocalReplicaFetcher(
             nodeName, sp.GetRequiredService<ReplicaTransfer>(), sp.GetRequiredService<IClusterMembershipService>(),
             sp.GetRequiredService<ILogger<LocalReplicaFetcher>>()));
+        services.AddSingleton(new FileLiveCopyStore(dataDirectory));
+        services.AddSingleton<ILiveCopyStore>(sp => sp.GetRequiredService<FileLiveCopyStore>());
+        services.AddHostedService(sp => new LiveCopyTakeover(
+            sp.GetRequiredService<FileLiveCopyStore>(), sp.GetRequiredService<RecorderSettings>().Recording, replication,
+            sp.GetRequiredService<CatalogIndexer>(), sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LiveCopyTakeover>>()));
+        if (replication.LiveSegmentCopies > 0)
+        {
+            services.AddHostedService(sp => new LiveSegmentShipper(
+                nodeName, sp.GetRequiredService<RecorderSettings>().Recording, replication, sp.GetRequiredService<IGrainFactory>(),
+                sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<ILocalSiloDetails>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<LiveSegmentShipper>>()));
+        }
+
         return services;
     }
 }

@@ -116,13 +116,68 @@ public sealed class CatalogIndexerTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.Combine(_data.Path, CatalogIndexer.RejectedFolder)));
     }
 
+    /// <summary>
+    /// Issue #15: the node that took a dead node's call over catalogued its copy; the dead node, back, recovers its own
+    /// copy of the same call. The longer one is kept by the same id, the shorter one leaves this node's disk.
+    /// </summary>
+    [Fact]
+    public async Task OfTwoCopiesOfOneCallTheLongerIsKeptAndTheShorterOrEqualOneIsDiscarded()
+    {
+        await BringDatabaseBackAsync();
+        Assert.True(await _indexer.AddAsync(await WriteRecordingAsync("rec-dup", 6.5, 'b'), Ct));
+
+        Assert.True(await _indexer.AddAsync(await WriteRecordingAsync("rec-dup", 8, 'c'), Ct));
+        Assert.Equal(new string('c', 64), (await _catalog.GetAsync("rec-dup", Ct))!.Sha256);
+
+        foreach (var (duration, sha) in new[] { (5.0, 'd'), (8.0, 'e') })
+        {
+            var shorter = await WriteRecordingAsync("rec-dup", duration, sha);
+            Assert.True(await _indexer.AddAsync(shorter, Ct));
+            var kept = (await _catalog.GetAsync("rec-dup", Ct))!;
+            Assert.Equal(new string('c', 64), kept.Sha256);
+            Assert.Equal(8, kept.DurationSeconds);
+            Assert.False(File.Exists(shorter.AudioPath), "the losing copy's audio is gone");
+            Assert.False(File.Exists(shorter.ManifestPath), "the losing copy's manifest is gone");
+        }
+
+        // Queued each time: the winner is pushed, and a node that lost its copy pulls the winner back.
+        Assert.Equal(["rec-dup", "rec-dup", "rec-dup", "rec-dup"], _replication.Queued);
+        Assert.Empty(Directory.GetFiles(_indexer.PendingDirectory));
+    }
+
+    [Fact]
+    public async Task APendingCopyOfACallAlreadyCataloguedByAnotherNodeReplacesItOnlyWhenLonger()
+    {
+        var longer = await WriteRecordingAsync("rec-late-long", 9, 'f');
+        var shorter = await WriteRecordingAsync("rec-late-short", 4, 'f');
+        Assert.False(await _indexer.AddAsync(longer, Ct));
+        Assert.False(await _indexer.AddAsync(shorter, Ct));
+
+        // Meanwhile the other node's copies (7 s each) reached the catalog.
+        await BringDatabaseBackAsync();
+        foreach (var id in new[] { "rec-late-long", "rec-late-short" })
+        {
+            var other = await WriteRecordingAsync(id + "-other", 7, 'g');
+            await _catalog.AddAsync(other.Manifest with { Id = id }, Ct);
+        }
+
+        Assert.Equal(0, await _indexer.RetryPendingAsync(Ct));
+        Assert.Equal(new string('f', 64), (await _catalog.GetAsync("rec-late-long", Ct))!.Sha256);
+        Assert.Equal(new string('g', 64), (await _catalog.GetAsync("rec-late-short", Ct))!.Sha256);
+        Assert.True(File.Exists(longer.AudioPath));
+        Assert.False(File.Exists(shorter.AudioPath));
+        Assert.False(File.Exists(shorter.ManifestPath));
+    }
+
     private async Task BringDatabaseBackAsync()
     {
         Directory.CreateDirectory(_databaseDirectory);
         await _catalog.InitializeAsync(Ct);
     }
 
-    private async Task<FinalizedRecording> WriteRecordingAsync(string id)
+    private Task<FinalizedRecording> WriteRecordingAsync(string id) => WriteRecordingAsync(id, 10, 'a');
+
+    private async Task<FinalizedRecording> WriteRecordingAsync(string id, double durationSeconds, char sha)
     {
         var options = new RecordingOptions { DataDirectory = _data.Path };
         var directory = RecordingPaths.RecordingDirectory(options, Start);
@@ -133,13 +188,13 @@ public sealed class CatalogIndexerTests : IDisposable
         {
             Id = id,
             StartedAt = Start,
-            EndedAt = Start.AddSeconds(10),
-            DurationSeconds = 10,
+            EndedAt = Start.AddSeconds(durationSeconds),
+            DurationSeconds = durationSeconds,
             NearEnd = new RecordingParty { Number = "1001" },
             FarEnd = new RecordingParty { Number = "2002" },
             Format = "wav",
             SizeBytes = 100,
-            Sha256 = new string('a', 64),
+            Sha256 = new string(sha, 64),
             RecordedBy = "node-a",
             Status = RecordingStatus.Complete,
         };

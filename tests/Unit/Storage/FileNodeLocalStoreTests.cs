@@ -14,6 +14,43 @@ public sealed class FileNodeLocalStoreTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    /// <summary>
+    /// Issue #15: while this node finalizes or catalogues its own copy of a call (segments, a taken-over copy, a pending
+    /// marker), another node's copy of the same id does not land on the same paths; the catalog decides afterwards.
+    /// </summary>
+    [Theory]
+    [InlineData("segments/r9", true)]
+    [InlineData("segments-takeover/r9", true)]
+    [InlineData("catalog-pending/r9.pending", false)]
+    public async Task AReplicaOfACallWhoseOwnCopyIsUnsettledHereIsRefused(string path, bool directory)
+    {
+        var (replica, audio) = Replica("r9", 1000);
+        var ct = TestContext.Current.CancellationToken;
+        var full = Path.Combine(_directory, path);
+        Directory.CreateDirectory(directory ? full : Path.GetDirectoryName(full)!);
+        if (!directory)
+        {
+            await File.WriteAllTextAsync(full, "recordings/x.json", ct);
+        }
+
+        Assert.Equal(ReplicaBegin.InProgress, await _store.BeginAsync(replica, ct));
+
+        // Begun before the node's own finalization started: not published over it either.
+        var unsettled = directory ? () => Directory.Delete(full) : (Action)(() => File.Delete(full));
+        unsettled();
+        Assert.Equal(ReplicaBegin.Accepted, await _store.BeginAsync(replica, ct));
+        await WriteAllAsync(replica.Key.Id, audio, ct);
+        Directory.CreateDirectory(directory ? full : Path.GetDirectoryName(full)!);
+        if (!directory)
+        {
+            await File.WriteAllTextAsync(full, "recordings/x.json", ct);
+        }
+
+        await Assert.ThrowsAsync<ReplicaTransferException>(() => _store.CompleteAsync(replica.Key.Id, ct));
+        Assert.False(await _store.HasAsync(replica.Key, replica.Sha256, ct));
+        Assert.False(File.Exists(_store.AudioPath(replica.Key)));
+    }
+
     [Fact]
     public async Task ChunksInOrderBecomeAVisibleVerifiedReplicaInTheRecorderLayout()
     {
