@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using OrleansRecorder.Silo.Storage;
 using OrleansRecorder.Tests.EndToEnd.Harness;
-using OrleansRecorder.Tests.Unit.Storage;
+using OrleansRecorder.Tests.Integration.Storage;
 
 namespace OrleansRecorder.Tests.EndToEnd;
 

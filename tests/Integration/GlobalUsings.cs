@@ -6,3 +6,4 @@ global using OrleansRecorder.Tests.Unit.Media;
 global using OrleansRecorder.Tests.Unit.Media.Srtp;
 global using OrleansRecorder.Tests.Unit.Storage;
 global using OrleansRecorder.Tests.Unit.Webhooks;
+global using OrleansRecorder.Tests.Unit.Integrity;

@@ -24,7 +24,7 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     [InlineData("catalog-pending/r9.pending", false)]
     public async Task AReplicaOfACallWhoseOwnCopyIsUnsettledHereIsRefused(string path, bool directory)
     {
-        var (replica, audio) = Replica("r9", 1000);
+        var (replica, audio) = ReplicaSamples.Create("r9", 1000);
         var ct = TestContext.Current.CancellationToken;
         var full = Path.Combine(_directory, path);
         Directory.CreateDirectory(directory ? full : Path.GetDirectoryName(full)!);

@@ -2,9 +2,8 @@ using OrleansRecorder.Silo.Admin;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Integrity;
 using OrleansRecorder.Silo.Security;
-using OrleansRecorder.Tests.Unit.Cluster;
 
-namespace OrleansRecorder.Tests.Unit.Integrity;
+namespace OrleansRecorder.Tests.Integration.Integrity;
 
 /// <summary>
 /// The audit chain on PostgreSQL (the test server on 55432, a database of its own): two nodes appending at once still
