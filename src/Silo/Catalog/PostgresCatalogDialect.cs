@@ -41,6 +41,9 @@ internal sealed class PostgresCatalogDialect : CatalogDialect
     public override string JsonArrayElements(string column, string property) =>
         $"json_array_elements_text({column} -> '{property}') AS elements(value)";
 
+    public override string EpochBucket(string column, int seconds) =>
+        $"CAST(floor(extract(epoch FROM {column}) / {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) AS bigint)";
+
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 

@@ -20,6 +20,7 @@ internal static class RecorderApi
         api.MapMaintenanceApi();
         api.MapDiagnosticsApi();
         api.MapWebhooksApi();
+        api.MapStatsApi();
         return api;
     }
 }
