@@ -21,26 +21,36 @@ internal static class RecordingProblems
     public static string? Of(RecordingManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var kinds = new List<string>(3);
 
-        // Read from the manifest's JSON: the gap ledger is a manifest part the catalog otherwise only stores.
-        var json = JsonSerializer.SerializeToElement(manifest, RecordingJsonContext.Default.RecordingManifest);
-        if (json.TryGetProperty("gaps", out var gaps) && gaps.ValueKind == JsonValueKind.Array
-            && gaps.EnumerateArray().Any(g => !(g.TryGetProperty("reason", out var r) && r.GetString() is "hold" or "operator")))
+        // From the manifest's JSON: the gap ledger is a manifest part the catalog otherwise only stores.
+        return Of(JsonSerializer.SerializeToElement(manifest, RecordingJsonContext.Default.RecordingManifest));
+    }
+
+    /// <summary>The <c>problems</c> column of a manifest's JSON (its <c>flags</c> and <c>gaps</c>).</summary>
+    public static string? Of(JsonElement manifest)
+    {
+        var kinds = new List<string>(3);
+        if (Array(manifest, "gaps").Any(g => !(g.ValueKind == JsonValueKind.Object && g.TryGetProperty("reason", out var r) && r.GetString() is "hold" or "operator")))
         {
             kinds.Add(Gaps);
         }
 
-        if (manifest.Flags.Any(f => f.EndsWith(MediaTimeout, StringComparison.Ordinal)))
+        var flags = Array(manifest, "flags").Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).ToList();
+        if (flags.Exists(f => f.EndsWith(MediaTimeout, StringComparison.Ordinal)))
         {
             kinds.Add(MediaTimeout);
         }
 
-        if (manifest.Flags.Any(f => f.EndsWith("no-audio", StringComparison.Ordinal) || f.EndsWith(NoMedia, StringComparison.Ordinal)))
+        if (flags.Exists(f => f.EndsWith("no-audio", StringComparison.Ordinal) || f.EndsWith(NoMedia, StringComparison.Ordinal)))
         {
             kinds.Add(NoMedia);
         }
 
         return kinds.Count == 0 ? null : string.Join(',', kinds);
     }
+
+    private static IEnumerable<JsonElement> Array(JsonElement json, string property) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray()
+            : [];
 }

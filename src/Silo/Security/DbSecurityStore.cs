@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -181,6 +182,49 @@ internal abstract class DbSecurityStore : ISecurityStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Page, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
+        var where = AuditWhere(query);
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var count = Command(connection, "SELECT COUNT(*) FROM AuditLog" + where);
+        count.Transaction = transaction;
+        AddAuditFilters(count, query);
+        var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+
+        await using var select = Command(connection, "SELECT " + AuditColumns + " FROM AuditLog" + where + " ORDER BY seq DESC LIMIT @limit OFFSET @offset");
+        select.Transaction = transaction;
+        AddAuditFilters(select, query);
+        Add(select, "limit", (long)query.PageSize);
+        Add(select, "offset", (long)(query.Page - 1) * query.PageSize);
+        var items = new List<AuditEntry>();
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                items.Add(ReadAuditEntry(reader));
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return (items, total);
+    }
+
+    public async IAsyncEnumerable<AuditEntry> StreamAuditAsync(AuditQuery query, int limit, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 0);
+        await using var connection = await OpenAsync(ct);
+        await using var select = Command(connection, "SELECT " + AuditColumns + " FROM AuditLog" + AuditWhere(query) + " ORDER BY seq DESC LIMIT @limit");
+        AddAuditFilters(select, query);
+        Add(select, "limit", (long)limit);
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return ReadAuditEntry(reader);
+        }
+    }
+
+    private static string AuditWhere(AuditQuery query)
+    {
         var where = new StringBuilder(" WHERE 1 = 1");
         if (query.From is not null)
         {
@@ -202,37 +246,17 @@ internal abstract class DbSecurityStore : ISecurityStore
             where.Append(" AND action = @action");
         }
 
-        await using var connection = await OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var count = Command(connection, "SELECT COUNT(*) FROM AuditLog" + where);
-        count.Transaction = transaction;
-        AddAuditFilters(count, query);
-        var total = Convert.ToInt64(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-
-        await using var select = Command(connection, "SELECT " + AuditColumns + " FROM AuditLog" + where + " ORDER BY seq DESC LIMIT @limit OFFSET @offset");
-        select.Transaction = transaction;
-        AddAuditFilters(select, query);
-        Add(select, "limit", (long)query.PageSize);
-        Add(select, "offset", (long)(query.Page - 1) * query.PageSize);
-        var items = new List<AuditEntry>();
-        await using (var reader = await select.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                items.Add(new AuditEntry(
-                    Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
-                    DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)),
-                    NullableString(reader, 2),
-                    NullableString(reader, 3),
-                    reader.GetString(4),
-                    NullableString(reader, 5),
-                    NullableString(reader, 6)));
-            }
-        }
-
-        await transaction.CommitAsync(ct);
-        return (items, total);
+        return where.ToString();
     }
+
+    private static AuditEntry ReadAuditEntry(DbDataReader reader) => new(
+        Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+        DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)),
+        NullableString(reader, 2),
+        NullableString(reader, 3),
+        reader.GetString(4),
+        NullableString(reader, 5),
+        NullableString(reader, 6));
 
     public async Task<IReadOnlyList<RecordingNote>> ListNotesAsync(string recordingId, CancellationToken ct)
     {
