@@ -6,8 +6,9 @@ namespace OrleansRecorder.Tests.EndToEnd;
 
 /// <summary>
 /// The page in Debian's Chromium (headless, driven by Microsoft.Playwright) against a real recorder with two recorded
-/// sipp calls: sign in, find a recording, play it, download it, a user who may not see it, and screenshots of the
-/// main pages at 1280 and 390 px under <c>artifacts/screenshots/</c>.
+/// sipp calls: sign in, the dashboard's charts of those calls, find a recording, play it (and by keyboard), download
+/// it, a search shared by its link, the audit filter, active calls refreshing live, a user who may not see it, and
+/// screenshots of the main pages at 1280 and 390 px under <c>artifacts/screenshots/</c>.
 /// </summary>
 public sealed class BrowserTests(WebFixture fixture) : IClassFixture<WebFixture>
 {
