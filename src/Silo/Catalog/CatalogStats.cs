@@ -7,12 +7,15 @@ namespace OrleansRecorder.Silo.Catalog;
 /// <summary>
 /// The dashboard's aggregates over the catalog (<c>GET /api/stats/*</c>), one SQL text for SQLite and PostgreSQL.
 /// Each query is bounded by a <c>started_at</c> range and read from an index of migration 5 (<c>IX_Recordings_stats</c>
-/// covers counts, intervals and bytes; <c>IX_Recordings_problems</c> holds only the recordings with problems), so its
+/// covers counts, intervals and bytes, no sort for a distinct count; <c>IX_Recordings_problems</c> holds only the recordings with problems), so its
 /// cost follows the rows in the range, not the size of the catalog; a caller's scope filters the same way as a search.
 /// </summary>
 internal sealed class CatalogStats(CatalogDialect dialect, string connectionString)
 {
-    /// <summary>Calls started in each <paramref name="bucketSeconds"/>-long UTC period of [from, to): the recordings of one call count once.</summary>
+    /// <summary>
+    /// Calls started in each <paramref name="bucketSeconds"/>-long UTC period of [from, to): a call (the recordings of one
+    /// <c>group_id</c>) counts once, in the period of its first recording (whose <c>group_id</c> is its own id).
+    /// </summary>
     public async Task<IReadOnlyList<StatsCount>> CallsPerBucketAsync(
         DateTimeOffset from, DateTimeOffset to, int bucketSeconds, RecordingScope? scope, CancellationToken ct)
     {
@@ -21,7 +24,7 @@ internal sealed class CatalogStats(CatalogDialect dialect, string connectionStri
         var counts = new List<StatsCount>();
         await using var connection = await dialect.OpenAsync(connectionString, ct);
         await using var command = Range(connection, from, to, scope, out var where);
-        command.CommandText = $"SELECT {bucket} AS bucket, COUNT(DISTINCT COALESCE(group_id, id)) FROM Recordings{where} GROUP BY {bucket} ORDER BY bucket";
+        command.CommandText = $"SELECT {bucket} AS bucket, COUNT(*) FROM Recordings{where} AND group_id = id GROUP BY {bucket} ORDER BY bucket";
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

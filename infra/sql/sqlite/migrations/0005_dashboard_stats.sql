@@ -12,8 +12,9 @@ UPDATE Recordings SET problems = NULLIF(rtrim(
                           WHERE f.value LIKE '%no-audio' OR f.value LIKE '%no-media') THEN 'no-media,' ELSE '' END),
     ','), '');
 
--- Calls per hour or day, channels in use (start and end of each recording) and bytes per day, from the index alone.
-CREATE INDEX IF NOT EXISTS IX_Recordings_stats ON Recordings (started_at, group_id, ended_at, size_bytes);
+-- Calls per hour or day (a call counts where its first recording, group_id = id, started), channels in use (start and
+-- end of each recording) and bytes per day, from the index alone.
+CREATE INDEX IF NOT EXISTS IX_Recordings_stats ON Recordings (started_at, group_id, id, ended_at, size_bytes);
 
 -- The few recordings with problems, newest first, without reading the others.
 CREATE INDEX IF NOT EXISTS IX_Recordings_problems ON Recordings (started_at, problems) WHERE problems IS NOT NULL;
