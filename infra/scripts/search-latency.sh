@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Search latency over a large catalog (issue #6): seeds ROWS recordings (default 100,000; 2,000 numbers over 90 days)
-# straight into a node's SQLite catalog, starts the node on it, and times typical searches through the REST API
-# (admin key; a user-scoped search too when the security tables allow it): 50 requests each, median and p95.
+# Search and dashboard latency over a large catalog (issues #6, #18): seeds ROWS recordings (default 100,000; 2,000
+# numbers over 90 days, 2 % with a problem) straight into a node's SQLite catalog, starts the node on it, and times
+# typical searches and the dashboard's GET /api/stats/* through the REST API (admin key): 50 requests each, median
+# and p95. The dashboard's figures for a million rows: infra/scripts/search-latency.sh 1000000
 #   usage: infra/scripts/search-latency.sh [rows=100000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,14 +40,22 @@ for i in range(rows):
                 "durationSeconds": float(duration), "nearEnd": {"number": near, "device": f"SEP{near}AA"},
                 "farEnd": {"number": far, "device": "PSTN-Trunk"}, "profile": "7878", "format": "opus",
                 "sizeBytes": duration * 1800, "sha256": "0" * 64, "recordedBy": "seed", "status": "complete", "flags": []}
+    # As the catalog writes them (RecordingProblems.cs): a few media timeouts, legs without media and lossy calls.
+    problem = random.choice(["media-timeout", "no-media", "gaps"]) if random.random() < 0.02 else None
+    if problem == "media-timeout":
+        manifest["flags"] = ["far-end-media-timeout"]
+    elif problem == "no-media":
+        manifest["flags"] = ["far-end-no-audio", "far-end-no-media"]
+    elif problem == "gaps":
+        manifest["gaps"] = [{"leg": "farEnd", "channel": 1, "reason": "packet-loss", "offsetSeconds": 3.0, "durationSeconds": 0.4}]
     seq += 1
     batch.append((rid, int(started.timestamp() * 1000), int(ended.timestamp() * 1000), near, f"SEP{near}AA", far, "PSTN-Trunk",
-                  manifest["refci"], "complete", "seed", "0" * 64, manifest["sizeBytes"], json.dumps(manifest), seq))
+                  manifest["refci"], "complete", "seed", "0" * 64, manifest["sizeBytes"], json.dumps(manifest), seq, rid, problem))
     if len(batch) == 5000:
-        con.executemany("INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci, status, recorded_by, sha256, size_bytes, manifest, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
+        con.executemany("INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci, status, recorded_by, sha256, size_bytes, manifest, seq, group_id, problems) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
         batch.clear()
 if batch:
-    con.executemany("INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci, status, recorded_by, sha256, size_bytes, manifest, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
+    con.executemany("INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci, status, recorded_by, sha256, size_bytes, manifest, seq, group_id, problems) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
 con.commit()
 print("seeded", con.execute("SELECT COUNT(*) FROM Recordings").fetchone()[0], "recordings")
 PY
@@ -62,3 +71,9 @@ time_query "one number, whole range, page 1" "/api/recordings?number=2345&pageSi
 time_query "one number + 7-day range" "/api/recordings?number=2345&from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z"
 time_query "one device + status complete" "/api/recordings?device=SEP2345AA&status=complete"
 time_query "7-day range only, page 20" "/api/recordings?from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z&page=20&pageSize=50"
+# The dashboard (GET /api/stats/*): ranges inside the seeded 90 days (the defaults end now, after the seeded data).
+time_query "stats: calls per hour, 24 h" "/api/stats/calls?bucket=hour&from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z"
+time_query "stats: calls per day, 30 days" "/api/stats/calls?bucket=day&from=2026-10-01T00:00:00Z&to=2026-10-31T00:00:00Z"
+time_query "stats: channels in use per hour, 24 h" "/api/stats/channels?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z"
+time_query "stats: problems, 7 days, newest 10" "/api/stats/problems?from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z&limit=10"
+time_query "stats: storage (every recording's bytes)" "/api/stats/storage"

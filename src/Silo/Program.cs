@@ -205,6 +205,7 @@ builder.Services.AddSingleton<RecorderUserAgent>();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.DrainTimeout + TimeSpan.FromSeconds(30));
 builder.Services.AddSingleton<INodeStatusProvider, NodeStatusProvider>();
 builder.Services.AddSingleton<ClusterView>();
+builder.Services.AddSingleton<PeaksCache>();
 builder.Services.AddRecorderMaintenance();
 builder.Services.AddRecorderReplication(builder.Configuration, dataDirectory, nodeName);
 builder.Services.AddSingleton(sp =>

@@ -337,11 +337,13 @@ public sealed class HardeningTests(HardeningFixture fixture) : IClassFixture<Har
         await page.EvaluateAsync("() => { window.__violations.length = 0; }");
         console.Clear();
 
-        // Sign in, list recordings, open one: all under the policy, nothing blocked.
+        // Sign in, see the dashboard's charts, list recordings, open one: all under the policy, nothing blocked.
         await page.FillAsync("#login-user", "admin");
         await page.FillAsync("#login-password", fixture.AdminPassword);
         await page.ClickAsync("#login-form button[type=submit]");
         await page.WaitForSelectorAsync("#whoami-name");
+        await page.WaitForSelectorAsync("#panel-calls-hour[data-loaded=true] #chart-calls-hour");
+        await page.ClickAsync("#nav a[href='#/recordings']");
         var row = page.Locator($"tr[data-id='{fixture.Recording.Id}']");
         await row.WaitForAsync();
         await row.ClickAsync();

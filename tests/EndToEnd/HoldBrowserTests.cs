@@ -29,6 +29,8 @@ public sealed class HoldBrowserTests(HoldBrowserTests.HeldCallFixture fixture) :
         await page.FillAsync("#login-user", "admin");
         await page.FillAsync("#login-password", HeldCallFixture.AdminPassword);
         await page.ClickAsync("#login-form button[type=submit]");
+        await page.WaitForSelectorAsync("#dashboard"); // the first page after sign-in
+        await page.ClickAsync("#nav a[href='#/recordings']");
         await page.WaitForSelectorAsync("#recordings-table");
 
         // One row for the call (grouped by default), naming its two parts; ungrouped, two rows.

@@ -40,6 +40,10 @@ public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
             ("GET", "/api/audit", null, [200, 403, 403, 200, 401]),
             ("GET", "/api/audit.csv", null, [200, 403, 403, 200, 401]),
             ("GET", "/api/auth/me", null, [200, 200, 200, 200, 401]),
+            ("GET", "/api/stats/calls?bucket=hour", null, [200, 200, 200, 403, 401]),
+            ("GET", "/api/stats/channels", null, [200, 200, 200, 403, 401]),
+            ("GET", "/api/stats/problems", null, [200, 200, 200, 403, 401]),
+            ("GET", "/api/stats/storage", null, [200, 403, 403, 200, 401]),
             ("GET", "/api/diagnostics", null, [200, 403, 403, 403, 401]),
             ("PUT", $"/api/recordings/{first}/preserve", new { preserved = false }, [200, 200, 403, 403, 401]),
             ("PUT", $"/api/recordings/{second}/preserve", new { preserved = false }, [200, 404, 403, 403, 401]),
@@ -152,6 +156,28 @@ public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
         Assert.Equal([fixture.Second.Id], filtered.Items.Select(r => r.Id));
     }
 
+    /// <summary>The dashboard's counts follow the search's visibility: each caller counts only the calls they may see.</summary>
+    [Fact]
+    public async Task TheStatsCountOnlyTheCallsTheCallerMaySee()
+    {
+        async Task<long> CallsTodayAsync(HttpClient client) =>
+            (await GetAsync<JsonElement>(client, "/api/stats/calls?bucket=day")).GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("value").GetInt64());
+
+        var admin = await fixture.SignInAsync("admin");
+        var all = (await GetAsync<RecordingList>(admin, "/api/recordings?groupBy=call&pageSize=100")).Total;
+        Assert.Equal(all, await CallsTodayAsync(admin));
+        Assert.Equal(1, await CallsTodayAsync(await fixture.SignInAsync("alice"))); // 198101: the first call only
+        Assert.Equal(0, await CallsTodayAsync(await fixture.SignInAsync("bob")));
+
+        // Every hour of the last 24 is listed, the empty ones as zero.
+        var hours = await GetAsync<JsonElement>(admin, "/api/stats/calls");
+        Assert.Equal("hour", hours.GetProperty("bucket").GetString());
+        Assert.Equal(24, hours.GetProperty("points").GetArrayLength());
+        var storage = await GetAsync<JsonElement>(admin, "/api/stats/storage");
+        Assert.Equal(all, storage.GetProperty("recordings").GetInt64());
+        Assert.Contains(storage.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("name").GetString() == fixture.Node.Name);
+    }
+
     [Fact]
     public async Task BadInputIsAProblemWithAClearMessage()
     {
@@ -170,6 +196,10 @@ public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
         await ExpectAsync(await admin.GetAsync("/api/recordings?sort=colour", Ct), HttpStatusCode.BadRequest, "sort must be one of");
         await ExpectAsync(await admin.GetAsync("/api/recordings?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", Ct), HttpStatusCode.BadRequest, "from must not be after to");
         await ExpectAsync(await admin.GetAsync($"/api/recordings/{fixture.First.Id}/peaks?buckets=0", Ct), HttpStatusCode.BadRequest, "buckets");
+        await ExpectAsync(await admin.GetAsync("/api/stats/calls?bucket=week", Ct), HttpStatusCode.BadRequest, "bucket must be hour or day");
+        await ExpectAsync(await admin.GetAsync("/api/stats/calls?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z", Ct), HttpStatusCode.BadRequest, "from must not be after to");
+        await ExpectAsync(await admin.GetAsync("/api/stats/calls?bucket=hour&from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z", Ct), HttpStatusCode.BadRequest, "more than 1000 periods");
+        await ExpectAsync(await admin.GetAsync("/api/stats/problems?limit=1000", Ct), HttpStatusCode.BadRequest, "limit must be between");
         await ExpectAsync(await admin.GetAsync("/api/audit?pageSize=100000", Ct), HttpStatusCode.BadRequest, "pageSize");
         await ExpectAsync(await admin.PostAsJsonAsync("/api/users", new { name = "x y", role = "boss", password = "short" }, Ct), HttpStatusCode.BadRequest, "role must be one of");
         await ExpectAsync(await admin.PostAsJsonAsync("/api/users", new { name = "ok", role = "user", password = "short" }, Ct), HttpStatusCode.BadRequest, "at least 8 characters");

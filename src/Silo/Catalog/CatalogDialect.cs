@@ -72,6 +72,12 @@ internal abstract class CatalogDialect
     /// <summary>The text of property <paramref name="property"/> of the JSON object <paramref name="value"/> (SQL NULL when absent).</summary>
     public abstract string JsonText(string value, string property);
 
+    /// <summary>
+    /// The number of whole <paramref name="seconds"/>-long periods between the Unix epoch and the <see cref="CatalogType.Time"/>
+    /// column <paramref name="column"/>, as a 64-bit integer (a time bucket of the dashboard's counts, in UTC).
+    /// </summary>
+    public abstract string EpochBucket(string column, int seconds);
+
     /// <summary>Reads a <see cref="CatalogType.Time"/> column.</summary>
     public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
 

@@ -62,7 +62,10 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
         _connectionString = connectionString;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _groups = groups ?? RecordingGroupRules.Default;
+        Stats = new CatalogStats(dialect, connectionString);
     }
+
+    public CatalogStats Stats { get; }
 
     /// <summary>Applies the migrations the database lacks (<see cref="SchemaMigrator"/>).</summary>
     public Task InitializeAsync(CancellationToken ct) => SchemaMigrator.ApplyAsync(_dialect, _connectionString, _timeProvider, ct);

@@ -7,6 +7,9 @@ namespace OrleansRecorder.Silo.Catalog;
 /// <summary>The recordings table of the cluster database (SQLite embedded, PostgreSQL in production).</summary>
 internal interface IRecordingCatalog
 {
+    /// <summary>The dashboard's aggregates over the same database.</summary>
+    CatalogStats Stats { get; }
+
     /// <summary>Applies the schema migrations the database lacks, each once (safe to call at every start, on every node).</summary>
     Task InitializeAsync(CancellationToken ct);
 

@@ -46,6 +46,9 @@ internal sealed class PostgresCatalogDialect : CatalogDialect
 
     public override string JsonText(string value, string property) => $"({value} ->> '{property}')";
 
+    public override string EpochBucket(string column, int seconds) =>
+        $"CAST(floor(extract(epoch FROM {column}) / {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) AS bigint)";
+
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 

@@ -30,6 +30,7 @@ internal static class RecordingColumns
         new("size_bytes", CatalogType.Integer, m => m.SizeBytes),
         new("manifest", CatalogType.Json, m => JsonSerializer.Serialize(m, RecordingJsonContext.Default.RecordingManifest)),
         new("call_key", CatalogType.Text, RecordingGroups.CallKey),
+        new("problems", CatalogType.Text, RecordingProblems.Of),
     ];
 
     /// <summary>The stored text of a status (the <c>status</c> column and its filter).</summary>

@@ -56,6 +56,9 @@ internal sealed class SqliteCatalogDialect : CatalogDialect
 
     public override string JsonText(string value, string property) => $"json_extract({value}, '$.{property}')";
 
+    public override string EpochBucket(string column, int seconds) =>
+        $"({column} / {(seconds * 1000L).ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 

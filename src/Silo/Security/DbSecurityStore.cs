@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -263,27 +264,7 @@ internal abstract class DbSecurityStore : ISecurityStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Page, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1, nameof(query));
-        var where = new StringBuilder(" WHERE 1 = 1");
-        if (query.From is not null)
-        {
-            where.Append(" AND at >= @from");
-        }
-
-        if (query.To is not null)
-        {
-            where.Append(" AND at < @to");
-        }
-
-        if (query.User is not null)
-        {
-            where.Append(" AND user_name = @user_name");
-        }
-
-        if (query.Action is not null)
-        {
-            where.Append(" AND action = @action");
-        }
-
+        var where = AuditWhere(query);
         await using var connection = await OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var count = Command(connection, "SELECT COUNT(*) FROM AuditLog" + where);
@@ -307,6 +288,47 @@ internal abstract class DbSecurityStore : ISecurityStore
 
         await transaction.CommitAsync(ct);
         return (items, total);
+    }
+
+    public async IAsyncEnumerable<AuditEntry> StreamAuditAsync(AuditQuery query, int limit, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 0);
+        await using var connection = await OpenAsync(ct);
+        await using var select = Command(connection, "SELECT " + AuditColumns + " FROM AuditLog" + AuditWhere(query) + " ORDER BY seq DESC LIMIT @limit");
+        AddAuditFilters(select, query);
+        Add(select, "limit", (long)limit);
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return ReadAudit(reader);
+        }
+    }
+
+    private static string AuditWhere(AuditQuery query)
+    {
+        var where = new StringBuilder(" WHERE 1 = 1");
+        if (query.From is not null)
+        {
+            where.Append(" AND at >= @from");
+        }
+
+        if (query.To is not null)
+        {
+            where.Append(" AND at < @to");
+        }
+
+        if (query.User is not null)
+        {
+            where.Append(" AND user_name = @user_name");
+        }
+
+        if (query.Action is not null)
+        {
+            where.Append(" AND action = @action");
+        }
+
+        return where.ToString();
     }
 
     public async Task<IReadOnlyList<RecordingNote>> ListNotesAsync(string recordingId, CancellationToken ct)

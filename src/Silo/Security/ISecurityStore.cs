@@ -38,6 +38,12 @@ internal interface ISecurityStore
     /// <summary>Matching rows newest first, and how many match in all.</summary>
     Task<(IReadOnlyList<AuditEntry> Items, long Total)> QueryAuditAsync(AuditQuery query, CancellationToken ct);
 
+    /// <summary>
+    /// The rows matching <paramref name="query"/>'s filters (its page is ignored), newest first, at most
+    /// <paramref name="limit"/>: read from one query as they are enumerated, never held all at once (the CSV export).
+    /// </summary>
+    IAsyncEnumerable<AuditEntry> StreamAuditAsync(AuditQuery query, int limit, CancellationToken ct);
+
     Task<IReadOnlyList<RecordingNote>> ListNotesAsync(string recordingId, CancellationToken ct);
 
     Task<RecordingNote> AddNoteAsync(string recordingId, string user, string text, DateTimeOffset at, CancellationToken ct);

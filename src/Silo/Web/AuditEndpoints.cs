@@ -36,7 +36,7 @@ internal static class AuditEndpoints
         return TypedResults.Ok(new AuditListDto(items, total));
     }
 
-    private static async Task<Results<FileContentHttpResult, ValidationProblem>> CsvAsync(
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem>> CsvAsync(
         DateTimeOffset? from, DateTimeOffset? to, string? user, string? action, ISecurityStore store, AuthFailureAudit failures,
         CancellationToken cancellationToken)
     {
@@ -47,25 +47,20 @@ internal static class AuditEndpoints
 
         await failures.FlushAsync(all: true); // as in the list: every failure up to now
 
-        var csv = new StringBuilder("seq,time,user,source,action,target,details\r\n");
-        for (var page = 1; (page - 1) * MaxPageSize < MaxCsvRows; page++)
+        // Written to the response as the rows are read from one query: the export never holds the log in memory.
+        var query = new AuditQuery(from, to, Blank(user), Blank(action), 1, MaxPageSize);
+        return TypedResults.Stream(async body =>
         {
-            var (items, _) = await store.QueryAuditAsync(new AuditQuery(from, to, Blank(user), Blank(action), page, MaxPageSize), cancellationToken);
-            foreach (var e in items)
+            await using var csv = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024);
+            await csv.WriteAsync("seq,time,user,source,action,target,details\r\n");
+            await foreach (var e in store.StreamAuditAsync(query, MaxCsvRows, cancellationToken))
             {
-                csv.Append(e.Seq.ToString(CultureInfo.InvariantCulture)).Append(',')
-                    .Append(e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(Field(e.User)).Append(',').Append(Field(e.Source)).Append(',').Append(Field(e.Action)).Append(',')
-                    .Append(Field(e.Target)).Append(',').Append(Field(e.Details)).Append("\r\n");
+                await csv.WriteAsync(string.Concat(
+                    e.Seq.ToString(CultureInfo.InvariantCulture), ",",
+                    e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), ",",
+                    Field(e.User), ",", Field(e.Source), ",", Field(e.Action), ",", Field(e.Target), ",", Field(e.Details), "\r\n"));
             }
-
-            if (items.Count < MaxPageSize)
-            {
-                break;
-            }
-        }
-
-        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", "audit.csv");
+        }, "text/csv; charset=utf-8", "audit.csv");
     }
 
     private static Dictionary<string, string[]> Validate(DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize)

@@ -1,21 +1,25 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using NAudio.Wave;
 using OrleansRecorder.Silo.Recording.Opus;
 
 namespace OrleansRecorder.Silo.Web;
 
 /// <summary>
 /// The waveform of a recording: per channel (left = near end, right = far end; a SIPREC session's one per stream), the minimum and maximum sample of
-/// each of <c>buckets</c> equal slices of the audio. Reads PCM16 WAV directly and decodes Ogg Opus; one pass, streaming.
+/// each of <c>buckets</c> equal slices of the audio. WAV through NAudio's <see cref="WaveFileReader"/> (RIFF chunks,
+/// format, data length), Ogg Opus through the recorder's decoder; one pass, streaming.
 /// </summary>
 internal static class PeaksReader
 {
+    private const int FramesPerRead = 4096;
+
     public static PeaksDto Read(string path, string format, double durationSeconds, int buckets)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
         return Read(file, format, durationSeconds, buckets);
     }
 
-    /// <summary>From any readable stream of the audio (a decrypting one for an encrypted recording).</summary>
+    /// <summary>From any readable, seekable stream of the audio (a decrypting one for an encrypted recording).</summary>
     public static PeaksDto Read(Stream file, string format, double durationSeconds, int buckets)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
@@ -26,67 +30,36 @@ internal static class PeaksReader
 
     private static PeaksDto ReadWav(Stream file, int buckets)
     {
-        var header = new byte[12];
-        file.ReadExactly(header);
-        if (!header.AsSpan(0, 4).SequenceEqual("RIFF"u8) || !header.AsSpan(8, 4).SequenceEqual("WAVE"u8))
+        WaveFileReader reader;
+        try
         {
-            throw new InvalidDataException("Not a WAV file.");
+            reader = new WaveFileReader(file);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException("Not a WAV file: " + ex.Message, ex);
         }
 
-        int channels = 0, bits = 0, rate = 8000;
-        var chunk = new byte[8];
-        while (true)
+        using (reader)
         {
-            file.ReadExactly(chunk);
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(chunk.AsSpan(4));
-            if (chunk.AsSpan(0, 4).SequenceEqual("fmt "u8))
+            var wave = reader.WaveFormat;
+            // WAVE_FORMAT_EXTENSIBLE is how a recording of more than two channels (a SIPREC session's streams) is written.
+            if (wave.Encoding is not (WaveFormatEncoding.Pcm or WaveFormatEncoding.Extensible) || wave.BitsPerSample != 16 || wave.Channels < 1)
             {
-                var fmt = new byte[size + (size & 1)];
-                file.ReadExactly(fmt);
-                channels = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(2));
-                rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(fmt.AsSpan(4));
-                bits = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(14));
+                throw new InvalidDataException($"Only PCM16 WAV is supported ({wave.Encoding}, {wave.BitsPerSample} bits, {wave.Channels} channels).");
             }
-            else if (chunk.AsSpan(0, 4).SequenceEqual("data"u8))
+
+            var totalFrames = reader.Length / wave.BlockAlign;
+            var peaks = new Accumulator(wave.Channels, buckets, totalFrames);
+            var buffer = new byte[FramesPerRead * wave.BlockAlign];
+            int n;
+            while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
             {
-                if (bits != 16 || channels < 1)
-                {
-                    throw new InvalidDataException($"Only PCM16 WAV is supported ({bits} bits, {channels} channels).");
-                }
-
-                // A recording still being written may say 0 or 0xFFFFFFFF: then the rest of the file is the data.
-                long dataBytes = size is 0 or uint.MaxValue ? file.Length - file.Position : Math.Min(size, file.Length - file.Position);
-                var totalFrames = dataBytes / (2 * channels);
-                var peaks = new Accumulator(channels, buckets, totalFrames);
-                var buffer = new byte[4096 * 2 * channels];
-                var samples = new short[4096 * channels];
-                long remaining = dataBytes;
-                while (remaining > 0)
-                {
-                    var want = (int)Math.Min(buffer.Length, remaining);
-                    want -= want % (2 * channels);
-                    var n = file.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
-                    n -= n % (2 * channels);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    for (var i = 0; i < n / 2; i++)
-                    {
-                        samples[i] = BinaryPrimitives.ReadInt16LittleEndian(buffer.AsSpan(2 * i));
-                    }
-
-                    peaks.Add(samples.AsSpan(0, n / 2));
-                    remaining -= n;
-                }
-
-                return peaks.ToDto(totalFrames / (double)rate);
+                // PCM16 WAV is little-endian, as every machine .NET runs the recorder on.
+                peaks.Add(MemoryMarshal.Cast<byte, short>(buffer.AsSpan(0, n - (n % wave.BlockAlign))));
             }
-            else
-            {
-                file.Seek(size + (size & 1), SeekOrigin.Current);
-            }
+
+            return peaks.ToDto(totalFrames / (double)wave.SampleRate);
         }
     }
 

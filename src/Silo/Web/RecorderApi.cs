@@ -21,6 +21,7 @@ internal static class RecorderApi
         api.MapDiagnosticsApi();
         api.MapWebhooksApi();
         api.MapSigningKeysApi();
+        api.MapStatsApi();
         return api;
     }
 }

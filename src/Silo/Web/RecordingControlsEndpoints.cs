@@ -125,7 +125,7 @@ internal static class RecordingControlsEndpoints
 
     private static async Task<Results<Ok<PeaksDto>, ValidationProblem, ProblemHttpResult>> PeaksAsync(
         string id, int? buckets, ClaimsPrincipal principal, IRecordingCatalog catalog, RecordingAccess access, RecorderSettings settings,
-        KeyRing keys, ILogger<KeyRing> logger, Webhooks.IWebhookPublisher publisher, CancellationToken cancellationToken)
+        KeyRing keys, ILogger<KeyRing> logger, Webhooks.IWebhookPublisher publisher, PeaksCache cache, CancellationToken cancellationToken)
     {
         if (buckets is < 1 or > MaxBuckets)
         {
@@ -147,22 +147,27 @@ internal static class RecordingControlsEndpoints
 
         try
         {
-            if (manifest.Encryption is not null)
+            ProblemHttpResult? problem = null;
+            var peaks = await cache.GetOrAddAsync(manifest.Id, manifest.Sha256, buckets ?? 800, async () =>
             {
+                if (manifest.Encryption is null)
+                {
+                    return await Task.Run(() => PeaksReader.Read(path, manifest.Format, manifest.DurationSeconds, buckets ?? 800), cancellationToken);
+                }
+
                 var opened = await EncryptedAudio.OpenAsync(manifest, path, catalog, keys, logger, publisher, checkWholeFile: true, cancellationToken);
                 if (opened.Stream is not { } plaintext)
                 {
-                    return opened.Problem!;
+                    problem = opened.Problem!;
+                    return null;
                 }
 
                 await using (plaintext)
                 {
-                    return TypedResults.Ok(await Task.Run(() => PeaksReader.Read(plaintext, manifest.Format, manifest.DurationSeconds, buckets ?? 800), cancellationToken));
+                    return await Task.Run(() => PeaksReader.Read(plaintext, manifest.Format, manifest.DurationSeconds, buckets ?? 800), cancellationToken);
                 }
-            }
-
-            var peaks = await Task.Run(() => PeaksReader.Read(path, manifest.Format, manifest.DurationSeconds, buckets ?? 800), cancellationToken);
-            return TypedResults.Ok(peaks);
+            });
+            return peaks is null ? problem! : TypedResults.Ok(peaks);
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or RecordingTamperedException)
         {

@@ -92,8 +92,9 @@ public abstract class SchemaMigrationContract : CatalogContract
         // What InitializeAsync created until migrations came: migration 1's tables, no SchemaMigrations.
         await Database.ExecuteAsync(SqlScripts.Read(Database.Dialect.Name + "/migrations/0001_catalog.sql"));
         var catalog = Database.Catalog(_time);
-        await catalog.AddAsync(Manifest("part-1", Now, "9"), Ct);
-        await catalog.AddAsync(Manifest("part-2", Now.AddMinutes(5), "9"), Ct);
+        // The rows as the catalog of that time wrote them (today's also writes the columns later migrations add).
+        await InsertAsOfMigration1Async(Manifest("part-1", Now, "9"), seq: 1, groupId: "part-1");
+        await InsertAsOfMigration1Async(Manifest("part-2", Now.AddMinutes(5), "9") with { Flags = ["near-end-media-timeout"] }, seq: 2, groupId: "part-1");
         // The tombstone as the code of that time wrote it (today's also erases a data key, a table migration 4 makes).
         await Database.ExecuteAsync(
             "INSERT INTO Tombstones (id, deleted_at, reason) VALUES (@id, @deleted_at, @reason)",
@@ -112,6 +113,10 @@ public abstract class SchemaMigrationContract : CatalogContract
         Assert.Equal(MaintenanceSettings.Default, await catalog.GetMaintenanceSettingsAsync(Ct));
         Assert.Equal(2, await catalog.GetCheckpointAsync("export", Ct));
         Assert.Equal("vip", Assert.Single(await Database.RowsAsync("SELECT tag FROM RecordingTags"))[0]);
+        // Migration 6 found the problem in the manifest of a row it did not write.
+        var problems = await catalog.Stats.ProblemsAsync(Now, Now.AddHours(1), 10, null, Ct);
+        Assert.Equal(["part-2"], problems.Newest.Select(p => p.Id));
+        Assert.Equal([RecordingProblems.MediaTimeout], problems.Newest[0].Problems);
     }
 
     [Fact]
@@ -178,6 +183,16 @@ public abstract class SchemaMigrationContract : CatalogContract
         (await Database.RowsAsync("SELECT version, name, applied_at FROM SchemaMigrations ORDER BY version"))
         .Select(r => (Convert.ToInt32(r[0], CultureInfo.InvariantCulture), (string)r[1], Convert.ToInt64(r[2], CultureInfo.InvariantCulture)))
         .ToList();
+
+    private Task InsertAsOfMigration1Async(RecordingManifest m, long seq, string groupId) => Database.ExecuteAsync(
+        "INSERT INTO Recordings (id, started_at, ended_at, near_number, near_device, far_number, far_device, refci, status, recorded_by, sha256, "
+        + "size_bytes, manifest, seq, call_key, group_id) VALUES (@id, @started_at, @ended_at, @near_number, NULL, NULL, NULL, @refci, 'complete', "
+        + "@recorded_by, @sha256, @size_bytes, @manifest, @seq, @call_key, @group_id)",
+        ("id", CatalogType.Text, m.Id), ("started_at", CatalogType.Time, m.StartedAt), ("ended_at", CatalogType.Time, m.EndedAt),
+        ("near_number", CatalogType.Text, m.NearEnd.Number), ("refci", CatalogType.Text, m.RefCi), ("recorded_by", CatalogType.Text, m.RecordedBy),
+        ("sha256", CatalogType.Text, m.Sha256), ("size_bytes", CatalogType.Integer, m.SizeBytes),
+        ("manifest", CatalogType.Json, System.Text.Json.JsonSerializer.Serialize(m, RecordingJsonContext.Default.RecordingManifest)),
+        ("seq", CatalogType.Integer, seq), ("call_key", CatalogType.Text, RecordingGroups.CallKey(m)), ("group_id", CatalogType.Text, groupId));
 
     private static RecordingManifest Manifest(string id, DateTimeOffset start, string? refci) => new()
     {

@@ -1,0 +1,6 @@
+namespace OrleansRecorder.Tests.Unit.Catalog;
+
+public sealed class PostgresCatalogStatsTests : CatalogStatsContract
+{
+    private protected override Task<CatalogTestDatabase> CreateDatabaseAsync() => PostgresCatalogTestDatabase.CreateAsync();
+}
