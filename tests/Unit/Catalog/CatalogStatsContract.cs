@@ -5,8 +5,8 @@ using OrleansRecorder.Silo.Recording;
 namespace OrleansRecorder.Tests.Unit.Catalog;
 
 /// <summary>
-/// The dashboard's aggregates (<see cref="CatalogStats"/>), run against SQLite (<see cref="SqliteCatalogStatsTests"/>)
-/// and PostgreSQL (<see cref="PostgresCatalogStatsTests"/>), each test on a fresh database holding the same calls:
+/// The dashboard's aggregates (<see cref="CatalogStats"/>), run against SQLite (<c>SqliteCatalogStatsTests</c>)
+/// and PostgreSQL (<c>PostgresCatalogStatsTests</c>), each test on a fresh database holding the same calls:
 /// in the 09:00 hour a call held once (two recordings, one group) and two single ones, one at 11:30, one the next day.
 /// </summary>
 public abstract class CatalogStatsContract : CatalogContract

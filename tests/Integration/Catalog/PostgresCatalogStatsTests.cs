@@ -1,4 +1,4 @@
-namespace OrleansRecorder.Tests.Unit.Catalog;
+namespace OrleansRecorder.Tests.Integration.Catalog;
 
 public sealed class PostgresCatalogStatsTests : CatalogStatsContract
 {
