@@ -12,4 +12,10 @@ public enum ReplicaBegin
 
     /// <summary>Another sender is transferring this recording right now: try again later.</summary>
     InProgress,
+
+    /// <summary>
+    /// The catalog holds another copy of this recording (two nodes finalized the same call and the longer won): this one
+    /// is not wanted here or anywhere; nothing to send.
+    /// </summary>
+    Superseded,
 }

@@ -12,4 +12,7 @@ public enum ReplicaCompletion
 
     /// <summary>The bytes did not hash to the manifest's SHA-256: nothing was made visible.</summary>
     HashMismatch,
+
+    /// <summary>The catalog came to hold another copy of this recording while it was sent: nothing was made visible.</summary>
+    Superseded,
 }

@@ -15,8 +15,14 @@ namespace OrleansRecorder.Silo.Storage;
 /// manifest is written to <c>{id}.json.tmp</c> and renamed: a manifest on disk always has its complete audio beside it.
 /// Transfers in progress live in memory only; a restart leaves a stray <c>.replica</c> file that the next transfer of
 /// that recording overwrites. Thread-safe: each transfer has its own lock, the table is concurrent.
+/// <para><paramref name="catalogSha256"/> (the catalog's hash of a recording, null when not catalogued) makes the store
+/// refuse a copy the catalog no longer holds, at the start and again just before it is published: when a dead node
+/// returns and the catalog keeps its longer copy of a call, a push of the survivor's shorter copy that was already on
+/// its way must not replace the winner here (it did: every node then held the loser while the catalog named the
+/// winner, and the winner was nowhere left to copy from).</para>
 /// </remarks>
-internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time) : INodeLocalStore
+internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time, Func<string, CancellationToken, Task<string?>>? catalogSha256 = null)
+    : INodeLocalStore
 {
     /// <summary>A transfer with no chunk for this long is considered abandoned by its sender.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
@@ -47,6 +53,11 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
         if (IsOwnCopyUnsettled(replica.Key.Id))
         {
             return ReplicaBegin.InProgress;
+        }
+
+        if (await IsSupersededAsync(replica, cancellationToken))
+        {
+            return ReplicaBegin.Superseded;
         }
 
         var now = time.GetTimestamp();
@@ -146,6 +157,11 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
                 throw new ReplicaTransferException($"Recording {id} is being finalized or catalogued here from this node's own segments.");
             }
 
+            if (await IsSupersededAsync(replica, cancellationToken))
+            {
+                return ReplicaCompletion.Superseded;
+            }
+
             await transfer.File.FlushAsync(cancellationToken);
             transfer.File.Flush(flushToDisk: true);
             transfer.Dispose(deleteFile: false);
@@ -178,6 +194,12 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
         || Directory.Exists(Path.Combine(_root, FileLiveCopyStore.TakeoverFolder, id))
         || File.Exists(Path.Combine(_root, Catalog.CatalogIndexer.PendingFolder, id + Catalog.CatalogIndexer.MarkerExtension));
 
+    /// <summary>True when the catalog holds this recording with another hash: this copy lost to another node's.</summary>
+    private async Task<bool> IsSupersededAsync(ReplicaDescriptor replica, CancellationToken cancellationToken) =>
+        catalogSha256 is not null
+        && await catalogSha256(replica.Key.Id, cancellationToken) is { } current
+        && !string.Equals(current, replica.Sha256, StringComparison.OrdinalIgnoreCase);
+
     public void Abort(string id)
     {
         if (id is not null && _transfers.TryRemove(id, out var transfer))
@@ -194,6 +216,8 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
         {
             case ReplicaBegin.AlreadyStored:
                 return ReplicaCompletion.Stored;
+            case ReplicaBegin.Superseded:
+                return ReplicaCompletion.Superseded;
             case ReplicaBegin.InProgress:
                 throw new ReplicaTransferException($"Recording {replica.Key.Id} is being received from another node.");
         }

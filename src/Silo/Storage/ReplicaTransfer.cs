@@ -43,7 +43,7 @@ internal sealed class ReplicaTransfer(INodeLocalStore local, ISharedBlobStore sh
         var store = grains.GetGrain<INodeStoreGrain>(node);
         switch (await store.BeginAsync(replica).WaitAsync(CallTimeout, cancellationToken))
         {
-            case ReplicaBegin.AlreadyStored:
+            case ReplicaBegin.AlreadyStored or ReplicaBegin.Superseded:
                 return 0;
             case ReplicaBegin.InProgress:
                 return null;
@@ -83,9 +83,12 @@ internal sealed class ReplicaTransfer(INodeLocalStore local, ISharedBlobStore sh
 
             var result = await store.CompleteAsync(replica.Key.Id).WaitAsync(CallTimeout, cancellationToken);
             completed = true;
-            return result == ReplicaCompletion.Stored
-                ? replica.SizeBytes
-                : throw new InvalidDataException($"{node} refused recording {replica.Key.Id}: {result} (the local copy may be damaged).");
+            return result switch
+            {
+                ReplicaCompletion.Stored => replica.SizeBytes,
+                ReplicaCompletion.Superseded => 0, // the catalog chose another copy meanwhile: this one is not wanted
+                _ => throw new InvalidDataException($"{node} refused recording {replica.Key.Id}: {result} (the local copy may be damaged)."),
+            };
         }
         finally
         {
@@ -172,10 +175,12 @@ internal sealed class ReplicaTransfer(INodeLocalStore local, ISharedBlobStore sh
         return Verified(result, replica, "shared");
     }
 
-    private static long Verified(ReplicaCompletion result, ReplicaDescriptor replica, string source) =>
-        result == ReplicaCompletion.Stored
-            ? replica.SizeBytes
-            : throw new InvalidDataException($"The copy of {replica.Key.Id} from {source} failed verification: {result}.");
+    private static long Verified(ReplicaCompletion result, ReplicaDescriptor replica, string source) => result switch
+    {
+        ReplicaCompletion.Stored => replica.SizeBytes,
+        ReplicaCompletion.Superseded => 0, // a copy the catalog no longer holds: not kept, the next pass pulls the winner
+        _ => throw new InvalidDataException($"The copy of {replica.Key.Id} from {source} failed verification: {result}."),
+    };
 
     private static async Task TryAbortAsync(INodeStoreGrain store, string id)
     {

@@ -27,7 +27,11 @@ internal static class ReplicationServiceCollectionExtensions
         }
 
         services.AddSingleton(replication);
-        services.AddSingleton<INodeLocalStore>(sp => new FileNodeLocalStore(dataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<INodeLocalStore>(sp => new FileNodeLocalStore(
+            dataDirectory,
+            sp.GetRequiredService<TimeProvider>(),
+            // Resolved at the call, not here: the catalog's own services reach the store.
+            async (id, ct) => (await sp.GetRequiredService<IRecordingCatalog>().GetAsync(id, ct))?.Sha256));
         services.AddSingleton<ISharedBlobStore>(string.IsNullOrWhiteSpace(shared.ConnectionString)
             ? new DisabledSharedBlobStore()
             : new AzureBlobSharedStore(shared.ConnectionString, shared.Container));

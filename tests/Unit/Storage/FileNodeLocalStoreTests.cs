@@ -51,6 +51,42 @@ public sealed class FileNodeLocalStoreTests : IDisposable
         Assert.False(File.Exists(_store.AudioPath(replica.Key)));
     }
 
+    /// <summary>
+    /// Issue #15: when the catalog holds another copy of a call (the returning node's longer one won), the survivor's copy
+    /// is refused, whether it arrives after the catalog changed or was already on its way, and the winner stays.
+    /// </summary>
+    [Fact]
+    public async Task ACopyTheCatalogNoLongerHoldsIsRefusedAtTheStartAndBeforeItIsPublished()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (winner, winnerAudio) = ReplicaSamples.Create("r10", 2000);
+        var (loser, loserAudio) = ReplicaSamples.Create("r10", 1500);
+        string? catalogued = winner.Sha256;
+        var directory = Directory.CreateTempSubdirectory("recorder-store-").FullName;
+        try
+        {
+            var store = new FileNodeLocalStore(directory, _time, (id, _) => Task.FromResult(id == "r10" ? catalogued : null));
+            await store.StoreAsync(winner, (sink, token) => sink.WriteAsync(winnerAudio, token).AsTask(), ct);
+
+            Assert.Equal(ReplicaBegin.Superseded, await store.BeginAsync(loser, ct));
+
+            // Begun while the catalog still named the loser, completed after it changed: nothing replaces the winner.
+            catalogued = loser.Sha256;
+            Assert.Equal(ReplicaBegin.Accepted, await store.BeginAsync(loser, ct));
+            await store.WriteChunkAsync("r10", 0, loserAudio, ct);
+            catalogued = winner.Sha256;
+            Assert.Equal(ReplicaCompletion.Superseded, await store.CompleteAsync("r10", ct));
+
+            Assert.True(await store.HasAsync(winner.Key, winner.Sha256, ct));
+            Assert.Equal(winnerAudio, await File.ReadAllBytesAsync(store.AudioPath(winner.Key), ct));
+            Assert.Empty(Directory.GetFiles(directory, "*.replica", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task ChunksInOrderBecomeAVisibleVerifiedReplicaInTheRecorderLayout()
     {
