@@ -71,21 +71,11 @@ internal static class SegmentFinalizer
         var nearJournal = LegGapJournal.Read(nearPath, nearSamples);
         var farJournal = LegGapJournal.Read(farPath, farSamples);
 
-        // One rate for both channels: the wideband one if either leg with audio is wideband; the other leg is upsampled
-        // (a narrowband party stays narrowband, but in a 16 kHz file).
+        // One rate for every channel: the wideband one if any channel with audio is wideband; the others are upsampled
+        // below, once the extra channels' rates are known too (a narrowband party stays narrowband, but in a 16 kHz file).
         var nearRate = state.NearEndSampleRate ?? SampleRate;
         var farRate = state.FarEndSampleRate ?? SampleRate;
         var rate = Math.Max(nearSamples > 0 ? nearRate : SampleRate, farSamples > 0 ? farRate : SampleRate);
-        if (nearSamples > 0 && nearRate < rate)
-        {
-            (nearPath, nearSamples) = await UpsampleAsync(nearPath, cancellationToken);
-        }
-
-        if (farSamples > 0 && farRate < rate)
-        {
-            (farPath, farSamples) = await UpsampleAsync(farPath, cancellationToken);
-        }
-
         var channels = state.ChannelCount();
         var extras = new List<(RecordingChannel Channel, string Path, long Samples)>();
         var extraJournals = new Dictionary<int, IReadOnlyList<LegGap>>();
@@ -103,12 +93,12 @@ internal static class SegmentFinalizer
             extras.Add((extra, path, samples));
         }
 
-        if (nearSamples > 0 && nearRate < rate && !nearPath.EndsWith(UpsampledSuffix, StringComparison.Ordinal))
+        if (nearSamples > 0 && nearRate < rate)
         {
             (nearPath, nearSamples) = await UpsampleAsync(nearPath, cancellationToken);
         }
 
-        if (farSamples > 0 && farRate < rate && !farPath.EndsWith(UpsampledSuffix, StringComparison.Ordinal))
+        if (farSamples > 0 && farRate < rate)
         {
             (farPath, farSamples) = await UpsampleAsync(farPath, cancellationToken);
         }
