@@ -82,7 +82,13 @@ internal static class RecorderStartup
 
     private static RecordingOptions CreateRecordingOptions(RecordingSettings recording, string dataDirectory)
     {
-        var opus = new OpusEncoderOptions { Bitrate = recording.OpusBitrate, Complexity = recording.OpusComplexity };
+        var opus = new OpusEncoderOptions
+        {
+            Bitrate = recording.OpusBitrate,
+            Complexity = recording.OpusComplexity,
+            SilenceGate = recording.OpusSilenceGate,
+            SilenceGateDbov = recording.OpusSilenceGateDbov,
+        };
         try
         {
             opus.Validate();

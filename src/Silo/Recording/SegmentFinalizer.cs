@@ -554,7 +554,7 @@ internal static class SegmentFinalizer
 
         writer.Complete();
         file.Flush(flushToDisk: true);
-        OpusLog.Encoded(logger, recordingId, writer.Packets, writer.PreSkip, file.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        OpusLog.Encoded(logger, recordingId, writer.Packets, writer.PreSkip, file.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds, writer.FramesGated, writer.StreamFrames);
     }
 
     private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)

@@ -91,6 +91,12 @@ internal sealed class OggOpusWriter : IDisposable
     /// <summary>Input sample frames (per channel, at the input rate) accepted so far.</summary>
     public long Samples { get; private set; }
 
+    /// <summary>Channel frames the silence gate kept from the encoder so far (<see cref="OpusFrameEncoder"/>).</summary>
+    public long FramesGated => _encoder.FramesGated;
+
+    /// <summary>Channel frames so far: packets × channels.</summary>
+    public long StreamFrames => _encoder.FramesTotal;
+
     /// <summary>Opus packets produced so far (including the one held back).</summary>
     public long Packets => _packets;
 
@@ -236,7 +242,7 @@ internal sealed class OggOpusWriter : IDisposable
         List<string> all =
         [
             $"ENCODER={encoderDescription}",
-            $"ENCODER_OPTIONS=bitrate={encoder.Bitrate} complexity={encoder.Complexity} application=voip frame=20ms",
+            $"ENCODER_OPTIONS=bitrate={encoder.Bitrate} complexity={encoder.Complexity} application=voip frame=20ms silence-gate={encoder.SilenceGate}",
             encoder.Channels == OpusFrameEncoder.Stereo
                 ? "CHANNELS=left=near-end right=far-end"
                 : $"CHANNELS={encoder.Channels} streams, in the order of the manifest's siprec.streams",

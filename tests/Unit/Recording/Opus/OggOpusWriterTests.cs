@@ -18,7 +18,7 @@ public sealed class OggOpusWriterTests(ITestOutputHelper output)
         using (var writer = new OggOpusWriter(stream, new OpusEncoderOptions(), 42))
         {
             preSkip = writer.PreSkip;
-            writer.Write(OpusTestAudio.Tones(0.1, 600, 1400));
+            writer.Write(CallAudio.Tones(0.1, 600, 1400));
             writer.Complete();
         }
 
@@ -47,7 +47,7 @@ public sealed class OggOpusWriterTests(ITestOutputHelper output)
     [Fact]
     public void OpusTagsIsAloneOnTheSecondPageWithVendorAndEncoderComments()
     {
-        var file = OpusTestAudio.Encode(OpusTestAudio.Tones(0.1, 600, 1400), comments: ["RECORDING_ID=abc"]);
+        var file = OpusTestAudio.Encode(CallAudio.Tones(0.1, 600, 1400), comments: ["RECORDING_ID=abc"]);
 
         var pages = OggTestReader.ReadPages(file);
         var tagsPage = pages[1];
@@ -80,7 +80,7 @@ public sealed class OggOpusWriterTests(ITestOutputHelper output)
     [Fact]
     public void ThreeSecondsOfTonesDecodeWith600HzLeftAnd1400HzRightAtTheExactLength()
     {
-        var input = OpusTestAudio.Tones(3, leftHz: 600, rightHz: 1400);
+        var input = CallAudio.Tones(3, leftHz: 600, rightHz: 1400);
         using var stream = new MemoryStream();
         int preSkip;
         bool native;
@@ -126,7 +126,7 @@ public sealed class OggOpusWriterTests(ITestOutputHelper output)
     [Fact]
     public void PreSkipAlignsTheDecodedSignalWithTheInputAt8Kilohertz()
     {
-        var input = OpusTestAudio.Tones(1, leftHz: 440, rightHz: 440);
+        var input = CallAudio.Tones(1, leftHz: 440, rightHz: 440);
         var file = OpusTestAudio.Encode(input, new OpusEncoderOptions { Bitrate = 32_000 });
         var pages = OggTestReader.ReadPages(file);
         var preSkip8k = BinaryPrimitives.ReadUInt16LittleEndian(pages[0].Body.AsSpan(10)) / 6;
@@ -166,7 +166,7 @@ public sealed class OggOpusWriterTests(ITestOutputHelper output)
     [InlineData(4000)]
     public void TheFinalGranuleIsPreSkipPlusSixTimesTheSamplesAndTrimsOnlyWithinTheLastPacket(int samples)
     {
-        var input = OpusTestAudio.Tones(samples / 8000.0, 300, 700);
+        var input = CallAudio.Tones(samples / 8000.0, 300, 700);
         var file = OpusTestAudio.Encode(input);
 
         var pages = OggTestReader.ReadPages(file);
@@ -207,7 +207,7 @@ public sealed class OggOpusWriterTests(ITestOutputHelper output)
     [Fact]
     public void TwoMinutesOfSpeechLikeAudioStayUnderTwelveMegabytesPerHour()
     {
-        var input = OpusTestAudio.SpeechLike(120, seed: 1);
+        var input = CallAudio.SpeechLike(120, seed: 1);
         using var stream = new MemoryStream();
         var started = ThreadCpuTime();
         var wall = Stopwatch.StartNew();

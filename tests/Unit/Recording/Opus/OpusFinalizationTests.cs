@@ -20,7 +20,7 @@ public sealed class OpusFinalizationTests : IDisposable
         var session = RecordingSession.Create(Options("OPUS"), RecordingSessionTests.Info("call-opus"), _time);
         session.NearEnd.OnFirstPacket(_time.GetTimestamp());
         session.FarEnd.OnFirstPacket(_time.GetTimestamp());
-        var tones = OpusTestAudio.Tones(1.5, 600, 1400);
+        var tones = CallAudio.Tones(1.5, 600, 1400);
         session.NearEnd.Write(OpusTestAudio.Channel(tones, 0));
         session.FarEnd.Write(OpusTestAudio.Channel(tones, 1));
 
