@@ -18,7 +18,9 @@
 #      the SRTP figure sits beside plain RTP in the same run; the SRTP legs make an early offer RTP/SAVP with their own
 #      key (the generator protects every packet; over UDP the node is started with AllowSrtpOverInsecureTransport, which
 #      leaves the plain calls' delayed offers as they were). The ramp stops at the first step where either is not clean.
-#   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, SRTP, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS,
+#   TURNS=S: the parties take turns of S seconds (a conversation: the listener sends digital silence, which the Opus
+#      silence gate does not encode); default 0, both tones all the time (the encoder's worst case).
+#   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, TURNS, SRTP, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS,
 #          WARMUP_CALLS, WARMUP_SECONDS, NODE_ENV: extra variables for the node, e.g. "Recorder__Rtp__BatchedReceive=false")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +31,7 @@ rates=${RATES:-100 200 300 400}
 rate_seconds=${RATE_SECONDS:-5}
 bye_delay=${BYE_DELAY_MS:-200}
 srtp=${SRTP:-}
+turns=${TURNS:-0}              # seconds per turn of a conversation (tools/LoadGenerator --turns); 0: both tones all the time
 format=${FORMAT:-opus}          # the shipped default (src/Silo/appsettings.json); FORMAT=wav for the WAV path
 max_calls=0; for c in $steps; do [ "$c" -gt "$max_calls" ] && max_calls=$c; done
 max_rate=0; for r in $rates; do [ "$r" -gt "$max_rate" ] && max_rate=$r; done
@@ -53,10 +56,10 @@ node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
 bench_ready 8970 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
 clk=$(getconf CLK_TCK)
-common=(127.0.0.1:5970 --measure-pid "$node" --clk-tck "$clk" --verify http://127.0.0.1:8970 --api-key capacity --no-verify-audio)
+common=(127.0.0.1:5970 --measure-pid "$node" --clk-tck "$clk" --verify http://127.0.0.1:8970 --api-key capacity --no-verify-audio --turns "$turns")
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "recorder pid $node on CPU 0, format $format; generator on CPU 1; ${step_seconds} s per step, calls started at ${ramp_rate}/s${srtp:+; each step also with SRTP $srtp}"
+echo "recorder pid $node on CPU 0, format $format, $( [ "$turns" = 0 ] && echo "both parties' tones all the time" || echo "parties taking turns of $turns s (the other sends digital silence)"); generator on CPU 1; ${step_seconds} s per step, calls started at ${ramp_rate}/s${srtp:+; each step also with SRTP $srtp}"
 cpu0() { awk '/^cpu0 /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }   # busy, total ticks of CPU 0
 node_ticks() { awk '{print $14 + $15}' /proc/$node/stat; }
 # Warm-up (JIT, pools): not reported. Long enough for tiered compilation to settle: a fresh node still JITs (tier-1

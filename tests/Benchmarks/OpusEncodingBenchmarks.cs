@@ -7,7 +7,8 @@ namespace OrleansRecorder.Benchmarks;
 /// <summary>
 /// What the default format costs to encode (issue #17): one operation writes one recorded minute of a call, 8 kHz
 /// stereo, as Ogg Opus with the shipped settings (16 kbit/s, complexity 0, native libopus when it loads), single-threaded
-/// and in memory. CPU-s per recorded call-hour = the mean in ms × 60 / 1000 (per channel-hour: half that).
+/// and in memory. CPU-s per recorded call-hour = the mean in ms × 60 / 1000 (per channel-hour: half that); on a busy
+/// machine the <c>Min</c> column is the better estimate of the CPU an encoding needs.
 /// <c>Signal</c>: <c>Tones</c> (both parties talk all the time: the load generator's calls, the worst case),
 /// <c>TurnTaking</c> (speech-like bursts, one party at a time, line noise at −61 dBov otherwise), <c>Silence</c>
 /// (digital silence: hold, a muted line). <c>Gate</c>: the silence gate on (default) or off.
@@ -16,6 +17,7 @@ namespace OrleansRecorder.Benchmarks;
 /// dotnet run -c Release --project tests/Benchmarks -- --filter '*OpusEncodingBenchmarks*' --job short --inProcess
 /// </remarks>
 [MemoryDiagnoser]
+[MinColumn]
 public class OpusEncodingBenchmarks
 {
     private const double Seconds = 60;

@@ -56,6 +56,38 @@ internal sealed class CallLeg
         BinaryPrimitives.WriteUInt32BigEndian(Packet.AsSpan(4), (uint)Random.Shared.Next());
         BinaryPrimitives.WriteUInt32BigEndian(Packet.AsSpan(8), (uint)Random.Shared.Next());
         toneFrame.CopyTo(Packet, RtpHeaderSize);
+        _toneFrame = toneFrame;
+    }
+
+    private readonly byte[] _toneFrame;
+    private bool _talking = true;
+
+    /// <summary>Packets per turn of a conversation (0: the tone all the time); set before the pump starts the leg.</summary>
+    public int TurnPackets { get; private set; }
+
+    /// <summary>The near end talks first, the far end listens: its payload starts as silence.</summary>
+    public void TakeTurns(int packetsPerTurn)
+    {
+        TurnPackets = packetsPerTurn;
+        if (packetsPerTurn > 0 && !_nearEnd)
+        {
+            SwitchTurn();
+        }
+    }
+
+    /// <summary>Talks (the tone) or listens (G.711 µ-law digital silence, 0xFF) from the next packet on.</summary>
+    public void SwitchTurn()
+    {
+        _talking = !_talking;
+        var payload = Packet.AsSpan(RtpHeaderSize, _toneFrame.Length);
+        if (_talking)
+        {
+            _toneFrame.CopyTo(payload);
+        }
+        else
+        {
+            payload.Fill(0xFF);
+        }
     }
 
     public string CallId { get; }

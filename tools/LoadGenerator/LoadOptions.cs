@@ -26,6 +26,9 @@ internal sealed class LoadOptions
           --clk-tck N         kernel clock ticks per second for --measure-pid (default 100; getconf CLK_TCK)
           --srtp SUITE        SRTP (AES_CM_128_HMAC_SHA1_80 or _32): early offer RTP/SAVP with the leg's own key, every
                               packet protected (the node needs Recorder__Sip__AllowSrtpOverInsecureTransport=true)
+          --turns S           the parties take turns, like a conversation: near talks (its tone) for S seconds while far
+                              sends µ-law digital silence, then far talks, and so on (default 0: both tones all the
+                              time, the worst case for the encoder); implies --no-verify-audio
           --rtp-only          no SIP: leg k of the run streams to port (target port + k), e.g. to infra/scripts/udp-sink
         Places CUCM-like recorded calls (two delayed-offer SIP dialogs per call, PCMU tones 600 Hz near / 1400 Hz far)
         over UDP. Refuses any non-loopback target.
@@ -50,6 +53,12 @@ internal sealed class LoadOptions
     public int MeasurePid { get; init; }
 
     public int ByeDelayMilliseconds { get; init; }
+
+    /// <summary>Seconds each party talks before the other does (0: both all the time).</summary>
+    public double TurnSeconds { get; init; }
+
+    /// <summary><see cref="TurnSeconds"/> in 20 ms packets.</summary>
+    public int TurnPackets => (int)Math.Round(TurnSeconds * 50);
 
     /// <summary>Baseline mode: no SIP; leg k streams to the target port + k (a raw UDP sink).</summary>
     public bool RtpOnly { get; init; }
@@ -79,6 +88,7 @@ internal sealed class LoadOptions
         string? srtp = null;
         var pid = 0;
         var byeDelay = 0;
+        double turns = 0;
         double verifyTimeout = 0;
         for (var i = 1; i < args.Length; i++)
         {
@@ -100,6 +110,7 @@ internal sealed class LoadOptions
                 case "--summary": summary = Next(); break;
                 case "--rtp-only": rtpOnly = true; break;
                 case "--srtp": srtp = Next(); _ = SrtpSender.TagLength(srtp); break;
+                case "--turns": turns = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--bye-delay-ms": byeDelay = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--measure-pid": pid = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--clk-tck": ProcessSampler.ClockTicks = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -114,6 +125,8 @@ internal sealed class LoadOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(rate, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(sockets, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(byeDelay);
+        ArgumentOutOfRangeException.ThrowIfNegative(turns);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(turns, 3600);
         ArgumentOutOfRangeException.ThrowIfNegative(verifyTimeout);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(verifyTimeout, 3600);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(byeDelay, 10000);
@@ -145,7 +158,8 @@ internal sealed class LoadOptions
             LateMilliseconds = late,
             VerifyUrl = verify,
             ApiKey = apiKey,
-            VerifyAudio = audio,
+            VerifyAudio = audio && turns == 0,
+            TurnSeconds = turns,
             VerifyTimeoutSeconds = verifyTimeout,
             SummaryFile = summary,
             RtpOnly = rtpOnly,

@@ -155,6 +155,8 @@ internal sealed class LoadRun(LoadOptions options)
                 InterlockedMax(ref _maxConcurrent, now);
                 near.PacketsToSend = options.PacketsPerLeg;
                 far.PacketsToSend = options.PacketsPerLeg;
+                near.TakeTurns(options.TurnPackets);
+                far.TakeTurns(options.TurnPackets);
                 pump.Start(near, far);
                 try
                 {

@@ -139,6 +139,11 @@ internal sealed class RtpPump : IDisposable
             }
 
             leg.PacketsAttempted++;
+            if (leg.TurnPackets > 0 && leg.PacketsAttempted % leg.TurnPackets == 0)
+            {
+                leg.SwitchTurn();
+            }
+
             packet[1] = 0x00; // PT 0, marker only on the first packet
             BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(2)) + 1));
             BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(4)) + ToneFrame.Samples);
