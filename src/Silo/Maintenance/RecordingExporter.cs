@@ -78,8 +78,7 @@ internal sealed class RecordingExporter(
     }
 
     /// <summary>The audio file extension of a recording: its format, if that is a plain short word, else <c>bin</c>.</summary>
-    internal static string Extension(RecordingManifest manifest) =>
-        manifest.Format is { Length: > 0 and <= 8 } format && format.All(char.IsAsciiLetterOrDigit) ? format.ToLowerInvariant() : "bin";
+    internal static string Extension(RecordingManifest manifest) => ExportNames.AudioExtension(manifest);
 
     /// <summary>Null when the folder exists and takes a file; else why not.</summary>
     private static string? CheckFolder(string folder)

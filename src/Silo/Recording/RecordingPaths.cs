@@ -38,12 +38,5 @@ internal static class RecordingPaths
     }
 
     /// <summary>Recording ids become file names: reject anything that could escape the directory.</summary>
-    public static void ValidateRecordingId(string recordingId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(recordingId);
-        if (recordingId is "." or ".." || recordingId.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || recordingId.Contains('/') || recordingId.Contains('\\'))
-        {
-            throw new ArgumentException($"Recording id '{recordingId}' is not a valid file name.", nameof(recordingId));
-        }
-    }
+    public static void ValidateRecordingId(string recordingId) => RecordingIds.Validate(recordingId);
 }

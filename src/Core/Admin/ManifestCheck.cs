@@ -92,7 +92,7 @@ internal static class ManifestCheck
 
         try
         {
-            RecordingPaths.ValidateRecordingId(manifest.Id);
+            RecordingIds.Validate(manifest.Id);
         }
         catch (ArgumentException)
         {

@@ -25,7 +25,7 @@ internal sealed record RecordingManifest
     /// The audio's sample rate, both channels: 16000 when a leg was wideband (G.722, Opus; the other leg upsampled),
     /// else 8000. Manifests written before issue #13 lack it and were 8000.
     /// </summary>
-    public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
+    public int SampleRate { get; init; } = 8000;
 
     /// <summary>Left channel.</summary>
     public required RecordingParty NearEnd { get; init; }

@@ -35,7 +35,7 @@ internal sealed record RecordingParty
     public long Samples { get; init; }
 
     /// <summary>The rate the leg was decoded at (8000, or 16000 for G.722 and Opus); below the recording's rate it was upsampled.</summary>
-    public int SampleRate { get; init; } = SegmentFinalizer.SampleRate;
+    public int SampleRate { get; init; } = 8000;
 
     /// <summary>A channel beyond the near and far end: its 0-based place in the file (null for those two).</summary>
     public int? Channel { get; init; }

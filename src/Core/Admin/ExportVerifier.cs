@@ -43,8 +43,8 @@ internal static class ExportVerifier
             }
 
             chains.Add(name, manifest);
-            var audio = Path.ChangeExtension(path, RecordingExporter.Extension(manifest));
-            var audioName = Path.ChangeExtension(name, RecordingExporter.Extension(manifest));
+            var audio = Path.ChangeExtension(path, ExportNames.AudioExtension(manifest));
+            var audioName = Path.ChangeExtension(name, ExportNames.AudioExtension(manifest));
             if (!File.Exists(audio))
             {
                 report.Missing++;
