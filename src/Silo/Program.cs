@@ -43,6 +43,7 @@ var nodeName = string.IsNullOrWhiteSpace(options.Node.Name) ? Environment.Machin
 var settings = RecorderStartup.CreateSettings(options, dataDirectory, nodeName);
 var keyRing = KeyRing.Load(options.Encryption, dataDirectory, generate: options.Encryption.Enabled);
 settings.Recording.Encryptor = options.Encryption.Enabled ? new RecordingEncryptor(keyRing) : null;
+settings.Recording.SegmentKeys = SegmentKeys.Load(options.Encryption, dataDirectory, keyRing);
 var signingKey = SigningKeyFile.Load(options.Signing, dataDirectory, nodeName);
 settings.Recording.Sealer = new ManifestSealer(signingKey, dataDirectory);
 
