@@ -132,7 +132,7 @@ internal sealed class SegmentRecordReader : Stream
             var end = position + SegmentRecordHeader.LengthSize + length + SegmentRecordHeader.TagSize;
             if (end > fileLength)
             {
-                break; // Torn: the process died while writing it.
+                break; // Torn: the process died while writing it, or a peer's copy was taken mid-record. Dropped.
             }
 
             plaintext += length;
