@@ -162,6 +162,8 @@ builder.Services.AddSingleton(keyRing);
 builder.Services.AddSingleton(sp => new SigningKeyDirectory(signingKey, options.Signing,
     sp.GetRequiredService<ISecurityStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SigningKeyDirectory>>()));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SigningKeyDirectory>());
+builder.Services.AddHostedService(sp => new ChainCheckpointService(settings.Recording.Sealer!, sp.GetRequiredService<ISecurityStore>(),
+    options.Signing.CheckpointInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ChainCheckpointService>>()));
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
 builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredService<IReplicationQueue>(), dataDirectory,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));
