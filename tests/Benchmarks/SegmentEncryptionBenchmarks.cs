@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using OrleansRecorder.Silo.Encryption;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Benchmarks;

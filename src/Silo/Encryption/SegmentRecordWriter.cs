@@ -23,6 +23,7 @@ internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
     private readonly byte[] _header;
     private readonly byte[] _associatedData;
     private readonly byte[] _nonce = new byte[SegmentRecordHeader.NonceSize];
+    private readonly int _maxPlaintext;
     private byte[]? _record;
     private int _buffered;
     private uint _counter;
@@ -32,15 +33,24 @@ internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
     /// <param name="path">The file; its name is bound into every record.</param>
     /// <param name="key">The call's 256-bit segment key.</param>
     /// <param name="mode"><see cref="FileMode.CreateNew"/> for a segment (a call's files are new); <see cref="FileMode.Create"/> for a temporary file.</param>
-    public SegmentRecordWriter(string path, ReadOnlySpan<byte> key, FileMode mode = FileMode.CreateNew)
+    /// <param name="recordBufferSize">
+    /// The buffer of one record with its framing, at most <see cref="SegmentRecordHeader.RecordBufferSize"/>: smaller for a
+    /// gap journal, whose records are 13 bytes a gap, so that a call's journals do not each hold 32 KiB.
+    /// </param>
+    public SegmentRecordWriter(string path, ReadOnlySpan<byte> key, FileMode mode = FileMode.CreateNew, int recordBufferSize = SegmentRecordHeader.RecordBufferSize)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(recordBufferSize, SegmentRecordHeader.RecordBufferSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(recordBufferSize, 64);
+
+        // Even: a record never splits a PCM16 sample.
+        _maxPlaintext = (recordBufferSize - SegmentRecordHeader.LengthSize - SegmentRecordHeader.TagSize) & ~1;
         _header = SegmentRecordHeader.Create();
         _associatedData = SegmentRecordHeader.AssociatedData(_header, Path.GetFileName(path));
         _gcm = new AesGcm(key, SegmentRecordHeader.TagSize);
 
         // Unbuffered: the record buffer is the only buffer, and a record is one write.
         _file = new FileStream(path, mode, FileAccess.Write, FileShare.Read, bufferSize: 0);
-        _record = ArrayPool<byte>.Shared.Rent(SegmentRecordHeader.RecordBufferSize);
+        _record = ArrayPool<byte>.Shared.Rent(recordBufferSize);
     }
 
     public SafeFileHandle Handle => _file.SafeFileHandle;
@@ -65,12 +75,12 @@ internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
         var record = _record ?? throw new ObjectDisposedException(nameof(SegmentRecordWriter));
         while (!buffer.IsEmpty)
         {
-            var count = Math.Min(buffer.Length, SegmentRecordHeader.MaxRecordPlaintext - _buffered);
+            var count = Math.Min(buffer.Length, _maxPlaintext - _buffered);
             buffer[..count].CopyTo(record.AsSpan(SegmentRecordHeader.LengthSize + _buffered));
             _buffered += count;
             _position += count;
             buffer = buffer[count..];
-            if (_buffered == SegmentRecordHeader.MaxRecordPlaintext)
+            if (_buffered == _maxPlaintext)
             {
                 Seal();
             }

@@ -293,7 +293,7 @@ internal sealed class LegSegmentWriter : IPcmSink
     /// </summary>
     private void JournalGap(int sampleCount, byte gapKind)
     {
-        _gapJournal ??= SegmentFile.CreateOutput(LegGapJournal.PathFor(_path), _key, plainBufferSize: 4 * 1024);
+        _gapJournal ??= SegmentFile.CreateOutput(LegGapJournal.PathFor(_path), _key, plainBufferSize: 4 * 1024, recordBufferSize: 1024);
         Span<byte> record = stackalloc byte[LegGapJournal.RecordSize];
         LegGapJournal.Encode(record, _samples, sampleCount, gapKind);
         _gapJournal.Write(record);

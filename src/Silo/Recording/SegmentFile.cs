@@ -4,16 +4,20 @@ namespace OrleansRecorder.Silo.Recording;
 
 /// <summary>
 /// Opens a call's segment file (a leg's PCM, a gap journal, the finalizer's temporary audio) plain or encrypted: with
-/// the call's key (<see cref="SessionState.SegmentKey"/> unwrapped) it is the <c>ORSR1</c> record format, else raw
+/// the call's key (<c>segmentKey</c> of <c>session.json</c>, unwrapped) it is the <c>ORSR1</c> record format, else raw
 /// bytes. The one place that tells the two apart, so the finalizer and recovery read both alike.
 /// </summary>
 internal static class SegmentFile
 {
     private const int ReadBufferSize = 64 * 1024;
 
-    /// <summary>A new segment or journal of a call in progress.</summary>
-    public static ISegmentOutput CreateOutput(string path, byte[]? key, int plainBufferSize) =>
-        key is null ? new PlainSegmentOutput(path, plainBufferSize) : new SegmentRecordWriter(path, key);
+    /// <summary>
+    /// A new segment or journal of a call in progress: the plain file with a buffer of <paramref name="plainBufferSize"/>,
+    /// or the encrypted one with a record buffer of <paramref name="recordBufferSize"/> (a segment's holds a flush
+    /// interval of audio; a journal's, 13 bytes a gap, is small so that a call's journals do not each hold 32 KiB).
+    /// </summary>
+    public static ISegmentOutput CreateOutput(string path, byte[]? key, int plainBufferSize, int recordBufferSize = SegmentRecordHeader.RecordBufferSize) =>
+        key is null ? new PlainSegmentOutput(path, plainBufferSize) : new SegmentRecordWriter(path, key, recordBufferSize: recordBufferSize);
 
     /// <summary>A file to stream into, replacing any left by a crash (the finalizer's temporary audio).</summary>
     public static Stream CreateTemporary(string path, byte[]? key) =>
