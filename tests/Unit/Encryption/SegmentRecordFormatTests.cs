@@ -61,6 +61,26 @@ public sealed class SegmentRecordFormatTests : IDisposable
     }
 
     [Fact]
+    public void ASmallRecordBufferSplitsAFlushIntoSeveralRecordsThatReadBackWhole()
+    {
+        // A gap journal's writer: 1 KiB records, 1,004 bytes of plaintext each; 200 gap records of 13 bytes in one flush.
+        var path = PathOf("near.pcm.gaps");
+        var plain = RandomNumberGenerator.GetBytes(200 * 13);
+        using (var writer = new SegmentRecordWriter(path, Key, recordBufferSize: 1024))
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                writer.Write(plain.AsSpan(i * 13, 13));
+            }
+
+            writer.Flush(flushToDisk: false);
+        }
+
+        Assert.Equal(plain, ReadAll(path));
+        Assert.Equal(SegmentRecordHeader.Size + plain.Length + (3 * (SegmentRecordHeader.LengthSize + SegmentRecordHeader.TagSize)), new FileInfo(path).Length);
+    }
+
+    [Fact]
     public void NothingFlushedIsAnEmptyFileThatReadsEmpty()
     {
         var path = PathOf("far.pcm");
