@@ -124,6 +124,11 @@ internal sealed class SegmentRecordReader : Stream
         {
             RandomAccess.Read(_file, lengthField, position);
             var length = BinaryPrimitives.ReadUInt32BigEndian(lengthField);
+            if (length == 0 && ZerosToTheEnd(position, fileLength))
+            {
+                break; // A tail the operating system extended but never wrote (a power loss): torn, as a cut record.
+            }
+
             if (length is 0 or > SegmentRecordHeader.MaxRecordPlaintext)
             {
                 throw new RecordingTamperedException($"Segment '{_name}': record {records} (at byte {position}) declares {length} bytes, which no writer writes; the file was changed on disk.");
@@ -141,6 +146,23 @@ internal sealed class SegmentRecordReader : Stream
         }
 
         return (plaintext, records);
+    }
+
+    private bool ZerosToTheEnd(long position, long fileLength)
+    {
+        Span<byte> chunk = stackalloc byte[4096];
+        while (position < fileLength)
+        {
+            var read = RandomAccess.Read(_file, chunk[..(int)Math.Min(chunk.Length, fileLength - position)], position);
+            if (read <= 0 || chunk[..read].ContainsAnyExcept((byte)0))
+            {
+                return read <= 0;
+            }
+
+            position += read;
+        }
+
+        return true;
     }
 
     private bool NextRecord()

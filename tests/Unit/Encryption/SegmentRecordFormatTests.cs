@@ -132,6 +132,27 @@ public sealed class SegmentRecordFormatTests : IDisposable
     }
 
     [Fact]
+    public void AZeroFilledTailLeftByAPowerLossIsDroppedLikeATornRecord()
+    {
+        var first = RandomNumberGenerator.GetBytes(1600);
+        var path = Write("near.pcm", first);
+        using (var file = new FileStream(path, FileMode.Append))
+        {
+            file.Write(new byte[5000]);
+        }
+
+        Assert.Equal(first, ReadAll(path));
+
+        // Zeros followed by anything else are no such tail.
+        using (var file = new FileStream(path, FileMode.Append))
+        {
+            file.WriteByte(1);
+        }
+
+        Assert.Contains("declares 0 bytes", Assert.Throws<RecordingTamperedException>(() => ReadAll(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AFlippedBitAnywhereIsRefusedWithAClearError()
     {
         byte[][] chunks = [RandomNumberGenerator.GetBytes(40), RandomNumberGenerator.GetBytes(24), RandomNumberGenerator.GetBytes(8)];
