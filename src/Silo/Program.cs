@@ -43,6 +43,7 @@ var nodeName = string.IsNullOrWhiteSpace(options.Node.Name) ? Environment.Machin
 var settings = RecorderStartup.CreateSettings(options, dataDirectory, nodeName);
 var keyRing = KeyRing.Load(options.Encryption, dataDirectory, generate: options.Encryption.Enabled);
 settings.Recording.Encryptor = options.Encryption.Enabled ? new RecordingEncryptor(keyRing) : null;
+settings.Recording.SegmentKeys = SegmentKeys.Load(options.Encryption, dataDirectory, keyRing);
 var signingKey = SigningKeyFile.Load(options.Signing, dataDirectory, nodeName);
 settings.Recording.Sealer = new ManifestSealer(signingKey, dataDirectory);
 
@@ -161,6 +162,8 @@ builder.Services.AddSingleton(keyRing);
 builder.Services.AddSingleton(sp => new SigningKeyDirectory(signingKey, options.Signing,
     sp.GetRequiredService<ISecurityStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SigningKeyDirectory>>()));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SigningKeyDirectory>());
+builder.Services.AddHostedService(sp => new ChainCheckpointService(settings.Recording.Sealer!, sp.GetRequiredService<ISecurityStore>(),
+    options.Signing.CheckpointInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ChainCheckpointService>>()));
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
 builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredService<IReplicationQueue>(), dataDirectory,
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));

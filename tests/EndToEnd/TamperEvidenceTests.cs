@@ -86,6 +86,57 @@ public sealed class TamperEvidenceTests
     }
 
     [Fact]
+    public async Task VerifyReportsTheNewestRecordingRemovedByTheNodesSignedCheckpoint()
+    {
+        await using var node = await RecorderNode.StartAsync(new Dictionary<string, string> { ["Recorder__Signing__CheckpointInterval"] = "00:00:01" });
+        await CallPlacer.PlaceAsync(node, ["65000005", "65000006"], toneSeconds: 1, durationMs: 1500);
+        var recordings = (await node.WaitForRecordingsAsync(2)).Items;
+        var bySeq = recordings.ToDictionary(r => ReadManifest(node, r).Seal!.Seq);
+        var keyFile = Path.Combine(Directory.CreateTempSubdirectory("verify-keys-").FullName, "node.pem");
+        await File.WriteAllTextAsync(keyFile, node.SigningPublicKeyPem(), Ct);
+
+        // The node checkpoints its head (entry 2) in the audit log within about a second.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await CheckpointsAsync(node)).Any(details => details.Contains("\"seq\":2", StringComparison.Ordinal)))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"no checkpoint of entry 2 in the audit log:\n{node.Output}");
+            await Task.Delay(200, Ct);
+        }
+
+        var clean = await VerifyAsync(node, keyFile);
+        Assert.True(clean.ExitCode == AdminCli.Success, clean.Output);
+
+        // The newest recording removed (audio and manifest): no gap in the chain, only the checkpoint shows it.
+        var newest = bySeq[2];
+        File.Delete(AudioFile(node, newest));
+        File.Delete(Path.ChangeExtension(AudioFile(node, newest), ".json"));
+
+        var result = await VerifyAsync(node, keyFile);
+
+        Assert.True(result.ExitCode == AdminCli.NeedsAttention, result.Output);
+        Assert.Contains("recordings changed, removed, reordered or inserted: 1", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"its newest entry 2 ({newest.Id}) is missing", result.Output, StringComparison.Ordinal);
+        Assert.Contains("audit entries changed, removed, reordered or inserted: 0", result.Output, StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static async Task<List<string>> CheckpointsAsync(RecorderNode node)
+    {
+        await using var connection = new SqliteConnection(SqliteClusterSchema.ConnectionStringFor(node.DataDirectory));
+        await connection.OpenAsync(Ct);
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT details FROM AuditLog WHERE action = 'chain-checkpoint' AND hash IS NOT NULL";
+        await using var reader = await select.ExecuteReaderAsync(Ct);
+        var details = new List<string>();
+        while (await reader.ReadAsync(Ct))
+        {
+            details.Add(reader.GetString(0));
+        }
+
+        return details;
+    }
+
+    [Fact]
     public async Task PlaybackRefusesARecordingWhoseManifestInTheCatalogWasChanged()
     {
         await using var node = await RecorderNode.StartAsync();

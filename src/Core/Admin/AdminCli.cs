@@ -398,11 +398,18 @@ internal static class AdminCli
                 return catalogExitCode;
             }
 
-            await ExplainDeletionsAsync(catalog, report, cancellationToken);
             DbSecurityStore security = options["provider"].Trim().ToLowerInvariant() == "postgres"
                 ? new PostgresSecurityStore(options["connection"])
                 : new SqliteSecurityStore(options["connection"]);
             await AuditVerifier.RunAsync(security, keys, report, cancellationToken);
+
+            // The newest recordings removed: only the nodes' signed checkpoints in the audit log show it.
+            if (chains is not null)
+            {
+                report.Recordings.AddRange(chains.HeadFindings(report.Checkpoints));
+            }
+
+            await ExplainDeletionsAsync(catalog, report, cancellationToken);
         }
 
         WriteVerifyReport(output, report, description, repairSource);

@@ -32,5 +32,9 @@ internal static class AuditVerifier
         report.AuditUnchained = first;
         report.AuditEntries = entries.Count;
         report.Audit.AddRange(HashChainVerifier.Verify(entries));
+        foreach (var (keyId, head) in ChainCheckpoints.Latest(rows, keys))
+        {
+            report.Checkpoints[keyId] = head;
+        }
     }
 }

@@ -48,6 +48,9 @@ internal sealed class VerifyReport
     /// <summary>Audit entries changed, removed, reordered or inserted.</summary>
     public List<Integrity.ChainFinding> Audit { get; } = [];
 
+    /// <summary>The newest signed checkpoint of each recording chain found in the audit log, by signing key.</summary>
+    public Dictionary<string, Integrity.ChainState> Checkpoints { get; } = new(StringComparer.Ordinal);
+
     /// <summary>True when every manifest is valid, every audio file is good now, and no chain was tampered with.</summary>
     public bool IsHealthy => InvalidManifests.Count == 0 && StillBad.Count == 0 && Recordings.Count == 0 && Audit.Count == 0;
 }

@@ -42,6 +42,35 @@ internal sealed class RecordingChains(SigningKeySet keys)
     }
 
     /// <summary>
+    /// What the signed checkpoints (<see cref="ChainCheckpoints.Latest"/>) show beyond the chains: a chain that ends
+    /// before its newest checkpoint lost its newest entries (a removal the links cannot show); one whose entry at the
+    /// checkpoint's number is another than the checkpoint names was rewritten from there.
+    /// </summary>
+    public List<ChainFinding> HeadFindings(IReadOnlyDictionary<string, ChainState> checkpoints)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        var findings = new List<ChainFinding>();
+        foreach (var (keyId, head) in checkpoints)
+        {
+            var valid = _chains.GetValueOrDefault(keyId)?.Where(e => e.Content == ChainContent.Valid).ToList() ?? [];
+            var newest = valid.Count == 0 ? 0 : valid.Max(e => e.Seq!.Value);
+            var name = $"chain of key {keyId}";
+            if (newest < head.Seq)
+            {
+                findings.Add(newest + 1 == head.Seq
+                    ? new ChainFinding(ChainFindingKind.Removed, name, $"its newest entry {head.Seq} ({head.Id}) is missing: the node's signed checkpoint names it", head.Id)
+                    : new ChainFinding(ChainFindingKind.Removed, name, $"its newest entries {newest + 1} to {head.Seq} are missing (the last one {head.Id}): the node's signed checkpoint names entry {head.Seq}"));
+            }
+            else if (valid.FirstOrDefault(e => e.Seq == head.Seq) is { } entry && !string.Equals(entry.Link, head.Link, StringComparison.OrdinalIgnoreCase))
+            {
+                findings.Add(new ChainFinding(ChainFindingKind.Changed, entry.Name, $"entry {head.Seq} is not the one the node's signed checkpoint names ({head.Id}): the chain was rewritten from there"));
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>
     /// Everything found: each chain in sequence order, from its start (<paramref name="wholeChains"/>) or, for an
     /// export that holds a part of each chain, from its first entry's predecessor.
     /// </summary>

@@ -17,6 +17,12 @@ internal sealed record SessionState
     /// <summary>The far end's sample rate (null: 8000).</summary>
     public int? FarEndSampleRate { get; init; }
 
+    /// <summary>
+    /// The call's segment key wrapped (<see cref="Encryption.SegmentKeys"/>): its segments and gap journals are encrypted
+    /// (<see cref="SegmentFile"/>). Null: plain, as every call before encryption of calls in progress.
+    /// </summary>
+    public Encryption.WrappedDataKey? SegmentKey { get; init; }
+
     /// <summary>Telephone events so far, in the order they ended (masked already when the option says so).</summary>
     public IReadOnlyList<RecordingDtmf> Dtmf { get; init; } = [];
 

@@ -9,6 +9,12 @@ internal sealed class SigningOptions
     /// </summary>
     public string? KeyFile { get; set; }
 
+    /// <summary>
+    /// How often the node appends its recording chain's head to the audit log when it moved (a signed checkpoint), so
+    /// that <c>verify</c> sees the newest recordings removed (docs/TAMPER_EVIDENCE.md).
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>PEM files of other nodes' public keys, trusted at playback besides the keys published in the catalog.</summary>
     public List<string> TrustedKeys { get; set; } = [];
 }

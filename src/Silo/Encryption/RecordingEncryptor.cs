@@ -11,7 +11,14 @@ internal sealed class RecordingEncryptor(KeyRing keys)
     public KeyRing Keys { get; } = keys;
 
     /// <summary>Replaces <paramref name="audioPath"/> (a temporary file) with its ciphertext.</summary>
-    public async Task<RecordingEncryptionInfo> SealAsync(string audioPath, string dataDirectory, string recordingId, CancellationToken cancellationToken)
+    public Task<RecordingEncryptionInfo> SealAsync(string audioPath, string dataDirectory, string recordingId, CancellationToken cancellationToken) =>
+        SealAsync(audioPath, null, dataDirectory, recordingId, cancellationToken);
+
+    /// <summary>
+    /// As above for a temporary file that is itself encrypted under its call's segment key (<paramref name="spoolKey"/>,
+    /// the <c>ORSR1</c> record format; null: plain): read through <see cref="Recording.SegmentFile"/>.
+    /// </summary>
+    public async Task<RecordingEncryptionInfo> SealAsync(string audioPath, byte[]? spoolKey, string dataDirectory, string recordingId, CancellationToken cancellationToken)
     {
         var dataKey = RandomNumberGenerator.GetBytes(32);
         try
@@ -19,7 +26,7 @@ internal sealed class RecordingEncryptor(KeyRing keys)
             var encryptedPath = audioPath + ".enc";
             long length;
             string plainSha256;
-            await using (var plain = new FileStream(audioPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true))
+            await using (var plain = Recording.SegmentFile.OpenRead(audioPath, spoolKey))
             await using (var output = new FileStream(encryptedPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
             {
                 length = plain.Length;

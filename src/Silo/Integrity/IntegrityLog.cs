@@ -30,4 +30,10 @@ internal static partial class IntegrityLog
 
     [LoggerMessage(16104, LogLevel.Warning, "Signing key {KeyId} published in the catalog is not a P-256 public key and is ignored: {Reason}")]
     public static partial void BadPublishedKey(ILogger logger, string keyId, string reason);
+
+    [LoggerMessage(16105, LogLevel.Debug, "Checkpointed the recording chain of key {KeyId} at entry {Seq} in the audit log")]
+    public static partial void Checkpointed(ILogger logger, string keyId, long seq);
+
+    [LoggerMessage(16106, LogLevel.Warning, "Could not checkpoint the recording chain of key {KeyId} in the audit log (retried at the next interval): {Reason}")]
+    public static partial void CheckpointFailed(ILogger logger, string keyId, string reason);
 }

@@ -39,6 +39,20 @@ internal sealed class ManifestSealer(NodeSigningKey key, string dataDirectory)
         }
     }
 
+    /// <summary>The chain head as sealed so far (what a checkpoint signs).</summary>
+    public async Task<ChainState> HeadAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return _head ??= ReadHead();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private ChainState ReadHead()
     {
         if (!File.Exists(_headPath))

@@ -10,7 +10,7 @@ namespace OrleansRecorder.Silo.Recording;
 internal sealed class ChannelBlocks : IAsyncDisposable
 {
     private readonly LegSource[] _sources;
-    private readonly FileStream?[] _streams;
+    private readonly Stream?[] _streams;
     private readonly byte[][] _buffers;
     private readonly byte[] _interleaved;
 
@@ -19,7 +19,7 @@ internal sealed class ChannelBlocks : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentOutOfRangeException.ThrowIfLessThan(sources.Length, 1);
         _sources = sources;
-        _streams = new FileStream?[sources.Length];
+        _streams = new Stream?[sources.Length];
         _buffers = new byte[sources.Length][];
         _interleaved = ArrayPool<byte>.Shared.Rent(blockFrames * sources.Length * sizeof(short));
         for (var c = 0; c < sources.Length; c++)

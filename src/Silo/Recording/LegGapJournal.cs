@@ -36,16 +36,11 @@ internal static class LegGapJournal
     /// <summary>
     /// The journal's intervals in order, adjacent ones of the same kind merged, a torn last record ignored (a killed
     /// process), clipped to <paramref name="legSamples"/> (the segment may have lost its unflushed tail). Empty when absent.
+    /// With <paramref name="key"/> the journal is encrypted like its segment (<see cref="SegmentFile"/>).
     /// </summary>
-    public static IReadOnlyList<LegGap> Read(string segmentPath, long legSamples)
+    public static IReadOnlyList<LegGap> Read(string segmentPath, long legSamples, byte[]? key = null)
     {
-        var path = PathFor(segmentPath);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        var bytes = File.ReadAllBytes(path);
+        var bytes = SegmentFile.ReadAllBytes(PathFor(segmentPath), key);
         var gaps = new List<LegGap>();
         for (var at = 0; at + RecordSize <= bytes.Length; at += RecordSize)
         {

@@ -8,6 +8,8 @@ namespace OrleansRecorder.Silo.Recording;
 /// One leg's crash-safe segment: raw PCM16 little-endian mono at the leg's rate (8 kHz, or 16 kHz for a wideband codec;
 /// the rate is kept in <c>session.json</c>), append-only, handed to the operating system every
 /// <see cref="RecordingOptions.FlushInterval"/> (checked on write) and forced to disk by <see cref="SyncToDisk"/>.
+/// With the call's segment key the segment and its gap journal are encrypted, one AES-GCM record per flush
+/// (<see cref="Encryption.SegmentRecordWriter"/>), still append-only.
 /// </summary>
 /// <remarks>
 /// <para>Called from the leg's receive thread (hot path: no allocation per call); <see cref="Close"/> may come from another
@@ -28,9 +30,10 @@ internal sealed class LegSegmentWriter : IPcmSink
     private readonly RecordingSession _owner;
     /// <summary>0 = near end, 1 = far end, 2 and on: a SIPREC session's further streams.</summary>
     private readonly int _channel;
-    private readonly FileStream _stream;
+    private readonly ISegmentOutput _stream;
     private readonly string _path;
-    private FileStream? _gapJournal;
+    private readonly byte[]? _key;
+    private ISegmentOutput? _gapJournal;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _flushInterval;
     private readonly ILogger _logger;
@@ -40,7 +43,8 @@ internal sealed class LegSegmentWriter : IPcmSink
     private bool _closed;
     private bool _failed;
 
-    public LegSegmentWriter(RecordingSession owner, int channel, string path, TimeProvider timeProvider, TimeSpan flushInterval, ILogger logger)
+    /// <summary>Opens (creates) the segment; with <paramref name="key"/>, the call's segment key kept by the session until the leg is closed, encrypted.</summary>
+    public LegSegmentWriter(RecordingSession owner, int channel, string path, TimeProvider timeProvider, TimeSpan flushInterval, ILogger logger, byte[]? key = null)
     {
         _owner = owner;
         _channel = channel;
@@ -48,7 +52,8 @@ internal sealed class LegSegmentWriter : IPcmSink
         _flushInterval = flushInterval;
         _logger = logger;
         _path = path;
-        _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 16 * 1024);
+        _key = key;
+        _stream = SegmentFile.CreateOutput(path, key, plainBufferSize: 16 * 1024);
         _lastFlushTimestamp = timeProvider.GetTimestamp();
     }
 
@@ -189,7 +194,7 @@ internal sealed class LegSegmentWriter : IPcmSink
                 while (remainingBytes > 0)
                 {
                     var chunk = (int)Math.Min(remainingBytes, SilenceBlock.Length);
-                    _stream.Write(SilenceBlock, 0, chunk);
+                    _stream.Write(SilenceBlock.AsSpan(0, chunk));
                     remainingBytes -= chunk;
                 }
 
@@ -248,7 +253,7 @@ internal sealed class LegSegmentWriter : IPcmSink
                 return;
             }
 
-            handle = _stream.SafeFileHandle;
+            handle = _stream.Handle;
         }
 
         try
@@ -288,7 +293,7 @@ internal sealed class LegSegmentWriter : IPcmSink
     /// </summary>
     private void JournalGap(int sampleCount, byte gapKind)
     {
-        _gapJournal ??= new FileStream(LegGapJournal.PathFor(_path), FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 4 * 1024);
+        _gapJournal ??= SegmentFile.CreateOutput(LegGapJournal.PathFor(_path), _key, plainBufferSize: 4 * 1024, recordBufferSize: 1024);
         Span<byte> record = stackalloc byte[LegGapJournal.RecordSize];
         LegGapJournal.Encode(record, _samples, sampleCount, gapKind);
         _gapJournal.Write(record);

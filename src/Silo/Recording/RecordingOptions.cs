@@ -31,6 +31,9 @@ internal sealed class RecordingOptions
     /// <summary>Seals each finalized file (docs/ENCRYPTION.md); null stores audio plain (<c>Recorder:Encryption:Enabled</c> false).</summary>
     public Encryption.RecordingEncryptor? Encryptor { get; set; }
 
+    /// <summary>Encrypts the segments of calls in progress and unwraps their keys (docs/ENCRYPTION.md); null: plain segments (tests).</summary>
+    public Encryption.SegmentKeys? SegmentKeys { get; set; }
+
     /// <summary>Signs each manifest and chains it (docs/TAMPER_EVIDENCE.md); null writes it unsigned (tests).</summary>
     public Integrity.ManifestSealer? Sealer { get; set; }
 }

@@ -66,7 +66,8 @@ internal static class RecordingRecovery
             RecordingLog.Recovered(logger, recording.RecordingId);
             return recording;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException
+            or Encryption.KeyUnavailableException or System.Security.Cryptography.CryptographicException)
         {
             RecordingLog.RecoveryFailed(logger, directory, exception);
             return null;

@@ -28,6 +28,9 @@ internal sealed class RecordingSession : IAsyncDisposable
     private readonly LegSegmentWriter _nearEnd;
     private readonly LegSegmentWriter _farEnd;
 
+    /// <summary>The call's segment key (null: plain segments); its wrapped form is in <c>session.json</c>. Zeroed once every leg is closed.</summary>
+    private readonly byte[]? _segmentKey;
+
     /// <summary>Channels 2 and on (a SIPREC session's further streams), written under <see cref="_stateLock"/>.</summary>
     private readonly Dictionary<int, LegSegmentWriter> _extra = [];
     private SessionState _state;
@@ -50,12 +53,19 @@ internal sealed class RecordingSession : IAsyncDisposable
         _logger = logger;
         _segmentDirectory = RecordingPaths.SegmentDirectory(options, info.RecordingId);
         _state = new SessionState { Info = info };
+        if (options.SegmentKeys is { EncryptNew: true } segmentKeys)
+        {
+            // Wrapped into session.json before any audio is written: recovery and a peer's takeover need it to read a byte.
+            (_segmentKey, var wrapped) = segmentKeys.Create();
+            _state = _state with { SegmentKey = wrapped };
+        }
+
         Directory.CreateDirectory(_segmentDirectory);
         PersistState(_state);
-        _nearEnd = new LegSegmentWriter(this, 0, Path.Combine(_segmentDirectory, RecordingPaths.NearEndFileName), timeProvider, options.FlushInterval, logger);
+        _nearEnd = new LegSegmentWriter(this, 0, Path.Combine(_segmentDirectory, RecordingPaths.NearEndFileName), timeProvider, options.FlushInterval, logger, _segmentKey);
         try
         {
-            _farEnd = new LegSegmentWriter(this, 1, Path.Combine(_segmentDirectory, RecordingPaths.FarEndFileName), timeProvider, options.FlushInterval, logger);
+            _farEnd = new LegSegmentWriter(this, 1, Path.Combine(_segmentDirectory, RecordingPaths.FarEndFileName), timeProvider, options.FlushInterval, logger, _segmentKey);
         }
         catch
         {
@@ -123,7 +133,7 @@ internal sealed class RecordingSession : IAsyncDisposable
             }
 
             var writer = new LegSegmentWriter(this, channel, Path.Combine(_segmentDirectory, RecordingPaths.ChannelFileName(channel)), _timeProvider,
-                _options.FlushInterval, _logger)
+                _options.FlushInterval, _logger, _segmentKey)
             {
                 Muted = _nearEnd.Muted,
             };
@@ -230,6 +240,8 @@ internal sealed class RecordingSession : IAsyncDisposable
             writer.Close();
         }
 
+        ForgetSegmentKey();
+
         var allFlags = new List<string>(flags);
         if (writers.Any(w => w.Failed))
         {
@@ -247,6 +259,8 @@ internal sealed class RecordingSession : IAsyncDisposable
         {
             writer.Close();
         }
+
+        ForgetSegmentKey();
 
         // Write what is pending now: the segments stay for recovery, which reads it.
         await _persistNow.CancelAsync();
@@ -477,6 +491,15 @@ internal sealed class RecordingSession : IAsyncDisposable
                 // The segments still hold the audio; recovery falls back to the state written at creation.
                 RecordingLog.SessionStateWriteFailed(_logger, RecordingId, exception);
             }
+        }
+    }
+
+    /// <summary>Every leg is closed (no journal can open any more): the finalizer unwraps the key again from the state.</summary>
+    private void ForgetSegmentKey()
+    {
+        if (_segmentKey is { } key)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
         }
     }
 

@@ -29,8 +29,6 @@ internal static class SegmentFinalizer
     /// <summary>The most leading silence inserted to align the legs (10 s): more means clock trouble, not media.</summary>
     public const long MaxLeadingSilenceSamples = 10L * SampleRate;
 
-    private const string UpsampledSuffix = ".upsampled";
-
     private const int BlockFrames = 4096;
     private const int HashBufferSize = 64 * 1024;
 
@@ -47,7 +45,6 @@ internal static class SegmentFinalizer
         FinalizeAsync(options, segmentDirectory, state, status, nearEndStats, farEndStats, flags, endedAt, NullLogger.Instance, cancellationToken);
 
     /// <summary>Finalizes the segments; <c>extraStats</c> are the counters of channels 2 and on (SIPREC streams), by channel.</summary>
-
     public static async Task<FinalizedRecording> FinalizeAsync(
         RecordingOptions options,
         string segmentDirectory,
@@ -61,15 +58,49 @@ internal static class SegmentFinalizer
         CancellationToken cancellationToken,
         IReadOnlyDictionary<int, RtpLegStats>? extraStats = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(state);
+
+        // Encrypted segments (docs/ENCRYPTION.md): the call's key, unwrapped from its state as recovery and a peer's takeover do.
+        var segmentKey = state.SegmentKey is { } wrapped
+            ? (options.SegmentKeys ?? throw new Encryption.KeyUnavailableException($"Recording {state.Info.RecordingId}: its segments are encrypted and this node has no segment keys.")).Unwrap(wrapped)
+            : null;
+        try
+        {
+            return await FinalizeAsync(options, segmentDirectory, state, status, nearEndStats, farEndStats, flags, endedAt, logger, segmentKey, cancellationToken, extraStats);
+        }
+        finally
+        {
+            if (segmentKey is not null)
+            {
+                CryptographicOperations.ZeroMemory(segmentKey);
+            }
+        }
+    }
+
+    private static async Task<FinalizedRecording> FinalizeAsync(
+        RecordingOptions options,
+        string segmentDirectory,
+        SessionState state,
+        RecordingStatus status,
+        RtpLegStats? nearEndStats,
+        RtpLegStats? farEndStats,
+        IEnumerable<string> flags,
+        DateTimeOffset endedAt,
+        ILogger logger,
+        byte[]? segmentKey,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<int, RtpLegStats>? extraStats)
+    {
         var format = RecordingFormats.Normalize(options.Format);
         var info = state.Info;
         RecordingPaths.ValidateRecordingId(info.RecordingId);
         var nearPath = Path.Combine(segmentDirectory, RecordingPaths.NearEndFileName);
         var farPath = Path.Combine(segmentDirectory, RecordingPaths.FarEndFileName);
-        var nearSamples = SampleCount(nearPath);
-        var farSamples = SampleCount(farPath);
-        var nearJournal = LegGapJournal.Read(nearPath, nearSamples);
-        var farJournal = LegGapJournal.Read(farPath, farSamples);
+        var nearSamples = SampleCount(nearPath, segmentKey);
+        var farSamples = SampleCount(farPath, segmentKey);
+        var nearJournal = LegGapJournal.Read(nearPath, nearSamples, segmentKey);
+        var farJournal = LegGapJournal.Read(farPath, farSamples, segmentKey);
 
         // One rate for every channel: the wideband one if any channel with audio is wideband; the others are upsampled
         // below, once the extra channels' rates are known too (a narrowband party stays narrowband, but in a 16 kHz file).
@@ -77,38 +108,32 @@ internal static class SegmentFinalizer
         var farRate = state.FarEndSampleRate ?? SampleRate;
         var rate = Math.Max(nearSamples > 0 ? nearRate : SampleRate, farSamples > 0 ? farRate : SampleRate);
         var channels = state.ChannelCount();
-        var extras = new List<(RecordingChannel Channel, string Path, long Samples)>();
+        var extras = new List<(RecordingChannel Channel, string Path, long Samples, bool Upsampled)>();
         var extraJournals = new Dictionary<int, IReadOnlyList<LegGap>>();
         foreach (var extra in state.ExtraChannels)
         {
             var path = Path.Combine(segmentDirectory, RecordingPaths.ChannelFileName(extra.Channel));
-            var samples = SampleCount(path);
-            extraJournals[extra.Channel] = LegGapJournal.Read(path, samples);
+            var samples = SampleCount(path, segmentKey);
+            extraJournals[extra.Channel] = LegGapJournal.Read(path, samples, segmentKey);
             if (samples > 0 && rate < (extra.SampleRate ?? SampleRate))
             {
                 // A wideband third stream when both legs were narrowband: the legs are upsampled below.
                 rate = extra.SampleRate ?? SampleRate;
             }
 
-            extras.Add((extra, path, samples));
+            extras.Add((extra, path, samples, false));
         }
 
-        if (nearSamples > 0 && nearRate < rate)
-        {
-            (nearPath, nearSamples) = await UpsampleAsync(nearPath, cancellationToken);
-        }
-
-        if (farSamples > 0 && farRate < rate)
-        {
-            (farPath, farSamples) = await UpsampleAsync(farPath, cancellationToken);
-        }
-
+        // Upsampled as they are read (UpsampledStream), block by block in memory: no temporary file of plain audio.
+        var nearUpsampled = nearSamples > 0 && nearRate < rate;
+        var farUpsampled = farSamples > 0 && farRate < rate;
+        nearSamples = nearUpsampled ? UpsampledStream.UpsampledSamples(nearSamples) : nearSamples;
+        farSamples = farUpsampled ? UpsampledStream.UpsampledSamples(farSamples) : farSamples;
         for (var i = 0; i < extras.Count; i++)
         {
             if (extras[i].Samples > 0 && (extras[i].Channel.SampleRate ?? SampleRate) < rate)
             {
-                var (path, samples) = await UpsampleAsync(extras[i].Path, cancellationToken);
-                extras[i] = (extras[i].Channel, path, samples);
+                extras[i] = (extras[i].Channel, extras[i].Path, UpsampledStream.UpsampledSamples(extras[i].Samples), true);
             }
         }
 
@@ -140,10 +165,10 @@ internal static class SegmentFinalizer
         {
             sources[c] = c switch
             {
-                0 => new LegSource(nearPath, nearLead, nearSamples),
-                1 => new LegSource(farPath, farLead, farSamples),
+                0 => new LegSource(nearPath, nearLead, nearSamples, segmentKey, nearUpsampled),
+                1 => new LegSource(farPath, farLead, farSamples, segmentKey, farUpsampled),
                 _ => extras.FindIndex(e => e.Channel.Channel == c) is var i and >= 0
-                    ? new LegSource(extras[i].Path, extraLeads[i], extras[i].Samples)
+                    ? new LegSource(extras[i].Path, extraLeads[i], extras[i].Samples, segmentKey, extras[i].Upsampled)
                     : new LegSource(string.Empty, 0, 0),
             };
         }
@@ -160,18 +185,21 @@ internal static class SegmentFinalizer
         var manifestPath = Path.Combine(directory, info.RecordingId + ".json");
         var audioTemp = audioPath + ".tmp";
 
+        // The encoder's output goes to disk encrypted under the call's key when the recording is to be encrypted: no
+        // plain audio touches the disk between the segments and the sealed file.
+        var tempKey = options.Encryptor is not null ? segmentKey : null;
         if (format == RecordingFormats.Opus)
         {
-            await WriteOpusAsync(audioTemp, sources, frames, rate, options.Opus, info.RecordingId, logger, cancellationToken);
+            await WriteOpusAsync(audioTemp, sources, frames, rate, options.Opus, info.RecordingId, logger, tempKey, cancellationToken);
         }
         else
         {
-            await WriteWaveAsync(audioTemp, sources, frames, rate, cancellationToken);
+            await WriteWaveAsync(audioTemp, sources, frames, rate, tempKey, cancellationToken);
         }
 
         // The one step that makes the stored file ciphertext; everything after (hash, size, replication) sees only it.
         var encryption = options.Encryptor is { } encryptor
-            ? await encryptor.SealAsync(audioTemp, options.DataDirectory, info.RecordingId, cancellationToken)
+            ? await encryptor.SealAsync(audioTemp, tempKey, options.DataDirectory, info.RecordingId, cancellationToken)
             : null;
         var sha256 = await HashAsync(audioTemp, cancellationToken);
         var sizeBytes = new FileInfo(audioTemp).Length;
@@ -372,47 +400,6 @@ internal static class SegmentFinalizer
         Math.Max(0, (long)Math.Round((addedAt - startedAt).TotalSeconds * rate));
 
     /// <summary>
-    /// Writes a narrowband segment at twice its rate beside it (<c>*.upsampled</c>, rewritten from scratch if a crash left
-    /// one) and returns its path and sample count. Streams in blocks with one interpolator, so block edges leave no trace.
-    /// </summary>
-    private static async Task<(string Path, long Samples)> UpsampleAsync(string path, CancellationToken cancellationToken)
-    {
-        var upsampledPath = path + UpsampledSuffix;
-        var input = ArrayPool<byte>.Shared.Rent(BlockFrames * sizeof(short));
-        var output = ArrayPool<byte>.Shared.Rent(BlockFrames * 2 * sizeof(short));
-        try
-        {
-            var interpolator = new Media.Codecs.HalfBandInterpolator();
-            long written = 0;
-            await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, useAsync: true);
-            await using var target = new FileStream(upsampledPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
-            var wholeBytes = source.Length / sizeof(short) * sizeof(short);
-            long read = 0;
-            while (read < wholeBytes)
-            {
-                var count = (int)Math.Min(BlockFrames * sizeof(short), wholeBytes - read);
-                await source.ReadExactlyAsync(input.AsMemory(0, count), cancellationToken);
-                read += count;
-                var samples = Interpolate(interpolator, input, output, count / sizeof(short));
-                await target.WriteAsync(output.AsMemory(0, samples * sizeof(short)), cancellationToken);
-                written += samples;
-            }
-
-            return (upsampledPath, written);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
-            ArrayPool<byte>.Shared.Return(output);
-        }
-
-        static int Interpolate(Media.Codecs.HalfBandInterpolator interpolator, byte[] input, byte[] output, int samples) =>
-            interpolator.Interpolate(
-                MemoryMarshal.Cast<byte, short>(input.AsSpan(0, samples * sizeof(short))),
-                MemoryMarshal.Cast<byte, short>(output.AsSpan(0, samples * 2 * sizeof(short))));
-    }
-
-    /// <summary>
     /// The session's pauses, closed (one still open ends with the recording) and placed in the audio. The audio's first
     /// sample is the earlier leg's first packet (see <see cref="Align(DateTimeOffset?, DateTimeOffset?, long, long, int)"/>), or the recording's start when no packet came;
     /// the RTP receiver fills the time between packets with silence, so audio time follows the wall clock.
@@ -495,12 +482,8 @@ internal static class SegmentFinalizer
         return placed;
     }
 
-    /// <summary>Whole samples in a segment; a torn last byte (odd length) is ignored, a missing file is empty.</summary>
-    private static long SampleCount(string path)
-    {
-        var file = new FileInfo(path);
-        return file.Exists ? file.Length / sizeof(short) : 0;
-    }
+    /// <summary>Whole samples in a segment; a torn last byte (odd length) or record is ignored, a missing file is empty.</summary>
+    private static long SampleCount(string path, byte[]? key) => SegmentFile.PlainLength(path, key) / sizeof(short);
 
     /// <summary>
     /// The WAV format of <paramref name="channels"/> PCM16 channels: plain PCM for mono and stereo; WAVE_FORMAT_EXTENSIBLE
@@ -511,20 +494,50 @@ internal static class SegmentFinalizer
         ? new WaveFormat(rate, 16, channels)
         : new WaveFormatExtensible(rate, 16, channels, useIeeeFloat: false, validBitsPerSample: 16, channelMask: 0);
 
-    private static async Task WriteWaveAsync(string path, LegSource[] sources, long frames, int rate, CancellationToken cancellationToken)
+    private static async Task WriteWaveAsync(string path, LegSource[] sources, long frames, int rate, byte[]? key, CancellationToken cancellationToken)
     {
+        var format = WaveFormatFor(rate, sources.Length);
+        var header = WaveHeader(format, frames * format.BlockAlign);
         await using var reader = new ChannelBlocks(sources, BlockFrames);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-        using var writer = new WaveFileWriter(file, WaveFormatFor(rate, sources.Length));
+        await using var file = SegmentFile.CreateTemporary(path, key);
+        file.Write(header);
         for (long frame = 0; frame < frames; frame += BlockFrames)
         {
             var count = (int)Math.Min(BlockFrames, frames - frame);
             var interleaved = await reader.ReadInterleavedAsync(frame, count, cancellationToken);
-            writer.Write(interleaved, 0, count * sources.Length * sizeof(short));
+            file.Write(interleaved, 0, count * sources.Length * sizeof(short));
         }
 
-        writer.Flush();
-        file.Flush(flushToDisk: true);
+        SegmentFile.FlushToDisk(file);
+    }
+
+    /// <summary>
+    /// The WAV header NAudio writes for <paramref name="dataBytes"/> of audio. NAudio writes placeholder sizes and seeks
+    /// back to fill them in at the end; the encrypted temporary file is append-only, and the sizes are known here before
+    /// the first sample, so the header is taken from a dry run whose data is counted, not kept.
+    /// </summary>
+    internal static byte[] WaveHeader(WaveFormat format, long dataBytes)
+    {
+        using var probe = new HeaderProbeStream();
+        using (var writer = new WaveFileWriter(probe, format))
+        {
+            var zeros = ArrayPool<byte>.Shared.Rent(HashBufferSize);
+            try
+            {
+                for (var left = dataBytes; left > 0;)
+                {
+                    var count = (int)Math.Min(left, HashBufferSize);
+                    writer.Write(zeros, 0, count);
+                    left -= count;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(zeros);
+            }
+        }
+
+        return probe.Header(dataBytes);
     }
 
     /// <summary>The WAV loop with an Ogg Opus writer instead: same blocks, same interleaving, one 20 ms packet per frame.</summary>
@@ -536,11 +549,12 @@ internal static class SegmentFinalizer
         OpusEncoderOptions opusOptions,
         string recordingId,
         ILogger logger,
+        byte[]? key,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await using var reader = new ChannelBlocks(sources, BlockFrames);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+        await using var file = SegmentFile.CreateTemporary(path, key);
 
         // The serial only has to differ between streams chained or multiplexed in one file; random is the Ogg custom.
         using var writer = new OggOpusWriter(file, opusOptions, Random.Shared.Next(), [$"RECORDING_ID={recordingId}"], rate, sources.Length);
@@ -553,8 +567,8 @@ internal static class SegmentFinalizer
         }
 
         writer.Complete();
-        file.Flush(flushToDisk: true);
-        OpusLog.Encoded(logger, recordingId, writer.Packets, writer.PreSkip, file.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds, writer.FramesGated, writer.StreamFrames);
+        SegmentFile.FlushToDisk(file);
+        OpusLog.Encoded(logger, recordingId, writer.Packets, writer.PreSkip, file.Position, Stopwatch.GetElapsedTime(started).TotalMilliseconds, writer.FramesGated, writer.StreamFrames);
     }
 
     private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
