@@ -140,12 +140,17 @@ internal sealed class CatalogReplicas(CatalogDialect dialect, string connectionS
     }
 
     /// <summary>
-    /// Per location: the oldest recording started since <paramref name="windowFrom"/> without a copy there, and the
-    /// time from a recording's end to its copy landing there over the copies landed since <paramref name="landedSince"/>
-    /// (median and longest; the recording node's own copy is not a replication and is left out).
+    /// Per location: the oldest recording started in [<paramref name="windowFrom"/>, <paramref name="until"/>) without a
+    /// copy there, and the time from a recording's end to its copy landing there over the copies landed in
+    /// [<paramref name="landedSince"/>, <paramref name="until"/>) (median and longest; the recording node's own copy is
+    /// not a replication and is left out).
     /// </summary>
+    /// <remarks>
+    /// The oldest missing recording costs one primary-key probe of <c>Replicas</c> per recording of the window while
+    /// none is missing (6 h of a million-row catalog: 83 ms, docs/PERFORMANCE.md), so the window is kept short.
+    /// </remarks>
     public async Task<IReadOnlyList<ReplicaLag>> LagAsync(
-        IReadOnlyList<string> locations, DateTimeOffset windowFrom, DateTimeOffset landedSince, CancellationToken ct)
+        IReadOnlyList<string> locations, DateTimeOffset windowFrom, DateTimeOffset landedSince, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(locations);
         var lags = locations.ToDictionary(l => l, _ => new List<TimeSpan>(), StringComparer.Ordinal);
@@ -153,8 +158,9 @@ internal sealed class CatalogReplicas(CatalogDialect dialect, string connectionS
         await using (var landings = connection.CreateCommand())
         {
             landings.CommandText = "SELECT r.location, c.ended_at, r.landed_at FROM Replicas r JOIN Recordings c ON c.id = r.recording_id "
-                + "WHERE r.landed_at >= @since AND r.location <> c.recorded_by AND r.sha256 = lower(c.sha256) ORDER BY r.landed_at DESC LIMIT @limit";
+                + "WHERE r.landed_at >= @since AND r.landed_at < @until AND r.location <> c.recorded_by AND r.sha256 = lower(c.sha256) ORDER BY r.landed_at DESC LIMIT @limit";
             dialect.Add(landings, "since", CatalogType.Time, landedSince);
+            dialect.Add(landings, "until", CatalogType.Time, until);
             dialect.Add(landings, "limit", CatalogType.Integer, MaxLandings);
             await using var reader = await landings.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -170,12 +176,13 @@ internal sealed class CatalogReplicas(CatalogDialect dialect, string connectionS
         var result = new List<ReplicaLag>(locations.Count);
         foreach (var location in locations)
         {
-            // Oldest first along IX_Recordings_stats: on a node in step this reads the window once; a lagging node stops at its first gap.
+            // Oldest first along the started_at index: on a node in step this reads the window once; a lagging node stops at its first gap.
             await using var oldest = connection.CreateCommand();
-            oldest.CommandText = "SELECT c.id, c.ended_at FROM Recordings c WHERE c.started_at >= @from AND NOT EXISTS "
+            oldest.CommandText = "SELECT c.id, c.ended_at FROM Recordings c WHERE c.started_at >= @from AND c.started_at < @until AND NOT EXISTS "
                 + "(SELECT 1 FROM Replicas r WHERE r.recording_id = c.id AND r.location = @location AND r.sha256 = lower(c.sha256)) "
                 + "ORDER BY c.started_at, c.id LIMIT 1";
             dialect.Add(oldest, "from", CatalogType.Time, windowFrom);
+            dialect.Add(oldest, "until", CatalogType.Time, until);
             dialect.Add(oldest, "location", CatalogType.Text, location);
             string? id = null;
             DateTimeOffset? endedAt = null;

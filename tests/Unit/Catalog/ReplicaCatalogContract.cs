@@ -15,6 +15,7 @@ public abstract class ReplicaCatalogContract : CatalogContract
     private const string Hash = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     private const string OtherHash = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     private static readonly DateTimeOffset Nine = new(2026, 7, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Until = Nine.AddHours(2);
 
     private IRecordingCatalog Catalog { get; set; } = null!;
 
@@ -98,7 +99,7 @@ public abstract class ReplicaCatalogContract : CatalogContract
 
         // A copy already recorded keeps its landing time: r2 on node-b landed 1 min after r2 ended, not at the pass.
         await Replicas.RecordRemovedAsync("r1", "node-b", Ct);
-        var lag = Assert.Single(await Replicas.LagAsync(["node-b"], Nine, Nine, Ct));
+        var lag = Assert.Single(await Replicas.LagAsync(["node-b"], Nine, Nine, Until, Ct));
         Assert.Equal(1, lag.Landings);
         Assert.Equal(TimeSpan.FromMinutes(1), lag.Median);
     }
@@ -120,7 +121,7 @@ public abstract class ReplicaCatalogContract : CatalogContract
         // A landing again of the same copy keeps its first time.
         await Replicas.RecordLandedAsync("r3", "shared", Hash, Nine.AddHours(1), Ct);
 
-        var lags = (await Replicas.LagAsync(["node-a", "node-b", "shared", "node-c"], Nine, Nine, Ct)).ToDictionary(l => l.Location);
+        var lags = (await Replicas.LagAsync(["node-a", "node-b", "shared", "node-c"], Nine, Nine, Until, Ct)).ToDictionary(l => l.Location);
 
         Assert.Equal(new ReplicaLag("node-a", null, null, 0, null, null), lags["node-a"]);
         Assert.Equal(new ReplicaLag("node-b", "r2", Nine.AddMinutes(10), 2, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)), lags["node-b"]);
@@ -128,9 +129,13 @@ public abstract class ReplicaCatalogContract : CatalogContract
         Assert.Equal(new ReplicaLag("node-c", "r1", Nine.AddMinutes(5), 0, null, null), lags["node-c"]);
 
         // Only landings since the given time count; only recordings started since the window's start are looked for.
-        var recent = Assert.Single(await Replicas.LagAsync(["node-c"], Nine.AddMinutes(6), Nine.AddMinutes(15), Ct));
+        var recent = Assert.Single(await Replicas.LagAsync(["node-c"], Nine.AddMinutes(6), Nine.AddMinutes(15), Until, Ct));
         Assert.Equal("r2", recent.OldestMissingId);
-        Assert.Equal(1, (await Replicas.LagAsync(["shared"], Nine, Nine.AddMinutes(15), Ct))[0].Landings); // r3's landing only
+        Assert.Equal(1, (await Replicas.LagAsync(["shared"], Nine, Nine.AddMinutes(15), Until, Ct))[0].Landings); // r3's landing only
+
+        // Nothing at or after the end of the range counts: neither a landing nor a recording that started then.
+        Assert.Equal(2, (await Replicas.LagAsync(["shared"], Nine, Nine, Nine.AddMinutes(15), Ct))[0].Landings); // r1's and r2's
+        Assert.Null((await Replicas.LagAsync(["node-c"], Nine.AddMinutes(1), Nine, Nine.AddMinutes(6), Ct))[0].OldestMissingId);
     }
 
     private Task AddAsync(string id, DateTimeOffset start, DateTimeOffset end, string sha256 = Hash) =>

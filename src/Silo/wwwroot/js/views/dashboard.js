@@ -61,7 +61,7 @@ async function problems() {
 }
 
 // Replication lag to a node or the shared store (GET /api/stats/storage, from the copies recorded as they landed):
-// from a recording's end to its copy landing there over the last hour, and the oldest recording of the last 24 h
+// from a recording's end to its copy landing there over the last hour, and the oldest recording of the last 6 h
 // not there yet (a link to it).
 function lagCell(lag) {
   const took = lag.landings
@@ -93,7 +93,7 @@ async function storage() {
       kv('Shared store', s.sharedStore.enabled ? `${fmtBytes(s.sharedStore.usedBytes)} used · no capacity limit` : 'not configured')),
     h('div', { class: 'table-wrap' }, h('table', { id: 'storage-table' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Node'), h('th', {}, 'State'), h('th', {}, 'Free disk'), h('th', {}, 'Days left'), h('th', {}, 'Replication backlog'),
-        h('th', {}, 'Replication lag'), h('th', {}, 'Oldest not there yet (24 h)'))),
+        h('th', {}, 'Replication lag'), h('th', {}, 'Oldest not there yet (6 h)'))),
       h('tbody', {}, rows))),
   ];
 }
