@@ -16,6 +16,9 @@ public sealed class ReplicationTests
 {
     private static readonly TimeSpan ReplicaDeadline = TimeSpan.FromSeconds(20);
 
+    /// <summary>How soon after a copy lands the API must list it.</summary>
+    private static readonly TimeSpan ListedWithin = TimeSpan.FromSeconds(2);
+
     [Fact]
     public async Task ARecordingReachesTheBackupAndTheSharedStoreAndALateNodeCatchesUp()
     {
@@ -213,6 +216,89 @@ public sealed class ReplicationTests
         var expected = new[] { lateName, primary.Name }.Order(StringComparer.Ordinal).Append(ReplicaLocator.Shared).ToList();
         await WaitForAsync("the catalog listing every replica", async () =>
             (await returned.GetJsonAsync<RecordingList>("/api/recordings")).Items.All(r => r.Replicas.SequenceEqual(expected)), returned);
+    }
+
+    /// <summary>
+    /// Issue #18 item 5: a recording's replicas are what landed, recorded as each copy lands: the API lists the backup's
+    /// copy and the shared store's within <see cref="ListedWithin"/> of their landing (the probe it replaced cached its
+    /// first answer for 5 s), a page of recordings costs one catalog query for all their replicas
+    /// (<c>recorder_catalog_queries_total{query="replicas"}</c>, not a call per recording), and the dashboard shows the
+    /// replication lag per node and to the shared store (Chromium, through the DOM).
+    /// </summary>
+    [Fact]
+    public async Task ACopyIsListedAsSoonAsItLandsAPageIsOneCatalogQueryAndTheDashboardShowsTheLag()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string Password = "Repl1cas-as-they-are";
+        var cluster = await ReplicatedCluster.CreateAsync();
+        var primarySettings = cluster.With("primary");
+        primarySettings["Recorder__Auth__InitialAdminPassword"] = Password;
+        await using var primary = await RecorderNode.StartAsync(primarySettings);
+        await using var backup = await RecorderNode.StartAsync(cluster.With("backup"));
+        await WaitForActiveNodesAsync(backup, 2);
+
+        await CallPlacer.PlaceAsync(primary, ["67000001", "67000002", "67000003"], durationMs: 1500, toneSeconds: 1);
+        var recordings = (await primary.WaitForRecordingsAsync(3)).Items;
+        var expected = new[] { backup.Name, primary.Name }.Order(StringComparer.Ordinal).Append(ReplicaLocator.Shared).ToList();
+        foreach (var recording in recordings)
+        {
+            await WaitForAsync($"{recording.Id} on {backup.Name}'s disk", () => Task.FromResult(OnDisk(backup, recording)), backup);
+            var landed = Stopwatch.StartNew();
+            await WaitForAsync($"{recording.Id} listed on {backup.Name}", async () => (await ReplicasAsync(primary, recording)).Contains(backup.Name), primary, ListedWithin);
+            var listedAfter = landed.Elapsed;
+            await WaitForAsync($"{recording.Id} in the shared store", () => InSharedStoreAsync(cluster, recording, ct), primary);
+            landed.Restart();
+            await WaitForAsync($"{recording.Id} listed in the shared store", async () => (await ReplicasAsync(primary, recording)).Contains(ReplicaLocator.Shared), primary, ListedWithin);
+            await RecordTimingAsync($"{recording.Id}: on {backup.Name}'s disk → listed {listedAfter.TotalMilliseconds:F0} ms, in the shared store → listed {landed.Elapsed.TotalMilliseconds:F0} ms", ct);
+            Assert.Equal(expected, await ReplicasAsync(backup, recording));
+        }
+
+        // A page of three recordings: one query for their replicas, one search (no call to a node or the shared store).
+        var replicasBefore = await CatalogQueriesAsync(primary, "replicas", ct);
+        var searchesBefore = await CatalogQueriesAsync(primary, "search", ct);
+        var page = await primary.GetJsonAsync<RecordingList>("/api/recordings?pageSize=100");
+        Assert.Equal(3, page.Items.Count);
+        Assert.All(page.Items, r => Assert.Equal(expected, r.Replicas));
+        await Task.Delay(TimeSpan.FromSeconds(1), ct); // past the exporter's scrape cache
+        Assert.Equal(1, await CatalogQueriesAsync(primary, "replicas", ct) - replicasBefore);
+        Assert.Equal(1, await CatalogQueriesAsync(primary, "search", ct) - searchesBefore);
+
+        // The dashboard: three copies landed on the backup and in the shared store in the last hour, none missing; the
+        // primary's own copies are not replication.
+        await using var browser = await ChromiumPage.LaunchAsync();
+        await browser.GotoAsync($"http://127.0.0.1:{primary.HttpPort}/");
+        await browser.WaitForSelectorAsync("#login-form");
+        await browser.FillAsync("#login-user", "admin");
+        await browser.FillAsync("#login-password", Password);
+        await browser.ClickAsync("#login-form button[type=submit]");
+        await browser.WaitForSelectorAsync("#panel-storage[data-loaded='true'] #storage-table");
+        const string Cell = "([row, cell, key]) => document.querySelector(`#storage-table tr[data-node='${row}'] td.${cell}`)?.dataset[key] ?? 'absent'";
+        async Task<string> CellAsync(string row, string cell, string key) =>
+            await browser.EvaluateAsync($"arg => ({Cell})(JSON.parse(arg))", System.Text.Json.JsonSerializer.Serialize(new[] { row, cell, key }));
+        foreach (var location in new[] { backup.Name, ReplicaLocator.Shared })
+        {
+            Assert.Equal("3", await CellAsync(location, "lag", "landings"));
+            var median = double.Parse(await CellAsync(location, "lag", "median"), CultureInfo.InvariantCulture);
+            var max = double.Parse(await CellAsync(location, "lag", "max"), CultureInfo.InvariantCulture);
+            Assert.InRange(median, 0, max);
+            Assert.InRange(max, median, ReplicaDeadline.TotalSeconds);
+            Assert.Equal("", await CellAsync(location, "missing", "id"));
+        }
+
+        Assert.Equal("0", await CellAsync(primary.Name, "lag", "landings"));
+        Assert.Equal("", await CellAsync(primary.Name, "missing", "id"));
+    }
+
+    private static async Task<List<string>> ReplicasAsync(RecorderNode node, RecordingView recording) =>
+        (await node.GetJsonAsync<RecordingView>($"/api/recordings/{recording.Id}")).Replicas;
+
+    /// <summary>The node's <c>recorder_catalog_queries_total</c> for <paramref name="query"/> (0 before the first).</summary>
+    private static async Task<long> CatalogQueriesAsync(RecorderNode node, string query, CancellationToken ct)
+    {
+        var metrics = await node.Http.GetStringAsync("/metrics", ct);
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("recorder_catalog_queries", StringComparison.Ordinal)
+            && l.Contains($"query=\"{query}\"", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     /// <summary>To the test output and appended to the timings file beside the other replication figures.</summary>

@@ -91,6 +91,20 @@ internal abstract class CatalogDialect
         command.Parameters.Add(parameter);
     }
 
+    /// <summary>Binds <paramref name="values"/> as text <c>@i0, @i1, ...</c> and returns that list for an <c>IN (...)</c>.</summary>
+    public string AddList(DbCommand command, IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var names = new string[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            names[i] = "@i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Add(command, names[i][1..], CatalogType.Text, values[i]);
+        }
+
+        return string.Join(", ", names);
+    }
+
     /// <summary>Sets the type and value (<see cref="DBNull"/> for null) of a parameter; the base handles the common kinds.</summary>
     protected virtual void Bind(DbParameter parameter, CatalogType type, object? value)
     {

@@ -6,12 +6,16 @@ namespace OrleansRecorder.Silo.Catalog;
 
 /// <summary>
 /// The dashboard's aggregates over the catalog (<c>GET /api/stats/*</c>), one SQL text for SQLite and PostgreSQL.
-/// Each query is bounded by a <c>started_at</c> range and read from an index of migration 6 (<c>IX_Recordings_stats</c>
+/// Calls per whole UTC day (not scoped) and the storage totals read migration 7's <c>RecordingDays</c>, kept by
+/// triggers on every change of a recording. Every other query is bounded by a <c>started_at</c> range and read from an index of migration 6 (<c>IX_Recordings_stats</c>
 /// covers counts, intervals and bytes, no sort for a distinct count; <c>IX_Recordings_problems</c> holds only the recordings with problems), so its
 /// cost follows the rows in the range, not the size of the catalog; a caller's scope filters the same way as a search.
 /// </summary>
 internal sealed class CatalogStats(CatalogDialect dialect, string connectionString)
 {
+    /// <summary>The period of migration 7's <c>RecordingDays</c> (UTC days).</summary>
+    private const int DaySeconds = 86_400;
+
     /// <summary>
     /// Calls started in each <paramref name="bucketSeconds"/>-long UTC period of [from, to): a call (the recordings of one
     /// <c>group_id</c>) counts once, in the period of its first recording (whose <c>group_id</c> is its own id).
@@ -20,11 +24,26 @@ internal sealed class CatalogStats(CatalogDialect dialect, string connectionStri
         DateTimeOffset from, DateTimeOffset to, int bucketSeconds, RecordingScope? scope, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bucketSeconds, 1);
-        var bucket = dialect.EpochBucket("started_at", bucketSeconds);
         var counts = new List<StatsCount>();
         await using var connection = await dialect.OpenAsync(connectionString, ct);
-        await using var command = Range(connection, from, to, scope, out var where);
-        command.CommandText = $"SELECT {bucket} AS bucket, COUNT(*) FROM Recordings{where} AND group_id = id GROUP BY {bucket} ORDER BY bucket";
+        DbCommand command;
+        if (scope is null && bucketSeconds == DaySeconds && IsWholeDays(from) && IsWholeDays(to))
+        {
+            // Migration 7's per-day totals: a row per day however many calls it had. A scoped user's count depends on
+            // the parties of each recording, so it is counted from the index below.
+            command = connection.CreateCommand();
+            command.CommandText = "SELECT day, calls FROM RecordingDays WHERE day >= @from_day AND day < @to_day AND calls > 0 ORDER BY day";
+            dialect.Add(command, "from_day", CatalogType.Integer, from.ToUnixTimeSeconds() / DaySeconds);
+            dialect.Add(command, "to_day", CatalogType.Integer, to.ToUnixTimeSeconds() / DaySeconds);
+        }
+        else
+        {
+            var bucket = dialect.EpochBucket("started_at", bucketSeconds);
+            command = Range(connection, from, to, scope, out var where);
+            command.CommandText = $"SELECT {bucket} AS bucket, COUNT(*) FROM Recordings{where} AND group_id = id GROUP BY {bucket} ORDER BY bucket";
+        }
+
+        await using var disposeCommand = command;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -96,10 +115,12 @@ internal sealed class CatalogStats(CatalogDialect dialect, string connectionStri
     /// <summary>All recordings and their bytes, and the bytes of those started since <paramref name="since"/> (the recording rate).</summary>
     public async Task<StorageTotals> StorageAsync(DateTimeOffset since, CancellationToken ct)
     {
+        // The totals from migration 7's per-day rows (a few per day of history, not one per recording); the recent bytes
+        // from the index over the rate period.
         await using var connection = await dialect.OpenAsync(connectionString, ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*), COALESCE(SUM(size_bytes), 0), "
-            + "COALESCE(SUM(CASE WHEN started_at >= @since THEN size_bytes ELSE 0 END), 0) FROM Recordings";
+        command.CommandText = "SELECT (SELECT COALESCE(SUM(recordings), 0) FROM RecordingDays), (SELECT COALESCE(SUM(bytes), 0) FROM RecordingDays), "
+            + "(SELECT COALESCE(SUM(size_bytes), 0) FROM Recordings WHERE started_at >= @since)";
         dialect.Add(command, "since", CatalogType.Time, since);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
@@ -108,6 +129,8 @@ internal sealed class CatalogStats(CatalogDialect dialect, string connectionStri
             Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
             Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture));
     }
+
+    private static bool IsWholeDays(DateTimeOffset at) => at.ToUnixTimeMilliseconds() % (DaySeconds * 1000L) == 0;
 
     /// <summary>A command with the range [from, to) on <c>started_at</c> and the scope bound; <paramref name="where"/> is its WHERE clause.</summary>
     private DbCommand Range(DbConnection connection, DateTimeOffset from, DateTimeOffset to, RecordingScope? scope, out string where)

@@ -63,9 +63,12 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
         _timeProvider = timeProvider ?? TimeProvider.System;
         _groups = groups ?? RecordingGroupRules.Default;
         Stats = new CatalogStats(dialect, connectionString);
+        Replicas = new CatalogReplicas(dialect, connectionString);
     }
 
     public CatalogStats Stats { get; }
+
+    public CatalogReplicas Replicas { get; }
 
     /// <summary>Applies the migrations the database lacks (<see cref="SchemaMigrator"/>).</summary>
     public Task InitializeAsync(CancellationToken ct) => SchemaMigrator.ApplyAsync(_dialect, _connectionString, _timeProvider, ct);
@@ -144,6 +147,7 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
 
         filters.AddRange(RecordingQuerySql.AppendScope(where, query.Scope, "@").Select(s => (s.Name, CatalogType.Text, (object?)s.Value)));
 
+        CatalogMetrics.Queried("search");
         await using var connection = await OpenAsync(ct);
         await using var transaction = await _dialect.BeginSnapshotAsync(connection, ct);
         await using var count = Command(connection, RecordingQuerySql.Count(where.ToString(), query), transaction);
@@ -552,17 +556,7 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
     }
 
     /// <summary>Binds <paramref name="values"/> as <c>@i0, @i1, ...</c> and returns that list for an <c>IN (...)</c>.</summary>
-    private string AddList(DbCommand command, IReadOnlyList<string> values)
-    {
-        var names = new string[values.Count];
-        for (var i = 0; i < values.Count; i++)
-        {
-            names[i] = "@i" + i.ToString(CultureInfo.InvariantCulture);
-            Add(command, names[i][1..], CatalogType.Text, values[i]);
-        }
-
-        return string.Join(", ", names);
-    }
+    private string AddList(DbCommand command, IReadOnlyList<string> values) => _dialect.AddList(command, values);
 
     private async Task<IReadOnlyList<(string Id, WrappedDataKey Key)>> ReadDataKeysAsync(
         CancellationToken ct, string sql, params (string Name, CatalogType Type, object? Value)[] parameters)

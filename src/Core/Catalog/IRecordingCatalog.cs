@@ -10,6 +10,9 @@ internal interface IRecordingCatalog
     /// <summary>The dashboard's aggregates over the same database.</summary>
     CatalogStats Stats { get; }
 
+    /// <summary>Where each recording's copies are, recorded as they land (migration 7's <c>Replicas</c>).</summary>
+    CatalogReplicas Replicas { get; }
+
     /// <summary>Applies the schema migrations the database lacks, each once (safe to call at every start, on every node).</summary>
     Task InitializeAsync(CancellationToken ct);
 

@@ -20,8 +20,16 @@ namespace OrleansRecorder.Silo.Storage;
 /// returns and the catalog keeps its longer copy of a call, a push of the survivor's shorter copy that was already on
 /// its way must not replace the winner here (it did: every node then held the loser while the catalog named the
 /// winner, and the winner was nowhere left to copy from).</para>
+/// <para><paramref name="landed"/> and <paramref name="removed"/> report each copy published here (before its sender's
+/// completion call returns) and each one deleted, so the catalog lists where the copies are as they land
+/// (<see cref="ReplicaLandings"/>); they must not throw.</para>
 /// </remarks>
-internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time, Func<string, CancellationToken, Task<string?>>? catalogSha256 = null)
+internal sealed class FileNodeLocalStore(
+    string dataDirectory,
+    TimeProvider time,
+    Func<string, CancellationToken, Task<string?>>? catalogSha256 = null,
+    Func<ReplicaDescriptor, Task>? landed = null,
+    Func<ReplicaKey, Task>? removed = null)
     : INodeLocalStore
 {
     /// <summary>A transfer with no chunk for this long is considered abandoned by its sender.</summary>
@@ -167,6 +175,11 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
             transfer.Dispose(deleteFile: false);
             await PublishAsync(replica, transfer.PartPath, cancellationToken);
             published = true;
+            if (landed is not null)
+            {
+                await landed(replica);
+            }
+
             return ReplicaCompletion.Stored;
         }
         finally
@@ -329,7 +342,7 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
     }
 
     /// <summary>Deletes a replica's audio and manifest (manifest first: a store never lists audio it cannot name).</summary>
-    public Task<bool> DeleteAsync(ReplicaKey key, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(ReplicaKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var manifest = Path.Combine(_root, key.ManifestName);
@@ -338,7 +351,12 @@ internal sealed class FileNodeLocalStore(string dataDirectory, TimeProvider time
         File.Delete(manifest);
         File.Delete(audio);
         File.Delete(audio + ".replica");
-        return Task.FromResult(existed);
+        if (existed && removed is not null)
+        {
+            await removed(key);
+        }
+
+        return existed;
     }
 
     private static ReplicaKey? KeyOf(JsonElement manifest) =>

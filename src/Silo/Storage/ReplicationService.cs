@@ -33,6 +33,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
     private readonly string _self;
     private readonly IRecordingCatalog _catalog;
     private readonly ReplicaTransfer _transfer;
+    private readonly ReplicaLandings _landings;
     private readonly IClusterMembershipService _membership;
     private readonly ReplicationOptions _options;
     private readonly TimeProvider _time;
@@ -55,6 +56,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         string nodeName,
         IRecordingCatalog catalog,
         ReplicaTransfer transfer,
+        ReplicaLandings landings,
         IClusterMembershipService membership,
         ReplicationOptions options,
         IMeterFactory meterFactory,
@@ -66,6 +68,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         _self = nodeName;
         _catalog = catalog;
         _transfer = transfer;
+        _landings = landings;
         _membership = membership;
         _options = options;
         _time = time;
@@ -218,12 +221,6 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         var done = true;
         try
         {
-            var peers = ActivePeers();
-            if (!HasTarget(peers))
-            {
-                return; // A node that joins later pulls it.
-            }
-
             var manifest = await _catalog.GetAsync(item.Id, ct);
             if (manifest is null)
             {
@@ -238,6 +235,18 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
                 return;
             }
 
+            // The catalogued copy made (or taken over) here: the first copy of the recording to land.
+            if (item.Attempt == 0)
+            {
+                await _landings.LandedAsync(item.Id, _self, replica.Sha256);
+            }
+
+            var peers = ActivePeers();
+            if (!HasTarget(peers))
+            {
+                return; // A node that joins later pulls it.
+            }
+
             var copies = new List<Task<bool>>();
             foreach (var peer in peers)
             {
@@ -246,8 +255,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
 
             if (_transfer.Shared.IsEnabled)
             {
-                copies.Add(CopyAsync(replica, "shared", "shared", "live", async () =>
-                    await _transfer.SharedHasAsync(replica, ct) ? 0 : await _transfer.UploadAsync(replica, limiter: null, ct), ct));
+                copies.Add(CopyAsync(replica, "shared", "shared", "live", () => UploadAsync(replica, limiter: null, ct), ct));
             }
 
             var results = await Task.WhenAll(copies);
@@ -334,11 +342,27 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         {
             Metrics.Failed(kind, mode);
             ReplicationLog.CopyFailed(_logger, replica.Key.Id, target, mode, ex);
+            if (kind != "local")
+            {
+                _ = _landings.FailedAsync(replica.Key.Id, target, ex.Message); // counted per target by the recording's grain
+            }
+
             // Owed even while live retries go on: the pass then copies it within ReconcileInterval of the target's
             // return, whatever the backoff has grown to, and a retry that comes due after it finds the copy there.
             Owe($"copy of {replica.Key.Id} to {target} failed");
             return false;
         }
+    }
+
+    /// <summary>
+    /// Uploads the local copy unless the shared store has it, and records the shared copy as landed either way (one
+    /// the pass found there but nobody recorded, say after the database was down).
+    /// </summary>
+    private async Task<long> UploadAsync(ReplicaDescriptor replica, RateLimiter? limiter, CancellationToken ct)
+    {
+        var bytes = await _transfer.SharedHasAsync(replica, ct) ? 0 : await _transfer.UploadAsync(replica, limiter, ct);
+        await _landings.LandedAsync(replica.Key.Id, CatalogReplicas.Shared, replica.Sha256);
+        return bytes;
     }
 
     private Task<bool> CopyAsync(ReplicaDescriptor replica, string target, string kind, string mode, Func<Task<long>> copy, CancellationToken ct) =>
@@ -353,6 +377,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         // Whatever fails from here on owes the next pass.
         Interlocked.Exchange(ref _owed, null);
         Interlocked.Exchange(ref _lastPassStarted, _time.GetTimestamp());
+        var seenAt = _time.GetUtcNow();
         try
         {
             var peers = ActivePeers();
@@ -413,6 +438,8 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
                 }
 
                 var work = new List<(ReplicaDescriptor Replica, bool LocalHas, List<string> PeersLacking, List<string> PeersHaving, bool SharedLacks)>();
+                var present = new List<(string Id, string Location, string Sha256)>();
+                var absent = new List<(string Id, string Location)>();
                 foreach (var entry in page)
                 {
                     recordings++;
@@ -424,6 +451,17 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
                         && sharedAudio!.TryGetValue(replica.Key.AudioName, out var sha) && string.Equals(sha, replica.Sha256, StringComparison.OrdinalIgnoreCase);
                     var sharedLacks = sharedManifests is not null && !sharedHas;
                     var localHas = local.Contains(key);
+                    Seen(replica, _self, localHas, present, absent);
+                    foreach (var peer in inventories.Keys)
+                    {
+                        Seen(replica, peer, having.Contains(peer), present, absent);
+                    }
+
+                    if (sharedManifests is not null)
+                    {
+                        Seen(replica, CatalogReplicas.Shared, sharedHas, present, absent);
+                    }
+
                     if ((localHas && (lacking.Count > 0 || sharedLacks)) || (!localHas && (having.Count > 0 || sharedHas)))
                     {
                         work.Add((replica, localHas, lacking, having, sharedLacks));
@@ -434,6 +472,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
                     }
                 }
 
+                await MendAsync(present, absent, seenAt, ct);
                 Interlocked.Add(ref _catchUpBacklog, work.Count);
                 foreach (var (replica, localHas, lacking, having, sharedLacks) in work)
                 {
@@ -450,8 +489,7 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
                         {
                             // The inventory is from the start of the pass: a live copy (a retry come due) may have
                             // uploaded it since, and a second upload of a long recording is minutes of wasted bandwidth.
-                            ok &= await CopyAsync(replica, "shared", "shared", "catchup", async () =>
-                                await _transfer.SharedHasAsync(replica, ct) ? 0 : await _transfer.UploadAsync(replica, _catchUpLimiter, ct), ct);
+                            ok &= await CopyAsync(replica, "shared", "shared", "catchup", () => UploadAsync(replica, _catchUpLimiter, ct), ct);
                         }
                     }
                     else
@@ -490,6 +528,37 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         finally
         {
             Interlocked.Exchange(ref _catchUpBacklog, 0);
+        }
+    }
+
+    private static void Seen(
+        ReplicaDescriptor replica, string location, bool has, List<(string Id, string Location, string Sha256)> present, List<(string Id, string Location)> absent)
+    {
+        if (has)
+        {
+            present.Add((replica.Key.Id, location, replica.Sha256));
+        }
+        else
+        {
+            absent.Add((replica.Key.Id, location));
+        }
+    }
+
+    /// <summary>
+    /// The replica table as this pass saw the stores: copies nobody recorded (a report lost with its node, or while the
+    /// database was down; the rows before migration 7) are added, copies gone without a report removed.
+    /// </summary>
+    private async Task MendAsync(
+        List<(string Id, string Location, string Sha256)> present, List<(string Id, string Location)> absent, DateTimeOffset seenAt, CancellationToken ct)
+    {
+        try
+        {
+            await _catalog.Replicas.MendAsync(present, absent, seenAt, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            StorageLog.MendFailed(_logger, ex);
+            Owe("mending the replica table failed");
         }
     }
 

@@ -10,7 +10,8 @@ internal static class ReplicationServiceCollectionExtensions
     /// <summary>
     /// Registers the node-local store (for <see cref="INodeStoreGrain"/>), the shared store (Azure Blob Storage when
     /// <c>Recorder:SharedStore:ConnectionString</c> is set, else disabled), <see cref="ReplicationService"/> (hosted,
-    /// and as <see cref="IReplicationQueue"/>), <see cref="IReplicaLocator"/>, <see cref="LocalReplicaFetcher"/>, and in-call
+    /// and as <see cref="IReplicationQueue"/>), <see cref="ReplicaLandings"/> and the catalog's replica table as
+    /// <see cref="IReplicaRegistry"/> (for <see cref="IRecordingReplicasGrain"/>), <see cref="IReplicaLocator"/>, <see cref="LocalReplicaFetcher"/>, and in-call
     /// replication (<see cref="LiveSegmentShipper"/>, <see cref="FileLiveCopyStore"/>, <see cref="LiveCopyTakeover"/>).
     /// Needs <see cref="IRecordingCatalog"/>, <see cref="CatalogIndexer"/>, <see cref="RecorderSettings"/>, <see cref="TimeProvider"/> and Orleans in the container.
     /// </summary>
@@ -27,11 +28,16 @@ internal static class ReplicationServiceCollectionExtensions
         }
 
         services.AddSingleton(replication);
+        services.AddSingleton(sp => new ReplicaLandings(
+            id => sp.GetRequiredService<IGrainFactory>().GetGrain<IRecordingReplicasGrain>(id), sp.GetRequiredService<ILogger<ReplicaLandings>>()));
+        services.AddSingleton<IReplicaRegistry>(sp => sp.GetRequiredService<IRecordingCatalog>().Replicas);
         services.AddSingleton<INodeLocalStore>(sp => new FileNodeLocalStore(
             dataDirectory,
             sp.GetRequiredService<TimeProvider>(),
             // Resolved at the call, not here: the catalog's own services reach the store.
-            async (id, ct) => (await sp.GetRequiredService<IRecordingCatalog>().GetAsync(id, ct))?.Sha256));
+            async (id, ct) => (await sp.GetRequiredService<IRecordingCatalog>().GetAsync(id, ct))?.Sha256,
+            replica => sp.GetRequiredService<ReplicaLandings>().LandedAsync(replica.Key.Id, nodeName, replica.Sha256),
+            key => sp.GetRequiredService<ReplicaLandings>().RemovedAsync(key.Id, nodeName)));
         services.AddSingleton<ISharedBlobStore>(string.IsNullOrWhiteSpace(shared.ConnectionString)
             ? new DisabledSharedBlobStore()
             : new AzureBlobSharedStore(shared.ConnectionString, shared.Container));
@@ -44,6 +50,7 @@ internal static class ReplicationServiceCollectionExtensions
             nodeName,
             sp.GetRequiredService<IRecordingCatalog>(),
             sp.GetRequiredService<ReplicaTransfer>(),
+            sp.GetRequiredService<ReplicaLandings>(),
             sp.GetRequiredService<IClusterMembershipService>(),
             replication,
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
@@ -54,7 +61,7 @@ internal static class ReplicationServiceCollectionExtensions
         services.AddHostedService<TombstoneSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<ReplicationService>());
         services.AddSingleton<IReplicaLocator>(sp => new ReplicaLocator(
-            nodeName, sp.GetRequiredService<ReplicaTransfer>(), sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IRecordingCatalog>(), sp.GetRequiredService<IClusterMembershipService>()));
         services.AddSingleton(sp => new LocalReplicaFetcher(
             nodeName, sp.GetRequiredService<ReplicaTransfer>(), sp.GetRequiredService<IClusterMembershipService>(),
             sp.GetRequiredService<ILogger<LocalReplicaFetcher>>()));

@@ -17,4 +17,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(12004, LogLevel.Warning, "Tombstone sweep failed; retrying next period")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(12005, LogLevel.Warning, "Recording {RecordingId}: the copy at {Location} was not recorded ({Change}); the next catch-up pass records it")]
+    public static partial void ReplicaNotRecorded(ILogger logger, string recordingId, string location, string change, Exception exception);
+
+    [LoggerMessage(12006, LogLevel.Warning, "Mending the replica table failed; the next pass tries again")]
+    public static partial void MendFailed(ILogger logger, Exception exception);
 }

@@ -132,9 +132,10 @@ internal static class RecordingsEndpoints
         }.Where(p => p is not null)));
         var groups = await catalog.GetGroupsOfAsync([.. result.Items.Select(m => m.Id)], cancellationToken);
         var positions = RecordingGroups.Positions(groups);
-        var items = await Task.WhenAll(result.Items.Select(async m =>
+        var replicas = await locator.LocateAsync(result.Items, cancellationToken);
+        var items = result.Items.Select(m =>
         {
-            var dto = RecordingDto.From(m).WithPosition(positions.GetValueOrDefault(m.Id)) with { Replicas = await locator.LocateAsync(m, cancellationToken) };
+            var dto = RecordingDto.From(m).WithPosition(positions.GetValueOrDefault(m.Id)) with { Replicas = replicas.GetValueOrDefault(m.Id, []) };
             if (query.GroupByCall)
             {
                 var parts = groups.FirstOrDefault(g => g.GroupId == dto.GroupId)?.Parts ?? [m];
@@ -142,7 +143,7 @@ internal static class RecordingsEndpoints
             }
 
             return dto;
-        }));
+        }).ToList();
         return TypedResults.Ok(new RecordingListDto(items, result.Total));
     }
 
@@ -175,7 +176,7 @@ internal static class RecordingsEndpoints
 
         var position = RecordingGroups.Positions(await catalog.GetGroupsOfAsync([manifest.Id], cancellationToken)).GetValueOrDefault(manifest.Id);
         return TypedResults.Ok(RecordingDto.From(manifest, withManifest: true).WithPosition(position)
-            with { Replicas = await locator.LocateAsync(manifest, cancellationToken) });
+            with { Replicas = (await locator.LocateAsync([manifest], cancellationToken)).GetValueOrDefault(manifest.Id, []) });
     }
 
     private static async Task<Results<PhysicalFileHttpResult, FileStreamHttpResult, ProblemHttpResult>> GetAudioAsync(

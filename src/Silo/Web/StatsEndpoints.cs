@@ -22,6 +22,15 @@ internal static class StatsEndpoints
     /// <summary>Recordings longer than this that started before a range are not counted in its channel use (the query stays indexed).</summary>
     private static readonly TimeSpan LongestCall = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Replication lag: the oldest recording not yet on a node is looked for among those started this long ago or later
+    /// (a probe per recording of the window: kept short; what is older shows in the backlog).
+    /// </summary>
+    private static readonly TimeSpan LagWindow = TimeSpan.FromHours(6);
+
+    /// <summary>Replication lag: the median and longest time to land over the copies landed in this last period.</summary>
+    private static readonly TimeSpan LagPeriod = TimeSpan.FromHours(1);
+
     /// <summary>The recording rate behind "days left": bytes recorded over this last period.</summary>
     private static readonly TimeSpan RatePeriod = TimeSpan.FromDays(7);
 
@@ -114,10 +123,21 @@ internal static class StatsEndpoints
         var perDay = totals.BytesSince / RatePeriod.TotalDays;
         double? DaysLeft(long free) => free < 0 || perDay <= 0 ? null : Math.Round(free / perDay, 1);
         var nodes = await cluster.GetNodesAsync(cancellationToken);
+        var locations = nodes.Select(n => n.Name).Concat(shared.IsEnabled ? [CatalogReplicas.Shared] : []).Distinct(StringComparer.Ordinal).ToList();
+        var lags = (await catalog.Replicas.LagAsync(locations, now - LagWindow, now - LagPeriod, now, cancellationToken))
+            .ToDictionary(l => l.Location, l => Lag(l, now), StringComparer.Ordinal);
         return TypedResults.Ok(new StorageStatsDto(totals.Recordings, totals.TotalBytes, Math.Round(perDay),
-            [.. nodes.Select(n => new NodeStorageDto(n.Name, n.Status, n.FreeBytes < 0 ? null : n.FreeBytes, DaysLeft(n.FreeBytes), n.ReplicationBacklog))],
-            new SharedStoreStatsDto(shared.IsEnabled, shared.IsEnabled ? totals.TotalBytes : null)));
+            [.. nodes.Select(n => new NodeStorageDto(n.Name, n.Status, n.FreeBytes < 0 ? null : n.FreeBytes, DaysLeft(n.FreeBytes), n.ReplicationBacklog, lags[n.Name]))],
+            new SharedStoreStatsDto(shared.IsEnabled, shared.IsEnabled ? totals.TotalBytes : null, shared.IsEnabled ? lags[CatalogReplicas.Shared] : null)));
     }
+
+    private static ReplicationLagDto Lag(ReplicaLag lag, DateTimeOffset now) => new(
+        lag.OldestMissingId,
+        lag.OldestMissingEndedAt,
+        lag.OldestMissingEndedAt is { } ended ? Math.Round(Math.Max(0, (now - ended).TotalSeconds), 1) : null,
+        lag.Landings,
+        lag.Median is { } median ? Math.Round(median.TotalSeconds, 3) : null,
+        lag.Max is { } max ? Math.Round(max.TotalSeconds, 3) : null);
 
     /// <summary>
     /// [from, to) widened to whole periods: by default the last <paramref name="defaultLength"/> up to the end of the

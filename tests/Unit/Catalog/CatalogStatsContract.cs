@@ -96,6 +96,42 @@ public abstract class CatalogStatsContract : CatalogContract
         Assert.Equal(new StorageTotals(6, 2100, 1100), totals);
     }
 
+    [Fact]
+    public async Task TheDayTotalsFollowEveryAddReplacementAdoptionAndDelete()
+    {
+        var day = new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
+
+        // An earlier part of late's call (same refci and parties, within the group window): late's group is adopted, so
+        // the call still counts once, now at this part.
+        await AddAsync("late-0", "5003", "1001", Nine.AddMinutes(2), Nine.AddMinutes(6), size: 50);
+        // Added again, longer and larger (another node's copy won): the bytes follow.
+        await AddAsync("tomorrow", "5005", "1001", Nine.AddDays(1), Nine.AddDays(1).AddMinutes(4), size: 650);
+        Assert.True(await Catalog.DeleteAsync("single", Ct));
+
+        Assert.Equal([new StatsCount(day, 3), new StatsCount(day.AddDays(1), 1)],
+            await Catalog.Stats.CallsPerBucketAsync(day, day.AddDays(2), 86_400, null, Ct));
+        Assert.Equal(new StorageTotals(6, 100 + 200 + 400 + 500 + 650 + 50, 1150), await Catalog.Stats.StorageAsync(Nine.AddHours(2), Ct));
+        await AssertDaysMatchTheRecordingsAsync(day, 2);
+
+        // Every recording gone: the totals are zero, and a day without calls is not a bar.
+        foreach (var id in new[] { "held-1", "held-2", "late", "late-0", "noon", "tomorrow" })
+        {
+            Assert.True(await Catalog.DeleteAsync(id, Ct));
+        }
+
+        Assert.Empty(await Catalog.Stats.CallsPerBucketAsync(day, day.AddDays(2), 86_400, null, Ct));
+        Assert.Equal(new StorageTotals(0, 0, 0), await Catalog.Stats.StorageAsync(Nine, Ct));
+    }
+
+    /// <summary>The per-day counts from the totals equal the per-hour counts from the index, summed over each day.</summary>
+    private async Task AssertDaysMatchTheRecordingsAsync(DateTimeOffset from, int days)
+    {
+        var daily = await Catalog.Stats.CallsPerBucketAsync(from, from.AddDays(days), 86_400, null, Ct);
+        var hourly = await Catalog.Stats.CallsPerBucketAsync(from, from.AddDays(days), 3600, null, Ct);
+        var summed = hourly.GroupBy(c => new DateTimeOffset(c.At.UtcDateTime.Date, TimeSpan.Zero)).Select(g => new StatsCount(g.Key, g.Sum(c => c.Count)));
+        Assert.Equal(summed, daily);
+    }
+
     private async Task<IReadOnlyList<string>> IdsOfAsync(IReadOnlyList<RecordingInterval> intervals)
     {
         var ids = new List<string>();

@@ -117,6 +117,13 @@ public abstract class SchemaMigrationContract : CatalogContract
         var problems = await catalog.Stats.ProblemsAsync(Now, Now.AddHours(1), 10, null, Ct);
         Assert.Equal(["part-2"], problems.Newest.Select(p => p.Id));
         Assert.Equal([RecordingProblems.MediaTimeout], problems.Newest[0].Problems);
+        // Migration 7 counted the rows it found per day (one call of two recordings) and recorded each recording node's copy.
+        var day = new DateTimeOffset(Now.UtcDateTime.Date, TimeSpan.Zero);
+        Assert.Equal([new StatsCount(day, 1)], await catalog.Stats.CallsPerBucketAsync(day, day.AddDays(1), 86_400, null, Ct));
+        Assert.Equal(new StorageTotals(2, 2, 2), await catalog.Stats.StorageAsync(Now, Ct));
+        var replicas = await catalog.Replicas.GetAsync(["part-1", "part-2"], Ct);
+        Assert.Equal(["node-a"], replicas["part-1"]);
+        Assert.Equal(["node-a"], replicas["part-2"]);
     }
 
     [Fact]

@@ -52,6 +52,46 @@ public sealed class FileNodeLocalStoreTests : IDisposable
     }
 
     /// <summary>
+    /// Issue #18: each copy published here is reported once it is on disk (before its completion returns), each copy
+    /// deleted once it is gone; a refused copy and a delete of a copy that was not here report nothing.
+    /// </summary>
+    [Fact]
+    public async Task APublishedCopyAndADeletedOneAreReportedAndNothingElseIs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (replica, audio) = ReplicaSamples.Create("r11", 3000);
+        var (bad, _) = ReplicaSamples.Create("r12", 1000);
+        var reports = new List<string>();
+        var directory = Directory.CreateTempSubdirectory("recorder-store-").FullName;
+        try
+        {
+            FileNodeLocalStore store = null!;
+            store = new FileNodeLocalStore(directory, _time, landed: r =>
+            {
+                reports.Add($"landed {r.Key.Id} {r.Sha256} on disk={File.Exists(store.AudioPath(r.Key))}");
+                return Task.CompletedTask;
+            }, removed: k =>
+            {
+                reports.Add($"removed {k.Id}");
+                return Task.CompletedTask;
+            });
+
+            Assert.Equal(ReplicaCompletion.Stored, await store.StoreAsync(replica, (sink, token) => sink.WriteAsync(audio, token).AsTask(), ct));
+            Assert.Equal(ReplicaCompletion.Stored, await store.StoreAsync(replica, (sink, token) => sink.WriteAsync(audio, token).AsTask(), ct));
+            Assert.Equal(ReplicaCompletion.HashMismatch, await store.StoreAsync(bad, (sink, token) => sink.WriteAsync(new byte[1000], token).AsTask(), ct));
+            Assert.True(await store.DeleteAsync(replica.Key, ct));
+            Assert.False(await store.DeleteAsync(replica.Key, ct));
+
+            // The second store found the copy already there: nothing landed.
+            Assert.Equal([$"landed r11 {replica.Sha256} on disk=True", "removed r11"], reports);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Issue #15: when the catalog holds another copy of a call (the returning node's longer one won), the survivor's copy
     /// is refused, whether it arrives after the catalog changed or was already on its way, and the winner stays.
     /// </summary>

@@ -23,6 +23,7 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
     private readonly FakeSharedBlobStore _shared = new();
     private readonly CapturingLogger<ReplicationService> _log = new();
     private readonly TestMeterFactory _meters = new();
+    private readonly List<string> _reports = [];
     private ScratchNodeStorage _storage = null!;
     private DbRecordingCatalog _catalog = null!;
     private FileNodeLocalStore _local = null!;
@@ -65,6 +66,40 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         Assert.Equal([Audio(recording)], _shared.Stored);
         Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], _time.Delays);
         Assert.True(_shared.Has(Manifest(recording)));
+    }
+
+    [Fact]
+    public async Task TheOwnCopyAndTheSharedUploadAreRecordedAsTheyLandAndAPassRecordsWhatNobodyReported()
+    {
+        await StartIdleAsync(new ReplicationOptions());
+        var recording = await RecordAsync(1);
+
+        Assert.True(_service!.Enqueue(recording.Id));
+        await WaitForAsync("the upload", () => _shared.Stored.Count == 1 && _service.Backlog == 0);
+        await WaitForAsync("the shared copy recorded", () => Reports().Contains($"{recording.Id} landed at shared"));
+        Assert.Equal([$"{recording.Id} landed at {Self}", $"{recording.Id} landed at shared"], Reports());
+        Assert.Equal([Self, "shared"], (await _catalog.Replicas.GetAsync([recording.Id], TestContext.Current.CancellationToken))[recording.Id]);
+
+        // The rows lost (a report that never arrived): the next pass sees both copies and records them again, without a copy.
+        await _catalog.Replicas.RecordRemovedAsync(recording.Id, Self, TestContext.Current.CancellationToken);
+        await _catalog.Replicas.RecordRemovedAsync(recording.Id, "shared", TestContext.Current.CancellationToken);
+        _service.RequestReconcile("test");
+        await WaitForPassesAsync(2);
+        Assert.Equal([Self, "shared"], (await _catalog.Replicas.GetAsync([recording.Id], TestContext.Current.CancellationToken))[recording.Id]);
+        Assert.Equal([Audio(recording)], _shared.Stored);
+    }
+
+    [Fact]
+    public async Task AFailedCopyIsReportedToTheRecordingsGrain()
+    {
+        await StartIdleAsync(new ReplicationOptions { InitialRetryDelay = TimeSpan.FromSeconds(1) });
+        var recording = await RecordAsync(1);
+        _shared.FailNext(1);
+
+        Assert.True(_service!.Enqueue(recording.Id));
+        await AdvancePastRetryAsync(1);
+        await WaitForAsync("the upload after the failure", () => Reports().Contains($"{recording.Id} landed at shared"));
+        Assert.Equal([$"{recording.Id} landed at {Self}", $"{recording.Id} failed at shared", $"{recording.Id} landed at shared"], Reports());
     }
 
     [Fact]
@@ -253,6 +288,14 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         Assert.Equal([Audio(recording)], _shared.Stored);
     }
 
+    private List<string> Reports()
+    {
+        lock (_reports)
+        {
+            return [.. _reports];
+        }
+    }
+
     private async Task StartAsync(ReplicationOptions options, bool periodic = false)
     {
         if (!periodic)
@@ -263,7 +306,8 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
 
         // No peers in these tests, so the grain factory is never asked for a node's store.
         var transfer = new ReplicaTransfer(_local, _shared, grains: null!);
-        _service = new ReplicationService(Self, _catalog, transfer, new SoloMembership(Self), options, _meters, _time, _log);
+        var landings = new ReplicaLandings(id => new CatalogReplicasGrain(id, _catalog.Replicas, _time, _reports), new CapturingLogger<ReplicaLandings>());
+        _service = new ReplicationService(Self, _catalog, transfer, landings, new SoloMembership(Self), options, _meters, _time, _log);
         await _service.StartAsync(TestContext.Current.CancellationToken);
     }
 

@@ -1,9 +1,9 @@
 // The first page after sign-in: how the system is doing, from GET /api/stats/*. Calls per hour and per day,
 // channels in use against the licence, recordings with problems (search roles, each user's own calls), storage
-// and replication (operations roles). Each part loads on its own: one that fails says so and the others still show.
+// and replication: backlog and lag per node (operations roles). Each part loads on its own: one that fails says so and the others still show.
 import { api } from '../api.js';
 import { h, kv, badge } from '../dom.js';
-import { fmtTime, fmtBytes, party } from '../format.js';
+import { fmtTime, fmtBytes, fmtSeconds, party } from '../format.js';
 import { barChart } from '../charts.js';
 import { can } from '../session.js';
 
@@ -60,17 +60,41 @@ async function problems() {
   return [h('p', { class: 'muted' }, 'Last 7 days'), counts, list];
 }
 
+// Replication lag to a node or the shared store (GET /api/stats/storage, from the copies recorded as they landed):
+// from a recording's end to its copy landing there over the last hour, and the oldest recording of the last 6 h
+// not there yet (a link to it).
+function lagCell(lag) {
+  const took = lag.landings
+    ? `median ${fmtSeconds(lag.medianSeconds)} · max ${fmtSeconds(lag.maxSeconds)} (${lag.landings} ${lag.landings === 1 ? 'copy' : 'copies'}, last hour)`
+    : 'no copy landed in the last hour';
+  return h('td', { class: 'lag', dataset: { landings: String(lag.landings), median: lag.medianSeconds ?? '', max: lag.maxSeconds ?? '' } }, took);
+}
+
+function missingCell(lag) {
+  return lag.oldestMissingId
+    ? h('td', { class: 'missing warn', dataset: { id: lag.oldestMissingId } },
+      h('a', { href: '#/recording/' + encodeURIComponent(lag.oldestMissingId) }, `ended ${fmtSeconds(lag.oldestMissingSeconds)} ago`))
+    : h('td', { class: 'missing', dataset: { id: '' } }, 'none');
+}
+
 async function storage() {
   const s = await api('GET', '/stats/storage');
   const days = d => d === null || d === undefined ? 'no recording rate yet' : d > 3650 ? 'more than 10 years' : `${d.toFixed(d < 10 ? 1 : 0)} days`;
+  const rows = s.nodes.map(n => h('tr', { dataset: { node: n.name } }, h('td', {}, n.name), h('td', {}, badge(n.status)),
+    h('td', {}, n.freeBytes === null ? '—' : fmtBytes(n.freeBytes)), h('td', { class: n.daysLeft !== null && n.daysLeft < 30 ? 'warn' : null }, days(n.daysLeft)),
+    h('td', { class: n.replicationBacklog > 0 ? 'warn' : null }, n.replicationBacklog ? `${n.replicationBacklog} waiting` : 'none'),
+    lagCell(n.replicationLag), missingCell(n.replicationLag)));
+  if (s.sharedStore.enabled) {
+    rows.push(h('tr', { dataset: { node: 'shared' } }, h('td', {}, 'Shared store'), h('td', {}, '—'), h('td', {}, 'no limit'), h('td', {}, '—'), h('td', {}, '—'),
+      lagCell(s.sharedStore.replicationLag), missingCell(s.sharedStore.replicationLag)));
+  }
   return [
     h('dl', { class: 'kv' }, kv('Recordings', String(s.recordings)), kv('Their size', fmtBytes(s.totalBytes)), kv('Recorded per day', fmtBytes(s.bytesPerDay) + ' (mean of the last 7 days)'),
       kv('Shared store', s.sharedStore.enabled ? `${fmtBytes(s.sharedStore.usedBytes)} used · no capacity limit` : 'not configured')),
     h('div', { class: 'table-wrap' }, h('table', { id: 'storage-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Node'), h('th', {}, 'State'), h('th', {}, 'Free disk'), h('th', {}, 'Days left'), h('th', {}, 'Replication backlog'))),
-      h('tbody', {}, s.nodes.map(n => h('tr', { dataset: { node: n.name } }, h('td', {}, n.name), h('td', {}, badge(n.status)),
-        h('td', {}, n.freeBytes === null ? '—' : fmtBytes(n.freeBytes)), h('td', { class: n.daysLeft !== null && n.daysLeft < 30 ? 'warn' : null }, days(n.daysLeft)),
-        h('td', { class: n.replicationBacklog > 0 ? 'warn' : null }, n.replicationBacklog ? `${n.replicationBacklog} waiting` : 'none')))))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Node'), h('th', {}, 'State'), h('th', {}, 'Free disk'), h('th', {}, 'Days left'), h('th', {}, 'Replication backlog'),
+        h('th', {}, 'Replication lag'), h('th', {}, 'Oldest not there yet (6 h)'))),
+      h('tbody', {}, rows))),
   ];
 }
 
