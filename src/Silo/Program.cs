@@ -166,6 +166,8 @@ builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredSe
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));
 builder.Services.AddHostedService<CatalogIndexService>();
 builder.Services.AddSingleton<NodeHealth>();
+builder.Services.AddSingleton<RuntimeStallMonitor>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RuntimeStallMonitor>());
 builder.Services.AddSingleton(sp => new ForcedCollectionGate(sp.GetRequiredService<TimeProvider>(), options.Diagnostics.ForcedCollectionInterval));
 builder.Services.AddSingleton<CallRegistry>();
 builder.Services.AddSingleton<RecordingCoordinator>();
