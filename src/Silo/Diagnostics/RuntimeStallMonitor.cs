@@ -19,8 +19,12 @@ internal sealed class RuntimeStallMonitor : IHostedService, IDisposable, IThread
 {
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
     private const int Capacity = 600; // a minute of 100 ms ticks
+
+    /// <summary>A stall this long is logged: a quarter of the shortest probe timeout Orleans derives from ours (1 s).</summary>
+    private const double LoggedMilliseconds = 250;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly StallWindow _threadPool;
     private readonly StallWindow _timer;
     private readonly StallWindow _gc;
@@ -29,10 +33,11 @@ internal sealed class RuntimeStallMonitor : IHostedService, IDisposable, IThread
     private long _queuedAt;
     private int _outstanding;
 
-    public RuntimeStallMonitor(TimeProvider timeProvider, IMeterFactory meterFactory)
+    public RuntimeStallMonitor(TimeProvider timeProvider, IMeterFactory meterFactory, ILogger<RuntimeStallMonitor> logger)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         _time = timeProvider;
+        _logger = logger;
         _threadPool = new StallWindow(timeProvider, Window, Capacity);
         _timer = new StallWindow(timeProvider, Window, Capacity);
         _gc = new StallWindow(timeProvider, Window, Capacity);
@@ -54,16 +59,32 @@ internal sealed class RuntimeStallMonitor : IHostedService, IDisposable, IThread
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping.Set();
-        _thread?.Join(TimeSpan.FromSeconds(1));
+        Stop();
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _stopping.Dispose();
+    /// <summary>
+    /// Also stops the thread: a host that fails to start disposes its services without stopping them, and the thread
+    /// must not wait on a disposed event (an exception there would end the process).
+    /// </summary>
+    public void Dispose()
+    {
+        if (Stop())
+        {
+            _stopping.Dispose();
+        }
+    }
+
+    /// <summary>True once the thread has ended (or never started).</summary>
+    private bool Stop()
+    {
+        _stopping.Set();
+        return _thread is not { } thread || thread.Join(TimeSpan.FromSeconds(1));
+    }
 
     void IThreadPoolWorkItem.Execute()
     {
-        _threadPool.Record(_time.GetElapsedTime(Volatile.Read(ref _queuedAt)).TotalMilliseconds);
+        Record(_threadPool, "thread-pool queue delay", _time.GetElapsedTime(Volatile.Read(ref _queuedAt)).TotalMilliseconds);
         Volatile.Write(ref _outstanding, 0);
     }
 
@@ -78,7 +99,7 @@ internal sealed class RuntimeStallMonitor : IHostedService, IDisposable, IThread
                 return;
             }
 
-            _timer.Record(Math.Max(0, (_time.GetElapsedTime(slept) - Period).TotalMilliseconds));
+            Record(_timer, "timer lateness", Math.Max(0, (_time.GetElapsedTime(slept) - Period).TotalMilliseconds));
             if (Interlocked.CompareExchange(ref _outstanding, 1, 0) == 0)
             {
                 Volatile.Write(ref _queuedAt, _time.GetTimestamp());
@@ -88,9 +109,18 @@ internal sealed class RuntimeStallMonitor : IHostedService, IDisposable, IThread
             var pausedNow = GC.GetTotalPauseDuration();
             if (pausedNow > paused)
             {
-                _gc.Record((pausedNow - paused).TotalMilliseconds);
+                Record(_gc, "GC pause", (pausedNow - paused).TotalMilliseconds);
                 paused = pausedNow;
             }
+        }
+    }
+
+    private void Record(StallWindow window, string kind, double milliseconds)
+    {
+        window.Record(milliseconds);
+        if (milliseconds >= LoggedMilliseconds)
+        {
+            StallLog.Stalled(_logger, kind, milliseconds);
         }
     }
 
