@@ -18,8 +18,8 @@ public sealed class MembershipToleranceTests
     private const int Dead = 6;
 
     /// <summary>
-    /// Under the shipped settings' tolerance (PERFORMANCE.md: the longest freeze that never evicted) by a margin, and
-    /// above the longest stall measured under load.
+    /// Under the shipped settings' tolerance by a second (PERFORMANCE.md "Membership under load": a 3 s freeze kept, 4 s
+    /// evicted), so a loaded test machine does not turn it into an eviction.
     /// </summary>
     private static readonly TimeSpan TolerableFreeze = TimeSpan.FromSeconds(2);
 
@@ -52,7 +52,7 @@ public sealed class MembershipToleranceTests
             a.Thaw();
         }
 
-        // Through the freeze and long enough after it for every probe it missed to have been counted (3 x 2 s).
+        // Long enough after the freeze for every probe it missed to have been counted and a vote written (three 1 s probes).
         var statuses = await SampleAsync(cluster, a.Name, TimeSpan.FromSeconds(8));
         Assert.True(statuses.All(s => s == (Active, false)),
             $"{a.Name} left Active or was suspected: {string.Join(", ", statuses)}\n--- {b.Name}:\n{b.Output}");
