@@ -104,14 +104,21 @@ builder.UseOrleans(silo =>
     silo.AddPlacementDirector<PeerNodePlacement, PeerNodePlacementDirector>();
     silo.Configure<ClusterMembershipOptions>(o =>
     {
-        // Hot standby wants a dead primary detected in seconds (ORLEANS.md §4.4: defaults take ~11 s on loopback and
-        // 15-60 s on a real network). Two missed 2 s probes, one vote: fine for the 2-3 nodes of a recorder cluster.
+        // Hot standby wants a silently dead node (host gone, nothing answers) declared Dead within 5 s, and a node that
+        // load stalls kept as long as that allows (PERFORMANCE.md "Membership under load"). Measured: with 2 s probes
+        // Orleans stretched each probe's timeout up to 4 x 2 s, so a frozen node was Dead only after 17 s. Probes of
+        // exactly 1 s (Min = Max: no stretching), three missed in a row: a frozen node Dead in 4.3 s, and a freeze that
+        // ends before that is not taken for a death (the longest tolerable stall is always just under the detection
+        // time: both are "how long may probes go unanswered"). One vote: 2-3 nodes.
         // Orleans:Membership:* in configuration overrides these.
-        o.ProbeTimeout = TimeSpan.FromSeconds(2);
-        o.NumMissedProbesLimit = 2;
+        o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.NumMissedProbesLimit = 3;
         o.NumVotesForDeathDeclaration = 1;
         o.TableRefreshTimeout = TimeSpan.FromSeconds(10);
-        builder.Configuration.GetSection("Orleans:Membership").Bind(o);
+        var membership = builder.Configuration.GetSection("Orleans:Membership");
+        membership.Bind(o);
+        o.MinProbeTimeout = membership["MinProbeTimeout"] is null ? o.ProbeTimeout : o.MinProbeTimeout;
+        o.MaxProbeTimeout = membership["MaxProbeTimeout"] is null ? o.ProbeTimeout : o.MaxProbeTimeout;
     });
     silo.Configure<GrainDirectoryOptions>(o =>
     {
@@ -169,6 +176,8 @@ builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredSe
     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));
 builder.Services.AddHostedService<CatalogIndexService>();
 builder.Services.AddSingleton<NodeHealth>();
+builder.Services.AddSingleton<RuntimeStallMonitor>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RuntimeStallMonitor>());
 builder.Services.AddSingleton(sp => new ForcedCollectionGate(sp.GetRequiredService<TimeProvider>(), options.Diagnostics.ForcedCollectionInterval));
 builder.Services.AddSingleton<CallRegistry>();
 builder.Services.AddSingleton<RecordingCoordinator>();

@@ -78,7 +78,8 @@ internal static class DiagnosticsEndpoints
             services.GetService<RtpReceiveEngine>() is { } engine ? ReceiveCounters(engine) : null,
             GcFigures(process),
             new JitDto(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds),
-            codecs));
+            codecs,
+            services.GetService<RuntimeStallMonitor>()?.Snapshot()));
     }
 
     private static GcDto GcFigures(System.Diagnostics.Process process)
