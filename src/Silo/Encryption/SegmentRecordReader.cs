@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Encryption;
 
@@ -12,7 +13,7 @@ namespace OrleansRecorder.Silo.Encryption;
 /// dropped, as the gap journal drops its torn record. A record that fails its tag, or declares an impossible length,
 /// is refused with <see cref="RecordingTamperedException"/> naming the file and the record.
 /// </summary>
-internal sealed class SegmentRecordReader : Stream
+internal sealed class SegmentRecordReader : BlockReadStream
 {
     private readonly SafeFileHandle _file;
     private readonly string _name;
@@ -25,9 +26,6 @@ internal sealed class SegmentRecordReader : Stream
     private readonly uint _records;
     private uint _next;
     private long _filePosition = SegmentRecordHeader.Size;
-    private int _plainOffset;
-    private int _plainCount;
-    private long _position;
 
     private SegmentRecordReader(string path, ReadOnlySpan<byte> key)
     {
@@ -58,60 +56,6 @@ internal sealed class SegmentRecordReader : Stream
 
     /// <summary>Plaintext bytes in the complete records.</summary>
     public override long Length { get; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(Span<byte> buffer)
-    {
-        var total = 0;
-        while (!buffer.IsEmpty)
-        {
-            if (_plainOffset == _plainCount && !NextRecord())
-            {
-                break;
-            }
-
-            var count = Math.Min(buffer.Length, _plainCount - _plainOffset);
-            _plain.AsSpan(_plainOffset, count).CopyTo(buffer);
-            _plainOffset += count;
-            buffer = buffer[count..];
-            total += count;
-        }
-
-        _position += total;
-        return total;
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Read(buffer.Span));
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>Walks the length fields: the plaintext and count of the complete records.</summary>
     private (long Plaintext, uint Records) Scan(long fileLength)
@@ -165,8 +109,9 @@ internal sealed class SegmentRecordReader : Stream
         return true;
     }
 
-    private bool NextRecord()
+    protected override bool NextBlock(out ArraySegment<byte> block)
     {
+        block = ArraySegment<byte>.Empty;
         if (_next == _records)
         {
             return false;
@@ -202,8 +147,7 @@ internal sealed class SegmentRecordReader : Stream
 
         _filePosition += recordSize;
         _next++;
-        _plainOffset = 0;
-        _plainCount = length;
+        block = new ArraySegment<byte>(_plain, 0, length);
         return true;
     }
 
