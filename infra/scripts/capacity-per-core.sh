@@ -18,6 +18,10 @@
 #      the SRTP figure sits beside plain RTP in the same run; the SRTP legs make an early offer RTP/SAVP with their own
 #      key (the generator protects every packet; over UDP the node is started with AllowSrtpOverInsecureTransport, which
 #      leaves the plain calls' delayed offers as they were). The ramp stops at the first step where either is not clean.
+#   RENEW_SECONDS=T: each step is sustained for T s (e.g. 600) by renewing calls: STEP calls of STEP_SECONDS each
+#      start at STEP / STEP_SECONDS per second for T s, so about STEP calls stream at any time while calls end and new
+#      ones are set up; the steady columns then cover every part of a call's life (set-up, receiving, encoding,
+#      indexing) in a sustained state, from when 95 % of the step's legs first stream to when they last do.
 #   TURNS=S: the parties take turns of S seconds (a conversation: the listener sends digital silence, which the Opus
 #      silence gate does not encode); default 0, both tones all the time (the encoder's worst case).
 #   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, TURNS, SRTP, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS,
@@ -31,6 +35,7 @@ rates=${RATES:-100 200 300 400}
 rate_seconds=${RATE_SECONDS:-5}
 bye_delay=${BYE_DELAY_MS:-200}
 srtp=${SRTP:-}
+renew=${RENEW_SECONDS:-0}       # 0: a burst per step (every call starts within STEP / RAMP_RATE s, all end together)
 turns=${TURNS:-0}              # seconds per turn of a conversation (tools/LoadGenerator --turns); 0: both tones all the time
 format=${FORMAT:-opus}          # the shipped default (src/Silo/appsettings.json); FORMAT=wav for the WAV path
 max_calls=0; for c in $steps; do [ "$c" -gt "$max_calls" ] && max_calls=$c; done
@@ -59,6 +64,7 @@ clk=$(getconf CLK_TCK)
 common=(127.0.0.1:5970 --measure-pid "$node" --clk-tck "$clk" --verify http://127.0.0.1:8970 --api-key capacity --no-verify-audio --turns "$turns")
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$renew" = 0 ] || echo "each step sustained for $renew s: calls renewed as they end"
 echo "recorder pid $node on CPU 0, format $format, $( [ "$turns" = 0 ] && echo "both parties' tones all the time" || echo "parties taking turns of $turns s (the other sends digital silence)"); generator on CPU 1; ${step_seconds} s per step, calls started at ${ramp_rate}/s${srtp:+; each step also with SRTP $srtp}"
 cpu0() { awk '/^cpu0 /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }   # busy, total ticks of CPU 0
 node_ticks() { awk '{print $14 + $15}' /proc/$node/stat; }
@@ -108,9 +114,13 @@ for calls in $steps; do
     [ "$mode" = plain ] || { name="$calls-srtp"; extra=(--srtp "$srtp"); }
     c0=$(cpu0)
     # Opus finalization runs behind the calls (bounded slots): give the listing time for every encoding to finish.
-    gen "${common[@]}" "${extra[@]}" --calls "$calls" --duration "$step_seconds" --rate "$ramp_rate" --bye-delay-ms "$bye_delay" \
+    placed=$calls; rate=$ramp_rate; span=$(( calls / ramp_rate ))
+    if [ "$renew" -gt 0 ]; then   # renewed: STEP calls up at once for RENEW_SECONDS
+      placed=$(( calls * renew / step_seconds )); rate=$(python3 -c "print($calls / $step_seconds)"); span=$renew
+    fi
+    gen "${common[@]}" "${extra[@]}" --calls "$placed" --duration "$step_seconds" --rate "$rate" --bye-delay-ms "$bye_delay" \
         --verify-timeout $(( 90 + calls * step_seconds / 60 )) \
-        --time-limit $(( calls / ramp_rate + step_seconds + 120 + calls * step_seconds / 60 )) --summary "$work/step-$name.json" > "$work/step-$name.out" 2>&1 || true
+        --time-limit $(( span + step_seconds + 120 + calls * step_seconds / 60 )) --summary "$work/step-$name.json" > "$work/step-$name.out" 2>&1 || true
     report "$work/step-$name.json" "${name/-srtp/ srtp}" "$c0" "$(cpu0)"
     if clean "$work/step-$name.json"; then
       [ "$mode" = plain ] && best=$calls || best_srtp=$calls

@@ -10,7 +10,9 @@ internal sealed class LoadOptions
         usage: OrleansRecorder.LoadGenerator <host:port> [options]
           --calls N           recorded calls to place (default 10)
           --duration S        seconds of RTP per call (default 10)
-          --rate R            new calls per second (default 10)
+          --rate R            new calls per second (default 10); with more calls than rate x duration x 1.5 the
+                              calls are renewed (about rate x duration up at once, new ones replacing ended ones) and
+                              the steady window is where at least 95 % of the peak's legs stream
           --time-limit S      hard limit for the whole run (default: ramp + duration + 60)
           --profile DN        Request-URI user, the recording profile's destination (default 7878)
           --rtp-sockets K     RTP source sockets shared round-robin by the legs (default 64)
@@ -53,6 +55,12 @@ internal sealed class LoadOptions
     public int MeasurePid { get; init; }
 
     public int ByeDelayMilliseconds { get; init; }
+
+    /// <summary>
+    /// Calls are renewed: far more calls than are up at once (rate x duration), so new calls replace ended ones for a
+    /// sustained load of about rate x duration concurrent calls.
+    /// </summary>
+    public bool Renewed => Calls > 1.5 * Rate * DurationSeconds;
 
     /// <summary>Seconds each party talks before the other does (0: both all the time).</summary>
     public double TurnSeconds { get; init; }

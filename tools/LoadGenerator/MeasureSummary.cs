@@ -6,7 +6,8 @@ namespace OrleansRecorder.LoadGenerator;
 /// </summary>
 internal sealed record MeasureSummary
 {
-    public int SteadyLegs { get; init; }
+    /// <summary>Legs streaming in the steady window, on average (all of them in a burst; about all with renewed calls).</summary>
+    public double SteadyLegs { get; init; }
     public double SteadySeconds { get; init; }
     public double SteadyCpuSeconds { get; init; }
     public long SteadyPacketsSent { get; init; }
@@ -22,14 +23,14 @@ internal sealed record MeasureSummary
     public long RssPeakKilobytes { get; init; }
     public double RssPerCallKilobytes => SteadyLegs > 0 ? (RssSteadyKilobytes - RssBeforeKilobytes) / (SteadyLegs / 2.0) : 0;
 
-    public static MeasureSummary From(ProcessSampler sampler, ProcessSample before, ProcessSample end, double recordedCallSeconds)
+    public static MeasureSummary From(ProcessSampler sampler, ProcessSample before, ProcessSample end, double recordedCallSeconds, double steadyFraction = 1.0)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         var ticks = (double)ProcessSampler.ClockTicks;
-        var window = sampler.SteadyWindow();
+        var window = sampler.SteadyWindow(steadyFraction);
         return new MeasureSummary
         {
-            SteadyLegs = window?.Last.ActiveLegs ?? 0,
+            SteadyLegs = window?.MeanLegs ?? 0,
             SteadySeconds = window is { } w ? w.Last.Seconds - w.First.Seconds : 0,
             SteadyCpuSeconds = window is { } c ? (c.Last.CpuTicks - c.First.CpuTicks) / ticks : 0,
             SteadyPacketsSent = window is { } p ? p.Last.PacketsSent - p.First.PacketsSent : 0,

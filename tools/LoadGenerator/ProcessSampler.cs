@@ -59,8 +59,14 @@ internal sealed class ProcessSampler : IDisposable
         return sample;
     }
 
-    /// <summary>First and last sample while the most legs seen were all streaming; null if fewer than two such samples.</summary>
-    public (ProcessSample First, ProcessSample Last)? SteadyWindow()
+    /// <summary>
+    /// First and last sample of the steady state, and the mean legs streaming between them. A burst of calls (every
+    /// call up at once) is steady while the most legs seen all stream (<paramref name="fraction"/> 1); renewed calls
+    /// (new ones start as old ones end) never hold the exact peak for long, so they are steady from the first to the
+    /// last sample at or above <paramref name="fraction"/> of it (e.g. 0.95), the set-up and finalization of the
+    /// calls renewed in between included: that window is the sustained whole-life cost.
+    /// </summary>
+    public (ProcessSample First, ProcessSample Last, double MeanLegs)? SteadyWindow(double fraction = 1.0)
     {
         lock (_gate)
         {
@@ -70,8 +76,15 @@ internal sealed class ProcessSampler : IDisposable
             }
 
             var legs = _samples.Max(s => s.ActiveLegs);
-            var steady = _samples.Where(s => s.ActiveLegs >= legs && legs > 0).ToList();
-            return steady.Count >= 2 ? (steady[0], steady[^1]) : null;
+            var first = _samples.FindIndex(s => s.ActiveLegs >= legs * fraction && legs > 0);
+            var last = _samples.FindLastIndex(s => s.ActiveLegs >= legs * fraction && legs > 0);
+            if (first < 0 || last <= first)
+            {
+                return null;
+            }
+
+            var mean = _samples.Skip(first).Take(last - first + 1).Average(s => (double)s.ActiveLegs);
+            return (_samples[first], _samples[last], mean);
         }
     }
 

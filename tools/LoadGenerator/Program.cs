@@ -59,10 +59,10 @@ if (run.Sampler is { } sampler && run.Baseline is { } before)
     var end = allRecorded ?? sampler.Sample();
     sampler.Dispose();
     var callSeconds = run.Calls.Where(c => c.Answered).Sum(c => Math.Max(c.Near.PacketsSent, c.Far.PacketsSent) / 50.0);
-    var m = MeasureSummary.From(sampler, before, end, callSeconds);
+    var m = MeasureSummary.From(sampler, before, end, callSeconds, options.Renewed ? 0.95 : 1.0);
     summary = summary with { Measured = m };
     Console.WriteLine(string.Create(inv,
-        $"measured pid {options.MeasurePid}: steady {m.SteadyLegs / 2} calls for {m.SteadySeconds:F1} s: cpu {m.SteadyCpuPercent:F1} % of a core, {m.CpuMicrosecondsPerPacket:F2} us/packet, {m.SteadyCpuSecondsPerCallHour:F1} cpu-s per call-hour"));
+        $"measured pid {options.MeasurePid}: steady {m.SteadyLegs / 2:F0} calls for {m.SteadySeconds:F1} s: cpu {m.SteadyCpuPercent:F1} % of a core, {m.CpuMicrosecondsPerPacket:F2} us/packet, {m.SteadyCpuSecondsPerCallHour:F1} cpu-s per call-hour"));
     Console.WriteLine(string.Create(inv,
         $"measured pid {options.MeasurePid}: whole run {m.TotalCpuSeconds:F1} cpu-s for {m.RecordedCallSeconds / 3600:F3} call-hours = {m.TotalCpuSecondsPerCallHour:F1} cpu-s per call-hour; rss before {m.RssBeforeKilobytes / 1024.0:F0} MiB, steady {m.RssSteadyKilobytes / 1024.0:F0} MiB, peak {m.RssPeakKilobytes / 1024.0:F0} MiB, {m.RssPerCallKilobytes:F0} KiB per active call"));
 }

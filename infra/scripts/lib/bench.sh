@@ -1,7 +1,9 @@
 # Sourced by the measurement scripts in infra/scripts (after they cd to the repository root): the steps each of them
 # repeated by hand before a node can run. Defines:
 #   bench_work NAME            a fresh directory /tmp/recorder-NAME-XXXX in $work, printed
-#   bench_build [TOOL ...]     Release builds of src/Silo, tools/LicenseTool and each tools/TOOL (e.g. LoadGenerator)
+#   bench_build [TOOL ...]     Release builds of src/Silo, tools/LicenseTool and each tools/TOOL (e.g. LoadGenerator);
+#                              with R2R=1 the node is a ReadyToRun publish instead (what infra/systemd ships, so the
+#                              figures do not include the JIT compiling the node's own code), SILO_DLL pointing at it
 #   bench_licence NODE CHANNELS [ROLE=primary]
 #                              $work/NODE.lic for CHANNELS channels, valid a day, signed with a key pair made once per
 #                              work directory ($work/key.pem, public key $work/public.pem)
@@ -28,6 +30,12 @@ bench_build() {
   for project in src/Silo tools/LicenseTool "${@/#/tools/}"; do
     dotnet build "$project" -c Release -nologo -clp:ErrorsOnly >/dev/null
   done
+  if [ "${R2R:-0}" = 1 ]; then
+    dotnet publish src/Silo -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+      -o artifacts/publish/silo-r2r -nologo -clp:ErrorsOnly >/dev/null
+    SILO_DLL=artifacts/publish/silo-r2r/OrleansRecorder.Silo.dll
+    echo "node: ReadyToRun publish ($SILO_DLL)"
+  fi
 }
 
 bench_licence() {
