@@ -25,5 +25,6 @@ internal sealed record DiagnosticsDto(
     RtpReceiveDto? RtpReceive,
     GcDto Gc,
     JitDto Jit,
+    ThreadPoolDto ThreadPool,
     Media.Codecs.CodecAvailability Codecs,
     RuntimeStalls? Stalls);

@@ -78,6 +78,7 @@ internal static class DiagnosticsEndpoints
             services.GetService<RtpReceiveEngine>() is { } engine ? ReceiveCounters(engine) : null,
             GcFigures(process),
             new JitDto(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds),
+            ThreadPoolDto.Now(),
             codecs,
             services.GetService<RuntimeStallMonitor>()?.Snapshot()));
     }
