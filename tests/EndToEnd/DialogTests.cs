@@ -38,6 +38,29 @@ public sealed partial class DialogTests
     }
 
     [Fact]
+    public async Task ALegWhoseAckNeverCameIsRecordedByOurOwnOfferAndSaysSo()
+    {
+        // Issue 17: under a 3x overload, 1,807 recordings had every packet received and none written: their ACK (the
+        // SDP answer of a delayed offer) was never applied before the BYE, and the held packets were dropped. RFC 3264
+        // §5.1: having sent the offer, the recorder must be ready to receive any format it listed, so the held RTP is
+        // decoded by our offer's payload types, and the recording says the answer was missing.
+        await using var node = await RecorderNode.StartAsync();
+        var refci = NewRefci();
+        await CallPlacer.PlaceAsync(node, [refci], scenario: "cucm_leg_ack_lost.xml", toneSeconds: 2, durationMs: 2500);
+
+        var recording = await SingleRecordingAsync(node, refci);
+        var context = $"flags {string.Join(',', recording.Flags)}\n{node.Output}";
+        Assert.Equal("partial", recording.Status);
+        Assert.Contains("near-end-answer-missing", recording.Flags);
+        Assert.Contains("far-end-answer-missing", recording.Flags);
+        Assert.DoesNotContain("no-audio", recording.Flags);
+        var wav = StereoWav.Read(await node.Http.GetByteArrayAsync($"/api/recordings/{recording.Id}/audio", TestContext.Current.CancellationToken));
+        Assert.True(wav.DurationSeconds > 1.5, $"{wav.DurationSeconds} s; {context}");
+        Assert.True(wav.Power(wav.Left, CallPlacer.NearTone) > 100 * wav.Power(wav.Left, CallPlacer.FarTone), context);
+        Assert.True(wav.Power(wav.Right, CallPlacer.FarTone) > 100 * wav.Power(wav.Right, CallPlacer.NearTone), context);
+    }
+
+    [Fact]
     public async Task AByeFromAnotherProcessWithTheRightCallIdLeavesTheCallRecording()
     {
         await using var node = await RecorderNode.StartAsync();

@@ -38,6 +38,9 @@ internal static partial class CallLog
     [LoggerMessage(4030, LogLevel.Warning, "Leg {CallId}: CUCM metadata {Field} is longer than {Max} characters; stored cut to {Max}")]
     public static partial void MetadataTruncated(ILogger logger, string callId, string field, int max);
 
+    [LoggerMessage(4031, LogLevel.Warning, "Leg {CallId}: ended before its SDP answer was read, with RTP held; recorded as {Codec} (payload type {PayloadType} of our offer)")]
+    public static partial void ConfiguredFromOwnOffer(ILogger logger, string callId, Media.AudioCodec codec, int payloadType);
+
     [LoggerMessage(4007, LogLevel.Warning, "Leg {CallId}: the ACK carried no usable SDP answer")]
     public static partial void NoUsableAnswer(ILogger logger, string callId);
 

@@ -300,7 +300,52 @@ internal sealed class RecorderUserAgent : IDialogUser
         if (FindLeg(dialog) is { } leg)
         {
             // A BYE from CUCM is the normal end; any other reason is kept on the leg and shows in the recording.
-            await _coordinator.EndLegAsync(leg, reason == "bye" ? null : reason, CancellationToken.None);
+            var answered = await ConfigureFromOwnOfferIfUnansweredAsync(leg);
+            await _coordinator.EndLegAsync(leg, reason != "bye" ? reason : answered ? null : "answer-missing", CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// A leg ending while its SDP answer was never read (the ACK lost, or overtaken by the BYE under load) may still
+    /// hold the peer's RTP: rather than drop it, the leg is configured from our own offer by the held packets' payload
+    /// type (RFC 3264 §5.1), and the recording says <c>answer-missing</c>. False when that happened (the leg ends
+    /// flagged); true when the leg had its answer, or holds nothing to save.
+    /// </summary>
+    private async Task<bool> ConfigureFromOwnOfferIfUnansweredAsync(CallLeg leg)
+    {
+        await leg.Gate.WaitAsync();
+        try
+        {
+            if (!leg.AwaitingAnswer || leg.Ended || leg.LocalSdp is null || leg.Receiver.HeldPayloadType is not { } payloadType)
+            {
+                return true;
+            }
+
+            SessionDescription offer;
+            try
+            {
+                offer = SdpParser.Parse(leg.LocalSdp);
+            }
+            catch (SdpParseException)
+            {
+                return true; // Our own SDP: cannot happen; nothing to save from it.
+            }
+
+            if (!OfferAnswer.TryReadOwnOffer(offer, payloadType, out var media) || media is null)
+            {
+                return true; // Not a format of ours (or SRTP, whose key only the answer carries): the leg says no-audio.
+            }
+
+            leg.AwaitingAnswer = false;
+            leg.Media = media;
+            leg.Receiver.Configure(media);
+            leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: null));
+            CallLog.ConfiguredFromOwnOffer(_logger, leg.CallId, media.Codec, payloadType);
+            return false;
+        }
+        finally
+        {
+            leg.Gate.Release();
         }
     }
 

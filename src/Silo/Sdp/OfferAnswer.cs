@@ -172,6 +172,30 @@ internal static class OfferAnswer
     }
 
     /// <summary>
+    /// The media of our own offer for <paramref name="payloadType"/>, for a leg whose answer never arrived (its ACK was
+    /// lost, or overtaken by the BYE) while its peer's RTP did. RFC 3264 §5.1: once it has sent the offer, the offerer
+    /// must be prepared to receive media in any format the offer lists; the payload type numbers are our offer's, so
+    /// they say the codec. No source is declared (the receiver latches on the first), and the direction is the peer's
+    /// assumed <c>sendonly</c> (it sent).
+    /// </summary>
+    /// <returns>false when the offer has no audio m-line, does not list <paramref name="payloadType"/> with a codec we
+    /// decode, or is <c>RTP/SAVP</c> (the key that protects the peer's packets comes only in its answer).</returns>
+    public static bool TryReadOwnOffer(SessionDescription offer, int payloadType, out NegotiatedMedia? media)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        media = null;
+        var description = offer.Media.FirstOrDefault(IsAudio);
+        if (description is null || description.Port == 0 || IsSecureProfile(description)
+            || !description.PayloadTypes.Contains(payloadType) || !TryGetCodec(description, payloadType, out var codec))
+        {
+            return false;
+        }
+
+        media = new NegotiatedMedia(codec, payloadType, FindTelephoneEvent(description), null, description.PacketTimeMs, MediaDirection.SendOnly);
+        return true;
+    }
+
+    /// <summary>
     /// Answers an early offer (INVITE with SDP): accepts the first audio m-line that is plain RTP/AVP with a codec we decode,
     /// choosing the offer's most preferred such codec plus telephone-event if offered; every other m-line is rejected with
     /// port 0 (RFC 3264 §6). The answer is <c>recvonly</c>, or <c>inactive</c> when the offer is <c>recvonly</c> or

@@ -27,6 +27,36 @@ public sealed class OfferAnswerTests
     }
 
     [Fact]
+    public void Rfc3264Section5_1_HeldRtpOfALegWithoutAnswerIsReadByOurOwnOffersPayloadTypes()
+    {
+        // §5.1: having sent the offer, the offerer must be prepared to receive any format it lists; our numbers say the
+        // codec, no source is declared (latch), and the peer is taken to send.
+        var offer = OfferAnswer.CreateOffer(Local, 40000, 42, 3, codecs: [AudioCodec.Pcmu, AudioCodec.Pcma, AudioCodec.G722]);
+
+        Assert.True(OfferAnswer.TryReadOwnOffer(offer, 8, out var pcma));
+        Assert.Equal(new NegotiatedMedia(AudioCodec.Pcma, 8, 101, null, 20, MediaDirection.SendOnly), pcma);
+        Assert.True(OfferAnswer.TryReadOwnOffer(offer, 9, out var g722));
+        Assert.Equal(AudioCodec.G722, g722!.Codec);
+
+        // Not a format of the offer (G.729's 18 was not offered here), or not audio at all (telephone-event).
+        Assert.False(OfferAnswer.TryReadOwnOffer(offer, 18, out var none));
+        Assert.Null(none);
+        Assert.False(OfferAnswer.TryReadOwnOffer(offer, 101, out _));
+    }
+
+    [Fact]
+    public void Rfc3264Section5_1_ASecureOfferWithoutItsAnswerHasNoKeyToReadHeldRtpBy()
+    {
+        // RFC 4568 §7.1.2: the key that protects what the peer sends comes in its answer only.
+        var offer = SdpParser.Parse(
+            "v=0\r\no=OrleansRecorder 42 3 IN IP4 10.48.38.30\r\ns=-\r\nc=IN IP4 10.48.38.30\r\nt=0 0\r\n" +
+            "m=audio 40000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\na=recvonly\r\n");
+
+        Assert.False(OfferAnswer.TryReadOwnOffer(offer, 0, out var media));
+        Assert.Null(media);
+    }
+
+    [Fact]
     public void OfferUsesIp6ForIpv6Addresses()
     {
         var offer = OfferAnswer.CreateOffer(IPAddress.Parse("2001:db8::30"), 40002, 1, 1);

@@ -193,6 +193,28 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
     }
 
     /// <summary>
+    /// The RTP payload type of the first packet held while no answer had configured the leg (null when the leg is
+    /// configured or holds nothing): what the peer sends, for a leg that must be configured from our own offer.
+    /// </summary>
+    public int? HeldPayloadType
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_configured || _held is null || _heldCount == 0)
+                {
+                    return null;
+                }
+
+                // RFC 3550 §5.1: version 2 in the first two bits, the payload type in the low 7 bits of the second byte.
+                var first = _held[0].Datagram;
+                return first.Length >= 12 && first[0] >> 6 == 2 ? first[1] & 0x7F : null;
+            }
+        }
+    }
+
+    /// <summary>
     /// A new key (first answer, or a re-offer that re-keys) gets a new cryptographic context; the same key keeps the
     /// one it has, with its rollover counters and replay lists (RFC 3711 §3.2.3). Plain RTP drops it.
     /// </summary>
