@@ -71,7 +71,7 @@ public sealed class FinalizeWorkersTests
             }) { IsBackground = true }.Start();
             return Task.FromResult(ThreadNice.CurrentThreadId());
         }, CancellationToken.None);
-        var child = await started.Task.WaitAsync(Patience);
+        var child = await started.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
         var inherited = ThreadNice.Read(child);
         var (repaired, refused) = workers.Repair!.RepairNow();
         var after = ThreadNice.Read(child);
@@ -129,7 +129,7 @@ public sealed class FinalizeWorkersTests
             await gate.Task;
             return "finished";
         }, runningToken.Token);
-        await started.Task.WaitAsync(Patience);
+        await started.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
         using var queuedToken = new CancellationTokenSource();
         var ran = false;
         var queued = workers.RunAsync(() =>
@@ -140,10 +140,10 @@ public sealed class FinalizeWorkersTests
 
         queuedToken.Cancel();
         runningToken.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued.WaitAsync(Patience));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued.WaitAsync(Patience, TestContext.Current.CancellationToken));
         gate.SetResult();
 
-        Assert.Equal("finished", await running.WaitAsync(Patience));
+        Assert.Equal("finished", await running.WaitAsync(Patience, TestContext.Current.CancellationToken));
         Assert.False(ran);
         Assert.Equal(0, workers.Pending);
     }
@@ -169,7 +169,7 @@ public sealed class FinalizeWorkersTests
         await WaitUntilAsync(() => Volatile.Read(ref atOnce) == 2);
         gate.SetResult();
 
-        Assert.Equal([0, 1, 2, 3, 4], await Task.WhenAll(calls).WaitAsync(Patience));
+        Assert.Equal(new[] { 0, 1, 2, 3, 4 }, await Task.WhenAll(calls).WaitAsync(Patience, TestContext.Current.CancellationToken));
         Assert.Equal(2, most);
         Assert.Equal(0, workers.Pending);
         Assert.Null(workers.OverloadReason);
@@ -192,8 +192,8 @@ public sealed class FinalizeWorkersTests
         Assert.False(workers.Stopped.IsCompleted);
         gate.SetResult();
 
-        Assert.Equal([1, 2], await Task.WhenAll(first, second).WaitAsync(Patience));
-        await workers.Stopped.WaitAsync(Patience);
+        Assert.Equal(new[] { 1, 2 }, await Task.WhenAll(first, second).WaitAsync(Patience, TestContext.Current.CancellationToken));
+        await workers.Stopped.WaitAsync(Patience, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -216,8 +216,8 @@ public sealed class FinalizeWorkersTests
         Assert.False(secondRan);
         gate.SetResult();
 
-        Assert.True(await first.WaitAsync(Patience));
-        Assert.True(await second.WaitAsync(Patience));
+        Assert.True(await first.WaitAsync(Patience, TestContext.Current.CancellationToken));
+        Assert.True(await second.WaitAsync(Patience, TestContext.Current.CancellationToken));
         Assert.True(secondRan);
         Assert.True(workers.Stopped.IsCompleted);
     }
