@@ -180,6 +180,8 @@ builder.Services.AddSingleton<RuntimeStallMonitor>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RuntimeStallMonitor>());
 builder.Services.AddSingleton(sp => new ForcedCollectionGate(sp.GetRequiredService<TimeProvider>(), options.Diagnostics.ForcedCollectionInterval));
 builder.Services.AddSingleton<CallRegistry>();
+builder.Services.AddSingleton(sp => new OrleansRecorder.Silo.Recording.FinalizeWorkers(OrleansRecorder.Silo.Recording.FinalizeWorkers.DefaultThreads, settings.Recording.FinalizeNice,
+    settings.Recording.MaxFinalizeBacklog, sp.GetRequiredService<ILogger<OrleansRecorder.Silo.Recording.FinalizeWorkers>>()));
 builder.Services.AddSingleton<RecordingCoordinator>();
 builder.Services.AddRecorderCallReporting(builder.Configuration);
 builder.Services.AddSingleton<RecorderMetrics>();

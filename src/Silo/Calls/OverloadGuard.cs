@@ -15,13 +15,26 @@ namespace OrleansRecorder.Silo.Calls;
 /// late (PERFORMANCE.md, "Overload"). The first line is <see cref="SetupAdmission"/>, decided as the INVITE is read;
 /// this check stays behind it for waits that build up anyway (a core taken by something else). A leg that joins a
 /// recording already open here is always taken: refusing it would split the call across two nodes.
+/// The finalizations run behind the set-up (<see cref="Recording.FinalizeWorkers"/>), so a node whose set-up keeps up
+/// can still fall behind on them: <paramref name="finalizeBacklog"/> says why it must refuse new calls until it has
+/// caught up (null: it need not).
 /// </remarks>
-internal sealed class OverloadGuard(TimeSpan maxQueueDelay)
+internal sealed class OverloadGuard(TimeSpan maxQueueDelay, Func<string?>? finalizeBacklog = null)
 {
     /// <summary>The refusal for a new call's INVITE that waited <paramref name="queueDelay"/>, or null to go on.</summary>
     public AdmissionDecision? Check(TimeSpan queueDelay, bool joinsOpenRecording)
     {
-        if (maxQueueDelay <= TimeSpan.Zero || queueDelay <= maxQueueDelay || joinsOpenRecording)
+        if (joinsOpenRecording)
+        {
+            return null;
+        }
+
+        if (finalizeBacklog?.Invoke() is { } backlog)
+        {
+            return AdmissionDecision.Unavailable(backlog);
+        }
+
+        if (maxQueueDelay <= TimeSpan.Zero || queueDelay <= maxQueueDelay)
         {
             return null;
         }

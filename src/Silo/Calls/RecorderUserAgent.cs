@@ -73,7 +73,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<RecorderUserAgent>();
-        _overload = new OverloadGuard(settings.MaxInviteQueueDelay);
+        _overload = new OverloadGuard(settings.MaxInviteQueueDelay, () => coordinator.Finalizers.OverloadReason);
         _admission = new SetupAdmission(settings.MaxInvitesInProgress, timeProvider);
         Dialogs = new DialogLayer(this, settings.TrustedPeers.Contains, settings.AdvertisedAddress, timeProvider,
             dialogMetrics, loggerFactory.CreateLogger<DialogLayer>());

@@ -22,13 +22,15 @@ internal sealed class RecordingCoordinator(
     RtpPortAllocator ports,
     RecorderMetrics metrics,
     ILogger<RecordingCoordinator> logger,
-    IWebhookPublisher webhooks)
+    IWebhookPublisher webhooks,
+    FinalizeWorkers finalizers)
 {
     /// <summary>
-    /// Finalizations (merge, Opus encoding, hash) that run at once: a burst of hang-ups queues here instead of taking
-    /// every core from the RTP receive threads and the SIP edge. The legs' ports are back in the pool before this wait.
+    /// Where the finalizations (merge, Opus encoding, hash) run, a few at once and behind new calls' set-up: a burst of
+    /// hang-ups queues there instead of taking every core from the RTP receive threads and the SIP edge. The legs'
+    /// ports are back in the pool before this wait.
     /// </summary>
-    private readonly SemaphoreSlim _finalizeSlots = new(Math.Max(1, Environment.ProcessorCount / 2));
+    public FinalizeWorkers Finalizers => finalizers;
 
     /// <summary>A call's recording was opened (its first leg accepted): reported to the webhooks, queued, never awaited.</summary>
     public void Started(ActiveRecording recording) => webhooks.CallStarted(recording.Info);
@@ -90,6 +92,8 @@ internal sealed class RecordingCoordinator(
 
     private async Task FinalizeAsync(ActiveRecording recording, string? extraFlag, bool interrupted, CancellationToken cancellationToken)
     {
+        // The recording ends when its call did, not when a busy node's finalizer gets to it.
+        recording.Session.MarkEnded();
         var legs = recording.Legs;
         if (legs.Count > 0 && legs.All(l => l.EndFlag == "cancelled"))
         {
@@ -136,20 +140,16 @@ internal sealed class RecordingCoordinator(
         webhooks.CallEnded(recording.Info, WebhookPublisher.StatusName(status.ToString()));
         try
         {
-            FinalizedRecording finalized;
-            await _finalizeSlots.WaitAsync(cancellationToken);
-            try
+            // Finalized and indexed behind new calls' set-up: nobody waits for either.
+            var (nearStats, farStats) = (near?.Receiver.GetStats(), far?.Receiver.GetStats());
+            var finalized = await finalizers.RunAsync(async () =>
             {
-                finalized = await recording.Session.FinalizeAsync(
-                    status, near?.Receiver.GetStats(), far?.Receiver.GetStats(), flags, cancellationToken, extraStats);
-            }
-            finally
-            {
-                _finalizeSlots.Release();
-            }
+                var done = await recording.Session.FinalizeAsync(status, nearStats, farStats, flags, cancellationToken, extraStats);
 
-            // A database outage must not cost the recording: left pending, it is indexed when the database answers.
-            await catalog.AddAsync(finalized, cancellationToken);
+                // A database outage must not cost the recording: left pending, it is indexed when the database answers.
+                await catalog.AddAsync(done, cancellationToken);
+                return done;
+            }, cancellationToken);
             metrics.RecordingFinalized(finalized.Manifest.SizeBytes);
             CallLog.RecordingFinalized(logger, recording.RecordingId, status, finalized.Manifest.DurationSeconds, finalized.AudioPath);
         }

@@ -35,4 +35,13 @@ internal sealed class RecordingSettings
 
     /// <summary>PCI DSS: the manifest keeps that a DTMF digit was pressed and when, not which.</summary>
     public bool MaskDtmf { get; set; }
+
+    /// <summary>
+    /// Linux nice value (0-19) of the threads that finalize ended calls, so that new calls' set-up goes first on a busy
+    /// core; 0 finalizes on the thread pool at normal priority.
+    /// </summary>
+    public int FinalizeNice { get; set; } = 10;
+
+    /// <summary>Above this many recordings waiting to be finalized the node refuses new calls (503); 0: no limit.</summary>
+    public int MaxFinalizeBacklog { get; set; } = 1000;
 }

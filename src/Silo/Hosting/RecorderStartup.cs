@@ -94,6 +94,9 @@ internal static class RecorderStartup
             opus.Validate();
             ArgumentOutOfRangeException.ThrowIfLessThan(recording.FlushInterval, TimeSpan.FromMilliseconds(100), "FlushInterval");
             ArgumentOutOfRangeException.ThrowIfLessThan(recording.SyncInterval, TimeSpan.FromMilliseconds(100), "SyncInterval");
+            ArgumentOutOfRangeException.ThrowIfNegative(recording.FinalizeNice, "FinalizeNice");
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(recording.FinalizeNice, ThreadNice.Lowest, "FinalizeNice");
+            ArgumentOutOfRangeException.ThrowIfNegative(recording.MaxFinalizeBacklog, "MaxFinalizeBacklog");
             return new RecordingOptions
             {
                 DataDirectory = dataDirectory,
@@ -103,6 +106,8 @@ internal static class RecorderStartup
                 Format = RecordingFormats.Normalize(recording.Format),
                 Opus = opus,
                 MaskDtmf = recording.MaskDtmf,
+                FinalizeNice = recording.FinalizeNice,
+                MaxFinalizeBacklog = recording.MaxFinalizeBacklog,
             };
         }
         catch (ArgumentException ex)

@@ -21,4 +21,19 @@ internal static partial class RecordingLog
 
     [LoggerMessage(5010, LogLevel.Warning, "Could not update session.json of recording {RecordingId}; the segments keep the audio")]
     public static partial void SessionStateWriteFailed(ILogger logger, string recordingId, Exception exception);
+
+    [LoggerMessage(5040, LogLevel.Information, "Finalizations run on {Threads} dedicated threads at nice {Nice}: new calls' set-up goes first on a busy core")]
+    public static partial void FinalizeWorkersStarted(ILogger logger, int threads, int nice);
+
+    [LoggerMessage(5041, LogLevel.Warning, "Finalizations run on {Threads} dedicated threads at normal priority: {Problem}")]
+    public static partial void FinalizeWorkersAtNormalPriority(ILogger logger, int threads, string problem);
+
+    [LoggerMessage(5042, LogLevel.Debug, "{Threads} threads had inherited the finalize workers' nice {Inherited}: set back to {Normal}")]
+    public static partial void InheritedNiceRepaired(ILogger logger, int threads, int inherited, int normal);
+
+    [LoggerMessage(5043, LogLevel.Warning, "{Threads} threads (thread-pool workers started by a finalize worker) inherited its nice {Inherited} and cannot be set back ({Problem}): give the service CAP_SYS_NICE or LimitNICE=+0, or set Recorder__Recording__FinalizeNice=0")]
+    public static partial void InheritedNiceNotRepaired(ILogger logger, int threads, int inherited, string problem);
+
+    [LoggerMessage(5044, LogLevel.Warning, "Looking for threads that inherited the finalize workers' nice value failed; trying again shortly")]
+    public static partial void InheritedNiceRepairFailed(ILogger logger, Exception exception);
 }

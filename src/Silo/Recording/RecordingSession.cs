@@ -35,6 +35,7 @@ internal sealed class RecordingSession : IAsyncDisposable
     private readonly Dictionary<int, LegSegmentWriter> _extra = [];
     private SessionState _state;
     private bool _finalizing;
+    private DateTimeOffset? _endedAt;
     private readonly CancellationTokenSource _persistNow = new();
     private bool _persistPending;
     private Task _persisting = Task.CompletedTask;
@@ -199,6 +200,18 @@ internal sealed class RecordingSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The call has ended: its recording ends now (<see cref="FinalizeAsync"/>'s end time), however long its
+    /// finalization then waits behind others (<see cref="FinalizeWorkers"/>). Idempotent: the first call counts.
+    /// </summary>
+    public void MarkEnded()
+    {
+        lock (_stateLock)
+        {
+            _endedAt ??= _timeProvider.GetUtcNow();
+        }
+    }
+
     /// <summary>Closes both legs, writes the aligned stereo recording and its manifest, and deletes the segments.</summary>
     /// <param name="status">How the call ended, as the caller judged it.</param>
     /// <param name="nearEnd">Near-end RTP counters, if known.</param>
@@ -217,6 +230,7 @@ internal sealed class RecordingSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(flags);
         SessionState state;
         Task persisting;
+        DateTimeOffset endedAt;
         lock (_stateLock)
         {
             if (_finalizing)
@@ -227,6 +241,7 @@ internal sealed class RecordingSession : IAsyncDisposable
             _finalizing = true;
             state = _state;
             persisting = _persisting;
+            endedAt = _endedAt ?? _timeProvider.GetUtcNow();
         }
 
         // The finalizer deletes the segment directory: no session.json write may still be on its way into it. A write
@@ -249,7 +264,7 @@ internal sealed class RecordingSession : IAsyncDisposable
         }
 
         return await SegmentFinalizer.FinalizeAsync(
-            _options, _segmentDirectory, state, status, nearEnd, farEnd, allFlags, _timeProvider.GetUtcNow(), _logger, cancellationToken, extraStats);
+            _options, _segmentDirectory, state, status, nearEnd, farEnd, allFlags, endedAt, _logger, cancellationToken, extraStats);
     }
 
     /// <summary>Closes the leg files without finalizing: the segments stay on disk for recovery.</summary>

@@ -36,4 +36,22 @@ public sealed class OverloadGuardTests
     {
         Assert.Null(new OverloadGuard(TimeSpan.Zero).Check(TimeSpan.FromMinutes(5), joinsOpenRecording: false));
     }
+
+    [Fact]
+    public void ANodeBehindOnItsFinalizationsRefusesNewCallsWith503UntilItCatchesUpButNeverSplitsACall()
+    {
+        string? backlog = "Overloaded: 1001 recordings waiting to be finalized (limit 1000)";
+        var guard = new OverloadGuard(Limit, () => backlog);
+
+        var refused = guard.Check(TimeSpan.Zero, joinsOpenRecording: false);
+        var joining = guard.Check(TimeSpan.Zero, joinsOpenRecording: true);
+        backlog = null;
+        var caughtUp = guard.Check(TimeSpan.Zero, joinsOpenRecording: false);
+
+        Assert.NotNull(refused);
+        Assert.Equal(503, refused.Value.StatusCode);
+        Assert.Equal("Overloaded: 1001 recordings waiting to be finalized (limit 1000)", refused.Value.Reason);
+        Assert.Null(joining);
+        Assert.Null(caughtUp);
+    }
 }

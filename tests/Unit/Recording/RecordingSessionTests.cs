@@ -213,6 +213,28 @@ public sealed class RecordingSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task ARecordingEndsWhenItsCallDidNotWhenABusyNodesFinalizerGotToIt()
+    {
+        var session = RecordingSession.Create(Options(), Info("queued"), _time);
+        session.NearEnd.Write(new short[800]);
+        session.FarEnd.Write(new short[800]);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        session.MarkEnded();
+        _time.Advance(TimeSpan.FromSeconds(20));
+        session.MarkEnded();
+        using var workers = new FinalizeWorkers(threads: 1, nice: 5, maxBacklog: 0, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var result = await workers.RunAsync(
+            () => session.FinalizeAsync(RecordingStatus.Complete, null, null, [], TestContext.Current.CancellationToken),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(CallStart.AddSeconds(5), result.Manifest.EndedAt);
+        Assert.Equal(RecordingStatus.Complete, result.Manifest.Status);
+        Assert.Equal(44 + (800 * 2 * 2), new FileInfo(result.AudioPath).Length);
+        Assert.False(Directory.Exists(Path.Combine(_directory.Path, "segments", "queued")));
+    }
+
+    [Fact]
     public async Task NoAudioStillWritesAWaveButMarksThePartialNoAudio()
     {
         var session = RecordingSession.Create(Options(), Info("silent"), _time);
