@@ -18,7 +18,15 @@ namespace OrleansRecorder.Silo.Sip.Messages;
 /// </remarks>
 internal sealed class SipHeaders : IEnumerable<SipHeader>
 {
-    private readonly List<Line> _lines = [];
+    private readonly List<Line> _lines;
+
+    public SipHeaders()
+        : this(0)
+    {
+    }
+
+    /// <summary>Room for <paramref name="capacity"/> lines (the parser counts them first rather than grow the list).</summary>
+    internal SipHeaders(int capacity) => _lines = new List<Line>(capacity);
 
     public int Count => _lines.Count;
 
@@ -89,7 +97,7 @@ internal sealed class SipHeaders : IEnumerable<SipHeader>
 
     public SipHeaders Clone()
     {
-        var copy = new SipHeaders();
+        var copy = new SipHeaders(_lines.Count + 1);
         copy._lines.AddRange(_lines);
         return copy;
     }

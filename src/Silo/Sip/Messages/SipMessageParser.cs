@@ -132,7 +132,8 @@ internal static class SipMessageParser
             SipParseException.ThrowBadRequest("start-line", "bare CR or LF in the start line");
         }
 
-        var headers = new SipHeaders();
+        // Lines after the start line: at most one per CRLF (folded ones join the line before).
+        var headers = new SipHeaders(span.Count("\r\n"));
         SipParseException? deferred = null;
 
         // RFC 3261 §7.3.1: a line starting with SP/HTAB continues the previous header value (unfolded to one SP).

@@ -38,7 +38,7 @@ internal sealed class SipResponse : SipMessage
     {
         ArgumentNullException.ThrowIfNull(requestHeaders);
         // The lines are copied with their typed views (the request's From, To and Vias parsed once, not again here).
-        var headers = new SipHeaders();
+        var headers = new SipHeaders(requestHeaders.Count);
         headers.CopyFrom(requestHeaders, SipHeaderNames.Via, all: true);
         foreach (var name in (ReadOnlySpan<string>)[SipHeaderNames.From, SipHeaderNames.To, SipHeaderNames.CallId, SipHeaderNames.CSeq])
         {
