@@ -28,7 +28,7 @@ internal readonly record struct CSeqHeader(uint Number, string Method)
             return SipParseException.ThrowBadRequest<CSeqHeader>(SipHeaderNames.CSeq, "invalid method");
         }
 
-        return new CSeqHeader(number, method.ToString());
+        return new CSeqHeader(number, SipMethods.Intern(method));
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Number} {Method}");

@@ -97,7 +97,7 @@ internal sealed class NameAddress
             }
 
             close += open;
-            var uri = SipUri.Parse(span[(open + 1)..close].ToString());
+            var uri = SipUri.Parse(span[(open + 1)..close]);
             var after = span[(close + 1)..].Trim();
             return new NameAddress(displayName, uri, ParseHeaderParameters(after, field));
         }
@@ -111,8 +111,14 @@ internal sealed class NameAddress
         var semi = span.IndexOf(';');
         var addrSpec = semi < 0 ? span : span[..semi];
         var parameters = semi < 0 ? [] : SipParameters.Parse(span[(semi + 1)..], field);
-        return new NameAddress(null, SipUri.Parse(addrSpec.ToString()), parameters);
+        return new NameAddress(null, SipUri.Parse(addrSpec), parameters);
     }
+
+    /// <summary>A From value (RFC 3261 §20.20); a parse error names the From header.</summary>
+    public static NameAddress ParseFrom(string value) => Parse(value, SipHeaderNames.From);
+
+    /// <summary>A To value (RFC 3261 §20.39); a parse error names the To header.</summary>
+    public static NameAddress ParseTo(string value) => Parse(value, SipHeaderNames.To);
 
     private static List<KeyValuePair<string, string?>> ParseHeaderParameters(ReadOnlySpan<char> after, string field)
     {

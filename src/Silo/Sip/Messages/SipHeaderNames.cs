@@ -53,15 +53,29 @@ internal static class SipHeaderNames
         "Cisco-Guid",
     }.ToFrozenDictionary(static n => n, StringComparer.OrdinalIgnoreCase);
 
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> WellKnownBySpan =
+        WellKnown.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Returns the canonical spelling of <paramref name="name"/>; unknown names are returned unchanged.</summary>
     public static string Canonicalize(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        return Known(name) ?? name;
+    }
+
+    /// <summary>
+    /// The canonical spelling of a name read from a message, without making a string of it when it is a compact form or
+    /// a well-known name (every name of a CUCM INVITE); unknown names become a string of their own spelling.
+    /// </summary>
+    public static string Canonicalize(ReadOnlySpan<char> name) => Known(name) ?? name.ToString();
+
+    private static string? Known(ReadOnlySpan<char> name)
+    {
         if (name.Length == 1 && CompactForms.TryGetValue(char.ToLowerInvariant(name[0]), out var full))
         {
             return full;
         }
 
-        return WellKnown.TryGetValue(name, out var canonical) ? canonical : name;
+        return WellKnownBySpan.TryGetValue(name, out var canonical) ? canonical : null;
     }
 }

@@ -3,9 +3,10 @@ using System.Globalization;
 namespace OrleansRecorder.Silo.Sip.Messages;
 
 /// <summary>
-/// A SIP request or response (RFC 3261 §7): ordered headers and a body. The typed accessors parse on each call and
-/// throw <see cref="SipParseException"/> (400) when the header is missing or invalid; the parser validates the
-/// mandatory ones for requests, so they never throw on a parsed request.
+/// A SIP request or response (RFC 3261 §7): ordered headers and a body. The typed accessors parse a header line the
+/// first time it is read (the parser's own validation counts) and keep the result with the line; they throw
+/// <see cref="SipParseException"/> (400) when the header is missing or invalid. The parser validates the mandatory
+/// ones for requests, so they never throw on a parsed request.
 /// </summary>
 internal abstract class SipMessage
 {
@@ -23,34 +24,42 @@ internal abstract class SipMessage
         ? callId
         : SipParseException.ThrowBadRequest<string>(SipHeaderNames.CallId, "missing");
 
-    public CSeqHeader CSeq => CSeqHeader.Parse(Required(SipHeaderNames.CSeq));
+    public CSeqHeader CSeq => Headers.TypedAt(Required(SipHeaderNames.CSeq), CSeqHeader.Parse);
 
-    public NameAddress From => NameAddress.Parse(Required(SipHeaderNames.From), SipHeaderNames.From);
+    public NameAddress From => Headers.TypedAt(Required(SipHeaderNames.From), NameAddress.ParseFrom);
 
-    public NameAddress To => NameAddress.Parse(Required(SipHeaderNames.To), SipHeaderNames.To);
+    public NameAddress To => Headers.TypedAt(Required(SipHeaderNames.To), NameAddress.ParseTo);
 
     /// <summary>Every Via value in order, top first; a line holding comma-separated values is split.</summary>
     public IReadOnlyList<ViaHeader> Vias
     {
         get
         {
-            var lines = Headers.GetAll(SipHeaderNames.Via);
-            if (lines.Count == 0)
+            var vias = new List<ViaHeader>(1);
+            for (var index = Required(SipHeaderNames.Via); index >= 0; index = Headers.IndexOf(SipHeaderNames.Via, index + 1))
             {
-                return SipParseException.ThrowBadRequest<IReadOnlyList<ViaHeader>>(SipHeaderNames.Via, "missing");
-            }
-
-            var vias = new List<ViaHeader>(lines.Count);
-            foreach (var line in lines)
-            {
-                vias.AddRange(ViaHeader.ParseAll(line));
+                vias.AddRange(Headers.TypedAt(index, ViaHeader.ParseLine));
             }
 
             return vias;
         }
     }
 
-    public ViaHeader TopVia => Vias[0];
+    /// <summary><see cref="Vias"/>[0] without copying the values (each Via line still has to parse, as there).</summary>
+    public ViaHeader TopVia
+    {
+        get
+        {
+            var first = Required(SipHeaderNames.Via);
+            var top = Headers.TypedAt(first, ViaHeader.ParseLine)[0];
+            for (var index = Headers.IndexOf(SipHeaderNames.Via, first + 1); index >= 0; index = Headers.IndexOf(SipHeaderNames.Via, index + 1))
+            {
+                _ = Headers.TypedAt(index, ViaHeader.ParseLine);
+            }
+
+            return top;
+        }
+    }
 
     public string? ContentType => Headers.GetFirst(SipHeaderNames.ContentType);
 
@@ -65,6 +74,9 @@ internal abstract class SipMessage
             ? length
             : SipParseException.ThrowBadRequest<int>(SipHeaderNames.ContentLength, "invalid value");
 
-    private string Required(string name) =>
-        Headers.GetFirst(name) ?? SipParseException.ThrowBadRequest<string>(name, "missing");
+    private int Required(string canonicalName)
+    {
+        var index = Headers.IndexOf(canonicalName, 0);
+        return index >= 0 ? index : SipParseException.ThrowBadRequest<int>(canonicalName, "missing");
+    }
 }

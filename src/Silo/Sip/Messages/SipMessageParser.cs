@@ -115,27 +115,39 @@ internal static class SipMessageParser
             : SipParseException.ThrowBadRequest<SipMessage>("message", "empty datagram");
     }
 
+    /// <summary>
+    /// The head, from one string of it: the start line's parts and each header value are ranges of that string
+    /// (<see cref="SipHeaders.AddParsed"/>), not a string per line and another per value; a folded value is the one
+    /// exception, unfolded into a string of its own.
+    /// </summary>
     private static ParsedHead ParseHead(string text)
     {
-        var lines = text.Split("\r\n");
-        var startLine = lines[0];
-        if (startLine.AsSpan().ContainsAny('\r', '\n'))
+        var span = text.AsSpan();
+        var startLineLength = span.IndexOf("\r\n");
+        var startLine = startLineLength < 0 ? span : span[..startLineLength];
+        if (startLine.ContainsAny('\r', '\n'))
         {
             // RFC 3261 §7.1/§7.2: the start line ends at the first CRLF and holds no other CR or LF. A bare one would
             // otherwise end up inside the Request-URI or the reason phrase, which the writer refuses to send.
             SipParseException.ThrowBadRequest("start-line", "bare CR or LF in the start line");
         }
 
-        var headers = new SipHeaders();
+        // Lines after the start line: at most one per CRLF (folded ones join the line before).
+        var headers = new SipHeaders(span.Count("\r\n"));
         SipParseException? deferred = null;
 
         // RFC 3261 §7.3.1: a line starting with SP/HTAB continues the previous header value (unfolded to one SP).
         string? name = null;
-        var value = new StringBuilder();
-        for (var i = 1; i < lines.Length; i++)
+        var valueStart = 0;
+        var valueLength = 0;
+        StringBuilder? folded = null;
+        for (var lineStart = startLineLength + 2; startLineLength >= 0 && lineStart <= text.Length;)
         {
-            var line = lines[i];
-            if (line.AsSpan().ContainsAny('\r', '\n'))
+            var lineLength = span[lineStart..].IndexOf("\r\n");
+            var line = lineLength < 0 ? span[lineStart..] : span.Slice(lineStart, lineLength);
+            var current = lineStart;
+            lineStart = lineLength < 0 ? text.Length + 1 : lineStart + lineLength + 2;
+            if (line.ContainsAny('\r', '\n'))
             {
                 deferred ??= new SipParseException(400, "header", "bare CR or LF in header section");
                 continue;
@@ -149,31 +161,35 @@ internal static class SipMessageParser
                     continue;
                 }
 
-                value.Append(' ').Append(line.AsSpan().Trim());
+                (folded ??= new StringBuilder().Append(text, valueStart, valueLength)).Append(' ').Append(line.Trim());
                 continue;
             }
 
             if (name is not null)
             {
-                headers.Add(name, value.ToString().Trim());
+                AddHeader(headers, name, text, valueStart, valueLength, folded);
                 name = null;
+                folded = null;
             }
 
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            var headerName = colon > 0 ? line.AsSpan(0, colon).TrimEnd(" \t") : default;
+            var colon = line.IndexOf(':');
+            var headerName = colon > 0 ? line[..colon].TrimEnd(" \t") : default;
             if (!SipSyntax.IsToken(headerName))
             {
                 deferred ??= new SipParseException(400, "header", "malformed header line");
                 continue;
             }
 
-            name = headerName.ToString();
-            value.Clear().Append(line.AsSpan(colon + 1).Trim());
+            name = SipHeaderNames.Canonicalize(headerName);
+            var value = line[(colon + 1)..];
+            var trimmed = value.Trim();
+            valueStart = current + colon + 1 + (value.Length - value.TrimStart().Length);
+            valueLength = trimmed.Length;
         }
 
         if (name is not null)
         {
-            headers.Add(name, value.ToString().Trim());
+            AddHeader(headers, name, text, valueStart, valueLength, folded);
         }
 
         return startLine.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase)
@@ -181,43 +197,58 @@ internal static class SipMessageParser
             : ParseRequestHead(startLine, headers, deferred);
     }
 
-    private static ParsedHead ParseRequestHead(string startLine, SipHeaders headers, SipParseException? deferred)
+    private static void AddHeader(SipHeaders headers, string name, string text, int valueStart, int valueLength,
+        StringBuilder? folded)
+    {
+        if (folded is null)
+        {
+            headers.AddParsed(name, text, valueStart, valueLength);
+        }
+        else
+        {
+            headers.Add(name, folded.ToString().Trim());
+        }
+    }
+
+    private static ParsedHead ParseRequestHead(ReadOnlySpan<char> startLine, SipHeaders headers, SipParseException? deferred)
     {
         const string Field = "Request-Line";
 
         // RFC 3261 §7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF. Runs of SP are tolerated.
-        var parts = startLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 3 || !SipSyntax.IsToken(parts[0]))
+        Span<Range> parts = stackalloc Range[4];
+        if (SplitOnSpaces(startLine, parts) != 3 || !SipSyntax.IsToken(startLine[parts[0]]))
         {
             SipParseException.ThrowBadRequest(Field, "expected '<method> <request-uri> SIP/2.0'");
         }
 
-        var method = parts[0];
-        if (!string.Equals(parts[2], "SIP/2.0", StringComparison.OrdinalIgnoreCase))
+        var method = SipMethods.Intern(startLine[parts[0]]);
+        var version = startLine[parts[2]];
+        if (!version.Equals("SIP/2.0", StringComparison.OrdinalIgnoreCase))
         {
-            deferred = parts[2].StartsWith("SIP/", StringComparison.OrdinalIgnoreCase)
-                ? new SipParseException(505, "SIP-Version", $"unsupported version '{parts[2]}'")
+            deferred = version.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase)
+                ? new SipParseException(505, "SIP-Version", $"unsupported version '{version}'")
                 : new SipParseException(400, "SIP-Version", "malformed version");
         }
 
         SipUri? requestUri = null;
         try
         {
-            requestUri = SipUri.Parse(parts[1]);
+            requestUri = SipUri.Parse(startLine[parts[1]]);
         }
         catch (SipParseException ex)
         {
             deferred ??= new SipParseException(ex.StatusCode, "Request-URI", ex.Detail);
         }
 
-        var vias = headers.GetAll(SipHeaderNames.Via);
-        if (vias.Count == 0)
+        var topLine = headers.IndexOf(SipHeaderNames.Via, 0);
+        if (topLine < 0)
         {
             SipParseException.ThrowBadRequest(SipHeaderNames.Via, "missing");
         }
 
         // The top Via must parse for any response to be addressable (RFC 3261 §18.2.2).
-        ViaHeader.Parse(vias[0].AsSpan(0, IndexOfUnquotedComma(vias[0])));
+        var topValue = headers.ValueAt(topLine);
+        var topVia = ViaHeader.Parse(topValue.AsSpan(0, ViaHeader.IndexOfUnquotedComma(topValue)));
         var head = new ParsedHead(method, requestUri, 0, string.Empty, headers);
         try
         {
@@ -226,15 +257,11 @@ internal static class SipMessageParser
                 throw deferred;
             }
 
-            foreach (var via in vias)
-            {
-                ViaHeader.ParseAll(via);
-            }
-
+            ValidateVias(headers, topLine, topVia);
             RequireHeader(headers, SipHeaderNames.CallId);
-            NameAddress.Parse(RequireHeader(headers, SipHeaderNames.From), SipHeaderNames.From);
-            NameAddress.Parse(RequireHeader(headers, SipHeaderNames.To), SipHeaderNames.To);
-            var cseq = CSeqHeader.Parse(RequireHeader(headers, SipHeaderNames.CSeq));
+            RequireTyped(headers, SipHeaderNames.From, NameAddress.ParseFrom);
+            RequireTyped(headers, SipHeaderNames.To, NameAddress.ParseTo);
+            var cseq = RequireTyped(headers, SipHeaderNames.CSeq, CSeqHeader.Parse);
 
             // RFC 3261 §8.1.1.5: the CSeq method MUST match the request method.
             if (cseq.Method != method)
@@ -256,24 +283,24 @@ internal static class SipMessageParser
         return head;
     }
 
-    private static ParsedHead ParseResponseHead(string startLine, SipHeaders headers, SipParseException? deferred)
+    private static ParsedHead ParseResponseHead(ReadOnlySpan<char> startLine, SipHeaders headers, SipParseException? deferred)
     {
         const string Field = "Status-Line";
 
         // RFC 3261 §7.2: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF.
-        var firstSpace = startLine.IndexOf(' ', StringComparison.Ordinal);
+        var firstSpace = startLine.IndexOf(' ');
         if (firstSpace < 0)
         {
             SipParseException.ThrowBadRequest(Field, "expected 'SIP/2.0 <code> <reason>'");
         }
 
         var version = startLine[..firstSpace];
-        if (!string.Equals(version, "SIP/2.0", StringComparison.OrdinalIgnoreCase))
+        if (!version.Equals("SIP/2.0", StringComparison.OrdinalIgnoreCase))
         {
             SipParseException.Throw(505, "SIP-Version", $"unsupported version '{version}'");
         }
 
-        var rest = startLine.AsSpan(firstSpace + 1);
+        var rest = startLine[(firstSpace + 1)..];
         var codeEnd = rest.IndexOf(' ');
         var codeText = codeEnd < 0 ? rest : rest[..codeEnd];
         var statusCode = 0;
@@ -284,22 +311,73 @@ internal static class SipMessageParser
             SipParseException.ThrowBadRequest(Field, "invalid status code");
         }
 
-        var reason = codeEnd < 0 ? string.Empty : rest[(codeEnd + 1)..].ToString();
+        var reason = codeEnd < 0 ? string.Empty : ReasonPhrase(statusCode, rest[(codeEnd + 1)..]);
         if (deferred is not null)
         {
             throw deferred;
         }
 
-        foreach (var via in headers.GetAll(SipHeaderNames.Via))
+        ValidateVias(headers, headers.IndexOf(SipHeaderNames.Via, 0), null);
+        RequireHeader(headers, SipHeaderNames.CallId);
+        RequireTyped(headers, SipHeaderNames.CSeq, CSeqHeader.Parse);
+        RequireTyped(headers, SipHeaderNames.From, NameAddress.ParseFrom);
+        RequireTyped(headers, SipHeaderNames.To, NameAddress.ParseTo);
+        return new ParsedHead(null, null, statusCode, reason, headers);
+    }
+
+    /// <summary>Parses every Via line from <paramref name="first"/> on, keeping the values with the lines.</summary>
+    private static void ValidateVias(SipHeaders headers, int first, ViaHeader? topVia)
+    {
+        if (first < 0)
         {
-            ViaHeader.ParseAll(via);
+            return;
         }
 
-        RequireHeader(headers, SipHeaderNames.CallId);
-        CSeqHeader.Parse(RequireHeader(headers, SipHeaderNames.CSeq));
-        NameAddress.Parse(RequireHeader(headers, SipHeaderNames.From), SipHeaderNames.From);
-        NameAddress.Parse(RequireHeader(headers, SipHeaderNames.To), SipHeaderNames.To);
-        return new ParsedHead(null, null, statusCode, reason, headers);
+        headers.TypedAt(first, line => ViaHeader.ParseLine(line, topVia));
+        for (var index = headers.IndexOf(SipHeaderNames.Via, first + 1); index >= 0;
+             index = headers.IndexOf(SipHeaderNames.Via, index + 1))
+        {
+            headers.TypedAt(index, ViaHeader.ParseLine);
+        }
+    }
+
+    /// <summary>The parts of <paramref name="line"/> between runs of SP, as <c>string.Split(' ', RemoveEmptyEntries)</c>; counts past the room.</summary>
+    private static int SplitOnSpaces(ReadOnlySpan<char> line, Span<Range> parts)
+    {
+        var count = 0;
+        var i = 0;
+        while (true)
+        {
+            while (i < line.Length && line[i] == ' ')
+            {
+                i++;
+            }
+
+            if (i == line.Length)
+            {
+                return count;
+            }
+
+            var start = i;
+            while (i < line.Length && line[i] != ' ')
+            {
+                i++;
+            }
+
+            if (count < parts.Length)
+            {
+                parts[count] = start..i;
+            }
+
+            count++;
+        }
+    }
+
+    /// <summary>The reason phrase; the usual one for the code is shared rather than made again.</summary>
+    private static string ReasonPhrase(int statusCode, ReadOnlySpan<char> text)
+    {
+        var usual = SipReasonPhrases.Get(statusCode);
+        return text.SequenceEqual(usual) ? usual : text.ToString();
     }
 
     private static string RequireHeader(SipHeaders headers, string name) =>
@@ -307,22 +385,11 @@ internal static class SipMessageParser
             ? value
             : SipParseException.ThrowBadRequest<string>(name, "missing");
 
-    private static int IndexOfUnquotedComma(string value)
+    /// <summary><see cref="RequireHeader"/>, then the first line's typed view (kept with it for the accessors).</summary>
+    private static T RequireTyped<T>(SipHeaders headers, string name, Func<string, T> parse)
     {
-        var inQuotes = false;
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (value[i] == '"')
-            {
-                inQuotes = !inQuotes;
-            }
-            else if (value[i] == ',' && !inQuotes)
-            {
-                return i;
-            }
-        }
-
-        return value.Length;
+        RequireHeader(headers, name);
+        return headers.TypedAt(headers.IndexOf(name, 0), parse);
     }
 
     private sealed class ParsedHead(string? method, SipUri? requestUri, int statusCode, string reason, SipHeaders headers)

@@ -24,7 +24,7 @@ internal static class SipMessageWriter
                 break;
             case SipResponse response:
                 WriteText(output, "SIP/2.0 ");
-                WriteText(output, response.StatusCode.ToString(CultureInfo.InvariantCulture));
+                WriteNumber(output, response.StatusCode);
                 WriteText(output, " ");
                 CheckNoLineBreak(response.ReasonPhrase);
                 WriteText(output, response.ReasonPhrase);
@@ -50,7 +50,7 @@ internal static class SipMessageWriter
         }
 
         WriteText(output, "Content-Length: ");
-        WriteText(output, message.Body.Length.ToString(CultureInfo.InvariantCulture));
+        WriteNumber(output, message.Body.Length);
         WriteText(output, "\r\n\r\n");
         output.Write(message.Body.Span);
     }
@@ -63,6 +63,14 @@ internal static class SipMessageWriter
     }
 
     private static void WriteText(IBufferWriter<byte> output, string text) => Encoding.UTF8.GetBytes(text, output);
+
+    /// <summary>A non-negative number in ASCII digits, formatted in place (no string per status code or length).</summary>
+    private static void WriteNumber(IBufferWriter<byte> output, int value)
+    {
+        var span = output.GetSpan(11);
+        _ = value.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
+        output.Advance(written);
+    }
 
     private static void CheckNoLineBreak(string value)
     {

@@ -37,18 +37,12 @@ internal sealed class SipResponse : SipMessage
     public static SipResponse CreateFor(SipHeaders requestHeaders, int statusCode, string? reasonPhrase = null)
     {
         ArgumentNullException.ThrowIfNull(requestHeaders);
-        var headers = new SipHeaders();
-        foreach (var via in requestHeaders.GetAll(SipHeaderNames.Via))
-        {
-            headers.Add(SipHeaderNames.Via, via);
-        }
-
+        // The lines are copied with their typed views (the request's From, To and Vias parsed once, not again here).
+        var headers = new SipHeaders(requestHeaders.Count);
+        headers.CopyFrom(requestHeaders, SipHeaderNames.Via, all: true);
         foreach (var name in (ReadOnlySpan<string>)[SipHeaderNames.From, SipHeaderNames.To, SipHeaderNames.CallId, SipHeaderNames.CSeq])
         {
-            if (requestHeaders.GetFirst(name) is { } value)
-            {
-                headers.Add(name, value);
-            }
+            headers.CopyFrom(requestHeaders, name, all: false);
         }
 
         return new SipResponse(statusCode, reasonPhrase, headers);

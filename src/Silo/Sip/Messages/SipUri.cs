@@ -65,6 +65,9 @@ internal sealed class SipUri
         return ParseCore(text);
     }
 
+    /// <summary>Parses a URI inside a header value or a request line without making a string of it first.</summary>
+    public static SipUri Parse(ReadOnlySpan<char> text) => ParseCore(text);
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out SipUri? uri)
     {
         uri = null;
@@ -84,17 +87,17 @@ internal sealed class SipUri
         }
     }
 
-    private static SipUri ParseCore(string text)
+    private static SipUri ParseCore(ReadOnlySpan<char> text)
     {
         const string Field = "URI";
-        var span = text.AsSpan().Trim();
+        var span = text.Trim();
         var colon = span.IndexOf(':');
         if (colon <= 0)
         {
             return SipParseException.ThrowBadRequest<SipUri>(Field, "missing scheme");
         }
 
-        var scheme = span[..colon].ToString().ToLowerInvariant();
+        var scheme = KnownScheme(span[..colon]) ?? span[..colon].ToString().ToLowerInvariant();
         if (!SipSyntax.IsToken(scheme))
         {
             return SipParseException.ThrowBadRequest<SipUri>(Field, "invalid scheme");
@@ -182,6 +185,15 @@ internal sealed class SipUri
         var (host, port) = ParseHostPort(hostPort, Field);
         return new SipUri(scheme, rawUser, password, host, port, parameters, headersPart, irregularity);
     }
+
+    /// <summary>The scheme's lower-case constant when it is one of ours in any ASCII case (no string made), else null.</summary>
+    /// <remarks>ASCII only: an ordinal-ignore-case match would also take 'ſ' for 's', which the invariant lower-casing
+    /// of the general path keeps and then refuses as no token.</remarks>
+    private static string? KnownScheme(ReadOnlySpan<char> scheme) =>
+        Ascii.EqualsIgnoreCase(scheme, "sip") ? "sip"
+        : Ascii.EqualsIgnoreCase(scheme, "sips") ? "sips"
+        : Ascii.EqualsIgnoreCase(scheme, "tel") ? "tel"
+        : null;
 
     /// <summary>
     /// The index of the '@' that ends the userinfo (RFC 3261 §19.1.1), or -1 when there is none. The user part may

@@ -9,6 +9,8 @@ internal sealed class ViaHeader
     /// <summary>The RFC 3261 §8.1.1.7 branch magic cookie.</summary>
     public const string MagicCookie = "z9hG4bK";
 
+    private string? _sentBy;
+
     public ViaHeader(string transport, string host, int? port, IReadOnlyList<KeyValuePair<string, string?>>? parameters = null,
         string protocol = "SIP/2.0")
     {
@@ -42,8 +44,8 @@ internal sealed class ViaHeader
             ? p
             : null;
 
-    /// <summary>The sent-by as text: <c>host[:port]</c>.</summary>
-    public string SentBy => Port is { } port ? string.Create(CultureInfo.InvariantCulture, $"{Host}:{port}") : Host;
+    /// <summary>The sent-by as text: <c>host[:port]</c> (made once: every transaction key of the request reads it).</summary>
+    public string SentBy => _sentBy ??= Port is { } port ? string.Create(CultureInfo.InvariantCulture, $"{Host}:{port}") : Host;
 
     public string? GetParameter(string name) => SipParameters.Get(Parameters, name);
 
@@ -52,33 +54,54 @@ internal sealed class ViaHeader
         new(Transport, Host, Port, SipParameters.With(Parameters, name, value), Protocol);
 
     /// <summary>Parses one header line, which may hold several comma-separated Via values.</summary>
-    public static List<ViaHeader> ParseAll(string line)
+    public static List<ViaHeader> ParseAll(string line) => [.. ParseLine(line)];
+
+    /// <summary>Same as <see cref="ParseAll"/>, into an array (the typed view a message keeps of its Via lines).</summary>
+    public static ViaHeader[] ParseLine(string line) => ParseLine(line, null);
+
+    /// <summary>
+    /// Same as <see cref="ParseLine(string)"/>; <paramref name="first"/>, when given, is the line's first value already
+    /// parsed (the parser checks the top Via before anything else) and is taken instead of parsing it again.
+    /// </summary>
+    public static ViaHeader[] ParseLine(string line, ViaHeader? first)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var result = new List<ViaHeader>(1);
         var span = line.AsSpan();
-        var start = 0;
-        var inQuotes = false;
-        for (var i = 0; i <= span.Length; i++)
+        var end = IndexOfUnquotedComma(span);
+        var top = first ?? Parse(span[..end]);
+        if (end == span.Length)
         {
-            if (i < span.Length)
-            {
-                if (span[i] == '"')
-                {
-                    inQuotes = !inQuotes;
-                }
-
-                if (span[i] != ',' || inQuotes)
-                {
-                    continue;
-                }
-            }
-
-            result.Add(Parse(span[start..i]));
-            start = i + 1;
+            return [top];
         }
 
-        return result;
+        var values = new List<ViaHeader>(2) { top };
+        while (end < span.Length)
+        {
+            span = span[(end + 1)..];
+            end = IndexOfUnquotedComma(span);
+            values.Add(Parse(span[..end]));
+        }
+
+        return [.. values];
+    }
+
+    /// <summary>Where the first value of a Via line ends: its first comma outside a quoted string, or the line's end.</summary>
+    public static int IndexOfUnquotedComma(ReadOnlySpan<char> line)
+    {
+        var inQuotes = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] == '"')
+            {
+                inQuotes = !inQuotes;
+            }
+            else if (line[i] == ',' && !inQuotes)
+            {
+                return i;
+            }
+        }
+
+        return line.Length;
     }
 
     public static ViaHeader Parse(ReadOnlySpan<char> value)

@@ -30,7 +30,7 @@ internal readonly record struct TransactionKey(string Branch, string SentBy, str
 
     private static TransactionKey Create(SipRequest request, string method)
     {
-        var via = request.Vias[0];
+        var via = request.TopVia;
         var sentBy = via.SentBy.ToLowerInvariant();
         if (via.Branch is { } branch && branch.StartsWith(ViaHeader.MagicCookie, StringComparison.Ordinal))
         {

@@ -15,8 +15,8 @@ internal static class SipViaStamping
     /// <returns>The stamped top Via.</returns>
     public static ViaHeader Stamp(SipHeaders headers, IPEndPoint source)
     {
-        var lines = headers.GetAll(SipHeaderNames.Via);
-        var topLine = ViaHeader.ParseAll(lines[0]);
+        // The parser already parsed the top line (its typed view), so reading it here costs nothing more.
+        var topLine = headers.TypedAt(headers.IndexOf(SipHeaderNames.Via, 0), ViaHeader.ParseLine);
         var top = topLine[0];
         var sourceAddress = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4() : source.Address;
         var sourceText = sourceAddress.ToString();
@@ -33,8 +33,8 @@ internal static class SipViaStamping
 
         if (!ReferenceEquals(stamped, top))
         {
-            topLine[0] = stamped;
-            headers.ReplaceFirst(SipHeaderNames.Via, string.Join(", ", topLine));
+            ViaHeader[] restamped = [stamped, .. topLine.AsSpan(1)];
+            headers.ReplaceFirst(SipHeaderNames.Via, string.Join(", ", restamped));
         }
 
         return stamped;

@@ -25,6 +25,9 @@ internal sealed class UdpSipTransport : IAsyncDisposable
     /// <summary>How often a blocked receive wakes to see whether the transport is stopping.</summary>
     private static readonly TimeSpan StopCheckInterval = TimeSpan.FromMilliseconds(250);
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _sendBuffer;
+
     private readonly Socket _socket;
     private readonly int _maxMessageSize;
     private readonly ISipTransportSink _sink;
@@ -68,11 +71,18 @@ internal sealed class UdpSipTransport : IAsyncDisposable
     }
 
     /// <summary>Sends a response, or a client transaction's request, from the listening socket; false when it failed.</summary>
+    /// <remarks>
+    /// Written into a buffer of the sending thread's, not a new array per message (two per response before: the
+    /// writer's and the copy handed to the socket): the datagram is gone once SendTo returns.
+    /// </remarks>
     public bool Send(SipMessage message, IPEndPoint destination)
     {
+        var buffer = _sendBuffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        SipMessageWriter.Write(message, buffer);
         try
         {
-            _socket.SendTo(SipMessageWriter.ToArray(message), SocketFlags.None, destination);
+            _socket.SendTo(buffer.WrittenSpan, SocketFlags.None, destination);
             return true;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
