@@ -75,7 +75,9 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
 
     public Task PingAsync(CancellationToken ct) => ScalarAsync(ct, "SELECT 1");
 
-    public async Task AddAsync(RecordingManifest manifest, CancellationToken ct)
+    public Task AddAsync(RecordingManifest manifest, CancellationToken ct) => AddAsync(manifest, null, ct);
+
+    public async Task AddAsync(RecordingManifest manifest, string? copyAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await using var connection = await OpenAsync(ct);
@@ -99,6 +101,14 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
             Add(adopt, "started_at", CatalogType.Time, manifest.StartedAt);
             Add(adopt, "group_latest", CatalogType.Time, manifest.EndedAt + _groups.Window);
             await adopt.ExecuteNonQueryAsync(ct);
+        }
+
+        if (copyAt is not null && !string.IsNullOrEmpty(manifest.Sha256))
+        {
+            // The finalizing node's own copy with the row: on a lone node this was a grain call and a second
+            // transaction (and fsync) per call; the row as IRecordingReplicasGrain writes it (CatalogReplicas).
+            await using var landing = Replicas.Landing(connection, transaction, manifest.Id, copyAt, manifest.Sha256, _timeProvider.GetUtcNow());
+            await landing.ExecuteNonQueryAsync(ct);
         }
 
         await transaction.CommitAsync(ct);

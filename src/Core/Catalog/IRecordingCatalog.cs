@@ -22,6 +22,12 @@ internal interface IRecordingCatalog
     /// <summary>Adds or replaces the recording with the manifest's id (idempotent).</summary>
     Task AddAsync(RecordingManifest manifest, CancellationToken ct);
 
+    /// <summary>
+    /// As <see cref="AddAsync(RecordingManifest, CancellationToken)"/>, and records the copy at
+    /// <paramref name="copyAt"/> (the node that finalized it, null for none) as landed in the same transaction.
+    /// </summary>
+    Task AddAsync(RecordingManifest manifest, string? copyAt, CancellationToken ct);
+
     /// <summary>The manifest exactly as added, or null.</summary>
     Task<RecordingManifest?> GetAsync(string id, CancellationToken ct);
 

@@ -37,17 +37,24 @@ internal sealed class CatalogIndexer
     private readonly ILogger<CatalogIndexer> _logger;
     private readonly string _dataDirectory;
     private readonly IWebhookPublisher? _webhooks;
+    private readonly string? _nodeName;
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private DateTimeOffset? _unreachableSince;
     private string? _lastError;
 
-    /// <summary>Markers name manifests relative to <paramref name="dataDirectory"/>, the node's data directory.</summary>
+    /// <summary>
+    /// Markers name manifests relative to <paramref name="dataDirectory"/>, the node's data directory. The copy of each
+    /// recording indexed here is recorded as landed at <paramref name="nodeName"/> (this node) with its row, in one
+    /// transaction (<see cref="ReplicationService"/> then has nothing to do on a lone node); null records no copy
+    /// (tests of the catalog alone).
+    /// </summary>
     public CatalogIndexer(
         IRecordingCatalog catalog, IReplicationQueue replication, string dataDirectory, TimeProvider timeProvider, ILogger<CatalogIndexer> logger,
-        IWebhookPublisher? webhooks = null)
+        IWebhookPublisher? webhooks = null, string? nodeName = null)
     {
         _webhooks = webhooks;
+        _nodeName = nodeName;
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         _catalog = catalog;
         _replication = replication;
@@ -111,8 +118,8 @@ internal sealed class CatalogIndexer
                     return true;
                 }
 
-                await AddDataKeyAsync(id, timeout.Token);
-                await _catalog.AddAsync(recording.Manifest, timeout.Token);
+                await AddDataKeyAsync(recording.Manifest, timeout.Token);
+                await _catalog.AddAsync(recording.Manifest, _nodeName, timeout.Token);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -122,7 +129,7 @@ internal sealed class CatalogIndexer
             }
 
             File.Delete(marker);
-            DataKeyEscrow.Delete(_dataDirectory, id);
+            DeleteEscrowedKey(recording.Manifest);
             MarkReachable();
             _replication.Enqueue(id);
             _webhooks?.RecordingCompleted(recording.Manifest);
@@ -204,8 +211,8 @@ internal sealed class CatalogIndexer
         }
         else if (await _catalog.GetAsync(id, cancellationToken) is null)
         {
-            await AddDataKeyAsync(id, cancellationToken);
-            await _catalog.AddAsync(manifest, cancellationToken);
+            await AddDataKeyAsync(manifest, cancellationToken);
+            await _catalog.AddAsync(manifest, _nodeName, cancellationToken);
             _replication.Enqueue(id);
             _webhooks?.RecordingCompleted(manifest);
             CatalogLog.IndexedLate(_logger, id, (_timeProvider.GetUtcNow() - marker.LastWriteTimeUtc).TotalSeconds);
@@ -221,18 +228,18 @@ internal sealed class CatalogIndexer
                 return;
             }
 
-            await AddDataKeyAsync(id, cancellationToken);
-            await _catalog.AddAsync(manifest, cancellationToken);
+            await AddDataKeyAsync(manifest, cancellationToken);
+            await _catalog.AddAsync(manifest, _nodeName, cancellationToken);
             _replication.Enqueue(id);
         }
         else
         {
             // The row committed but the process died before the marker went: the key may not have been stored yet.
-            await AddDataKeyAsync(id, cancellationToken);
+            await AddDataKeyAsync(manifest, cancellationToken);
         }
 
         File.Delete(marker.FullName);
-        DataKeyEscrow.Delete(_dataDirectory, id);
+        DeleteEscrowedKey(manifest);
     }
 
     /// <summary>
@@ -259,11 +266,21 @@ internal sealed class CatalogIndexer
     }
 
     /// <summary>The finalizer's wrapped data key into the catalog, ahead of the row, so no row lacks its key.</summary>
-    private async Task AddDataKeyAsync(string id, CancellationToken cancellationToken)
+    /// <remarks>Only an encrypted recording has one: a plain one's is not looked for (a stat per call).</remarks>
+    private async Task AddDataKeyAsync(RecordingManifest manifest, CancellationToken cancellationToken)
     {
-        if (DataKeyEscrow.Read(_dataDirectory, id) is { } key)
+        if (manifest.Encryption is not null && DataKeyEscrow.Read(_dataDirectory, manifest.Id) is { } key)
         {
-            await _catalog.AddDataKeyAsync(id, key, cancellationToken);
+            await _catalog.AddDataKeyAsync(manifest.Id, key, cancellationToken);
+        }
+    }
+
+    /// <summary>The escrowed key once the catalog has it; a plain recording has none to delete (an unlink per call).</summary>
+    private void DeleteEscrowedKey(RecordingManifest manifest)
+    {
+        if (manifest.Encryption is not null)
+        {
+            DataKeyEscrow.Delete(_dataDirectory, manifest.Id);
         }
     }
 
