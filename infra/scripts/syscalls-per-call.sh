@@ -18,18 +18,18 @@ data=${DATA:-$work/data}
 bench_build LoadGenerator
 bench_licence syscalls 5000
 # Ports of their own (not setup-rate-profile.sh's), so both can run on one machine.
-export Recorder__DataDirectory=$data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5974 \
+export Recorder__DataDirectory=$data Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5991 Recorder__Sip__TlsPort=-1 \
        Recorder__Rtp__PortMin=50000 Recorder__Rtp__PortMax=59999 Recorder__Node__Name=syscalls \
        Recorder__License__File=$work/syscalls.lic Recorder__License__PublicKey=$work/public.pem \
-       Recorder__Auth__AdminApiKey=syscalls Recorder__Recording__Format=${FORMAT:-opus} ASPNETCORE_URLS=http://127.0.0.1:8974 \
-       Orleans__ClusterId=syscalls Orleans__Endpoints__SiloPort=11974 Orleans__Endpoints__GatewayPort=30974 \
+       Recorder__Auth__AdminApiKey=syscalls Recorder__Recording__Format=${FORMAT:-opus} ASPNETCORE_URLS=http://127.0.0.1:8991 \
+       Orleans__ClusterId=syscalls Orleans__Endpoints__SiloPort=11991 Orleans__Endpoints__GatewayPort=30991 \
        Logging__LogLevel__Default=Warning
 taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 tracer=
 trap '[ -n "$tracer" ] && kill -INT $tracer 2>/dev/null; kill $node 2>/dev/null || true' EXIT
-bench_ready 8974 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
-gen() { taskset -c 1 dotnet "$LOADGEN_DLL" 127.0.0.1:5974 --calls $((rate * secs)) --duration 1 --rate "$rate" --time-limit 120 "$@"; }
+bench_ready 8991 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
+gen() { taskset -c 1 dotnet "$LOADGEN_DLL" 127.0.0.1:5991 --calls $((rate * secs)) --duration 1 --rate "$rate" --time-limit 120 "$@"; }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); filesystem: $(df -T "$(dirname "$data")" | awk 'NR == 2 {print $2}')"
 gen > "$work/warm.txt" 2>&1 || true
