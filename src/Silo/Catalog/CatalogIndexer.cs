@@ -118,8 +118,7 @@ internal sealed class CatalogIndexer
                     return true;
                 }
 
-                await AddDataKeyAsync(recording.Manifest, timeout.Token);
-                await _catalog.AddAsync(recording.Manifest, _nodeName, timeout.Token);
+                await _catalog.AddAsync(recording.Manifest, _nodeName, EscrowedKey(recording.Manifest), timeout.Token);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -211,8 +210,7 @@ internal sealed class CatalogIndexer
         }
         else if (await _catalog.GetAsync(id, cancellationToken) is null)
         {
-            await AddDataKeyAsync(manifest, cancellationToken);
-            await _catalog.AddAsync(manifest, _nodeName, cancellationToken);
+            await _catalog.AddAsync(manifest, _nodeName, EscrowedKey(manifest), cancellationToken);
             _replication.Enqueue(id);
             _webhooks?.RecordingCompleted(manifest);
             CatalogLog.IndexedLate(_logger, id, (_timeProvider.GetUtcNow() - marker.LastWriteTimeUtc).TotalSeconds);
@@ -228,8 +226,7 @@ internal sealed class CatalogIndexer
                 return;
             }
 
-            await AddDataKeyAsync(manifest, cancellationToken);
-            await _catalog.AddAsync(manifest, _nodeName, cancellationToken);
+            await _catalog.AddAsync(manifest, _nodeName, EscrowedKey(manifest), cancellationToken);
             _replication.Enqueue(id);
         }
         else
@@ -265,11 +262,17 @@ internal sealed class CatalogIndexer
         _replication.Enqueue(id);
     }
 
-    /// <summary>The finalizer's wrapped data key into the catalog, ahead of the row, so no row lacks its key.</summary>
-    /// <remarks>Only an encrypted recording has one: a plain one's is not looked for (a stat per call).</remarks>
+    /// <summary>
+    /// The finalizer's wrapped data key, stored with the row (one transaction), so no row lacks its key; only an
+    /// encrypted recording has one: a plain one's is not looked for (a stat per call).
+    /// </summary>
+    private WrappedDataKey? EscrowedKey(RecordingManifest manifest) =>
+        manifest.Encryption is not null ? DataKeyEscrow.Read(_dataDirectory, manifest.Id) : null;
+
+    /// <summary>The key of a row already committed (a process that died before its marker went), when it has one.</summary>
     private async Task AddDataKeyAsync(RecordingManifest manifest, CancellationToken cancellationToken)
     {
-        if (manifest.Encryption is not null && DataKeyEscrow.Read(_dataDirectory, manifest.Id) is { } key)
+        if (EscrowedKey(manifest) is { } key)
         {
             await _catalog.AddDataKeyAsync(manifest.Id, key, cancellationToken);
         }

@@ -34,6 +34,23 @@ public abstract class DataKeyCatalogContract
     }
 
     [Fact]
+    public async Task AKeyGivenWithTheRowIsStoredInTheRowsTransactionButNotForATombstonedRecording()
+    {
+        var id = Unique("rec");
+        var key = Key("kek-1");
+        await Catalog.AddAsync(Admin.TestStore.Manifest(id, Deleted, [1, 2, 3]), null, key, Ct);
+
+        Assert.NotNull(await Catalog.GetAsync(id, Ct));
+        Assert.Equal(key.Wrapped, (await Catalog.GetDataKeyAsync(id, Ct))!.Wrapped);
+
+        // Deleted meanwhile (a late indexing pass): its key is not stored again, its erasure stands.
+        var erased = Unique("rec");
+        await Catalog.AddTombstoneAsync(erased, Deleted, "purge", Ct);
+        await Catalog.AddAsync(Admin.TestStore.Manifest(erased, Deleted, [1, 2, 3]), null, Key("kek-1"), Ct);
+        Assert.Null(await Catalog.GetDataKeyAsync(erased, Ct));
+    }
+
+    [Fact]
     public async Task TheTombstoneDestroysTheKeyAndKeepsWhoWhenWhy()
     {
         var id = Unique("rec");

@@ -174,5 +174,5 @@ public abstract class ReplicaCatalogContract : CatalogContract
             Status = RecordingStatus.Complete,
             Flags = [],
             Cucm = new CucmMetadata { RefCi = "ref-" + id, NearEndClusterId = "ClusterA", NearEndAddress = "1001" },
-        }, copyAt, Ct);
+        }, copyAt, null, Ct);
 }
