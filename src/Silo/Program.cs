@@ -173,7 +173,7 @@ builder.Services.AddHostedService(sp => new ChainCheckpointService(settings.Reco
     options.Signing.CheckpointInterval, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ChainCheckpointService>>()));
 builder.Services.AddSingleton<IRecordingCatalog>(catalog);
 builder.Services.AddSingleton(sp => new CatalogIndexer(catalog, sp.GetRequiredService<IReplicationQueue>(), dataDirectory,
-    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>()));
+    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CatalogIndexer>>(), sp.GetRequiredService<IWebhookPublisher>(), nodeName));
 builder.Services.AddHostedService<CatalogIndexService>();
 builder.Services.AddSingleton<NodeHealth>();
 builder.Services.AddSingleton<RuntimeStallMonitor>();

@@ -202,7 +202,8 @@ internal sealed class CatalogReplicas(CatalogDialect dialect, string connectionS
         return result;
     }
 
-    private DbCommand Landing(DbConnection connection, DbTransaction? transaction, string id, string location, string sha256, DateTimeOffset landedAt)
+    /// <summary>The landing of a copy as one command (also run in the recording's insert by <c>DbRecordingCatalog.AddAsync</c>).</summary>
+    internal DbCommand Landing(DbConnection connection, DbTransaction? transaction, string id, string location, string sha256, DateTimeOffset landedAt)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -45,6 +45,13 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
         ON CONFLICT (id) DO UPDATE SET {string.Join(", ", RecordingColumns.FromManifest.Select(c => $"{c.Name} = excluded.{c.Name}"))}
         """;
 
+    /// <summary>A tombstoned recording's key is never stored: its erasure must not be undone by a late indexing pass.</summary>
+    private const string InsertDataKey = """
+        INSERT INTO DataKeys (id, kek_id, algorithm, wrapped, created_at)
+        SELECT @id, @kek_id, @algorithm, @wrapped, @created_at WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE id = @id)
+        ON CONFLICT (id) DO UPDATE SET kek_id = excluded.kek_id, algorithm = excluded.algorithm, wrapped = excluded.wrapped
+        """;
+
     private readonly CatalogDialect _dialect;
     private readonly string _connectionString;
     private readonly TimeProvider _timeProvider;
@@ -75,11 +82,21 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
 
     public Task PingAsync(CancellationToken ct) => ScalarAsync(ct, "SELECT 1");
 
-    public async Task AddAsync(RecordingManifest manifest, CancellationToken ct)
+    public Task AddAsync(RecordingManifest manifest, CancellationToken ct) => AddAsync(manifest, null, null, ct);
+
+    public async Task AddAsync(RecordingManifest manifest, string? copyAt, WrappedDataKey? dataKey, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await using var connection = await OpenAsync(ct);
         await using var transaction = await _dialect.BeginWriteAsync(connection, ct);
+        if (dataKey is not null)
+        {
+            // With the row, not a transaction (and WAL fsync) of its own: no row is ever committed without its key.
+            await using var key = Command(connection, InsertDataKey, DataKeyParameters(manifest.Id, dataKey));
+            key.Transaction = transaction;
+            await key.ExecuteNonQueryAsync(ct);
+        }
+
         await using (var command = Command(connection, Upsert, transaction))
         {
             Add(command, "id", CatalogType.Text, manifest.Id);
@@ -99,6 +116,14 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
             Add(adopt, "started_at", CatalogType.Time, manifest.StartedAt);
             Add(adopt, "group_latest", CatalogType.Time, manifest.EndedAt + _groups.Window);
             await adopt.ExecuteNonQueryAsync(ct);
+        }
+
+        if (copyAt is not null && !string.IsNullOrEmpty(manifest.Sha256))
+        {
+            // The finalizing node's own copy with the row: on a lone node this was a grain call and a second
+            // transaction (and fsync) per call; the row as IRecordingReplicasGrain writes it (CatalogReplicas).
+            await using var landing = Replicas.Landing(connection, transaction, manifest.Id, copyAt, manifest.Sha256, _timeProvider.GetUtcNow());
+            await landing.ExecuteNonQueryAsync(ct);
         }
 
         await transaction.CommitAsync(ct);
@@ -272,20 +297,17 @@ internal sealed class DbRecordingCatalog : IRecordingCatalog
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(key);
-        // A tombstoned recording's key is never stored: its erasure must not be undone by a late indexing pass.
-        await ExecuteAsync(
-            ct,
-            """
-            INSERT INTO DataKeys (id, kek_id, algorithm, wrapped, created_at)
-            SELECT @id, @kek_id, @algorithm, @wrapped, @created_at WHERE NOT EXISTS (SELECT 1 FROM Tombstones WHERE id = @id)
-            ON CONFLICT (id) DO UPDATE SET kek_id = excluded.kek_id, algorithm = excluded.algorithm, wrapped = excluded.wrapped
-            """,
-            ("id", CatalogType.Text, id),
-            ("kek_id", CatalogType.Text, key.KekId),
-            ("algorithm", CatalogType.Text, key.Algorithm),
-            ("wrapped", CatalogType.Text, Convert.ToBase64String(key.Wrapped)),
-            ("created_at", CatalogType.Integer, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()));
+        await ExecuteAsync(ct, InsertDataKey, DataKeyParameters(id, key));
     }
+
+    private (string Name, CatalogType Type, object? Value)[] DataKeyParameters(string id, WrappedDataKey key) =>
+    [
+        ("id", CatalogType.Text, id),
+        ("kek_id", CatalogType.Text, key.KekId),
+        ("algorithm", CatalogType.Text, key.Algorithm),
+        ("wrapped", CatalogType.Text, Convert.ToBase64String(key.Wrapped)),
+        ("created_at", CatalogType.Integer, _timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+    ];
 
     public async Task<WrappedDataKey?> GetDataKeyAsync(string id, CancellationToken ct)
     {

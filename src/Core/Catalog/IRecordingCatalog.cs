@@ -22,6 +22,13 @@ internal interface IRecordingCatalog
     /// <summary>Adds or replaces the recording with the manifest's id (idempotent).</summary>
     Task AddAsync(RecordingManifest manifest, CancellationToken ct);
 
+    /// <summary>
+    /// As <see cref="AddAsync(RecordingManifest, CancellationToken)"/>, and in the same transaction records the copy at
+    /// <paramref name="copyAt"/> (the node that finalized it, null for none) as landed and stores the recording's
+    /// <paramref name="dataKey"/> (as <see cref="AddDataKeyAsync"/>; null for none).
+    /// </summary>
+    Task AddAsync(RecordingManifest manifest, string? copyAt, WrappedDataKey? dataKey, CancellationToken ct);
+
     /// <summary>The manifest exactly as added, or null.</summary>
     Task<RecordingManifest?> GetAsync(string id, CancellationToken ct);
 

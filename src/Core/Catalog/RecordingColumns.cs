@@ -10,7 +10,7 @@ namespace OrleansRecorder.Silo.Catalog;
 /// </summary>
 /// <remarks>
 /// To index something more of the manifest: add its column in a new migration for each database
-/// (<c>infra/sql/{sqlite,postgres}/migrations/</c>) and one line here; <see cref="DbRecordingCatalog.AddAsync"/> writes it.
+/// (<c>infra/sql/{sqlite,postgres}/migrations/</c>) and one line here; <see cref="DbRecordingCatalog.AddAsync(RecordingManifest, CancellationToken)"/> writes it.
 /// The columns the catalog assigns itself (<c>id</c>, <c>seq</c>, <c>group_id</c>, <c>preserved</c>) are not here.
 /// </remarks>
 internal static class RecordingColumns

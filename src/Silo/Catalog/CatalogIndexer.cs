@@ -37,17 +37,24 @@ internal sealed class CatalogIndexer
     private readonly ILogger<CatalogIndexer> _logger;
     private readonly string _dataDirectory;
     private readonly IWebhookPublisher? _webhooks;
+    private readonly string? _nodeName;
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private DateTimeOffset? _unreachableSince;
     private string? _lastError;
 
-    /// <summary>Markers name manifests relative to <paramref name="dataDirectory"/>, the node's data directory.</summary>
+    /// <summary>
+    /// Markers name manifests relative to <paramref name="dataDirectory"/>, the node's data directory. The copy of each
+    /// recording indexed here is recorded as landed at <paramref name="nodeName"/> (this node) with its row, in one
+    /// transaction (<see cref="ReplicationService"/> then has nothing to do on a lone node); null records no copy
+    /// (tests of the catalog alone).
+    /// </summary>
     public CatalogIndexer(
         IRecordingCatalog catalog, IReplicationQueue replication, string dataDirectory, TimeProvider timeProvider, ILogger<CatalogIndexer> logger,
-        IWebhookPublisher? webhooks = null)
+        IWebhookPublisher? webhooks = null, string? nodeName = null)
     {
         _webhooks = webhooks;
+        _nodeName = nodeName;
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         _catalog = catalog;
         _replication = replication;
@@ -111,8 +118,7 @@ internal sealed class CatalogIndexer
                     return true;
                 }
 
-                await AddDataKeyAsync(id, timeout.Token);
-                await _catalog.AddAsync(recording.Manifest, timeout.Token);
+                await _catalog.AddAsync(recording.Manifest, _nodeName, EscrowedKey(recording.Manifest), timeout.Token);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -122,7 +128,7 @@ internal sealed class CatalogIndexer
             }
 
             File.Delete(marker);
-            DataKeyEscrow.Delete(_dataDirectory, id);
+            DeleteEscrowedKey(recording.Manifest);
             MarkReachable();
             _replication.Enqueue(id);
             _webhooks?.RecordingCompleted(recording.Manifest);
@@ -204,8 +210,7 @@ internal sealed class CatalogIndexer
         }
         else if (await _catalog.GetAsync(id, cancellationToken) is null)
         {
-            await AddDataKeyAsync(id, cancellationToken);
-            await _catalog.AddAsync(manifest, cancellationToken);
+            await _catalog.AddAsync(manifest, _nodeName, EscrowedKey(manifest), cancellationToken);
             _replication.Enqueue(id);
             _webhooks?.RecordingCompleted(manifest);
             CatalogLog.IndexedLate(_logger, id, (_timeProvider.GetUtcNow() - marker.LastWriteTimeUtc).TotalSeconds);
@@ -221,18 +226,17 @@ internal sealed class CatalogIndexer
                 return;
             }
 
-            await AddDataKeyAsync(id, cancellationToken);
-            await _catalog.AddAsync(manifest, cancellationToken);
+            await _catalog.AddAsync(manifest, _nodeName, EscrowedKey(manifest), cancellationToken);
             _replication.Enqueue(id);
         }
         else
         {
             // The row committed but the process died before the marker went: the key may not have been stored yet.
-            await AddDataKeyAsync(id, cancellationToken);
+            await AddDataKeyAsync(manifest, cancellationToken);
         }
 
         File.Delete(marker.FullName);
-        DataKeyEscrow.Delete(_dataDirectory, id);
+        DeleteEscrowedKey(manifest);
     }
 
     /// <summary>
@@ -258,12 +262,28 @@ internal sealed class CatalogIndexer
         _replication.Enqueue(id);
     }
 
-    /// <summary>The finalizer's wrapped data key into the catalog, ahead of the row, so no row lacks its key.</summary>
-    private async Task AddDataKeyAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The finalizer's wrapped data key, stored with the row (one transaction), so no row lacks its key; only an
+    /// encrypted recording has one: a plain one's is not looked for (a stat per call).
+    /// </summary>
+    private WrappedDataKey? EscrowedKey(RecordingManifest manifest) =>
+        manifest.Encryption is not null ? DataKeyEscrow.Read(_dataDirectory, manifest.Id) : null;
+
+    /// <summary>The key of a row already committed (a process that died before its marker went), when it has one.</summary>
+    private async Task AddDataKeyAsync(RecordingManifest manifest, CancellationToken cancellationToken)
     {
-        if (DataKeyEscrow.Read(_dataDirectory, id) is { } key)
+        if (EscrowedKey(manifest) is { } key)
         {
-            await _catalog.AddDataKeyAsync(id, key, cancellationToken);
+            await _catalog.AddDataKeyAsync(manifest.Id, key, cancellationToken);
+        }
+    }
+
+    /// <summary>The escrowed key once the catalog has it; a plain recording has none to delete (an unlink per call).</summary>
+    private void DeleteEscrowedKey(RecordingManifest manifest)
+    {
+        if (manifest.Encryption is not null)
+        {
+            DataKeyEscrow.Delete(_dataDirectory, manifest.Id);
         }
     }
 

@@ -19,6 +19,9 @@ internal static class RecordingPaths
 
     public const string SegmentsFolder = "segments";
 
+    /// <summary>The folder of the finalized recordings and their manifests under the data directory.</summary>
+    public const string RecordingsFolder = "recordings";
+
     public static string SegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, SegmentsFolder);
 
     public static string OrphanedSegmentsRoot(RecordingOptions options) => Path.Combine(options.DataDirectory, "segments-orphaned");
@@ -31,7 +34,7 @@ internal static class RecordingPaths
         var utc = startedAt.UtcDateTime;
         return Path.Combine(
             options.DataDirectory,
-            "recordings",
+            RecordingsFolder,
             utc.ToString("yyyy", CultureInfo.InvariantCulture),
             utc.ToString("MM", CultureInfo.InvariantCulture),
             utc.ToString("dd", CultureInfo.InvariantCulture));

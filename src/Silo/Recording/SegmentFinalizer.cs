@@ -201,7 +201,7 @@ internal static class SegmentFinalizer
         var encryption = options.Encryptor is { } encryptor
             ? await encryptor.SealAsync(audioTemp, tempKey, options.DataDirectory, info.RecordingId, cancellationToken)
             : null;
-        var sha256 = await HashAsync(audioTemp, cancellationToken);
+        var sha256 = Hash(audioTemp, cancellationToken);
         var sizeBytes = new FileInfo(audioTemp).Length;
         File.Move(audioTemp, audioPath, overwrite: true);
 
@@ -337,7 +337,10 @@ internal static class SegmentFinalizer
             manifest = await sealer.SealAsync(manifest, cancellationToken);
         }
 
-        await AtomicFile.WriteJsonAsync(manifestPath, manifest, RecordingJsonContext.Default.RecordingManifest, cancellationToken);
+        // Synchronous: a few kilobytes, where an asynchronous handle is the same system calls made on a pool thread.
+        // Durable (fsync) before the segments go: from here the manifest is the only record of the call's metadata.
+        cancellationToken.ThrowIfCancellationRequested();
+        AtomicFile.WriteJson(manifestPath, manifest, RecordingJsonContext.Default.RecordingManifest);
         Directory.Delete(segmentDirectory, recursive: true);
         return new FinalizedRecording(info.RecordingId, audioPath, manifestPath, manifest);
     }
@@ -571,18 +574,22 @@ internal static class SegmentFinalizer
         OpusLog.Encoded(logger, recordingId, writer.Packets, writer.PreSkip, file.Position, Stopwatch.GetElapsedTime(started).TotalMilliseconds, writer.FramesGated, writer.StreamFrames);
     }
 
-    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Synchronous reads: the file was just written and is in the page cache, and an asynchronous handle on Linux only
+    /// moves the same read() onto a pool thread, one hop per 64 KB.
+    /// </remarks>
+    private static string Hash(string path, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
         try
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
-            await using (stream)
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
             {
                 int read;
-                while ((read = await stream.ReadAsync(buffer.AsMemory(0, HashBufferSize), cancellationToken)) > 0)
+                while ((read = stream.Read(buffer, 0, HashBufferSize)) > 0)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     hash.AppendData(buffer, 0, read);
                 }
             }

@@ -221,6 +221,15 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
         var done = true;
         try
         {
+            var peers = ActivePeers();
+            if (!HasTarget(peers))
+            {
+                // A lone node without a shared store: nothing to copy to, and this node's own copy was recorded with
+                // the catalog row (CatalogIndexer), so no catalog read, file check or grain call per call. A node
+                // that joins later pulls it (the join starts a catch-up pass).
+                return;
+            }
+
             var manifest = await _catalog.GetAsync(item.Id, ct);
             if (manifest is null)
             {
@@ -239,12 +248,6 @@ internal sealed class ReplicationService : BackgroundService, IReplicationQueue
             if (item.Attempt == 0)
             {
                 await _landings.LandedAsync(item.Id, _self, replica.Sha256);
-            }
-
-            var peers = ActivePeers();
-            if (!HasTarget(peers))
-            {
-                return; // A node that joins later pulls it.
             }
 
             var copies = new List<Task<bool>>();

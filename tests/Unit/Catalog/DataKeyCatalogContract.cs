@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Encryption;
+using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Tests.Unit.Catalog;
 
@@ -31,6 +32,23 @@ public abstract class DataKeyCatalogContract
         Assert.True(await Catalog.ReplaceDataKeyAsync(id, "kek-1", second, Ct));
         Assert.Equal(second.Wrapped, (await Catalog.GetDataKeyAsync(id, Ct))!.Wrapped);
         Assert.Null(await Catalog.GetDataKeyAsync(Unique("none"), Ct));
+    }
+
+    [Fact]
+    public async Task AKeyGivenWithTheRowIsStoredInTheRowsTransactionButNotForATombstonedRecording()
+    {
+        var id = Unique("rec");
+        var key = Key("kek-1");
+        await Catalog.AddAsync(Manifest(id), null, key, Ct);
+
+        Assert.NotNull(await Catalog.GetAsync(id, Ct));
+        Assert.Equal(key.Wrapped, (await Catalog.GetDataKeyAsync(id, Ct))!.Wrapped);
+
+        // Deleted meanwhile (a late indexing pass): its key is not stored again, its erasure stands.
+        var erased = Unique("rec");
+        await Catalog.AddTombstoneAsync(erased, Deleted, "purge", Ct);
+        await Catalog.AddAsync(Manifest(erased), null, Key("kek-1"), Ct);
+        Assert.Null(await Catalog.GetDataKeyAsync(erased, Ct));
     }
 
     [Fact]
@@ -89,4 +107,19 @@ public abstract class DataKeyCatalogContract
     private static WrappedDataKey Key(string kek) => new(kek, AesKeyEncryptionKey.AlgorithmName, RandomNumberGenerator.GetBytes(40));
 
     private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static RecordingManifest Manifest(string id) => new()
+    {
+        Id = id,
+        StartedAt = Deleted.AddHours(-1),
+        EndedAt = Deleted.AddHours(-1).AddSeconds(10),
+        DurationSeconds = 10,
+        NearEnd = new RecordingParty { Number = "1001" },
+        FarEnd = new RecordingParty { Number = "2002" },
+        Format = "opus",
+        SizeBytes = 100,
+        Sha256 = new string('a', 64),
+        RecordedBy = "node-a",
+        Status = Abstractions.Calls.RecordingStatus.Complete,
+    };
 }

@@ -138,7 +138,26 @@ public abstract class ReplicaCatalogContract : CatalogContract
         Assert.Null((await Replicas.LagAsync(["node-c"], Nine.AddMinutes(1), Nine, Nine.AddMinutes(6), Ct))[0].OldestMissingId);
     }
 
-    private Task AddAsync(string id, DateTimeOffset start, DateTimeOffset end, string sha256 = Hash) =>
+    [Fact]
+    public async Task TheFinalizingNodesCopyIsRecordedWithTheRowAndAReplacedRowMovesItToTheNewHash()
+    {
+        await AddAsync("r4", Nine.AddMinutes(30), Nine.AddMinutes(31), copyAt: "node-a");
+
+        Assert.Equal(["node-a"], (await Replicas.GetAsync(["r4"], Ct))["r4"]);
+        var row = Assert.Single(await Database.RowsAsync("SELECT location, sha256 FROM Replicas WHERE recording_id = 'r4'"));
+        Assert.Equal(["node-a", Hash], row.Select(v => v?.ToString()));
+
+        // The node's longer copy of the same call replaces the row (CatalogIndexer.Supersedes): its copy is the one listed.
+        await AddAsync("r4", Nine.AddMinutes(30), Nine.AddMinutes(32), OtherHash.ToUpperInvariant(), copyAt: "node-a");
+        Assert.Equal(["node-a"], (await Replicas.GetAsync(["r4"], Ct))["r4"]);
+        row = Assert.Single(await Database.RowsAsync("SELECT location, sha256 FROM Replicas WHERE recording_id = 'r4'"));
+        Assert.Equal(["node-a", OtherHash], row.Select(v => v?.ToString()));
+
+        // Without a copy named, nothing is recorded (r1 to r3 of the set-up).
+        Assert.Empty(await Database.RowsAsync("SELECT location FROM Replicas WHERE recording_id IN ('r1', 'r2', 'r3')"));
+    }
+
+    private Task AddAsync(string id, DateTimeOffset start, DateTimeOffset end, string sha256 = Hash, string? copyAt = null) =>
         Catalog.AddAsync(new RecordingManifest
         {
             Id = id,
@@ -155,5 +174,5 @@ public abstract class ReplicaCatalogContract : CatalogContract
             Status = RecordingStatus.Complete,
             Flags = [],
             Cucm = new CucmMetadata { RefCi = "ref-" + id, NearEndClusterId = "ClusterA", NearEndAddress = "1001" },
-        }, Ct);
+        }, copyAt, null, Ct);
 }

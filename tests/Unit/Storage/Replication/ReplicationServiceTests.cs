@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansRecorder.Abstractions.Storage;
 using OrleansRecorder.Silo.Catalog;
 using OrleansRecorder.Silo.Recording;
 using OrleansRecorder.Silo.Storage;
@@ -87,6 +89,24 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         await WaitForPassesAsync(2);
         Assert.Equal([Self, "shared"], (await _catalog.Replicas.GetAsync([recording.Id], TestContext.Current.CancellationToken))[recording.Id]);
         Assert.Equal([Audio(recording)], _shared.Stored);
+    }
+
+    [Fact]
+    public async Task OnALoneNodeTheOwnCopyIsListedWithTheRowAndNoGrainIsAsked()
+    {
+        // No peer and no shared store: nowhere to copy to.
+        await StartAsync(new ReplicationOptions(), new DisabledSharedBlobStore());
+        await WaitForPassesAsync(1);
+        var recording = await RecordAsync(1, catalogue: false);
+        var indexer = new CatalogIndexer(_catalog, _service!, _storage.StorePath, _time, NullLogger<CatalogIndexer>.Instance, nodeName: Self);
+
+        Assert.True(await indexer.AddAsync(new FinalizedRecording(recording.Id, "unused.wav", Path.Combine(_storage.StorePath, "unused.json"), recording), TestContext.Current.CancellationToken));
+        Assert.Equal(1, _service!.Backlog);
+        await WaitForAsync("the live item taken", () => _service.Backlog == 0);
+
+        Assert.Equal([Self], (await _catalog.Replicas.GetAsync([recording.Id], TestContext.Current.CancellationToken))[recording.Id]);
+        Assert.Empty(Reports());
+        Assert.DoesNotContain(_log.Lines, l => l.Contains(recording.Id, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -296,7 +316,7 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         }
     }
 
-    private async Task StartAsync(ReplicationOptions options, bool periodic = false)
+    private async Task StartAsync(ReplicationOptions options, ISharedBlobStore? shared = null, bool periodic = false)
     {
         if (!periodic)
         {
@@ -305,7 +325,7 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         }
 
         // No peers in these tests, so the grain factory is never asked for a node's store.
-        var transfer = new ReplicaTransfer(_local, _shared, grains: null!);
+        var transfer = new ReplicaTransfer(_local, shared ?? _shared, grains: null!);
         var landings = new ReplicaLandings(id => new CatalogReplicasGrain(id, _catalog.Replicas, _time, _reports), new CapturingLogger<ReplicaLandings>());
         _service = new ReplicationService(Self, _catalog, transfer, landings, new SoloMembership(Self), options, _meters, _time, _log);
         await _service.StartAsync(TestContext.Current.CancellationToken);
@@ -353,13 +373,17 @@ public sealed class ReplicationServiceTests : IAsyncLifetime
         WaitForAsync($"{count} catch-up passes", () => _log.Lines.Count(l => l.StartsWith("Catch-up pass", StringComparison.Ordinal)) >= count);
 
     /// <summary>A finalized recording: random audio in this node's store and its row in the catalog.</summary>
-    private async Task<RecordingManifest> RecordAsync(int minute)
+    private async Task<RecordingManifest> RecordAsync(int minute, bool catalogue = true)
     {
         var audio = RandomNumberGenerator.GetBytes(100_000 + minute);
         var manifest = TestStore.Manifest($"rec{minute:D3}{Guid.NewGuid():N}"[..20], Base.AddMinutes(minute), audio) with { RecordedBy = Self };
         var stored = await _local.StoreAsync(ReplicaTransfer.Describe(manifest), (sink, ct) => sink.WriteAsync(audio, ct).AsTask(), TestContext.Current.CancellationToken);
         Assert.Equal(OrleansRecorder.Abstractions.Storage.ReplicaCompletion.Stored, stored);
-        await _catalog.AddAsync(manifest, TestContext.Current.CancellationToken);
+        if (catalogue)
+        {
+            await _catalog.AddAsync(manifest, TestContext.Current.CancellationToken);
+        }
+
         return manifest;
     }
 
