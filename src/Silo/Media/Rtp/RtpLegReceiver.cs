@@ -207,9 +207,7 @@ internal sealed class RtpLegReceiver : IAsyncDisposable, IRtpDatagramHandler
                     return null;
                 }
 
-                // RFC 3550 §5.1: version 2 in the first two bits, the payload type in the low 7 bits of the second byte.
-                var first = _held[0].Datagram;
-                return first.Length >= 12 && first[0] >> 6 == 2 ? first[1] & 0x7F : null;
+                return RtpPacket.TryParse(_held[0].Datagram, out var first) ? first.PayloadType : null;
             }
         }
     }
