@@ -252,6 +252,10 @@ builder.Services.AddSingleton(sp =>
 });
 builder.Services.AddHostedService<SipEdgeService>();
 builder.Services.AddHostedService<MediaWatchdog>();
+builder.Services.AddSingleton(sp => new OrleansRecorder.Silo.Recording.SegmentSync(
+    OrleansRecorder.Silo.Recording.RecordingPaths.SegmentsRoot(sp.GetRequiredService<RecorderSettings>().Recording),
+    OrleansRecorder.Silo.Recording.Linux.FileSystemSync.IsSupported ? OrleansRecorder.Silo.Recording.Linux.FileSystemSync.SyncContaining : null,
+    sp.GetRequiredService<ILogger<OrleansRecorder.Silo.Recording.SegmentSync>>()));
 builder.Services.AddHostedService<SegmentSyncService>();
 builder.Services.AddSingleton(ApiKeyStore.Load(options.Auth.AdminApiKey, dataDirectory));
 builder.Services.AddProblemDetails();

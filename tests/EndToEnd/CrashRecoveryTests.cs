@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using OrleansRecorder.Tests.EndToEnd.Harness;
 
 namespace OrleansRecorder.Tests.EndToEnd;
@@ -36,6 +38,12 @@ public sealed class CrashRecoveryTests
         // Let about 5 s of audio reach the segments (flushed every second), then crash.
         await node.WaitForActiveCallAsync();
         await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+
+        // Issue 17: the segments of calls in progress were forced to disk (every 5 s) by one syncfs per round, not an
+        // fsync per leg; what an operating-system crash would lose stays bounded the same way.
+        var sync = (await node.Http.GetFromJsonAsync<JsonElement>("/api/diagnostics", TestContext.Current.CancellationToken)).GetProperty("segmentSync");
+        Assert.True(sync.GetProperty("fileSystemRounds").GetInt64() >= 1, sync.ToString());
+        Assert.Equal(0, sync.GetProperty("perLegRounds").GetInt64());
         node.Kill();
 
         // Restarted at once: sipp's calls to the dead node run out by themselves (BYE unanswered, 12 s bound) meanwhile.

@@ -36,4 +36,10 @@ internal static partial class RecordingLog
 
     [LoggerMessage(5044, LogLevel.Warning, "Looking for threads that inherited the finalize workers' nice value failed; trying again shortly")]
     public static partial void InheritedNiceRepairFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5045, LogLevel.Warning, "Syncing the segments' filesystem ({Directory}) failed with errno {Error}; this round each leg is synced on its own, so a failed one is found{Permanently}")]
+    public static partial void FileSystemSyncFailed(ILogger logger, string directory, int error, string permanently);
+
+    [LoggerMessage(5046, LogLevel.Error, "Forcing the segments of recording {RecordingId} to disk failed")]
+    public static partial void SegmentSyncFailed(ILogger logger, string recordingId, Exception exception);
 }

@@ -7,7 +7,8 @@ namespace OrleansRecorder.Silo.Web;
 /// the managed heap after a forced full, compacting collection: what the process really holds, unlike the working set
 /// (which keeps freed pages and grows with the GC's budget). Only filled when asked (<c>?collect=true</c>), because
 /// the collection pauses the process for a moment. <see cref="Stalls"/>: the longest waits of the last minute for a
-/// thread-pool thread, for the CPU and for the GC (null where the monitor is not running).
+/// thread-pool thread, for the CPU and for the GC (null where the monitor is not running). <see cref="SegmentSync"/>: how the
+/// segments of calls in progress were forced to disk since start.
 /// </summary>
 internal sealed record DiagnosticsDto(
     long SipMessagesReceived,
@@ -26,5 +27,6 @@ internal sealed record DiagnosticsDto(
     GcDto Gc,
     JitDto Jit,
     ThreadPoolDto ThreadPool,
+    SegmentSyncDto? SegmentSync,
     Media.Codecs.CodecAvailability Codecs,
     RuntimeStalls? Stalls);

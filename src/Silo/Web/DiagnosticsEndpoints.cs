@@ -79,6 +79,7 @@ internal static class DiagnosticsEndpoints
             GcFigures(process),
             new JitDto(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds),
             ThreadPoolDto.Now(),
+            services.GetService<Recording.SegmentSync>() is { } sync ? new SegmentSyncDto(sync.FileSystemRounds, sync.PerLegRounds) : null,
             codecs,
             services.GetService<RuntimeStallMonitor>()?.Snapshot()));
     }
