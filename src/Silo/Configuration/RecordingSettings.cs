@@ -38,7 +38,7 @@ internal sealed class RecordingSettings
 
     /// <summary>
     /// Linux nice value (0-19) of the threads that finalize ended calls, so that new calls' set-up goes first on a busy
-    /// core; 0 finalizes on the thread pool at normal priority. Default 0: at 10, a core sustaining 500 renewed calls
+    /// core; 0 runs them at the process's priority (still on their own threads, never the thread pool). Default 0: at 10, a core sustaining 500 renewed calls
     /// (90 % busy) starved its finalizations until the backlog cap shed 10 % of new calls (1 of 5,000 at 0); 10 helps
     /// bursts of short calls (200/s all answered instead of 85-88 %). docs/PERFORMANCE.md, "Finalization behind set-up".
     /// </summary>

@@ -37,7 +37,7 @@ internal sealed class RecordingOptions
     /// <summary>Signs each manifest and chains it (docs/TAMPER_EVIDENCE.md); null writes it unsigned (tests).</summary>
     public Integrity.ManifestSealer? Sealer { get; set; }
 
-    /// <summary>Linux nice value of the finalize threads (<see cref="FinalizeWorkers"/>); 0: the thread pool, normal priority.</summary>
+    /// <summary>Linux nice value of the finalize threads (<see cref="FinalizeWorkers"/>); 0: the process's priority.</summary>
     public int FinalizeNice { get; set; }
 
     /// <summary>Recordings waiting to be finalized above which new calls are refused (503); 0: no limit.</summary>

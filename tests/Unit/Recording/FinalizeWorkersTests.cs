@@ -197,29 +197,34 @@ public sealed class FinalizeWorkersTests
     }
 
     [Fact]
-    public async Task NiceZeroFinalizesOnTheThreadPoolAsBeforeAsManyAtOnceAsThereWouldBeWorkers()
+    public async Task NiceZeroFinalizesOnTheWorkersAtTheProcesssPriorityNeverOnTheThreadPool()
     {
+        // A finalization blocks in fsync: on the pool it held up the INVITEs queued behind it (issue 17).
+        var callerNice = ThreadNice.IsSupported ? ThreadNice.Read(ThreadNice.CurrentThreadId()) : null;
         using var workers = new FinalizeWorkers(threads: 1, nice: 0, maxBacklog: 0, NullLogger.Instance);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = workers.RunAsync(async () =>
         {
             await gate.Task;
-            return Thread.CurrentThread.IsThreadPoolThread;
+            return (Here(), Nice: ThreadNice.IsSupported ? ThreadNice.Read(ThreadNice.CurrentThreadId()) : null);
         }, CancellationToken.None);
         var secondRan = false;
         var second = workers.RunAsync(() =>
         {
             secondRan = true;
-            return Task.FromResult(true);
+            return Task.FromResult(Here());
         }, CancellationToken.None);
 
         Assert.False(secondRan);
+        Assert.Equal(2, workers.Pending);
         gate.SetResult();
 
-        Assert.True(await first.WaitAsync(Patience, TestContext.Current.CancellationToken));
-        Assert.True(await second.WaitAsync(Patience, TestContext.Current.CancellationToken));
-        Assert.True(secondRan);
-        Assert.True(workers.Stopped.IsCompleted);
+        var (where, nice) = await first.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.Equal(("finalize-0", false), (where.Name, where.Pool));
+        Assert.Equal(callerNice, nice);
+        Assert.Equal(where.Id, (await second.WaitAsync(Patience, TestContext.Current.CancellationToken)).Id);
+        Assert.Null(workers.Repair);
+        Assert.False(workers.Stopped.IsCompleted);
     }
 
     private static (int Id, string? Name, bool Pool) Here() =>
