@@ -188,11 +188,9 @@ internal sealed class RecorderUserAgent : IDialogUser
             else
             {
                 // The RTP source comes from this dialog's own answer only: the dialog layer matched the ACK first.
-                leg.Media = media;
-                leg.Receiver.Configure(media);
+                ApplyMedia(leg, media);
                 leg.ApplyDirection(media.Direction, _timeProvider);
                 _coordinator.ReportChanged(leg.Recording);
-                leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: media.Srtp?.Suite));
             }
         }
         finally
@@ -206,6 +204,14 @@ internal sealed class RecorderUserAgent : IDialogUser
             // which may never come; the recording keeps the reason.
             await HangUpAsync(leg, problem);
         }
+    }
+
+    /// <summary>What the leg receives from now on (under its gate): the receiver's codec, source and keys, and the recording's leg info.</summary>
+    private static void ApplyMedia(CallLeg leg, NegotiatedMedia media)
+    {
+        leg.Media = media;
+        leg.Receiver.Configure(media);
+        leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: media.Srtp?.Suite));
     }
 
     public async Task OnRefreshAsync(SipServerRequest request, Dialog dialog)
@@ -258,13 +264,11 @@ internal sealed class RecorderUserAgent : IDialogUser
 
                 leg.SdpVersion = version;
                 leg.LocalSdp = SdpWriter.Write(answer);
-                leg.Media = media;
-                leg.Receiver.Configure(media);
+                ApplyMedia(leg, media);
 
                 // Hold and resume by re-INVITE (a=inactive, then sendonly): the leg stays, the pause is recorded.
                 leg.ApplyDirection(media.Direction, _timeProvider);
                 _coordinator.ReportChanged(leg.Recording);
-                leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: media.Srtp?.Suite));
                 await Dialogs.RespondInDialogAsync(request, dialog, WithSdp(leg.LocalSdp));
             }
             else if (sip.Method == "INVITE")
@@ -337,9 +341,7 @@ internal sealed class RecorderUserAgent : IDialogUser
             }
 
             leg.AwaitingAnswer = false;
-            leg.Media = media;
-            leg.Receiver.Configure(media);
-            leg.Recording.UpdateInfo(info => LegSetup.WithLeg(info, leg.Role, leg.CallId, media.Codec, srtp: null));
+            ApplyMedia(leg, media);
             CallLog.ConfiguredFromOwnOffer(_logger, leg.CallId, media.Codec, payloadType);
             return false;
         }
