@@ -15,6 +15,7 @@ namespace OrleansRecorder.Benchmarks;
 [MemoryDiagnoser]
 public class LegBufferBenchmarks
 {
+    private const int ConcurrentLegs = 250;
     private readonly byte[] _packet = new byte[320];
     private readonly byte[] _opusPacket = new byte[80];
     private byte[] _key = null!;
@@ -55,6 +56,37 @@ public class LegBufferBenchmarks
 
         writer.Flush(flushToDisk: false);
         return writer.Position;
+    }
+
+    /// <summary>
+    /// 250 legs open at once (125 calls, what 100 new calls/s of one second keep open), one second of audio each, then
+    /// closed: unlike one leg at a time, this outgrows what a pool keeps per thread and per core.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = ConcurrentLegs)]
+    public long EncryptedSegmentsOf250LegsOpenAtOnce()
+    {
+        var writers = new SegmentRecordWriter[ConcurrentLegs];
+        for (var leg = 0; leg < writers.Length; leg++)
+        {
+            var path = Path.Combine(_folder, $"leg-{leg}.pcm");
+            File.Delete(path);
+            writers[leg] = new SegmentRecordWriter(path, _key);
+        }
+
+        long written = 0;
+        foreach (var writer in writers)
+        {
+            for (var packet = 0; packet < 50; packet++)
+            {
+                writer.Write(_packet);
+            }
+
+            writer.Flush(flushToDisk: false);
+            written += writer.Position;
+            writer.Dispose();
+        }
+
+        return written;
     }
 
     [Benchmark]
