@@ -47,19 +47,4 @@ public class RtpPathBenchmarks
         _reorderer.Push(packet, _arrival += 20);
         return true;
     }
-
-    private sealed class NullPcmSink : IPcmSink
-    {
-        public void OnFirstPacket(long arrivalTimestamp)
-        {
-        }
-
-        public void Write(ReadOnlySpan<short> samples)
-        {
-        }
-
-        public void WriteSilence(int sampleCount)
-        {
-        }
-    }
 }

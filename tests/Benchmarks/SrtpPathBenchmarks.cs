@@ -92,19 +92,4 @@ public class SrtpPathBenchmarks
 
     [GlobalCleanup]
     public void Cleanup() => _context?.Dispose();
-
-    private sealed class NullPcmSink : IPcmSink
-    {
-        public void OnFirstPacket(long arrivalTimestamp)
-        {
-        }
-
-        public void Write(ReadOnlySpan<short> samples)
-        {
-        }
-
-        public void WriteSilence(int sampleCount)
-        {
-        }
-    }
 }

@@ -2,12 +2,13 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using OrleansRecorder.Silo.Media;
 using OrleansRecorder.Silo.Recording;
 
 namespace OrleansRecorder.Silo.Encryption;
 
 /// <summary>
-/// Appends the <c>ORSR1</c> format (<see cref="SegmentRecordHeader"/>): bytes gather in one pooled 32 KiB buffer and
+/// Appends the <c>ORSR1</c> format (<see cref="SegmentRecordHeader"/>): bytes gather in one 32 KiB buffer and
 /// are sealed in place as one AES-256-GCM record at each flush (or when the buffer is full), then written with one
 /// system call. Nothing written is ever rewritten, so a peer's delta copy stays valid, and a killed process leaves at
 /// worst a torn last record, which readers drop. Hand-written: no served package has an append-only AEAD file format.
@@ -15,6 +16,9 @@ namespace OrleansRecorder.Silo.Encryption;
 /// <remarks>
 /// No allocation per write: the buffer, nonce and associated data are made once per file. Used for the segments and gap
 /// journals of calls in progress and for the finalizer's temporary audio file (as a write-only stream for the encoder).
+/// The record buffer is rented from <see cref="LegBufferPool"/> (not allocated per leg) and returned exactly once, by the
+/// first <see cref="Stream.Dispose()"/>, even when closing the file fails; a write after that throws
+/// <see cref="ObjectDisposedException"/> without touching it (the leg's writer ignores writes after close under its lock).
 /// </remarks>
 internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
 {
@@ -24,6 +28,7 @@ internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
     private readonly byte[] _associatedData;
     private readonly byte[] _nonce = new byte[SegmentRecordHeader.NonceSize];
     private readonly int _maxPlaintext;
+    private readonly ArrayPool<byte> _pool;
     private byte[]? _record;
     private int _buffered;
     private uint _counter;
@@ -37,7 +42,9 @@ internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
     /// The buffer of one record with its framing, at most <see cref="SegmentRecordHeader.RecordBufferSize"/>: smaller for a
     /// gap journal, whose records are 13 bytes a gap, so that a call's journals do not each hold 32 KiB.
     /// </param>
-    public SegmentRecordWriter(string path, ReadOnlySpan<byte> key, FileMode mode = FileMode.CreateNew, int recordBufferSize = SegmentRecordHeader.RecordBufferSize)
+    /// <param name="pool">Where the record buffer is rented; <see cref="LegBufferPool.Bytes"/> unless a test watches it.</param>
+    public SegmentRecordWriter(string path, ReadOnlySpan<byte> key, FileMode mode = FileMode.CreateNew, int recordBufferSize = SegmentRecordHeader.RecordBufferSize,
+        ArrayPool<byte>? pool = null)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(recordBufferSize, SegmentRecordHeader.RecordBufferSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(recordBufferSize, 64);
@@ -49,8 +56,18 @@ internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
         _gcm = new AesGcm(key, SegmentRecordHeader.TagSize);
 
         // Unbuffered: the record buffer is the only buffer, and a record is one write.
-        _file = new FileStream(path, mode, FileAccess.Write, FileShare.Read, bufferSize: 0);
-        _record = ArrayPool<byte>.Shared.Rent(recordBufferSize);
+        try
+        {
+            _file = new FileStream(path, mode, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        }
+        catch
+        {
+            _gcm.Dispose();
+            throw;
+        }
+
+        _pool = pool ?? LegBufferPool.Bytes;
+        _record = _pool.Rent(recordBufferSize);
     }
 
     public SafeFileHandle Handle => _file.SafeFileHandle;
@@ -106,6 +123,7 @@ internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
 
     public void Flush(bool flushToDisk)
     {
+        ObjectDisposedException.ThrowIf(_record is null, this);
         if (_buffered > 0)
         {
             Seal();
@@ -154,10 +172,19 @@ internal sealed class SegmentRecordWriter : Stream, ISegmentOutput
     {
         if (disposing && _record is { } record)
         {
+            // Cleared first so that no later call can reach the buffer once it is back in the pool, whatever fails below.
             _record = null;
-            _file.Dispose();
-            _gcm.Dispose();
-            ArrayPool<byte>.Shared.Return(record, clearArray: true);
+            try
+            {
+                _file.Dispose();
+            }
+            finally
+            {
+                _gcm.Dispose();
+
+                // Cleared: it may hold plaintext not yet sealed.
+                _pool.Return(record, clearArray: true);
+            }
         }
 
         base.Dispose(disposing);

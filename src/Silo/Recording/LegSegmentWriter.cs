@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using OrleansRecorder.Silo.Media;
@@ -14,6 +15,10 @@ namespace OrleansRecorder.Silo.Recording;
 /// <remarks>
 /// <para>Called from the leg's receive thread (hot path: no allocation per call); <see cref="Close"/> may come from another
 /// thread, hence the (uncontended) lock. An I/O failure stops the leg, is logged once and is reported as a flag.</para>
+/// <para>Buffers: the segment's and the gap journal's are rented from <see cref="LegBufferPool"/> when they open and
+/// returned by <see cref="Close"/>, under the same lock every write takes and checks <c>_closed</c> in, so a packet the
+/// receive thread writes while a BYE closes the leg is either written before the return or dropped, never written into a
+/// returned buffer. Both are returned even when the last flush or the first close fails.</para>
 /// <para>Why two intervals: what reached the page cache survives a killed process, which is what the flush interval
 /// bounds; only an operating-system crash needs fsync. An fsync per leg per second on the receive thread stalled every
 /// other leg behind the disk (1,000 legs: 1,000 fsyncs a second), so <see cref="Hosting.SegmentSyncService"/> does it on
@@ -33,6 +38,7 @@ internal sealed class LegSegmentWriter : IPcmSink
     private readonly ISegmentOutput _stream;
     private readonly string _path;
     private readonly byte[]? _key;
+    private readonly ArrayPool<byte>? _pool;
     private ISegmentOutput? _gapJournal;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _flushInterval;
@@ -43,8 +49,12 @@ internal sealed class LegSegmentWriter : IPcmSink
     private bool _closed;
     private bool _failed;
 
-    /// <summary>Opens (creates) the segment; with <paramref name="key"/>, the call's segment key kept by the session until the leg is closed, encrypted.</summary>
-    public LegSegmentWriter(RecordingSession owner, int channel, string path, TimeProvider timeProvider, TimeSpan flushInterval, ILogger logger, byte[]? key = null)
+    /// <summary>
+    /// Opens (creates) the segment; with <paramref name="key"/>, the call's segment key kept by the session until the leg is
+    /// closed, encrypted. Its buffers come from <paramref name="pool"/>: <see cref="LegBufferPool.Bytes"/> unless a test watches it.
+    /// </summary>
+    public LegSegmentWriter(RecordingSession owner, int channel, string path, TimeProvider timeProvider, TimeSpan flushInterval, ILogger logger, byte[]? key = null,
+        ArrayPool<byte>? pool = null)
     {
         _owner = owner;
         _channel = channel;
@@ -53,7 +63,8 @@ internal sealed class LegSegmentWriter : IPcmSink
         _logger = logger;
         _path = path;
         _key = key;
-        _stream = SegmentFile.CreateOutput(path, key, plainBufferSize: 16 * 1024);
+        _pool = pool;
+        _stream = SegmentFile.CreateOutput(path, key, plainBufferSize: 16 * 1024, pool: pool);
         _lastFlushTimestamp = timeProvider.GetTimestamp();
     }
 
@@ -230,8 +241,9 @@ internal sealed class LegSegmentWriter : IPcmSink
                 }
                 finally
                 {
-                    _gapJournal?.Dispose();
-                    _stream.Dispose();
+                    // Each returns its buffer even when its last write fails; the segment is closed whatever the journal did.
+                    CloseOutput(_gapJournal);
+                    CloseOutput(_stream);
                 }
             }
 
@@ -276,6 +288,21 @@ internal sealed class LegSegmentWriter : IPcmSink
         }
     }
 
+    private void CloseOutput(ISegmentOutput? output)
+    {
+        try
+        {
+            output?.Dispose();
+        }
+        catch (IOException exception)
+        {
+            if (!_failed)
+            {
+                Fail(exception);
+            }
+        }
+    }
+
     private void FlushIfDue()
     {
         var now = _timeProvider.GetTimestamp();
@@ -293,7 +320,7 @@ internal sealed class LegSegmentWriter : IPcmSink
     /// </summary>
     private void JournalGap(int sampleCount, byte gapKind)
     {
-        _gapJournal ??= SegmentFile.CreateOutput(LegGapJournal.PathFor(_path), _key, plainBufferSize: 4 * 1024, recordBufferSize: 1024);
+        _gapJournal ??= SegmentFile.CreateOutput(LegGapJournal.PathFor(_path), _key, plainBufferSize: 4 * 1024, recordBufferSize: 1024, pool: _pool);
         Span<byte> record = stackalloc byte[LegGapJournal.RecordSize];
         LegGapJournal.Encode(record, _samples, sampleCount, gapKind);
         _gapJournal.Write(record);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using OrleansRecorder.Silo.Encryption;
 
 namespace OrleansRecorder.Silo.Recording;
@@ -14,10 +15,12 @@ internal static class SegmentFile
     /// <summary>
     /// A new segment or journal of a call in progress: the plain file with a buffer of <paramref name="plainBufferSize"/>,
     /// or the encrypted one with a record buffer of <paramref name="recordBufferSize"/> (a segment's holds a flush
-    /// interval of audio; a journal's, 13 bytes a gap, is small so that a call's journals do not each hold 32 KiB).
+    /// interval of audio; a journal's, 13 bytes a gap, is small so that a call's journals do not each hold 32 KiB), rented
+    /// from <paramref name="pool"/> (<see cref="Media.LegBufferPool.Bytes"/> by default) and returned when it is disposed.
     /// </summary>
-    public static ISegmentOutput CreateOutput(string path, byte[]? key, int plainBufferSize, int recordBufferSize = SegmentRecordHeader.RecordBufferSize) =>
-        key is null ? new PlainSegmentOutput(path, plainBufferSize) : new SegmentRecordWriter(path, key, recordBufferSize: recordBufferSize);
+    public static ISegmentOutput CreateOutput(string path, byte[]? key, int plainBufferSize, int recordBufferSize = SegmentRecordHeader.RecordBufferSize,
+        ArrayPool<byte>? pool = null) =>
+        key is null ? new PlainSegmentOutput(path, plainBufferSize, pool) : new SegmentRecordWriter(path, key, recordBufferSize: recordBufferSize, pool: pool);
 
     /// <summary>A file to stream into, replacing any left by a crash (the finalizer's temporary audio).</summary>
     public static Stream CreateTemporary(string path, byte[]? key) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using OrleansRecorder.Silo.Media.Codecs;
 
@@ -13,6 +14,9 @@ namespace OrleansRecorder.Silo.Media.Rtp;
 /// <remarks>
 /// <para>Not thread-safe: the owner (<see cref="RtpLegReceiver"/>) serialises calls. Allocation-free per packet: the window
 /// is a fixed array of slots that copy the payload bytes, and decoding uses two PCM buffers allocated once.</para>
+/// <para>Per leg, the slots' bytes (one array for the whole window) and the two PCM buffers are rented from
+/// <see cref="LegBufferPool"/> and returned by the first <see cref="Dispose"/>; after it, packets, flushes and
+/// configuration are ignored, so nothing writes into a buffer back in the pool.</para>
 /// <para>Rates: the leg's output rate is fixed by its first codec (16 kHz for G.722 and Opus, else 8 kHz) and told to the
 /// sink once; a later codec is resampled to it. RTP timestamps count in the codec's clock, which is not the audio rate
 /// for G.722 (8000 for 16 kHz audio, RFC 3551 §4.5.2) nor for Opus (48000 whatever the audio, RFC 7587 §4.1), so every
@@ -37,6 +41,9 @@ internal sealed class RtpJitterReorderer
     private readonly IPcmSink _sink;
     private readonly MediaMetrics? _metrics;
     private readonly Slot[] _slots;
+    private readonly ArrayPool<byte> _bytePool;
+    private readonly ArrayPool<short> _samplePool;
+    private byte[] _slotBytes;
     private readonly int _maxPayloadSize;
     private readonly TimeSpan _maxGapFill;
     private readonly long _timestampFrequency;
@@ -44,6 +51,7 @@ internal sealed class RtpJitterReorderer
     private short[] _decoded;
     private short[] _pcm;
     private long _maxGapFillSamples;
+    private bool _disposed;
 
     private IAudioDecoder? _decoder;
     private HalfBandDecimator? _decimator;
@@ -103,7 +111,10 @@ internal sealed class RtpJitterReorderer
     /// <param name="maxGapFill">The largest RTP timestamp jump filled as such; beyond it the gap is measured by arrival time.</param>
     /// <param name="timestampFrequency">Ticks per second of the arrival timestamps (<see cref="TimeProvider.TimestampFrequency"/>).</param>
     /// <param name="metrics">Optional counters.</param>
-    public RtpJitterReorderer(IPcmSink sink, int windowPackets, int maxPayloadSize, TimeSpan maxGapFill, long timestampFrequency, MediaMetrics? metrics = null)
+    /// <param name="bytePool">Where the window's bytes are rented; <see cref="LegBufferPool.Bytes"/> unless a test watches it.</param>
+    /// <param name="samplePool">Where the PCM buffers are rented; <see cref="LegBufferPool.Samples"/> unless a test watches it.</param>
+    public RtpJitterReorderer(IPcmSink sink, int windowPackets, int maxPayloadSize, TimeSpan maxGapFill, long timestampFrequency, MediaMetrics? metrics = null,
+        ArrayPool<byte>? bytePool = null, ArrayPool<short>? samplePool = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentOutOfRangeException.ThrowIfLessThan(windowPackets, 1);
@@ -116,14 +127,17 @@ internal sealed class RtpJitterReorderer
         _maxGapFill = maxGapFill;
         _maxGapFillSamples = (long)(maxGapFill.TotalSeconds * OutputSampleRate);
         _timestampFrequency = timestampFrequency;
+        _bytePool = bytePool ?? LegBufferPool.Bytes;
+        _samplePool = samplePool ?? LegBufferPool.Samples;
+        _slotBytes = _bytePool.Rent(windowPackets * maxPayloadSize);
         _slots = new Slot[windowPackets];
         for (var i = 0; i < _slots.Length; i++)
         {
-            _slots[i] = new Slot(maxPayloadSize);
+            _slots[i] = new Slot(_slotBytes, i * maxPayloadSize, maxPayloadSize);
         }
 
-        _decoded = new short[maxPayloadSize * 2];
-        _pcm = new short[maxPayloadSize * 2];
+        _decoded = _samplePool.Rent(maxPayloadSize * 2);
+        _pcm = _samplePool.Rent(maxPayloadSize * 2);
     }
 
     public bool IsConfigured => _decoder is not null;
@@ -141,6 +155,11 @@ internal sealed class RtpJitterReorderer
         ArgumentOutOfRangeException.ThrowIfNegative(payloadType);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(payloadType, 127);
         var eventPayloadType = telephoneEventPayloadType ?? -1;
+        if (_disposed)
+        {
+            return;
+        }
+
         if (_decoder is not null && codec == _codec && payloadType == _audioPayloadType && eventPayloadType == _telephoneEventPayloadType)
         {
             return;
@@ -168,12 +187,14 @@ internal sealed class RtpJitterReorderer
             var decodedMax = Math.Max(_decoder.GetSampleCount(_maxPayloadSize), _maxPayloadSize);
             if (_decoded.Length < decodedMax)
             {
-                _decoded = new short[decodedMax];
+                _samplePool.Return(_decoded);
+                _decoded = _samplePool.Rent(decodedMax);
             }
 
             if (_pcm.Length < decodedMax * 2)
             {
-                _pcm = new short[decodedMax * 2];
+                _samplePool.Return(_pcm);
+                _pcm = _samplePool.Rent(decodedMax * 2);
             }
         }
 
@@ -189,6 +210,12 @@ internal sealed class RtpJitterReorderer
     /// <summary>Accepts one packet from the expected source (the fields of an <see cref="RtpPacket"/>).</summary>
     public void Push(ushort sequenceNumber, uint timestamp, uint ssrc, int payloadType, long arrivalTimestamp, ReadOnlySpan<byte> payload)
     {
+        if (_disposed)
+        {
+            // The leg has ended (a packet racing the BYE): its buffers are back in the pool.
+            return;
+        }
+
         if (_decoder is null)
         {
             throw new InvalidOperationException("Configure must be called before packets are pushed.");
@@ -299,16 +326,36 @@ internal sealed class RtpJitterReorderer
     /// <summary>Writes every packet still waiting in the window (end of the leg); missing ones before them count as lost.</summary>
     public void Flush()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         FlushWindow();
 
         // RFC 4733 §2.5.1.4: an event whose end packets were all lost still happened; it lasted as long as we saw.
         FinishEvent();
     }
 
-    /// <summary>Releases the decoder (libbcg729 and libopus contexts are native).</summary>
+    /// <summary>Releases the decoder (libbcg729 and libopus contexts are native) and returns the buffers, once.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _occupied = 0;
         (_decoder as IDisposable)?.Dispose();
+
+        // Cleared: they hold the leg's audio.
+        _bytePool.Return(_slotBytes, clearArray: true);
+        _samplePool.Return(_decoded, clearArray: true);
+        _samplePool.Return(_pcm, clearArray: true);
+        _slotBytes = [];
+        _decoded = [];
+        _pcm = [];
     }
 
     /// <summary>Counters so far; the receiver adds what it counts itself (received, wrong source, malformed datagrams).</summary>
@@ -693,9 +740,8 @@ internal sealed class RtpJitterReorderer
     }
 
     /// <summary>A window slot: a copy of one packet's payload and the fields needed to emit it.</summary>
-    private sealed class Slot(int capacity)
+    private sealed class Slot(byte[] window, int offset, int capacity)
     {
-        private readonly byte[] _data = new byte[capacity];
         private int _length;
 
         /// <summary>The extended sequence number held, or -1 when free.</summary>
@@ -709,7 +755,7 @@ internal sealed class RtpJitterReorderer
 
         public int PayloadType { get; private set; }
 
-        public ReadOnlySpan<byte> Payload => _data.AsSpan(0, _length);
+        public ReadOnlySpan<byte> Payload => window.AsSpan(offset, _length);
 
         /// <summary>Copies the payload (audio, CN and telephone events alike: the last two are read when emitted).</summary>
         public void Store(long ext, uint timestamp, long arrival, bool isAudio, int payloadType, ReadOnlySpan<byte> payload)
@@ -719,8 +765,8 @@ internal sealed class RtpJitterReorderer
             Arrival = arrival;
             IsAudio = isAudio;
             PayloadType = payloadType;
-            _length = Math.Min(payload.Length, _data.Length);
-            payload[.._length].CopyTo(_data);
+            _length = Math.Min(payload.Length, capacity);
+            payload[.._length].CopyTo(window.AsSpan(offset, capacity));
         }
     }
 }

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using OrleansRecorder.Silo.Media;
 
 namespace OrleansRecorder.Silo.Recording.Opus;
 
@@ -18,6 +20,11 @@ namespace OrleansRecorder.Silo.Recording.Opus;
 /// <c>_segmentCount</c> lacing values, <c>_granulePosition</c> is the granule of the last packet completed on the page
 /// (−1 while none has completed, RFC 3533 §6). Single-threaded; the caller owns the output stream.
 /// </para>
+/// <para>
+/// The page body's 64 KiB (255 lacing values of 255 bytes) is rented from <see cref="LegBufferPool"/>, not allocated per
+/// recording, and returned once, when the end-of-stream page is written: nothing may follow it. A writer abandoned before
+/// that (a finalization that failed) leaves its body to the garbage collector, as before.
+/// </para>
 /// </remarks>
 internal sealed class OggPageWriter
 {
@@ -31,7 +38,8 @@ internal sealed class OggPageWriter
     private readonly Stream _output;
     private readonly int _serialNumber;
     private readonly byte[] _header = new byte[HeaderSize + MaxSegments];
-    private readonly byte[] _body = new byte[MaxSegments * 255];
+    private readonly ArrayPool<byte> _pool;
+    private byte[] _body;
     private int _segmentCount;
     private int _bodyLength;
     private int _packetsOnPage;
@@ -42,7 +50,9 @@ internal sealed class OggPageWriter
     private bool _beginningWritten;
     private bool _endWritten;
 
-    public OggPageWriter(Stream output, int serialNumber, int maxPageBodyBytes = DefaultMaxPageBodyBytes, int maxPacketsPerPage = DefaultMaxPacketsPerPage)
+    /// <summary>The page body is rented from <paramref name="pool"/>: <see cref="LegBufferPool.Bytes"/> unless a test watches it.</summary>
+    public OggPageWriter(Stream output, int serialNumber, int maxPageBodyBytes = DefaultMaxPageBodyBytes, int maxPacketsPerPage = DefaultMaxPacketsPerPage,
+        ArrayPool<byte>? pool = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPageBodyBytes, 1);
@@ -51,6 +61,8 @@ internal sealed class OggPageWriter
         _serialNumber = serialNumber;
         MaxPageBodyBytes = maxPageBodyBytes;
         MaxPacketsPerPage = maxPacketsPerPage;
+        _pool = pool ?? LegBufferPool.Bytes;
+        _body = _pool.Rent(MaxSegments * 255);
     }
 
     public int MaxPageBodyBytes { get; }
@@ -102,8 +114,18 @@ internal sealed class OggPageWriter
         _granulePosition = granulePosition;
         if (endOfStream)
         {
-            EmitPage(endOfStream: true);
             _endWritten = true;
+            try
+            {
+                EmitPage(endOfStream: true);
+            }
+            finally
+            {
+                // Even when the last write failed: the stream is closed either way, and _endWritten keeps the body unreachable.
+                var body = _body;
+                _body = [];
+                _pool.Return(body);
+            }
         }
         else if (_bodyLength >= MaxPageBodyBytes || _packetsOnPage >= MaxPacketsPerPage)
         {
@@ -114,7 +136,7 @@ internal sealed class OggPageWriter
     /// <summary>Writes the page under construction, if it holds anything (RFC 7845 wants each header packet on its own page).</summary>
     public void FlushPage()
     {
-        if (_segmentCount > 0)
+        if (_segmentCount > 0 && !_endWritten)
         {
             EmitPage(endOfStream: false);
         }
