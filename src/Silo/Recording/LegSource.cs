@@ -2,20 +2,21 @@ namespace OrleansRecorder.Silo.Recording;
 
 /// <summary>
 /// One channel's segment placed on the output timeline: <see cref="Lead"/> frames of silence, then <see cref="Samples"/>
-/// samples (none: a channel that stays silent, <see cref="Path"/> is not opened). <see cref="Key"/> is the call's segment
-/// key when the segment is encrypted; <see cref="Upsampled"/> reads a narrowband segment at twice its rate.
+/// samples (none: a channel that stays silent, <see cref="Segment"/> is not read). <see cref="Segment"/> is the segment's
+/// plaintext, opened once by the finalizer (its length gave <see cref="Samples"/>); <see cref="Upsampled"/> reads a
+/// narrowband segment at twice its rate.
 /// </summary>
-internal readonly record struct LegSource(string Path, long Lead, long Samples, byte[]? Key = null, bool Upsampled = false)
+internal readonly record struct LegSource(Stream? Segment, long Lead, long Samples, bool Upsampled = false)
 {
+    /// <summary>The stream to read the samples from (disposing it disposes <see cref="Segment"/>); null when silent.</summary>
     public Stream? Open()
     {
-        if (Samples <= 0)
+        if (Samples <= 0 || Segment is null)
         {
             return null;
         }
 
-        var stream = SegmentFile.OpenRead(Path, Key);
-        return Upsampled ? new UpsampledStream(stream) : stream;
+        return Upsampled ? new UpsampledStream(Segment) : Segment;
     }
 
     /// <summary>Fills <paramref name="count"/> samples for output frames starting at <paramref name="frame"/>; reads are sequential.</summary>

@@ -51,6 +51,22 @@ internal static class SegmentFile
             ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, ReadBufferSize, useAsync: true)
             : SegmentRecordReader.Open(path, key);
 
+    /// <summary>
+    /// <see cref="OpenRead"/>, or null when the file is missing: the finalizer opens each segment once and takes its
+    /// length from the open stream (a stat or a second open of an encrypted segment, to count its records, saved).
+    /// </summary>
+    public static Stream? TryOpenRead(string path, byte[]? key)
+    {
+        try
+        {
+            return OpenRead(path, key);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Plaintext bytes in the file; 0 when it is missing.</summary>
     public static long PlainLength(string path, byte[]? key)
     {

@@ -32,6 +32,15 @@ internal static class SegmentFinalizer
     private const int BlockFrames = 4096;
     private const int HashBufferSize = 64 * 1024;
 
+    /// <summary>
+    /// The most encoder output an encrypted recording keeps in memory before its encryption (<see cref="AudioSpool"/>):
+    /// about 5 minutes of a two-channel call in Ogg Opus, 30 s in WAV; longer ones spill to a file.
+    /// </summary>
+    internal const int SpoolMemoryLimit = 1024 * 1024;
+
+    /// <summary>The spill file of <see cref="AudioSpool"/>, in the segment folder.</summary>
+    internal const string SpoolFileName = "audio.spool.tmp";
+
     public static Task<FinalizedRecording> FinalizeAsync(
         RecordingOptions options,
         string segmentDirectory,
@@ -65,12 +74,20 @@ internal static class SegmentFinalizer
         var segmentKey = state.SegmentKey is { } wrapped
             ? (options.SegmentKeys ?? throw new Encryption.KeyUnavailableException($"Recording {state.Info.RecordingId}: its segments are encrypted and this node has no segment keys.")).Unwrap(wrapped)
             : null;
+
+        // Each segment is opened once, by the merge below: its length is read from the open stream, which is then read.
+        var segments = new List<Stream>();
         try
         {
-            return await FinalizeAsync(options, segmentDirectory, state, status, nearEndStats, farEndStats, flags, endedAt, logger, segmentKey, cancellationToken, extraStats);
+            return await FinalizeAsync(options, segmentDirectory, state, status, nearEndStats, farEndStats, flags, endedAt, logger, segmentKey, segments, cancellationToken, extraStats);
         }
         finally
         {
+            foreach (var segment in segments)
+            {
+                await segment.DisposeAsync();
+            }
+
             if (segmentKey is not null)
             {
                 CryptographicOperations.ZeroMemory(segmentKey);
@@ -89,6 +106,7 @@ internal static class SegmentFinalizer
         DateTimeOffset endedAt,
         ILogger logger,
         byte[]? segmentKey,
+        List<Stream> segments,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<int, RtpLegStats>? extraStats)
     {
@@ -97,8 +115,10 @@ internal static class SegmentFinalizer
         RecordingPaths.ValidateRecordingId(info.RecordingId);
         var nearPath = Path.Combine(segmentDirectory, RecordingPaths.NearEndFileName);
         var farPath = Path.Combine(segmentDirectory, RecordingPaths.FarEndFileName);
-        var nearSamples = SampleCount(nearPath, segmentKey);
-        var farSamples = SampleCount(farPath, segmentKey);
+        var near = OpenSegment(nearPath, segmentKey, segments);
+        var far = OpenSegment(farPath, segmentKey, segments);
+        var nearSamples = SampleCount(near);
+        var farSamples = SampleCount(far);
         var nearJournal = LegGapJournal.Read(nearPath, nearSamples, segmentKey);
         var farJournal = LegGapJournal.Read(farPath, farSamples, segmentKey);
 
@@ -108,12 +128,13 @@ internal static class SegmentFinalizer
         var farRate = state.FarEndSampleRate ?? SampleRate;
         var rate = Math.Max(nearSamples > 0 ? nearRate : SampleRate, farSamples > 0 ? farRate : SampleRate);
         var channels = state.ChannelCount();
-        var extras = new List<(RecordingChannel Channel, string Path, long Samples, bool Upsampled)>();
+        var extras = new List<(RecordingChannel Channel, string Path, Stream? Segment, long Samples, bool Upsampled)>();
         var extraJournals = new Dictionary<int, IReadOnlyList<LegGap>>();
         foreach (var extra in state.ExtraChannels)
         {
             var path = Path.Combine(segmentDirectory, RecordingPaths.ChannelFileName(extra.Channel));
-            var samples = SampleCount(path, segmentKey);
+            var segment = OpenSegment(path, segmentKey, segments);
+            var samples = SampleCount(segment);
             extraJournals[extra.Channel] = LegGapJournal.Read(path, samples, segmentKey);
             if (samples > 0 && rate < (extra.SampleRate ?? SampleRate))
             {
@@ -121,7 +142,7 @@ internal static class SegmentFinalizer
                 rate = extra.SampleRate ?? SampleRate;
             }
 
-            extras.Add((extra, path, samples, false));
+            extras.Add((extra, path, segment, samples, false));
         }
 
         // Upsampled as they are read (UpsampledStream), block by block in memory: no temporary file of plain audio.
@@ -133,7 +154,7 @@ internal static class SegmentFinalizer
         {
             if (extras[i].Samples > 0 && (extras[i].Channel.SampleRate ?? SampleRate) < rate)
             {
-                extras[i] = (extras[i].Channel, extras[i].Path, UpsampledStream.UpsampledSamples(extras[i].Samples), true);
+                extras[i] = (extras[i].Channel, extras[i].Path, extras[i].Segment, UpsampledStream.UpsampledSamples(extras[i].Samples), true);
             }
         }
 
@@ -165,11 +186,11 @@ internal static class SegmentFinalizer
         {
             sources[c] = c switch
             {
-                0 => new LegSource(nearPath, nearLead, nearSamples, segmentKey, nearUpsampled),
-                1 => new LegSource(farPath, farLead, farSamples, segmentKey, farUpsampled),
+                0 => new LegSource(near, nearLead, nearSamples, nearUpsampled),
+                1 => new LegSource(far, farLead, farSamples, farUpsampled),
                 _ => extras.FindIndex(e => e.Channel.Channel == c) is var i and >= 0
-                    ? new LegSource(extras[i].Path, extraLeads[i], extras[i].Samples, segmentKey, extras[i].Upsampled)
-                    : new LegSource(string.Empty, 0, 0),
+                    ? new LegSource(extras[i].Segment, extraLeads[i], extras[i].Samples, extras[i].Upsampled)
+                    : new LegSource(null, 0, 0),
             };
         }
 
@@ -185,25 +206,40 @@ internal static class SegmentFinalizer
         var manifestPath = Path.Combine(directory, info.RecordingId + ".json");
         var audioTemp = audioPath + ".tmp";
 
-        // The encoder's output goes to disk encrypted under the call's key when the recording is to be encrypted: no
-        // plain audio touches the disk between the segments and the sealed file.
-        var tempKey = options.Encryptor is not null ? segmentKey : null;
-        if (format == RecordingFormats.Opus)
+        // One file for the audio, hashed as it is written (never read back). Plain: the encoder writes the temporary
+        // file, fsynced and renamed into place. Encrypted: the encoder's output waits in memory (or, for a long call,
+        // in a spill file under the call's segment key, so no plain audio touches the disk) until its length is known,
+        // then is encrypted straight into the file that is renamed into place.
+        Encryption.RecordingEncryptionInfo? encryption;
+        string sha256;
+        long sizeBytes;
+        if (options.Encryptor is { } encryptor)
         {
-            await WriteOpusAsync(audioTemp, sources, frames, rate, options.Opus, info.RecordingId, logger, tempKey, cancellationToken);
+            // A spill goes into the call's own folder: skipped by live shipping (".tmp"), deleted with the segments,
+            // and a killed finalization's is replaced by the next attempt's.
+            await using var spool = new AudioSpool(Path.Combine(segmentDirectory, SpoolFileName), segmentKey, SpoolMemoryLimit);
+            await WriteAudioAsync(format, spool, sources, frames, rate, options.Opus, info.RecordingId, logger, cancellationToken);
+            await using var plain = spool.OpenRead();
+            var sealedAudio = await encryptor.SealAsync(plain, spool.Length, audioTemp + ".enc", audioPath, options.DataDirectory, info.RecordingId, cancellationToken);
+            (encryption, sha256, sizeBytes) = (sealedAudio.Encryption, sealedAudio.Sha256, sealedAudio.SizeBytes);
         }
         else
         {
-            await WriteWaveAsync(audioTemp, sources, frames, rate, tempKey, cancellationToken);
+            await using (var file = SegmentFile.CreateTemporary(audioTemp, null))
+            await using (var stored = new HashingWriteStream(file))
+            {
+                await WriteAudioAsync(format, stored, sources, frames, rate, options.Opus, info.RecordingId, logger, cancellationToken);
+                SegmentFile.FlushToDisk(file);
+                (encryption, sha256, sizeBytes) = (null, stored.Sha256(), stored.Position);
+            }
+
+            File.Move(audioTemp, audioPath, overwrite: true);
         }
 
-        // The one step that makes the stored file ciphertext; everything after (hash, size, replication) sees only it.
-        var encryption = options.Encryptor is { } encryptor
-            ? await encryptor.SealAsync(audioTemp, tempKey, options.DataDirectory, info.RecordingId, cancellationToken)
-            : null;
-        var sha256 = Hash(audioTemp, cancellationToken);
-        var sizeBytes = new FileInfo(audioTemp).Length;
-        File.Move(audioTemp, audioPath, overwrite: true);
+        foreach (var segment in segments)
+        {
+            await segment.DisposeAsync(); // closed before their folder is deleted below
+        }
 
         var allFlags = new List<string>();
         foreach (var flag in flags)
@@ -486,7 +522,19 @@ internal static class SegmentFinalizer
     }
 
     /// <summary>Whole samples in a segment; a torn last byte (odd length) or record is ignored, a missing file is empty.</summary>
-    private static long SampleCount(string path, byte[]? key) => SegmentFile.PlainLength(path, key) / sizeof(short);
+    private static long SampleCount(Stream? segment) => segment is null ? 0 : segment.Length / sizeof(short);
+
+    /// <summary>The segment's plaintext, opened for the merge and kept in <paramref name="opened"/> to be closed; null when missing.</summary>
+    private static Stream? OpenSegment(string path, byte[]? key, List<Stream> opened)
+    {
+        var segment = SegmentFile.TryOpenRead(path, key);
+        if (segment is not null)
+        {
+            opened.Add(segment);
+        }
+
+        return segment;
+    }
 
     /// <summary>
     /// The WAV format of <paramref name="channels"/> PCM16 channels: plain PCM for mono and stereo; WAVE_FORMAT_EXTENSIBLE
@@ -497,12 +545,25 @@ internal static class SegmentFinalizer
         ? new WaveFormat(rate, 16, channels)
         : new WaveFormatExtensible(rate, 16, channels, useIeeeFloat: false, validBitsPerSample: 16, channelMask: 0);
 
-    private static async Task WriteWaveAsync(string path, LegSource[] sources, long frames, int rate, byte[]? key, CancellationToken cancellationToken)
+    private static Task WriteAudioAsync(
+        string format,
+        Stream output,
+        LegSource[] sources,
+        long frames,
+        int rate,
+        OpusEncoderOptions opusOptions,
+        string recordingId,
+        ILogger logger,
+        CancellationToken cancellationToken) =>
+        format == RecordingFormats.Opus
+            ? WriteOpusAsync(output, sources, frames, rate, opusOptions, recordingId, logger, cancellationToken)
+            : WriteWaveAsync(output, sources, frames, rate, cancellationToken);
+
+    private static async Task WriteWaveAsync(Stream file, LegSource[] sources, long frames, int rate, CancellationToken cancellationToken)
     {
         var format = WaveFormatFor(rate, sources.Length);
         var header = WaveHeader(format, frames * format.BlockAlign);
         await using var reader = new ChannelBlocks(sources, BlockFrames);
-        await using var file = SegmentFile.CreateTemporary(path, key);
         file.Write(header);
         for (long frame = 0; frame < frames; frame += BlockFrames)
         {
@@ -510,8 +571,6 @@ internal static class SegmentFinalizer
             var interleaved = await reader.ReadInterleavedAsync(frame, count, cancellationToken);
             file.Write(interleaved, 0, count * sources.Length * sizeof(short));
         }
-
-        SegmentFile.FlushToDisk(file);
     }
 
     /// <summary>
@@ -545,19 +604,17 @@ internal static class SegmentFinalizer
 
     /// <summary>The WAV loop with an Ogg Opus writer instead: same blocks, same interleaving, one 20 ms packet per frame.</summary>
     private static async Task WriteOpusAsync(
-        string path,
+        Stream file,
         LegSource[] sources,
         long frames,
         int rate,
         OpusEncoderOptions opusOptions,
         string recordingId,
         ILogger logger,
-        byte[]? key,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await using var reader = new ChannelBlocks(sources, BlockFrames);
-        await using var file = SegmentFile.CreateTemporary(path, key);
 
         // The serial only has to differ between streams chained or multiplexed in one file; random is the Ogg custom.
         using var writer = new OggOpusWriter(file, opusOptions, Random.Shared.Next(), [$"RECORDING_ID={recordingId}"], rate, sources.Length);
@@ -570,35 +627,6 @@ internal static class SegmentFinalizer
         }
 
         writer.Complete();
-        SegmentFile.FlushToDisk(file);
         OpusLog.Encoded(logger, recordingId, writer.Packets, writer.PreSkip, file.Position, Stopwatch.GetElapsedTime(started).TotalMilliseconds, writer.FramesGated, writer.StreamFrames);
-    }
-
-    /// <remarks>
-    /// Synchronous reads: the file was just written and is in the page cache, and an asynchronous handle on Linux only
-    /// moves the same read() onto a pool thread, one hop per 64 KB.
-    /// </remarks>
-    private static string Hash(string path, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(HashBufferSize);
-        try
-        {
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
-            {
-                int read;
-                while ((read = stream.Read(buffer, 0, HashBufferSize)) > 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    hash.AppendData(buffer, 0, read);
-                }
-            }
-
-            return Convert.ToHexStringLower(hash.GetHashAndReset());
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 }

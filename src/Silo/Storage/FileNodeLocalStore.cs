@@ -91,10 +91,23 @@ internal sealed class FileNodeLocalStore(
             var transfer = new Transfer(replica, audio + PartSuffix, now);
             if (_transfers.TryAdd(replica.Key.Id, transfer))
             {
+                try
+                {
+                    transfer.Open();
+                }
+                catch
+                {
+                    _transfers.TryRemove(new KeyValuePair<string, Transfer>(replica.Key.Id, transfer));
+                    transfer.Dispose(deleteFile: false);
+                    throw;
+                }
+
                 return ReplicaBegin.Accepted;
             }
 
-            transfer.Dispose(deleteFile: true);
+            // Lost the race to another begin of the same recording: its part file was never opened here, so it is
+            // neither truncated nor deleted by this one.
+            transfer.Dispose(deleteFile: false);
         }
     }
 
@@ -402,7 +415,18 @@ internal sealed class FileNodeLocalStore(
     {
         public ReplicaDescriptor Replica { get; } = replica;
         public string PartPath { get; } = partPath;
-        public FileStream File { get; } = new(partPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+        private FileStream? _file;
+
+        /// <summary>The part file, open once this transfer is the one in the table (<see cref="Open"/>).</summary>
+        public FileStream File => _file ?? throw new InvalidOperationException($"The transfer of {Replica.Key.Id} has no part file open.");
+
+        /// <summary>
+        /// Opens (truncates) the part file, only after this transfer won its place in the table. Two begins of one
+        /// recording racing once both opened it, and the loser deleted the winner's part file; .NET's emulated
+        /// <c>FileShare.None</c> lock made the loser's open fail first. That lock is off in the node
+        /// (<c>System.IO.DisableFileLocking</c>, Silo.csproj), so the table alone keeps one writer per part file.
+        /// </summary>
+        public void Open() => _file = new(PartPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
         public IncrementalHash Hash { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public long Written { get; set; }
@@ -410,7 +434,7 @@ internal sealed class FileNodeLocalStore(
 
         public void Dispose(bool deleteFile)
         {
-            File.Dispose();
+            _file?.Dispose();
             Hash.Dispose();
             if (deleteFile)
             {

@@ -140,14 +140,73 @@ public sealed class EncryptedRecordingTests : IDisposable
         Assert.Null(DataKeyEscrow.Read(_data.Path, "plain"));
     }
 
-    private async Task<FinalizedRecording> RecordAsync(string id, RecordingOptions? options = null)
+    [Fact]
+    public async Task ALongRecordingSpillsUnderTheSegmentKeyAndIsStoredAsAShortOneIs()
+    {
+        // 40 s of two-channel WAV, 1.28 MB: more than the finalizer keeps in memory before encrypting it.
+        var options = new RecordingOptions
+        {
+            DataDirectory = _data.Path,
+            Encryptor = new RecordingEncryptor(_keys),
+            SegmentKeys = new SegmentKeys(_keys, null, encryptNew: true),
+        };
+        const int Samples = 40 * 8000;
+        Assert.True(Samples * 2 * sizeof(short) > SegmentFinalizer.SpoolMemoryLimit);
+
+        var recording = await RecordAsync("long", options, Samples);
+
+        var stored = await File.ReadAllBytesAsync(recording.AudioPath, Ct);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(stored)), recording.Manifest.Sha256);
+        Assert.Equal(stored.Length, recording.Manifest.SizeBytes);
+        var plain = Plaintext.Of(recording.AudioPath, _keys.Unwrap(DataKeyEscrow.Read(_data.Path, "long")!));
+        Assert.Equal(recording.Manifest.Encryption!.PlainSha256, Convert.ToHexStringLower(SHA256.HashData(plain)));
+        var (left, right) = Channels(plain);
+        Assert.Equal(Samples, left.Length);
+        Assert.All(left, s => Assert.Equal(11, s));
+        Assert.All(right, s => Assert.Equal(22, s));
+        Assert.Empty(Directory.EnumerateFiles(_data.Path, "*.tmp*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task AFinalizationKilledBetweenItsStepsIsDoneAgainWholeByTheNext()
+    {
+        // What a process killed mid-finalization leaves: a spill in the call's folder, a half-written ciphertext beside
+        // the recording, and the data key of that attempt escrowed. The next attempt replaces all three.
+        var options = new RecordingOptions { DataDirectory = _data.Path, Encryptor = new RecordingEncryptor(_keys) };
+        var started = RecordingSessionTests.Info("killed").StartedAt;
+        var audio = Path.Combine(RecordingPaths.RecordingDirectory(options, started), "killed.wav");
+        Directory.CreateDirectory(Path.GetDirectoryName(audio)!);
+        await File.WriteAllBytesAsync(audio + ".tmp.enc", RandomNumberGenerator.GetBytes(5000), Ct);
+        DataKeyEscrow.Write(_data.Path, "killed", _keys.Wrap(RandomNumberGenerator.GetBytes(32)));
+        var session = RecordingSession.Create(options, RecordingSessionTests.Info("killed"), _time);
+        session.NearEnd.OnFirstPacket(_time.GetTimestamp());
+        session.FarEnd.OnFirstPacket(_time.GetTimestamp());
+        session.NearEnd.Write(Enumerable.Repeat((short)11, 800).ToArray());
+        session.FarEnd.Write(Enumerable.Repeat((short)22, 800).ToArray());
+        var spill = Path.Combine(RecordingPaths.SegmentDirectory(options, "killed"), SegmentFinalizer.SpoolFileName);
+        await File.WriteAllBytesAsync(spill, RandomNumberGenerator.GetBytes(5000), Ct);
+        await session.DisposeAsync();
+
+        var recording = Assert.Single(await RecordingRecovery.FinalizeInterruptedAsync(options, _time, NullLogger.Instance, Ct));
+
+        Assert.Equal(audio, recording.AudioPath);
+        var stored = await File.ReadAllBytesAsync(audio, Ct);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(stored)), recording.Manifest.Sha256);
+        var plain = Plaintext.Of(audio, _keys.Unwrap(DataKeyEscrow.Read(_data.Path, "killed")!));
+        Assert.Equal(recording.Manifest.Encryption!.PlainSha256, Convert.ToHexStringLower(SHA256.HashData(plain)));
+        Assert.All(Channels(plain).Left, s => Assert.Equal(11, s));
+        Assert.False(File.Exists(audio + ".tmp.enc"));
+        Assert.False(Directory.Exists(RecordingPaths.SegmentDirectory(options, "killed")));
+    }
+
+    private async Task<FinalizedRecording> RecordAsync(string id, RecordingOptions? options = null, int samples = 800)
     {
         options ??= new RecordingOptions { DataDirectory = _data.Path, Encryptor = new RecordingEncryptor(_keys) };
         var session = RecordingSession.Create(options, RecordingSessionTests.Info(id), _time);
         session.NearEnd.OnFirstPacket(_time.GetTimestamp());
         session.FarEnd.OnFirstPacket(_time.GetTimestamp());
-        session.NearEnd.Write(Enumerable.Repeat((short)11, 800).ToArray());
-        session.FarEnd.Write(Enumerable.Repeat((short)22, 800).ToArray());
+        session.NearEnd.Write(Enumerable.Repeat((short)11, samples).ToArray());
+        session.FarEnd.Write(Enumerable.Repeat((short)22, samples).ToArray());
         await session.DisposeAsync();
         return Assert.Single(await RecordingRecovery.FinalizeInterruptedAsync(options, _time, NullLogger.Instance, Ct));
     }

@@ -223,6 +223,36 @@ public sealed class FileNodeLocalStoreTests : IDisposable
         Assert.Equal(ReplicaCompletion.Stored, await _store.CompleteAsync("r6", ct));
     }
 
+    /// <summary>
+    /// Senders racing to begin one recording: one is accepted, the others told it is in progress, and none of them
+    /// truncates or deletes the winner's part file (the node runs without .NET's emulated file locks, issue #17, so the
+    /// transfer table alone keeps them apart). Raced many times over: before the table opened the file only for the
+    /// winner, a loser's cleanup deleted the part file the winner then failed to publish.
+    /// </summary>
+    [Fact]
+    public async Task SendersRacingToBeginOneRecordingLeaveTheWinnersPartFileAlone()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var round = 0; round < 50; round++)
+        {
+            var (replica, audio) = ReplicaSamples.Create($"race{round}", 70_000);
+            using var start = new ManualResetEventSlim();
+            var begins = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+            {
+                start.Wait(ct);
+                return await _store.BeginAsync(replica, ct);
+            }, ct)).ToArray();
+            start.Set();
+            var results = await Task.WhenAll(begins);
+
+            Assert.Equal(1, results.Count(r => r == ReplicaBegin.Accepted));
+            Assert.All(results.Where(r => r != ReplicaBegin.Accepted), r => Assert.Equal(ReplicaBegin.InProgress, r));
+            await WriteAllAsync(replica.Key.Id, audio, ct);
+            Assert.Equal(ReplicaCompletion.Stored, await _store.CompleteAsync(replica.Key.Id, ct));
+            Assert.Equal(audio, await File.ReadAllBytesAsync(_store.AudioPath(replica.Key), ct));
+        }
+    }
+
     [Fact]
     public async Task StoreAsyncSplitsAStreamIntoChunksAndReadAsyncServesThemBack()
     {
