@@ -29,6 +29,7 @@ using OrleansRecorder.Silo.Webhooks;
 PrivateFiles.RestrictProcessMask();
 
 // appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
+OrleansRecorder.Silo.Hosting.ThreadPoolFloor.Apply();
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 {

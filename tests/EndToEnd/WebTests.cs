@@ -313,6 +313,7 @@ public sealed class WebTests(WebFixture fixture) : IClassFixture<WebFixture>
         // with the spinning off (Silo.csproj, runtimeconfig.json) and says so.
         var pool = (await GetAsync<JsonElement>(fixture.Node.Http, "/api/diagnostics")).GetProperty("threadPool");
         Assert.Equal(0, pool.GetProperty("spinLimit").GetInt32());
+        Assert.True(pool.GetProperty("minWorkerThreads").GetInt32() >= 8, pool.ToString());
         Assert.True(pool.GetProperty("threads").GetInt32() > 0);
         Assert.True(pool.GetProperty("completedWorkItems").GetInt64() > 0);
     }
