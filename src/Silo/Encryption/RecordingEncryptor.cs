@@ -10,17 +10,10 @@ internal sealed class RecordingEncryptor(KeyRing keys)
 {
     public KeyRing Keys { get; } = keys;
 
-    /// <summary>Replaces <paramref name="audioPath"/> (a temporary file) with its ciphertext.</summary>
-    public Task<RecordingEncryptionInfo> SealAsync(string audioPath, string dataDirectory, string recordingId, CancellationToken cancellationToken) =>
-        SealAsync(audioPath, null, dataDirectory, recordingId, cancellationToken);
-
-    /// <summary>
-    /// As above for a temporary file that is itself encrypted under its call's segment key (<paramref name="spoolKey"/>,
-    /// the <c>ORSR1</c> record format; null: plain): read through <see cref="Recording.SegmentFile"/>.
-    /// </summary>
-    public async Task<RecordingEncryptionInfo> SealAsync(string audioPath, byte[]? spoolKey, string dataDirectory, string recordingId, CancellationToken cancellationToken)
+    /// <summary>Replaces <paramref name="audioPath"/> (a plain temporary file) with its ciphertext.</summary>
+    public async Task<RecordingEncryptionInfo> SealAsync(string audioPath, string dataDirectory, string recordingId, CancellationToken cancellationToken)
     {
-        await using var plain = Recording.SegmentFile.OpenRead(audioPath, spoolKey);
+        await using var plain = Recording.SegmentFile.OpenRead(audioPath, key: null);
         var sealedAudio = await SealAsync(plain, plain.Length, audioPath + ".enc", audioPath, dataDirectory, recordingId, cancellationToken);
         return sealedAudio.Encryption;
     }

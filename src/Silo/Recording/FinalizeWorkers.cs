@@ -5,9 +5,10 @@ using Nito.AsyncEx;
 namespace OrleansRecorder.Silo.Recording;
 
 /// <summary>
-/// Runs finalizations (merge, Opus encoding, hashing, manifest) on a few dedicated threads of lower CPU priority
-/// (<c>Recorder:Recording:FinalizeNice</c>), so that on a busy core the set-up of new calls (INVITE to 200 OK, which
-/// CUCM waits for) goes first and the finalizations of ended calls (which nobody waits for) catch up behind it.
+/// Runs finalizations (merge, Opus encoding, hashing, manifest) on a few dedicated threads, off the thread pool, at
+/// the CPU priority <c>Recorder:Recording:FinalizeNice</c> gives them: above 0, on a busy core the set-up of new calls
+/// (INVITE to 200 OK, which CUCM waits for) goes first and the finalizations of ended calls (which nobody waits for)
+/// catch up behind it.
 /// </summary>
 /// <remarks>
 /// <para>Each worker runs one finalization at a time inside a single-threaded <see cref="AsyncContext"/>: the

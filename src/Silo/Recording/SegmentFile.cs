@@ -67,24 +67,6 @@ internal static class SegmentFile
         }
     }
 
-    /// <summary>Plaintext bytes in the file; 0 when it is missing.</summary>
-    public static long PlainLength(string path, byte[]? key)
-    {
-        if (key is null)
-        {
-            var file = new FileInfo(path);
-            return file.Exists ? file.Length : 0;
-        }
-
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
-        using var reader = SegmentRecordReader.Open(path, key);
-        return reader.Length;
-    }
-
     /// <summary>The whole plaintext (a gap journal: 13 bytes a gap); empty when missing.</summary>
     public static byte[] ReadAllBytes(string path, byte[]? key)
     {
