@@ -26,6 +26,9 @@
 #      silence gate does not encode); default 0, both tones all the time (the encoder's worst case).
 #   usage: infra/scripts/capacity-per-core.sh  (env: STEPS, TURNS, SRTP, STEP_SECONDS, RAMP_RATE, RATES, RATE_SECONDS, FORMAT, BYE_DELAY_MS,
 #          WARMUP_CALLS, WARMUP_SECONDS, NODE_ENV: extra variables for the node, e.g. "Recorder__Rtp__BatchedReceive=false")
+#   PERF=1: each ramp step is also profiled with perf (cpu-clock, call graphs, JIT symbols from the perf map) for
+#      PERF_SECONDS (default 30) from the middle of its streaming, when every call streams and none has ended; the CPU
+#      share per thread is printed under the step's row and perf-STEP.data stays in the work directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 steps=${STEPS:-50 100 200 400 800 1600}
@@ -56,7 +59,9 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Orleans__ClusterId=capacity-core Orleans__Endpoints__SiloPort=11970 Orleans__Endpoints__GatewayPort=30970 \
        Logging__LogLevel__Default=Warning
 [ -z "$srtp" ] || export Recorder__Sip__AllowSrtpOverInsecureTransport=true
-env ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
+perf_env=(); perf_seconds=${PERF_SECONDS:-30}
+[ "${PERF:-0}" = 1 ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+env "${perf_env[@]}" ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
 bench_ready 8970 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
@@ -118,10 +123,20 @@ for calls in $steps; do
     if [ "$renew" -gt 0 ]; then   # renewed: STEP calls up at once for RENEW_SECONDS
       placed=$(( calls * renew / step_seconds )); rate=$(python3 -c "print($calls / $step_seconds)"); span=$renew
     fi
+    profiler=""
+    if [ "${PERF:-0}" = 1 ]; then   # from the middle of the streaming: all calls up, none ended
+      ( sleep $(( span + (step_seconds - perf_seconds) / 2 )); perf record -F 999 -e cpu-clock -g -p "$node" \
+          -o "$work/perf-$name.data" -- sleep "$perf_seconds" > /dev/null 2>&1 ) &
+      profiler=$!
+    fi
     gen "${common[@]}" "${extra[@]}" --calls "$placed" --duration "$step_seconds" --rate "$rate" --bye-delay-ms "$bye_delay" \
         --verify-timeout $(( 90 + calls * step_seconds / 60 )) \
         --time-limit $(( span + step_seconds + 120 + calls * step_seconds / 60 )) --summary "$work/step-$name.json" > "$work/step-$name.out" 2>&1 || true
     report "$work/step-$name.json" "${name/-srtp/ srtp}" "$c0" "$(cpu0)"
+    if [ -n "$profiler" ]; then
+      wait "$profiler" || true
+      perf report -i "$work/perf-$name.data" --no-children --sort comm -q -g none 2>/dev/null | head -8 | sed "s/^/  perf $name: /"
+    fi
     if clean "$work/step-$name.json"; then
       [ "$mode" = plain ] && best=$calls || best_srtp=$calls
     else
