@@ -92,6 +92,15 @@ internal sealed class RecordingCoordinator(
 
     private async Task FinalizeAsync(ActiveRecording recording, string? extraFlag, bool interrupted, CancellationToken cancellationToken)
     {
+        // A leg counts as ended as soon as its BYE is taken, before its receiver has read what the socket still held
+        // and written it: the other leg's BYE can begin the finalization in between. Its stats and its segment are
+        // read below, so every receiver's stop (idempotent: the one in progress) is awaited first. Without this, at
+        // 1,600 calls the last packets of a few legs were received but missing from their recording.
+        foreach (var leg in recording.Legs)
+        {
+            await leg.Receiver.StopAsync();
+        }
+
         // The recording ends when its call did, not when a busy node's finalizer gets to it.
         recording.Session.MarkEnded();
         var legs = recording.Legs;

@@ -160,6 +160,39 @@ public abstract class RtpLegReceiverContract : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AStopAskedAgainWhileTheFirstIsStillWritingEndsOnlyWithIt()
+    {
+        // The finalization of a call awaits every leg's stop, including one that the leg's own BYE began and that is
+        // still reading and writing what the socket held: its answer must come after the last packet is written.
+        var sink = new GatedPcmSink();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var receiver = NewReceiver(socket, sink, TimeProvider.System);
+        using var sender = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        receiver.Configure(Pcmu(IPAddress.Loopback));
+        for (var i = 0; i < 30; i++)
+        {
+            sender.Send(RtpPacketWriter.Build(0, (ushort)(100 + i), (uint)(8000 + (160 * i)), 0xCAFE, Payload(i)), (IPEndPoint)socket.LocalEndPoint!);
+        }
+
+        await WaitUntilAsync(() => socket.Available > 0, "datagrams queued");
+        receiver.Start();
+
+        // On other threads: a stop may wait synchronously for the receive thread that is in the middle of a write.
+        var first = Task.Run(receiver.StopAsync, TestContext.Current.CancellationToken);
+        Assert.True(sink.Waiting.Wait(Timeout, TestContext.Current.CancellationToken), "a write reached the sink");
+        var second = Task.Run(receiver.StopAsync, TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        sink.Open();
+        await Task.WhenAll(first, second).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(30, receiver.GetStats().PacketsReceived);
+        Assert.Equal(30 * 160, sink.Samples);
+    }
+
+    [Fact]
     public async Task ReceivesFiftyPcmuPacketsAsDecodedSamples()
     {
         _receiver.Start();
