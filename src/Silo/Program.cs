@@ -28,8 +28,9 @@ using OrleansRecorder.Silo.Webhooks;
 // Every file this process makes is private to its user from creation (issue 19, finding 6).
 PrivateFiles.RestrictProcessMask();
 
-// appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
 OrleansRecorder.Silo.Hosting.ThreadPoolFloor.Apply();
+
+// appsettings.json sits beside the binary; the data directory stays relative to where the node is started.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
 {

@@ -96,14 +96,14 @@ internal sealed class RecordingCoordinator(
         // and written it: the other leg's BYE can begin the finalization in between. Its stats and its segment are
         // read below, so every receiver's stop (idempotent: the one in progress) is awaited first. Without this, at
         // 1,600 calls the last packets of a few legs were received but missing from their recording.
-        foreach (var leg in recording.Legs)
+        var legs = recording.Legs;
+        foreach (var leg in legs)
         {
             await leg.Receiver.StopAsync();
         }
 
         // The recording ends when its call did, not when a busy node's finalizer gets to it.
         recording.Session.MarkEnded();
-        var legs = recording.Legs;
         if (legs.Count > 0 && legs.All(l => l.EndFlag == "cancelled"))
         {
             // RFC 3261 §9.2: every leg was cancelled before our 200: CUCM never had a recording session, so there is no

@@ -1,9 +1,10 @@
 namespace OrleansRecorder.Silo.Web;
 
 /// <summary>
-/// The .NET thread pool since start: its threads now, the workers it keeps ready (<see cref="Hosting.ThreadPoolFloor"/>), work items waiting and done, and how many times an idle worker
-/// spins for work before it blocks (<see cref="SpinLimit"/>: 0 as the node ships, null when the runtime's default
-/// applies). A worker spinning on one core burns it on <c>sched_yield</c> between a recorder's small bursts of work.
+/// The .NET thread pool since start: its threads now, the workers it keeps ready (<see cref="Hosting.ThreadPoolFloor"/>),
+/// work items waiting and done, and how many times an idle worker spins for work before it blocks
+/// (<see cref="SpinLimit"/>: 0 as the node ships, null when the runtime's default applies). A worker spinning on one
+/// core burns it on <c>sched_yield</c> between a recorder's small bursts of work.
 /// </summary>
 internal sealed record ThreadPoolDto(int Threads, int MinWorkerThreads, long PendingWorkItems, long CompletedWorkItems, int? SpinLimit)
 {

@@ -78,11 +78,12 @@ public abstract class RtpLegReceiverContract : IAsyncDisposable
     private static NegotiatedMedia Pcmu(IPAddress? remote) =>
         new(AudioCodec.Pcmu, 0, 101, remote is null ? null : new IPEndPoint(remote, 40000), 20, MediaDirection.SendOnly);
 
-    private void Send(UdpClient client, int first, int count, uint ssrc = 0xCAFE)
+    /// <summary>Packets <paramref name="first"/> on, PCMU, to <paramref name="to"/> (the shared receiver's socket unless given).</summary>
+    private void Send(UdpClient client, int first, int count, uint ssrc = 0xCAFE, IPEndPoint? to = null)
     {
         for (var i = first; i < first + count; i++)
         {
-            client.Send(RtpPacketWriter.Build(0, (ushort)(100 + i), (uint)(8000 + (160 * i)), ssrc, Payload(i)), _receiverEndPoint);
+            client.Send(RtpPacketWriter.Build(0, (ushort)(100 + i), (uint)(8000 + (160 * i)), ssrc, Payload(i)), to ?? _receiverEndPoint);
         }
     }
 
@@ -170,10 +171,7 @@ public abstract class RtpLegReceiverContract : IAsyncDisposable
         await using var receiver = NewReceiver(socket, sink, TimeProvider.System);
         using var sender = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         receiver.Configure(Pcmu(IPAddress.Loopback));
-        for (var i = 0; i < 30; i++)
-        {
-            sender.Send(RtpPacketWriter.Build(0, (ushort)(100 + i), (uint)(8000 + (160 * i)), 0xCAFE, Payload(i)), (IPEndPoint)socket.LocalEndPoint!);
-        }
+        Send(sender, 0, 30, to: (IPEndPoint)socket.LocalEndPoint!);
 
         await WaitUntilAsync(() => socket.Available > 0, "datagrams queued");
         receiver.Start();
