@@ -41,7 +41,9 @@ public sealed class MembershipToleranceTests
         // sipp's 30 ms pcap: 236 packets a leg, so a whole recording is a count, not an estimate.
         var refci = Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
         var call = CallPlacer.PlaceAsync(a, [refci], scenario: "cucm_leg_pcap30.xml", durationMs: 8000);
-        await a.WaitForActiveCallAsync();
+        // Both legs' media started: a freeze between a leg's INVITE and its 200 OK would delay that leg's RTP by the
+        // freeze, and the recording would be longer by as much (it once was: 9.1 s).
+        await a.WaitForActiveCallAsync(mediaFlowing: true);
         a.Freeze();
         try
         {

@@ -240,13 +240,20 @@ internal sealed class RecorderNode : IAsyncDisposable
         throw new TimeoutException($"Expected {count} recordings{query}, the catalog has {list.Total}.\n{Output}");
     }
 
-    /// <summary>Waits until <paramref name="count"/> calls with both legs are being recorded.</summary>
-    public async Task WaitForActiveCallAsync(int count = 1)
+    /// <summary>
+    /// Waits until <paramref name="count"/> calls with both legs are being recorded; with <paramref name="mediaFlowing"/>,
+    /// until both legs have received RTP too. A leg is listed once its INVITE is taken, which can be before its 200 OK
+    /// reaches the peer (and so before the peer starts sending): a test that freezes or kills the node and then counts
+    /// the recording's seconds needs the media started, not only the leg.
+    /// </summary>
+    public async Task WaitForActiveCallAsync(int count = 1, bool mediaFlowing = false)
     {
+        List<System.Text.Json.JsonElement> active = [];
         for (var i = 0; i < 100; i++)
         {
-            var active = await GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active");
-            if (active.Count == count && active.All(c => c.GetProperty("legs").GetArrayLength() == 2))
+            active = await GetJsonAsync<List<System.Text.Json.JsonElement>>("/api/calls/active");
+            if (active.Count == count && active.All(c => c.GetProperty("legs").GetArrayLength() == 2
+                    && (!mediaFlowing || (HasReceivedRtp(c, "nearEndLeg") && HasReceivedRtp(c, "farEndLeg")))))
             {
                 return;
             }
@@ -254,8 +261,12 @@ internal sealed class RecorderNode : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        Assert.Fail($"{count} calls never became active.\n" + Output);
+        Assert.Fail($"{count} calls never became active{(mediaFlowing ? " with media on both legs" : "")}; the last answer: "
+            + $"[{string.Join(", ", active.Select(c => c.ToString()))}]\n" + Output);
     }
+
+    private static bool HasReceivedRtp(System.Text.Json.JsonElement call, string leg) =>
+        call.GetProperty(leg) is { ValueKind: System.Text.Json.JsonValueKind.Object } l && l.GetProperty("packetsReceived").GetInt64() > 0;
 
     /// <summary>Waits for the process to end by itself (e.g. a node that refuses to start).</summary>
     public async Task WaitForExitAsync(TimeSpan timeout)
