@@ -59,8 +59,7 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Orleans__ClusterId=capacity-core Orleans__Endpoints__SiloPort=11970 Orleans__Endpoints__GatewayPort=30970 \
        Logging__LogLevel__Default=Warning
 [ -z "$srtp" ] || export Recorder__Sip__AllowSrtpOverInsecureTransport=true
-perf_env=(); perf_seconds=${PERF_SECONDS:-30}
-[ "${PERF:-0}" = 1 ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+bench_perf_env; perf_seconds=${PERF_SECONDS:-30}
 env "${perf_env[@]}" ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT

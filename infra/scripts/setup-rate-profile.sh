@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Where a call's CPU goes (issue #5, set-up rate): one recorder node pinned to CPU 0, tools/LoadGenerator on CPU 1,
-# loopback only. WARM rounds of RATE x SECONDS one-second calls warm the JIT, then one measured round of the same:
+# loopback only. WARM rounds of RATE x SECONDS calls (one second long, or CALL_SECONDS) warm the JIT; the script
+# waits until the node has listed every recording of them (its finalizations done), then runs one measured round of the same:
 # prints the generator's INVITE->200 latency and the recorder's CPU per call, and the node's garbage-collector figures
 # over the measured round (/api/diagnostics before and after). With PERF=1 the measured round is also recorded with
 # perf (cpu-clock, call graphs, JIT symbols from the perf map) and the CPU share per thread and per library is printed;
@@ -8,7 +9,9 @@
 #   usage: infra/scripts/setup-rate-profile.sh [rate=100] [seconds=10]
 #          env: WARM (rounds, default 1), FORMAT (wav|opus, default wav), DATA (the node's data directory, default under
 #               the work directory: put it on another filesystem to compare, e.g. /dev/shm/x), PERF=1, NODE_ENV (extra
-#               variables for the node, e.g. "DOTNET_TieredPGO=0")
+#               variables for the node, e.g. "DOTNET_TieredPGO=0"), CALL_SECONDS (how long each call lasts, default
+#               1: every call's whole life, finalization included, falls in the round; longer than SECONDS, e.g. 15,
+#               and the round is a burst of set-ups with every call still up, its finalizations after it)
 # Bounded: WARM + 1 generator runs, each with --time-limit 120; the node is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,25 +29,36 @@ export Recorder__DataDirectory=$data Recorder__Sip__ListenAddress=127.0.0.1 Reco
        Recorder__Auth__AdminApiKey=setup-rate Recorder__Recording__Format=${FORMAT:-wav} ASPNETCORE_URLS=http://127.0.0.1:8973 \
        Orleans__ClusterId=setup-rate Orleans__Endpoints__SiloPort=11973 Orleans__Endpoints__GatewayPort=30973 \
        Logging__LogLevel__Default=Warning
-perf_env=()
-[ "${PERF:-0}" = 1 ] && perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+bench_perf_env
 env "${perf_env[@]}" ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
 bench_ready 8973 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
 gen() { taskset -c 1 dotnet "$LOADGEN_DLL" 127.0.0.1:5973 \
-          --calls $((rate * secs)) --duration 1 --rate "$rate" --time-limit 120 "$@"; }
+          --calls $((rate * secs)) --duration "${CALL_SECONDS:-1}" --rate "$rate" --time-limit 120 "$@"; }
 diag() { curl -s -H 'X-Api-Key: setup-rate' http://127.0.0.1:8973/api/diagnostics; }
+listed() { curl -s -H 'X-Api-Key: setup-rate' 'http://127.0.0.1:8973/api/recordings?pageSize=1' | python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])'; }
+# Until the catalog has stopped growing for 5 s (every finalization of the rounds so far done), at most 300 s.
+settle() {
+  local last=-1 same=0 now
+  for _ in $(seq 1 300); do
+    now=$(listed 2>/dev/null || echo -1)
+    if [ "$now" = "$last" ]; then same=$((same + 1)); [ "$same" -ge 5 ] && break; else same=0; last=$now; fi
+    sleep 1
+  done
+  echo "recordings listed before the measured round: $last"
+}
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "filesystem of the data directory: $(df -T "$(dirname "$data")" | awk 'NR == 2 {print $2}')"
+echo "calls of ${CALL_SECONDS:-1} s"
 for w in $(seq 1 "${WARM:-1}"); do gen > "$work/warm-$w.txt" 2>&1 || true; done
-sleep 5
+settle
 diag > "$work/diag-before.json"
 gen --measure-pid "$node" --clk-tck "$(getconf CLK_TCK)" > "$work/run.txt" 2>&1 &
 g=$!
 if [ "${PERF:-0}" = 1 ]; then
-  perf record -F 999 -e cpu-clock -g -p "$node" -o "$work/perf.data" -- sleep $((secs + 3)) >/dev/null 2>&1 || true
+  perf record -F 999 -e cpu-clock -g -p "$node" -o "$work/perf.data" -- sleep $((secs + ${CALL_SECONDS:-1} + 2)) >/dev/null 2>&1 || true
 fi
 wait $g || true
 diag > "$work/diag-after.json"

@@ -16,6 +16,9 @@
 #                              $work/$BENCH_LICENCE.lic, cluster id and admin key $BENCH_CLUSTER, 1,000 RTP ports from
 #                              RTP_MIN, the extra settings after; prints its pid
 #   bench_cpu_seconds PID      CPU seconds (user + system) the process has used so far
+#   bench_perf_env             sets the array perf_env for `env "${perf_env[@]}" ...`: with PERF=1 what a node needs for
+#                              perf to name its JIT-compiled frames (a perf map, and W^X off so the map's addresses are
+#                              the code's), otherwise nothing
 #   SILO_DLL, LOADGEN_DLL      the built node and load generator
 SILO_DLL=artifacts/bin/Silo/release/OrleansRecorder.Silo.dll
 LOADGEN_DLL=artifacts/bin/LoadGenerator/release/OrleansRecorder.LoadGenerator.dll
@@ -89,4 +92,9 @@ bench_node() {
 
 bench_cpu_seconds() {
   awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"
+}
+
+bench_perf_env() {
+  perf_env=()
+  if [ "${PERF:-0}" = 1 ]; then perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0); fi
 }
