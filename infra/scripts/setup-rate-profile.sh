@@ -9,9 +9,12 @@
 #   usage: infra/scripts/setup-rate-profile.sh [rate=100] [seconds=10]
 #          env: WARM (rounds, default 1), FORMAT (wav|opus, default wav), DATA (the node's data directory, default under
 #               the work directory: put it on another filesystem to compare, e.g. /dev/shm/x), PERF=1, NODE_ENV (extra
-#               variables for the node, e.g. "DOTNET_TieredPGO=0"), CALL_SECONDS (how long each call lasts, default
+#               variables for the node, e.g. "DOTNET_TieredPGO=0"), PERF_SECONDS (how long perf records from the
+#               round's start; default the whole round), CALL_SECONDS (how long each call lasts, default
 #               1: every call's whole life, finalization included, falls in the round; longer than SECONDS, e.g. 15,
-#               and the round is a burst of set-ups with every call still up, its finalizations after it)
+#               and the round is a burst of set-ups with every call still up, its finalizations after it), WIRE=1
+#               (captures the measured round's SIP on loopback with dumpcap on CPU 1 and prints INVITE->200 as the wire
+#               saw it: kernel timestamps, so the generator's own delays in reading the 200 are not in it)
 # Bounded: WARM + 1 generator runs, each with --time-limit 120; the node is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,21 +35,23 @@ export Recorder__DataDirectory=$data Recorder__Sip__ListenAddress=127.0.0.1 Reco
 bench_perf_env
 env "${perf_env[@]}" ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
-trap 'kill $node 2>/dev/null || true' EXIT
+trap 'kill $node ${capture:-} 2>/dev/null || true' EXIT
 bench_ready 8973 || { echo "node not ready; see $work/node.log" >&2; exit 1; }
 gen() { taskset -c 1 dotnet "$LOADGEN_DLL" 127.0.0.1:5973 \
           --calls $((rate * secs)) --duration "${CALL_SECONDS:-1}" --rate "$rate" --time-limit 120 "$@"; }
 diag() { curl -s -H 'X-Api-Key: setup-rate' http://127.0.0.1:8973/api/diagnostics; }
 listed() { curl -s -H 'X-Api-Key: setup-rate' 'http://127.0.0.1:8973/api/recordings?pageSize=1' | python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])'; }
-# Until the catalog has stopped growing for 5 s (every finalization of the rounds so far done), at most 300 s.
+# Until the node lists as many recordings as the rounds so far had calls answered (every finalization done), at most
+# 300 s. (Not "until the count stops moving": a node busy finalizing can leave it still for seconds.)
 settle() {
-  local last=-1 same=0 now
+  local want=0 now=0 f
+  for f in "$work"/warm-*.txt; do want=$((want + $(grep -oE 'answered [0-9]+' "$f" | grep -oE '[0-9]+' || echo 0))); done
   for _ in $(seq 1 300); do
-    now=$(listed 2>/dev/null || echo -1)
-    if [ "$now" = "$last" ]; then same=$((same + 1)); [ "$same" -ge 5 ] && break; else same=0; last=$now; fi
+    now=$(listed 2>/dev/null || echo 0)
+    [ "$now" -ge "$want" ] && break
     sleep 1
   done
-  echo "recordings listed before the measured round: $last"
+  echo "recordings listed before the measured round: $now of $want"
 }
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -55,13 +60,44 @@ echo "calls of ${CALL_SECONDS:-1} s"
 for w in $(seq 1 "${WARM:-1}"); do gen > "$work/warm-$w.txt" 2>&1 || true; done
 settle
 diag > "$work/diag-before.json"
+if [ "${WIRE:-0}" = 1 ]; then
+  taskset -c 1 dumpcap -q -i lo -f "udp port 5973" -B 64 -w "$work/sip.pcapng" >/dev/null 2>&1 &
+  capture=$!
+  sleep 2
+fi
 gen --measure-pid "$node" --clk-tck "$(getconf CLK_TCK)" > "$work/run.txt" 2>&1 &
 g=$!
 if [ "${PERF:-0}" = 1 ]; then
-  perf record -F 999 -e cpu-clock -g -p "$node" -o "$work/perf.data" -- sleep $((secs + ${CALL_SECONDS:-1} + 2)) >/dev/null 2>&1 || true
+  perf record -F 999 -e cpu-clock -g -p "$node" -o "$work/perf.data" -- sleep "${PERF_SECONDS:-$((secs + ${CALL_SECONDS:-1} + 2))}" >/dev/null 2>&1 || true
 fi
 wait $g || true
 diag > "$work/diag-after.json"
+if [ "${WIRE:-0}" = 1 ]; then
+  kill -INT "$capture" 2>/dev/null || true; wait "$capture" 2>/dev/null || true
+  tshark -r "$work/sip.pcapng" -Y sip -T fields -E separator=/t -e frame.time_epoch -e sip.Call-ID -e sip.Method \
+    -e sip.Status-Code -e sip.CSeq.method > "$work/sip.tsv" 2>/dev/null || true
+  python3 - "$work/sip.tsv" <<'EOF'
+import sys
+invite, answered, copies = {}, {}, 0
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("\t")
+    if len(f) < 5:
+        continue
+    t, call, method, status, cseq = float(f[0]), f[1], f[2], f[3], f[4]
+    if method == "INVITE":
+        copies += call in invite
+        invite.setdefault(call, t)
+    elif status and cseq == "INVITE" and int(status) >= 200 and call in invite:
+        answered.setdefault(call, (t - invite[call]) * 1000)
+lat = sorted(answered.values())
+pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+if lat:
+    print(f"INVITE->final on the wire: {len(lat)} of {len(invite)} INVITEs, p50 {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, "
+          f"max {lat[-1]:.2f} ms; {copies} INVITE retransmissions")
+else:
+    print("INVITE->final on the wire: nothing captured")
+EOF
+fi
 grep -E "placed|latency|whole run" "$work/run.txt" | sed 's/; rss before.*//'
 awk -v calls=$((rate * secs)) '/whole run/ {for (i = 1; i <= NF; i++) if ($i == "cpu-s") {printf "recorder CPU per call: %.1f ms\n", 1000 * $(i - 1) / calls; exit}}' "$work/run.txt"
 python3 - "$work/diag-before.json" "$work/diag-after.json" "$((rate * secs))" <<'EOF'

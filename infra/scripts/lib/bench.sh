@@ -14,7 +14,9 @@
 #                              starts a node of a cluster kept in $work/cluster.db (data in $work/NAME, log in
 #                              $work/NAME.log with UTC millisecond timestamps, storage at Information), licensed by
 #                              $work/$BENCH_LICENCE.lic, cluster id and admin key $BENCH_CLUSTER, 1,000 RTP ports from
-#                              RTP_MIN, the extra settings after; prints its pid
+#                              RTP_MIN, the extra settings after; prints its pid. Every node of the work directory
+#                              holds the same key-encryption key ($work/kek.key, made once), as a cluster's nodes must
+#                              for one to finish another's calls (a takeover unwraps the dead node's call keys)
 #   bench_cpu_seconds PID      CPU seconds (user + system) the process has used so far
 #   bench_perf_env             sets the array perf_env for `env "${perf_env[@]}" ...`: with PERF=1 what a node needs for
 #                              perf to name its JIT-compiled frames (a perf map, and W^X off so the map's addresses are
@@ -76,6 +78,7 @@ bench_node() {
   local name=$1 role=$2 sip=$3 http=$4 silo=$5 gateway=$6 rtp=$7
   shift 7
   mkdir -p "$work/$name"
+  [ -f "$work/kek.key" ] || (umask 077; head -c 32 /dev/urandom | base64 > "$work/kek.key")
   # (env, not export: a configuration key with dots is not a shell identifier)
   env Recorder__DataDirectory="$work/$name" Recorder__Node__Name="$name" Recorder__Node__Role="$role" \
       Recorder__Cluster__ConnectionString="Data Source=$work/cluster.db;Default Timeout=30;Pooling=True" \
@@ -83,6 +86,7 @@ bench_node() {
       Orleans__ClusterId="$BENCH_CLUSTER" Orleans__Endpoints__SiloPort="$silo" Orleans__Endpoints__GatewayPort="$gateway" \
       Recorder__Rtp__PortMin="$rtp" Recorder__Rtp__PortMax=$(( rtp + 999 )) Recorder__Auth__AdminApiKey="$BENCH_CLUSTER" \
       Recorder__License__File="$work/$BENCH_LICENCE.lic" Recorder__License__PublicKey="$work/public.pem" \
+      Recorder__Encryption__Keys__0__Id=bench Recorder__Encryption__Keys__0__KeyFile="$work/kek.key" \
       Logging__LogLevel__Default=Warning Logging__LogLevel__OrleansRecorder.Silo.Storage=Information \
       Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat="yyyy-MM-ddTHH:mm:ss.fffZ " \
       Logging__Console__FormatterOptions__UseUtcTimestamp=true Logging__Console__FormatterOptions__SingleLine=true \
