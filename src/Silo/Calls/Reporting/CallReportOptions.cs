@@ -8,6 +8,13 @@ internal sealed class CallReportOptions
     /// <summary>How often an open call's grain gets a fresh report (segment progress, packet figures) without any edge.</summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often the refresh looks for calls whose last report is <see cref="ReportInterval"/> old: a tenth of it, so each
+    /// call is refreshed on its own schedule (at most a tenth of the interval late) and a burst of calls set up
+    /// together is not refreshed all in one go.
+    /// </summary>
+    public TimeSpan RefreshTick => ReportInterval / 10;
+
     /// <summary>How long one report may take before it counts as failed and is retried (the node never waits on it).</summary>
     public TimeSpan ReportTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

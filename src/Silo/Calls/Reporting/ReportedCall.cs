@@ -22,6 +22,17 @@ internal sealed class ReportedCall(ActiveRecording recording)
     /// <summary>When reports began to fail without one succeeding since; null while they succeed.</summary>
     public DateTimeOffset? FailingSince { get; set; }
 
+    /// <summary>When the latest report was built (or the call was first tracked): the periodic refresh counts from it.</summary>
+    public DateTimeOffset LastReportedAt { get; set; }
+
+    /// <summary>
+    /// Whether the periodic refresh owes this call a report at <paramref name="now"/>: still open, not failing (its retry
+    /// loop has it) and its latest report at least <paramref name="interval"/> old. Counting from each call's own last
+    /// report, not from a shared tick, keeps the calls of a burst apart in time.
+    /// </summary>
+    public bool IsDueForRefresh(DateTimeOffset now, TimeSpan interval) =>
+        Status is null && FailingSince is null && now - LastReportedAt >= interval;
+
     /// <summary>Marks a newer state; true when the caller must start a send (none is under way).</summary>
     public bool MarkDirty()
     {
