@@ -10,6 +10,7 @@ internal sealed class ReportedCall(ActiveRecording recording)
 {
     private int _dirty;
     private int _sending;
+    private long _lastReportedTicks;
 
     public ActiveRecording Recording { get; } = recording;
 
@@ -22,8 +23,15 @@ internal sealed class ReportedCall(ActiveRecording recording)
     /// <summary>When reports began to fail without one succeeding since; null while they succeed.</summary>
     public DateTimeOffset? FailingSince { get; set; }
 
-    /// <summary>When the latest report was built (or the call was first tracked): the periodic refresh counts from it.</summary>
-    public DateTimeOffset LastReportedAt { get; set; }
+    /// <summary>
+    /// When the latest report was built (or the call was first tracked): the periodic refresh counts from it. Kept as UTC
+    /// ticks in one word, because the send writes it and the refresh timer reads it on other threads.
+    /// </summary>
+    public DateTimeOffset LastReportedAt
+    {
+        get => new(Volatile.Read(ref _lastReportedTicks), TimeSpan.Zero);
+        set => Volatile.Write(ref _lastReportedTicks, value.UtcTicks);
+    }
 
     /// <summary>
     /// Whether the periodic refresh owes this call a report at <paramref name="now"/>: still open, not failing (its retry
