@@ -41,8 +41,8 @@ public sealed class MembershipToleranceTests
         // sipp's 30 ms pcap: 236 packets a leg, so a whole recording is a count, not an estimate.
         var refci = Random.Shared.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
         var call = CallPlacer.PlaceAsync(a, [refci], scenario: "cucm_leg_pcap30.xml", durationMs: 8000);
-        // Both legs' media started: a freeze between a leg's INVITE and its 200 OK would delay that leg's RTP by the
-        // freeze, and the recording would be longer by as much (it once was: 9.1 s).
+        // Both legs' media started: a freeze before a leg's 200 OK and ACK are through delays that leg's media by the
+        // freeze, and the recording is longer by as much (it once was in CI: 9.1 s).
         await a.WaitForActiveCallAsync(mediaFlowing: true);
         a.Freeze();
         try

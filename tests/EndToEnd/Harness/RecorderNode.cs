@@ -242,9 +242,10 @@ internal sealed class RecorderNode : IAsyncDisposable
 
     /// <summary>
     /// Waits until <paramref name="count"/> calls with both legs are being recorded; with <paramref name="mediaFlowing"/>,
-    /// until both legs have received RTP too. A leg is listed once its INVITE is taken, which can be before its 200 OK
-    /// reaches the peer (and so before the peer starts sending): a test that freezes or kills the node and then counts
-    /// the recording's seconds needs the media started, not only the leg.
+    /// until both legs have received RTP too. A leg is listed once its INVITE is taken, before its 200 OK and the ACK
+    /// (which carries CUCM's delayed answer) are through, so before the peer sends or the leg is configured for it: a
+    /// test that freezes or kills the node and then counts the recording's seconds needs the media started, not only
+    /// the leg.
     /// </summary>
     public async Task WaitForActiveCallAsync(int count = 1, bool mediaFlowing = false)
     {
