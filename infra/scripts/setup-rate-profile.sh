@@ -109,6 +109,12 @@ print(f"GC over the measured round: {after['gen0Collections'] - before['gen0Coll
       f"{after['pausedMilliseconds'] - before['pausedMilliseconds']:.0f} ms paused, "
       f"{(after['allocatedBytes'] - before['allocatedBytes']) / calls / 1024:.0f} KiB allocated per call "
       f"({'server' if after['server'] else 'workstation'} GC)")
+stalls = json.load(open(sys.argv[2])).get("stalls")
+if stalls:
+    print(f"longest in the last minute: GC pause {stalls['gcPause']['maxMilliseconds']:.0f} ms, "
+          f"thread-pool wait {stalls['threadPoolQueueDelay']['maxMilliseconds']:.0f} ms, "
+          f"timer lateness {stalls['timerLateness']['maxMilliseconds']:.0f} ms; "
+          f"background collections the node started itself: {after.get('keepAliveCollections')}")
 EOF
 if [ "${PERF:-0}" = 1 ]; then
   echo "CPU by thread:"; perf report -i "$work/perf.data" --no-children --sort comm -q -g none 2>/dev/null | head -8

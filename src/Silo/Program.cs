@@ -180,6 +180,9 @@ builder.Services.AddHostedService<CatalogIndexService>();
 builder.Services.AddSingleton<NodeHealth>();
 builder.Services.AddSingleton<RuntimeStallMonitor>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RuntimeStallMonitor>());
+builder.Services.AddSingleton(sp => new BackgroundCollectorKeepAlive(new RuntimeBackgroundCollector(), sp.GetRequiredService<TimeProvider>(),
+    options.Diagnostics.BackgroundCollectorKeepAlive));
+builder.Services.AddHostedService(sp => sp.GetRequiredService<BackgroundCollectorKeepAlive>());
 builder.Services.AddSingleton(sp => new ForcedCollectionGate(sp.GetRequiredService<TimeProvider>(), options.Diagnostics.ForcedCollectionInterval));
 builder.Services.AddSingleton<CallRegistry>();
 builder.Services.AddSingleton(sp => new OrleansRecorder.Silo.Recording.FinalizeWorkers(OrleansRecorder.Silo.Recording.FinalizeWorkers.DefaultThreads, settings.Recording.FinalizeNice,

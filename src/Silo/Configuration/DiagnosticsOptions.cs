@@ -10,4 +10,12 @@ internal sealed class DiagnosticsOptions
     /// the heap before and after 12 s).
     /// </summary>
     public TimeSpan ForcedCollectionInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// With the workstation collector (one CPU), a background collection is started when none has ended for this long,
+    /// so the collector's background thread (ended by the runtime after 20 s idle) is there for the next burst and its
+    /// first full collection does not stop the node for 100–200 ms (<see cref="Diagnostics.BackgroundCollectorKeepAlive"/>).
+    /// Zero turns it off.
+    /// </summary>
+    public TimeSpan BackgroundCollectorKeepAlive { get; set; } = TimeSpan.FromSeconds(12);
 }

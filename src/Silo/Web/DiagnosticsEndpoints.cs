@@ -76,7 +76,7 @@ internal static class DiagnosticsEndpoints
             index.Pending,
             index.UnreachableSince,
             services.GetService<RtpReceiveEngine>() is { } engine ? ReceiveCounters(engine) : null,
-            GcFigures(process),
+            GcFigures(process, services.GetService<BackgroundCollectorKeepAlive>()),
             new JitDto(System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds),
             ThreadPoolDto.Now(),
             services.GetService<Recording.SegmentSync>() is { } sync ? new SegmentSyncDto(sync.FileSystemRounds, sync.PerLegRounds) : null,
@@ -84,7 +84,7 @@ internal static class DiagnosticsEndpoints
             services.GetService<RuntimeStallMonitor>()?.Snapshot()));
     }
 
-    private static GcDto GcFigures(System.Diagnostics.Process process)
+    private static GcDto GcFigures(System.Diagnostics.Process process, BackgroundCollectorKeepAlive? keepAlive)
     {
         var paused = GC.GetTotalPauseDuration();
         var alive = DateTime.Now - process.StartTime;
@@ -96,7 +96,8 @@ internal static class DiagnosticsEndpoints
             GC.CollectionCount(2),
             paused.TotalMilliseconds,
             alive > TimeSpan.Zero ? 100 * paused / alive : 0,
-            GC.GetTotalAllocatedBytes());
+            GC.GetTotalAllocatedBytes(),
+            keepAlive is { Active: true } ? keepAlive.Started : null);
     }
 
     private static RtpReceiveDto ReceiveCounters(RtpReceiveEngine engine)

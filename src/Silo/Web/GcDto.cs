@@ -3,7 +3,9 @@ namespace OrleansRecorder.Silo.Web;
 /// <summary>
 /// The garbage collector since start: collections per generation, the time the process was paused by them and the
 /// share of wall time that is, and which collector runs (server or workstation, concurrent or not). A recorder whose
-/// pauses grow is a recorder about to read RTP late.
+/// pauses grow is a recorder about to read RTP late. <c>KeepAliveCollections</c>: the background collections the node
+/// started itself to keep the workstation collector's background thread alive (<c>BackgroundCollectorKeepAlive</c>);
+/// null where that is off or not needed (the server collector).
 /// </summary>
 internal sealed record GcDto(
     bool Server,
@@ -13,4 +15,5 @@ internal sealed record GcDto(
     int Gen2Collections,
     double PausedMilliseconds,
     double PausedPercent,
-    long AllocatedBytes);
+    long AllocatedBytes,
+    long? KeepAliveCollections);
