@@ -14,6 +14,9 @@ internal sealed class CallRegistry
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ActiveRecording> _recordings = [];
+
+    /// <summary>Recordings whose session (folder and files) is being made, outside the lock; each holds its channel.</summary>
+    private readonly Dictionary<string, Lazy<ActiveRecording>> _opening = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<LocalPairing>> _pairings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CallLeg> _legs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _channelReleased = new(StringComparer.Ordinal);
@@ -25,10 +28,13 @@ internal sealed class CallRegistry
         {
             lock (_gate)
             {
-                return _recordings.Count - _channelReleased.Count;
+                return HeldChannels;
             }
         }
     }
+
+    /// <summary>Under <see cref="_gate"/>: open recordings not yet finalizing, and those being opened.</summary>
+    private int HeldChannels => _recordings.Count + _opening.Count - _channelReleased.Count;
 
     public IReadOnlyList<ActiveRecording> Recordings
     {
@@ -45,9 +51,18 @@ internal sealed class CallRegistry
     /// The recording with this id, created by <paramref name="create"/> when absent if fewer than
     /// <paramref name="channels"/> recordings are active. Null when no channel is free.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="create"/> makes the session's folder and files, which waits on the filesystem (its journal, under
+    /// a burst of set-ups with finalizations writing beside them). It runs outside the registry's lock, which every
+    /// INVITE takes, on the SIP receive thread too (<see cref="HasRecordingForPairing"/>): under the lock, one slow
+    /// creation held every other set-up and the receive thread behind it. The channel is taken before, under the lock,
+    /// and a partner leg asking for the same id meanwhile waits for that one creation instead of making a second.
+    /// If <paramref name="create"/> throws, the channel is given back and every waiter gets the exception.
+    /// </remarks>
     public ActiveRecording? GetOrOpen(string recordingId, int channels, Func<ActiveRecording> create)
     {
         ArgumentNullException.ThrowIfNull(create);
+        Lazy<ActiveRecording>? opening;
         lock (_gate)
         {
             if (_recordings.TryGetValue(recordingId, out var existing))
@@ -55,15 +70,49 @@ internal sealed class CallRegistry
                 return existing;
             }
 
-            if (_recordings.Count - _channelReleased.Count >= channels)
+            if (!_opening.TryGetValue(recordingId, out opening))
             {
-                return null;
+                if (HeldChannels >= channels)
+                {
+                    return null;
+                }
+
+                opening = new Lazy<ActiveRecording>(() => Open(recordingId, create), LazyThreadSafetyMode.ExecutionAndPublication);
+                _opening.Add(recordingId, opening);
+            }
+        }
+
+        return opening.Value;
+    }
+
+    /// <summary>
+    /// Runs once per opening recording (the <see cref="Lazy{T}"/> of <see cref="GetOrOpen"/>), and moves it from opening to
+    /// open before anyone is handed it, so whoever holds it finds it in the registry.
+    /// </summary>
+    private ActiveRecording Open(string recordingId, Func<ActiveRecording> create)
+    {
+        ActiveRecording created;
+        try
+        {
+            created = create();
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _opening.Remove(recordingId);
             }
 
-            var created = create();
-            _recordings.Add(recordingId, created);
-            return created;
+            throw;
         }
+
+        lock (_gate)
+        {
+            _opening.Remove(recordingId);
+            _recordings.Add(recordingId, created);
+        }
+
+        return created;
     }
 
     /// <summary>
@@ -108,7 +157,7 @@ internal sealed class CallRegistry
             if (_pairings.TryGetValue(pairingKey, out var pairings) && pairings.Find(p => p.RecordingId == recordingId) is { } pairing)
             {
                 pairing.Channels.Remove(channel);
-                if (pairing.Channels.Count == 0 && !_recordings.ContainsKey(recordingId))
+                if (pairing.Channels.Count == 0 && !_recordings.ContainsKey(recordingId) && !_opening.ContainsKey(recordingId))
                 {
                     Forget(pairingKey, pairings, pairing);
                 }
@@ -116,8 +165,11 @@ internal sealed class CallRegistry
         }
     }
 
-    /// <summary>The open recording of a call key, if any: its partner leg joins without a new channel.</summary>
-    public ActiveRecording? FindRecordingForPairing(string pairingKey)
+    /// <summary>
+    /// Whether a call key has a recording open or being opened on this node: its partner leg joins it without a new
+    /// channel (and is not counted as a new set-up).
+    /// </summary>
+    public bool HasRecordingForPairing(string pairingKey)
     {
         lock (_gate)
         {
@@ -127,14 +179,14 @@ internal sealed class CallRegistry
             {
                 foreach (var pairing in pairings)
                 {
-                    if (_recordings.TryGetValue(pairing.RecordingId, out var open))
+                    if (_recordings.ContainsKey(pairing.RecordingId) || _opening.ContainsKey(pairing.RecordingId))
                     {
-                        return open;
+                        return true;
                     }
                 }
             }
 
-            return null;
+            return false;
         }
     }
 

@@ -121,7 +121,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         }
 
         var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
-        if (_admission.TryAdmit(pairingKey, _registry.FindRecordingForPairing(pairingKey) is not null) is { } overloaded)
+        if (_admission.TryAdmit(pairingKey, _registry.HasRecordingForPairing(pairingKey)) is { } overloaded)
         {
             // Completes on this thread (the transaction sends the response synchronously); a failure is rethrown to the
             // SIP stack, which logs it and lets the INVITE through to be answered on the thread pool.
@@ -415,7 +415,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         var isUser = trusted && health is null && (siprec is null
             ? IsRecordingUser(metadata, sip.From.Uri.User)
             : SiprecUserAgent.PolicyViews(siprec).Any(view => IsRecordingUser(view, view.NearEndAddress)));
-        var joins = isUser && _registry.FindRecordingForPairing(pairingKey) is not null;
+        var joins = isUser && _registry.HasRecordingForPairing(pairingKey);
         var overloaded = isUser ? _overload.Check(request.QueueDelay, joins) : null;
         var decision = AdmissionPolicy.Decide(new AdmissionFacts(trusted, health, isUser, overloaded, _license.Channels, _license.Problem, joins,
             _settings.RequireSecure, request.Transport == SipTransportKind.Tls));

@@ -111,6 +111,103 @@ public sealed class CallRegistryTests : IAsyncDisposable
         Assert.Equal("r3", registry.Pair("call", LegRole.FarEnd, "r3"));
     }
 
+    /// <summary>How long a test waits for what must happen; a hang fails it instead of the run.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task ARecordingWhoseFilesAreSlowToMakeDoesNotHoldTheRegistry()
+    {
+        var registry = new CallRegistry();
+        registry.Pair("key-r1", LegRole.NearEnd, "r1");
+        using var release = new ManualResetEventSlim();
+        using var creating = new ManualResetEventSlim();
+        var slow = Task.Run(() => registry.GetOrOpen("r1", channels: 4, () =>
+        {
+            creating.Set();
+            release.Wait(Patience, TestContext.Current.CancellationToken); // a filesystem that takes its time
+            return Open("r1");
+        }), TestContext.Current.CancellationToken);
+        Assert.True(creating.Wait(Patience, TestContext.Current.CancellationToken));
+
+        // Everything else an INVITE asks of the registry answers meanwhile, the receive thread's question included.
+        var other = Task.Run(() =>
+        {
+            var pairedOther = registry.Pair("key-r2", LegRole.NearEnd, "r2");
+            return (registry.HasRecordingForPairing("key-r1"), registry.GetOrOpen(pairedOther, channels: 4, () => Open("r2")), registry.ActiveRecordings);
+        }, TestContext.Current.CancellationToken);
+        var (partnerJoins, second, active) = await other.WaitAsync(Patience, TestContext.Current.CancellationToken);
+
+        Assert.True(partnerJoins, "the call's recording being opened counts as open for its partner leg");
+        Assert.NotNull(second);
+        Assert.Equal(2, active); // the one being opened holds its channel
+        Assert.False(slow.IsCompleted);
+
+        release.Set();
+        Assert.NotNull(await slow.WaitAsync(Patience, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ThePartnerLegOfARecordingBeingOpenedWaitsForItAndGetsTheSameOne()
+    {
+        var registry = new CallRegistry();
+        using var release = new ManualResetEventSlim();
+        using var creating = new ManualResetEventSlim();
+        var created = 0;
+        var first = Task.Run(() => registry.GetOrOpen("r1", channels: 4, () =>
+        {
+            Interlocked.Increment(ref created);
+            creating.Set();
+            release.Wait(Patience, TestContext.Current.CancellationToken);
+            return Open("r1");
+        }), TestContext.Current.CancellationToken);
+        Assert.True(creating.Wait(Patience, TestContext.Current.CancellationToken));
+
+        var partner = Task.Run(() => registry.GetOrOpen("r1", channels: 4, () =>
+        {
+            Interlocked.Increment(ref created);
+            return Open("r1-second");
+        }), TestContext.Current.CancellationToken);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.False(partner.IsCompleted, "the partner waits for the recording being made");
+
+        release.Set();
+        var opened = await first.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.Same(opened, await partner.WaitAsync(Patience, TestContext.Current.CancellationToken));
+        Assert.Equal(1, created); // one folder and one set of files, not two over each other
+        Assert.Same(opened, Assert.Single(registry.Recordings));
+    }
+
+    [Fact]
+    public void ARecordingBeingOpenedHoldsItsChannel()
+    {
+        var registry = new CallRegistry();
+        ActiveRecording? refusedMeanwhile = null;
+        var first = registry.GetOrOpen("r1", channels: 1, () =>
+        {
+            // Asked while r1's files are being made (the lock is not held here): its channel is taken.
+            refusedMeanwhile = registry.GetOrOpen("r2", channels: 1, () => Open("r2"));
+            return Open("r1");
+        });
+
+        Assert.NotNull(first);
+        Assert.Null(refusedMeanwhile);
+        Assert.Equal(1, registry.ActiveRecordings);
+    }
+
+    [Fact]
+    public void ARecordingWhoseFilesCannotBeMadeGivesItsChannelBack()
+    {
+        var registry = new CallRegistry();
+        registry.Pair("key-r1", LegRole.NearEnd, "r1");
+
+        Assert.Throws<IOException>(() => registry.GetOrOpen("r1", channels: 1, () => throw new IOException("No space left on device")));
+
+        Assert.Equal(0, registry.ActiveRecordings);
+        Assert.False(registry.HasRecordingForPairing("key-r1"));
+        Assert.NotNull(registry.GetOrOpen("r1", channels: 1, () => Open("r1"))); // tried again, made this time
+        Assert.True(registry.HasRecordingForPairing("key-r1"));
+    }
+
     private ActiveRecording Open(string id, string pairingKey)
     {
         var info = RecordingSessionTests.Info(id);
