@@ -73,24 +73,14 @@ public sealed class BackgroundCollectorKeepAliveTests
         Assert.Equal(2, collector.Started);
     }
 
-    [Fact]
-    public async Task TheServerCollectorKeepsItsThreadSoNothingIsStarted()
+    /// <summary>The server collector keeps its background threads, so nothing is needed; zero turns the service off.</summary>
+    [Theory]
+    [InlineData(false, 12)]
+    [InlineData(true, 0)]
+    public async Task NothingIsStartedWhereTheCollectorKeepsItsThreadOrTheSettingIsZero(bool dropsIdleThread, int afterSeconds)
     {
-        var collector = new FakeCollector { DropsIdleThread = false, EndsAtOnce = true };
-        using var keepAlive = new BackgroundCollectorKeepAlive(collector, _time, After);
-        await keepAlive.StartAsync(CancellationToken.None);
-
-        _time.Advance(TimeSpan.FromMinutes(2));
-
-        Assert.False(keepAlive.Active);
-        Assert.Equal(0, collector.Started);
-    }
-
-    [Fact]
-    public async Task ZeroTurnsItOff()
-    {
-        var collector = new FakeCollector { EndsAtOnce = true };
-        using var keepAlive = new BackgroundCollectorKeepAlive(collector, _time, TimeSpan.Zero);
+        var collector = new FakeCollector { DropsIdleThread = dropsIdleThread, EndsAtOnce = true };
+        using var keepAlive = new BackgroundCollectorKeepAlive(collector, _time, TimeSpan.FromSeconds(afterSeconds));
         await keepAlive.StartAsync(CancellationToken.None);
 
         _time.Advance(TimeSpan.FromMinutes(2));
