@@ -102,14 +102,15 @@ grep -E "placed|latency|whole run" "$work/run.txt" | sed 's/; rss before.*//'
 awk -v calls=$((rate * secs)) '/whole run/ {for (i = 1; i <= NF; i++) if ($i == "cpu-s") {printf "recorder CPU per call: %.1f ms\n", 1000 * $(i - 1) / calls; exit}}' "$work/run.txt"
 python3 - "$work/diag-before.json" "$work/diag-after.json" "$((rate * secs))" <<'EOF'
 import json, sys
-before, after = (json.load(open(p))["gc"] for p in sys.argv[1:3])
+diag_before, diag_after = (json.load(open(p)) for p in sys.argv[1:3])
+before, after = diag_before["gc"], diag_after["gc"]
 calls = int(sys.argv[3])
 print(f"GC over the measured round: {after['gen0Collections'] - before['gen0Collections']} gen0, "
       f"{after['gen1Collections'] - before['gen1Collections']} gen1, {after['gen2Collections'] - before['gen2Collections']} gen2, "
       f"{after['pausedMilliseconds'] - before['pausedMilliseconds']:.0f} ms paused, "
       f"{(after['allocatedBytes'] - before['allocatedBytes']) / calls / 1024:.0f} KiB allocated per call "
       f"({'server' if after['server'] else 'workstation'} GC)")
-stalls = json.load(open(sys.argv[2])).get("stalls")
+stalls = diag_after.get("stalls")
 if stalls:
     print(f"longest in the last minute: GC pause {stalls['gcPause']['maxMilliseconds']:.0f} ms, "
           f"thread-pool wait {stalls['threadPoolQueueDelay']['maxMilliseconds']:.0f} ms, "

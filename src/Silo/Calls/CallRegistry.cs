@@ -91,28 +91,24 @@ internal sealed class CallRegistry
     /// </summary>
     private ActiveRecording Open(string recordingId, Func<ActiveRecording> create)
     {
-        ActiveRecording created;
+        ActiveRecording? created = null;
         try
         {
             created = create();
+            return created;
         }
-        catch
+        finally
         {
+            // Made or failed, it is no longer being opened; made, it is open (a failed one gives its channel back).
             lock (_gate)
             {
                 _opening.Remove(recordingId);
+                if (created is not null)
+                {
+                    _recordings.Add(recordingId, created);
+                }
             }
-
-            throw;
         }
-
-        lock (_gate)
-        {
-            _opening.Remove(recordingId);
-            _recordings.Add(recordingId, created);
-        }
-
-        return created;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace OrleansRecorder.Silo.Diagnostics;
 /// So every <see cref="CheckPeriod"/> this looks whether a background collection has ended in the last
 /// <c>after</c> (12 s by default, under the runtime's 20 s with room for a late timer) and, if none has, starts one. A
 /// busy node has them anyway and nothing is started; an idle one pays one background collection of a small heap every
-/// 12 s (the marking runs beside the node's threads, the stop is the short initial one). Nothing is done where
+/// 14–16 s (12 s from the look that saw the last one end; the marking runs beside the node's threads, the stop is the short initial one). Nothing is done where
 /// <see cref="IBackgroundCollector.DropsIdleThread"/> is false (the server collector, or concurrent collections off).
 /// </para>
 /// </remarks>
