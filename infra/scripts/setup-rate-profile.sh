@@ -88,12 +88,16 @@ for line in open(sys.argv[1]):
         copies += call in invite
         invite.setdefault(call, t)
     elif status and cseq == "INVITE" and int(status) >= 200 and call in invite:
-        answered.setdefault(call, (t - invite[call]) * 1000)
-lat = sorted(answered.values())
-pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+        answered.setdefault(call, (int(status), (t - invite[call]) * 1000))
+lat = sorted(ms for _, ms in answered.values())
+pick = lambda lat, q: lat[min(len(lat) - 1, int(q * len(lat)))]
 if lat:
-    print(f"INVITE->final on the wire: {len(lat)} of {len(invite)} INVITEs, p50 {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, "
+    print(f"INVITE->final on the wire: {len(lat)} of {len(invite)} INVITEs, p50 {pick(lat, 0.5):.2f} ms, p99 {pick(lat, 0.99):.2f} ms, "
           f"max {lat[-1]:.2f} ms; {copies} INVITE retransmissions")
+    # Per final answer: the calls taken (200) apart from those sent to the backup (503, e.g. over the call capacity).
+    for code in sorted({code for code, _ in answered.values()}):
+        of = sorted(ms for c, ms in answered.values() if c == code)
+        print(f"  answered {code}: {len(of)} INVITEs, p50 {pick(of, 0.5):.2f} ms, p99 {pick(of, 0.99):.2f} ms, max {of[-1]:.2f} ms")
 else:
     print("INVITE->final on the wire: nothing captured")
 EOF

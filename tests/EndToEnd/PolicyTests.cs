@@ -103,6 +103,47 @@ public sealed class PolicyTests(NodePool pool) : IClassFixture<NodePool>
     }
 
     [Fact]
+    public async Task ANewCallBeyondTheNodesCallCapacityIs503SoCucmRecordsItOnTheBackup()
+    {
+        // ARCHITECTURE.md failover policy, "node near its measured capacity": unlike the licence's 486 above, a 503 that
+        // sends the call down CUCM's route list to the backup, while the node's calls in progress go on.
+        var node = await pool.GetAsync(new Dictionary<string, string> { ["Recorder__Sip__CallCapacity"] = "1" });
+        var holder = new SippRun
+        {
+            Scenario = "cucm_leg.xml",
+            CsvLines = [SippRun.Leg("nearend", "33333333")],
+            RecorderPort = node.SipPort,
+            DurationMs = 4000,
+        };
+        Tones.WriteMuLaw(Path.Combine(holder.WorkDirectory, "leg.ulaw"), 600, 3);
+        var holding = holder.RunAsync();
+        await WaitForActiveCallsAsync(node, 1);
+
+        // The call's other leg joins it over the capacity; a new call is turned away with the reason and Retry-After.
+        var partner = new SippRun
+        {
+            Scenario = "probe_invite.xml",
+            CsvLines = [SippRun.Leg("farend", "33333333")],
+            RecorderPort = node.SipPort,
+        };
+        await partner.RunAsync();
+        Assert.Equal([200], partner.LoggedStatuses);
+        var refused = await new SippRun { Scenario = "probe_invite.xml", CsvLines = [SippRun.Leg("nearend", "44444444")], RecorderPort = node.SipPort }
+            .RunAsync();
+        Assert.Equal([503], refused.LoggedStatuses);
+        Assert.Contains("Retry-After: 30", refused.Logs, StringComparison.Ordinal);
+        Assert.Contains("At capacity: 1 calls recorded", refused.Logs, StringComparison.Ordinal);
+        Assert.Equal([200], await OptionsAsync(node));
+
+        await holding;
+        Assert.True(holder.ExitCode == 0, holder.Logs);
+        // The held call was recorded; once it has ended (its recording listed), the node takes a new call again.
+        var list = await node.WaitForRecordingsAsync(1);
+        Assert.Equal("33333333", Assert.Single(list.Items).Refci);
+        Assert.Equal([200], await ProbeAsync(node, refci: "55555555"));
+    }
+
+    [Fact]
     public async Task ALicenceForAnotherNodeLeavesNoChannelAndAnswersBusy()
     {
         using var key = LicenseKeys.CreatePrivateKey();

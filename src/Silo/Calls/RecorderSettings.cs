@@ -25,6 +25,9 @@ internal sealed record RecorderSettings(
     /// <summary>The RTP source rule per SIP peer (<c>Recorder:Rtp:SourceRule</c>, <c>Recorder:Rtp:LatchPeers</c>).</summary>
     public MediaSourcePolicy MediaSources { get; init; } = MediaSourcePolicy.Strict;
 
+    /// <summary>Concurrent calls recorded before new ones get 503 (<c>Recorder:Sip:CallCapacity</c>, resolved); 0: no cap.</summary>
+    public int CallCapacity { get; init; }
+
     /// <summary>Only INVITEs received over TLS are taken (<c>Recorder:Sip:RequireSecure</c>); others get 403.</summary>
     public bool RequireSecure { get; init; }
 

@@ -43,6 +43,7 @@ internal sealed class RecorderUserAgent : IDialogUser
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly OverloadGuard _overload;
+    private readonly CallCapacity _capacity;
     private readonly SetupAdmission _admission;
     private readonly SiprecUserAgent _siprec;
     private long _shedSinceLog;
@@ -74,7 +75,8 @@ internal sealed class RecorderUserAgent : IDialogUser
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<RecorderUserAgent>();
         _overload = new OverloadGuard(settings.MaxInviteQueueDelay, () => coordinator.Finalizers.OverloadReason);
-        _admission = new SetupAdmission(settings.MaxInvitesInProgress, timeProvider);
+        _capacity = new CallCapacity(settings.CallCapacity);
+        _admission = new SetupAdmission(settings.MaxInvitesInProgress, timeProvider, _capacity);
         Dialogs = new DialogLayer(this, settings.TrustedPeers.Contains, settings.AdvertisedAddress, timeProvider,
             dialogMetrics, loggerFactory.CreateLogger<DialogLayer>());
         _siprec = new SiprecUserAgent(settings, legSetup, coordinator, Dialogs, timeProvider, loggerFactory.CreateLogger<SiprecUserAgent>());
@@ -121,7 +123,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         }
 
         var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
-        if (_admission.TryAdmit(pairingKey, _registry.HasRecordingForPairing(pairingKey)) is { } overloaded)
+        if (_admission.TryAdmit(pairingKey, _registry.HasRecordingForPairing(pairingKey), _registry.ActiveRecordings) is { } overloaded)
         {
             // Completes on this thread (the transaction sends the response synchronously); a failure is rethrown to the
             // SIP stack, which logs it and lets the INVITE through to be answered on the thread pool.
@@ -416,7 +418,11 @@ internal sealed class RecorderUserAgent : IDialogUser
             ? IsRecordingUser(metadata, sip.From.Uri.User)
             : SiprecUserAgent.PolicyViews(siprec).Any(view => IsRecordingUser(view, view.NearEndAddress)));
         var joins = isUser && _registry.HasRecordingForPairing(pairingKey);
-        var overloaded = isUser ? _overload.Check(request.QueueDelay, joins) : null;
+        // A new call screened on the receive thread had its capacity check there (SetupAdmission); others (a recording
+        // session, an INVITE the screen let through on an error) have it here.
+        var overloaded = isUser
+            ? _overload.Check(request.QueueDelay, joins) ?? (joins || request.Screened ? null : _capacity.Check(_registry.ActiveRecordings, 0))
+            : null;
         var decision = AdmissionPolicy.Decide(new AdmissionFacts(trusted, health, isUser, overloaded, _license.Channels, _license.Problem, joins,
             _settings.RequireSecure, request.Transport == SipTransportKind.Tls));
         if (!decision.IsAccepted)

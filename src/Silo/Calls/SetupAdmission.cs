@@ -13,10 +13,11 @@ namespace OrleansRecorder.Silo.Calls;
 /// cap of N set-ups in progress bounds the wait at N divided by whatever rate the node manages, with no capacity figure
 /// per machine, and it is known the moment an INVITE is read. The wait an INVITE had for a thread
 /// (<see cref="OverloadGuard"/>) is known only once it has a thread: under saturation its 503 came seconds late
-/// (PERFORMANCE.md, "Overload"). Both legs of a call get one answer: a leg whose call was admitted (or is open here) is
+/// (PERFORMANCE.md, "Overload"). The node's <see cref="CallCapacity"/> is decided here too, for the same reason: a new
+/// call over it is answered 503 as it is read. Both legs of a call get one answer: a leg whose call was admitted (or is open here) is
 /// always taken, and one whose partner was refused is refused too, so no call is split across two nodes.
 /// </remarks>
-internal sealed class SetupAdmission(int maxInProgress, TimeProvider timeProvider)
+internal sealed class SetupAdmission(int maxInProgress, TimeProvider timeProvider, CallCapacity? capacity = null)
 {
     /// <summary>How long a call's decision is kept for its other leg (CUCM sends the two INVITEs milliseconds apart).</summary>
     private static readonly TimeSpan DecisionMemory = TimeSpan.FromSeconds(10);
@@ -31,10 +32,11 @@ internal sealed class SetupAdmission(int maxInProgress, TimeProvider timeProvide
     /// <summary>
     /// Admits the INVITE of call <paramref name="pairingKey"/> (counted until <see cref="SetupEnded"/>) or returns the
     /// refusal. <paramref name="joinsOpenRecording"/>: the call is already being recorded here.
+    /// <paramref name="activeCalls"/>: the calls recorded here now, for the <see cref="CallCapacity"/>.
     /// </summary>
-    public AdmissionDecision? TryAdmit(string pairingKey, bool joinsOpenRecording)
+    public AdmissionDecision? TryAdmit(string pairingKey, bool joinsOpenRecording, int activeCalls = 0)
     {
-        if (maxInProgress <= 0 || joinsOpenRecording)
+        if ((maxInProgress <= 0 && capacity is not { MaxCalls: > 0 }) || joinsOpenRecording)
         {
             Interlocked.Increment(ref _inProgress);
             return null;
@@ -42,28 +44,31 @@ internal sealed class SetupAdmission(int maxInProgress, TimeProvider timeProvide
 
         var now = timeProvider.GetTimestamp();
         Prune(now);
-        bool admitted;
+        AdmissionDecision? refusal;
         if (_decisions.TryGetValue(pairingKey, out var earlier) && IsFresh(earlier, now))
         {
             // The other leg of a call decided moments ago: the same answer (a partner of an admitted leg may exceed the cap).
-            admitted = earlier.Admitted;
-            if (admitted)
+            refusal = earlier.Refusal;
+            if (refusal is null)
             {
                 Interlocked.Increment(ref _inProgress);
             }
         }
         else
         {
-            admitted = Interlocked.Increment(ref _inProgress) <= maxInProgress;
-            if (!admitted)
+            // The INVITEs in progress are two per CUCM call, so half of the others are calls admitted and not yet open.
+            var inProgress = Interlocked.Increment(ref _inProgress);
+            refusal = maxInProgress > 0 && inProgress > maxInProgress
+                ? AdmissionDecision.Unavailable(string.Create(CultureInfo.InvariantCulture, $"Overloaded: {maxInProgress} calls already being set up"))
+                : capacity?.Check(activeCalls, inProgress / 2);
+            if (refusal is not null)
             {
                 Interlocked.Decrement(ref _inProgress);
             }
         }
 
-        _decisions[pairingKey] = new Decision(admitted, now);
-        return admitted ? null : AdmissionDecision.Unavailable(string.Create(CultureInfo.InvariantCulture,
-            $"Overloaded: {maxInProgress} calls already being set up"));
+        _decisions[pairingKey] = new Decision(now, refusal);
+        return refusal;
     }
 
     /// <summary>An admitted INVITE was answered (whatever the answer).</summary>
@@ -90,5 +95,6 @@ internal sealed class SetupAdmission(int maxInProgress, TimeProvider timeProvide
         }
     }
 
-    private readonly record struct Decision(bool Admitted, long At);
+    /// <summary>A call's answer: admitted when <see cref="Refusal"/> is null.</summary>
+    private readonly record struct Decision(long At, AdmissionDecision? Refusal);
 }

@@ -61,6 +61,13 @@ internal sealed class SipOptions
     public int MaxInvitesInProgress { get; set; } = 200;
 
     /// <summary>
+    /// Concurrent calls this node records; a new call's INVITE beyond them is answered 503 + Retry-After as it arrives
+    /// (CUCM records the call on the backup), and legs joining a call already recorded here are still taken. Unset:
+    /// 500 for each processor the process may use (<see cref="Calls.CallCapacity.DefaultPerProcessor"/>). 0 turns it off.
+    /// </summary>
+    public int? CallCapacity { get; set; }
+
+    /// <summary>
     /// On a graceful stop (SIGTERM), how long calls in progress may go on while new INVITEs and OPTIONS get 503 (CUCM
     /// sends new calls to the backup). Calls still up then get our BYE and are finalized; the process exits 0.
     /// </summary>

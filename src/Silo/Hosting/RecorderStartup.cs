@@ -40,6 +40,11 @@ internal static class RecorderStartup
             throw new InvalidOperationException($"Recorder:Sip:MaxInvitesInProgress {options.Sip.MaxInvitesInProgress} must not be negative (0 turns the cap off).");
         }
 
+        if (options.Sip.CallCapacity < 0)
+        {
+            throw new InvalidOperationException($"Recorder:Sip:CallCapacity {options.Sip.CallCapacity} must not be negative (0 turns the cap off; leave it out for {Calls.CallCapacity.DefaultPerProcessor} per processor).");
+        }
+
         var role = options.Node.Role.ToLowerInvariant();
         if (role is not ("primary" or "backup"))
         {
@@ -73,6 +78,7 @@ internal static class RecorderStartup
             options.Sip.DrainTimeout)
         {
             MediaSources = new MediaSourcePolicy(options.Rtp.SourceRule, options.Rtp.LatchPeers),
+            CallCapacity = options.Sip.CallCapacity ?? Calls.CallCapacity.DefaultFor(Environment.ProcessorCount),
             RequireSecure = options.Sip.RequireSecure,
             AllowSrtpOverInsecureTransport = options.Sip.AllowSrtpOverInsecureTransport,
             OfferedCodecs = offer.Offered,

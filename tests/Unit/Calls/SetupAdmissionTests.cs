@@ -87,4 +87,58 @@ public sealed class SetupAdmissionTests
             Assert.Null(admission.TryAdmit($"call-{i}", joinsOpenRecording: false));
         }
     }
+
+    [Fact]
+    public void ANewCallBeyondTheNodesCallCapacityIs503AndBothItsLegsGetThatAnswer()
+    {
+        // ARCHITECTURE.md failover policy, "node near its measured capacity": 503 so CUCM records the call on the backup.
+        var admission = new SetupAdmission(maxInProgress: 0, _time, new CallCapacity(maxCalls: 3));
+
+        Assert.Null(admission.TryAdmit("call-3", joinsOpenRecording: false, activeCalls: 2));
+        admission.SetupEnded();
+        var refused = admission.TryAdmit("call-4", joinsOpenRecording: false, activeCalls: 3);
+
+        Assert.NotNull(refused);
+        Assert.Equal(503, refused.Value.StatusCode);
+        Assert.Equal("At capacity: 3 calls recorded, 0 being set up (limit 3)", refused.Value.Reason);
+        Assert.Equal(0, admission.InProgress);
+        // Its far end, even once a call has ended meanwhile: the call is not split between this node and the backup.
+        Assert.Equal(refused, admission.TryAdmit("call-4", joinsOpenRecording: false, activeCalls: 2));
+        // A leg joining a call recorded here is taken over the capacity (its channel is already counted).
+        Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: true, activeCalls: 3));
+    }
+
+    [Fact]
+    public void CallsAdmittedAndNotYetOpenCountAgainstTheCapacitySoABurstCannotOvershootIt()
+    {
+        var admission = new SetupAdmission(maxInProgress: 200, _time, new CallCapacity(maxCalls: 2));
+
+        // Two calls admitted, each with both legs in progress, none of their recordings open yet (activeCalls 0).
+        Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: false));
+        Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: false));
+        Assert.Null(admission.TryAdmit("call-2", joinsOpenRecording: false));
+        Assert.Null(admission.TryAdmit("call-2", joinsOpenRecording: false));
+
+        var refused = admission.TryAdmit("call-3", joinsOpenRecording: false);
+        Assert.Equal("At capacity: 0 calls recorded, 2 being set up (limit 2)", refused?.Reason);
+        Assert.Equal(4, admission.InProgress);
+
+        // Once they are answered they count as recorded calls instead; one ended leaves room for the next.
+        for (var i = 0; i < 4; i++)
+        {
+            admission.SetupEnded();
+        }
+
+        Assert.Null(admission.TryAdmit("call-5", joinsOpenRecording: false, activeCalls: 1));
+    }
+
+    [Fact]
+    public void TheSetUpCapIsCheckedBeforeTheCapacity()
+    {
+        var admission = new SetupAdmission(maxInProgress: 1, _time, new CallCapacity(maxCalls: 100));
+        Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: false));
+
+        Assert.Equal("Overloaded: 1 calls already being set up",
+            admission.TryAdmit("call-2", joinsOpenRecording: false, activeCalls: 100)?.Reason);
+    }
 }

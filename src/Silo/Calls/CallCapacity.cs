@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace OrleansRecorder.Silo.Calls;
+
+/// <summary>
+/// The concurrent calls this node records before it sends new ones to the backup (ARCHITECTURE.md, failover policy:
+/// "node near its measured capacity": 503 + Retry-After, calls in progress keep their quality).
+/// <c>Recorder:Sip:CallCapacity</c>; unset, <see cref="DefaultPerProcessor"/> for each processor the process may use.
+/// </summary>
+/// <remarks>
+/// Why a count when <see cref="OverloadGuard"/> and <see cref="SetupAdmission"/> already shed: those see a node that
+/// is behind now. A burst of set-ups is cheap while its calls are young (each new call costs ~1.5 ms of CPU to answer),
+/// so a core takes 300 new calls a second with no queue at all and is still doing so when it holds three times the calls
+/// it can keep recording: every one of them then costs the core its packets, and in Ogg Opus its encoding, for as long
+/// as it lasts (PERFORMANCE.md, "A burst of set-ups": at 1,500 calls on one core the set-up p99 reached 54-394 ms and
+/// the finalizations fell behind). Counting the calls turns the excess away while the node is still quick to answer,
+/// which is when CUCM's route list can still place it on the backup.
+/// </remarks>
+internal sealed class CallCapacity(int maxCalls)
+{
+    /// <summary>
+    /// Calls per processor when unset: one core's sustained capacity in the default format (Ogg Opus, 500 calls renewed
+    /// for 10 minutes with every packet received, PERFORMANCE.md). WAV costs less to keep (1,600 calls received on one
+    /// core); a node recording WAV may be given more.
+    /// </summary>
+    public const int DefaultPerProcessor = 500;
+
+    /// <summary>The cap; 0 when off.</summary>
+    public int MaxCalls => maxCalls;
+
+    /// <summary>The capacity of a node with <paramref name="processors"/> processors when the setting is left out.</summary>
+    public static int DefaultFor(int processors) => DefaultPerProcessor * Math.Max(1, processors);
+
+    /// <summary>
+    /// The refusal of a new call while <paramref name="activeCalls"/> are recorded here and
+    /// <paramref name="callsBeingSetUp"/> more have been admitted and not yet answered, or null to take it.
+    /// </summary>
+    public AdmissionDecision? Check(int activeCalls, int callsBeingSetUp)
+    {
+        if (maxCalls <= 0 || activeCalls + callsBeingSetUp < maxCalls)
+        {
+            return null;
+        }
+
+        return AdmissionDecision.Unavailable(string.Create(CultureInfo.InvariantCulture,
+            $"At capacity: {activeCalls} calls recorded, {callsBeingSetUp} being set up (limit {maxCalls})"));
+    }
+}
