@@ -57,8 +57,14 @@ settle() {
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "filesystem of the data directory: $(df -T "$(dirname "$data")" | awk 'NR == 2 {print $2}')"
 echo "calls of ${CALL_SECONDS:-1} s"
-for w in $(seq 1 "${WARM:-1}"); do gen > "$work/warm-$w.txt" 2>&1 || true; done
-settle
+jit() { diag | python3 -c 'import json, sys; j = json.load(sys.stdin)["jit"]; print(j["methodsCompiled"], round(j["compilationMilliseconds"]))'; }
+for w in $(seq 1 "${WARM:-1}"); do
+  gen > "$work/warm-$w.txt" 2>&1 || true
+  settle
+  # The JIT's tiering goes on for as long as new code runs hot: how much of it each warm-up round still had.
+  read -r methods ms <<< "$(jit)"
+  echo "after warm-up round $w: $methods methods compiled since start, $ms ms of JIT"
+done
 diag > "$work/diag-before.json"
 if [ "${WIRE:-0}" = 1 ]; then
   taskset -c 1 dumpcap -q -i lo -f "udp port 5973" -B 64 -w "$work/sip.pcapng" >/dev/null 2>&1 &
@@ -103,12 +109,16 @@ else:
 EOF
 fi
 grep -E "placed|latency|whole run" "$work/run.txt" | sed 's/; rss before.*//'
-awk -v calls=$((rate * secs)) '/whole run/ {for (i = 1; i <= NF; i++) if ($i == "cpu-s") {printf "recorder CPU per call: %.1f ms\n", 1000 * $(i - 1) / calls; exit}}' "$work/run.txt"
+# Per call placed (a refused call's 503 costs little; with every call answered the two are the same).
+awk -v calls=$((rate * secs)) '/whole run/ {for (i = 1; i <= NF; i++) if ($i == "cpu-s") {printf "recorder CPU per call placed: %.1f ms\n", 1000 * $(i - 1) / calls; exit}}' "$work/run.txt"
 python3 - "$work/diag-before.json" "$work/diag-after.json" "$((rate * secs))" <<'EOF'
 import json, sys
 diag_before, diag_after = (json.load(open(p)) for p in sys.argv[1:3])
 before, after = diag_before["gc"], diag_after["gc"]
 calls = int(sys.argv[3])
+jit_before, jit_after = diag_before["jit"], diag_after["jit"]
+print(f"JIT over the measured round: {jit_after['methodsCompiled'] - jit_before['methodsCompiled']} methods, "
+      f"{jit_after['compilationMilliseconds'] - jit_before['compilationMilliseconds']:.0f} ms")
 print(f"GC over the measured round: {after['gen0Collections'] - before['gen0Collections']} gen0, "
       f"{after['gen1Collections'] - before['gen1Collections']} gen1, {after['gen2Collections'] - before['gen2Collections']} gen2, "
       f"{after['pausedMilliseconds'] - before['pausedMilliseconds']:.0f} ms paused, "
