@@ -6,6 +6,9 @@
 # over the measured round (/api/diagnostics before and after). With PERF=1 the measured round is also recorded with
 # perf (cpu-clock, call graphs, JIT symbols from the perf map) and the CPU share per thread and per library is printed;
 # perf.data stays in the work directory for `perf report`.
+# A node's JIT goes on tiering up for several rounds (it prints the methods compiled after each): WARM=3 measures a node
+# that has taken calls for a few minutes, WARM=1 mostly its start-up (PERFORMANCE.md, "The call capacity"). The node
+# runs with the default call capacity (500 per processor) unless NODE_ENV sets Recorder__Sip__CallCapacity.
 #   usage: infra/scripts/setup-rate-profile.sh [rate=100] [seconds=10]
 #          env: WARM (rounds, default 1), FORMAT (wav|opus, default wav), DATA (the node's data directory, default under
 #               the work directory: put it on another filesystem to compare, e.g. /dev/shm/x), PERF=1, NODE_ENV (extra

@@ -44,6 +44,20 @@ public sealed class SiprecPolicyTests(NodePool pool) : IClassFixture<NodePool>
     }
 
     [Fact]
+    public async Task ASessionBeyondTheNodesCallCapacityIs503SoTheSrcTriesTheNextRecorder()
+    {
+        // Recording sessions skip the receive thread's screening (their users are in the body): the capacity is checked
+        // when the INVITE is handled, and refuses with 503 (RFC 3261 §21.5.4) where the licence above answers 486.
+        var node = await pool.GetAsync(new Dictionary<string, string> { ["Recorder__Sip__CallCapacity"] = "1" });
+        var holder = SiprecCalls.RunAsync(node, "siprec_cube.xml", $"{NewNumber()};{NewNumber()};{Guid.NewGuid():N}", [600, 1400],
+            toneSeconds: 3, durationMs: 3500);
+        await WaitForActiveAsync(node);
+
+        Assert.Equal([503], await SiprecCalls.ProbeAsync(node, NewNumber(), NewNumber()));
+        Assert.Equal(2, (await holder).Count(p => p != 0));
+    }
+
+    [Fact]
     public async Task Rfc2046_Section5_1_1_MultipartWithoutBoundary_IsAnswered400()
     {
         var node = await pool.GetAsync();

@@ -9,12 +9,12 @@ namespace OrleansRecorder.Silo.Calls;
 /// </summary>
 /// <remarks>
 /// Why a count when <see cref="OverloadGuard"/> and <see cref="SetupAdmission"/> already shed: those see a node that
-/// is behind now. A burst of set-ups is cheap while its calls are young (each new call costs ~1.5 ms of CPU to answer),
-/// so a core takes 300 new calls a second with no queue at all and is still doing so when it holds three times the calls
-/// it can keep recording: every one of them then costs the core its packets, and in Ogg Opus its encoding, for as long
-/// as it lasts (PERFORMANCE.md, "A burst of set-ups": at 1,500 calls on one core the set-up p99 reached 54-394 ms and
-/// the finalizations fell behind). Counting the calls turns the excess away while the node is still quick to answer,
-/// which is when CUCM's route list can still place it on the backup.
+/// is behind now. A burst of set-ups is cheap while its calls are young, so a core takes 300 new calls a second without
+/// falling behind and is still taking them when it holds three times the calls it can keep recording; every one then
+/// costs the core its packets, and in Ogg Opus its encoding, for as long as it lasts (PERFORMANCE.md, "The call
+/// capacity": 1,500 calls up on one core, set-up p99 78-354 ms; capped at 500, 14-26 ms and the rest refused in
+/// 0.2 ms). Counting the calls turns the excess away while the node is still quick to answer, which is when CUCM's
+/// route list can still place it on the backup.
 /// </remarks>
 internal sealed class CallCapacity(int maxCalls)
 {
