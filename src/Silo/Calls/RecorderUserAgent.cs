@@ -100,10 +100,10 @@ internal sealed class RecorderUserAgent : IDialogUser
 
     /// <remarks>
     /// On the SIP receive thread, as each new call's INVITE is read: the cap on set-ups in progress and the node's call
-    /// capacity (<see cref="SetupAdmission"/>, <see cref="CallCapacity"/>). An INVITE that will be refused for a reason CUCM must not fail over on (source
-    /// not trusted 403, recording user unknown 404, no licence 486) is let through uncounted, so that it gets that
-    /// answer from <see cref="OnInviteAsync"/> rather than a 503 that would send it to the backup. Both user lists
-    /// are in memory, so these checks cost no wait.
+    /// capacity (<see cref="SetupAdmission"/>, <see cref="CallCapacity"/>). An INVITE that will be refused for a reason
+    /// CUCM must not fail over on (source not trusted 403, recording user unknown 404, no licence 486) is let through
+    /// uncounted, so that it gets that answer from <see cref="OnInviteAsync"/> rather than a 503 that would send it to
+    /// the backup. Both user lists and the call count are in memory, so these checks cost no wait.
     /// </remarks>
     public bool AnswerAtOnce(SipServerRequest invite)
     {

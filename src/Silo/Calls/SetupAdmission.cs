@@ -14,8 +14,8 @@ namespace OrleansRecorder.Silo.Calls;
 /// per machine, and it is known the moment an INVITE is read. The wait an INVITE had for a thread
 /// (<see cref="OverloadGuard"/>) is known only once it has a thread: under saturation its 503 came seconds late
 /// (PERFORMANCE.md, "Overload"). The node's <see cref="CallCapacity"/> is decided here too, for the same reason: a new
-/// call over it is answered 503 as it is read. Both legs of a call get one answer: a leg whose call was admitted (or is open here) is
-/// always taken, and one whose partner was refused is refused too, so no call is split across two nodes.
+/// call over it is answered 503 as it is read. Both legs of a call get one answer: a leg whose call was admitted (or is
+/// open here) is always taken, and one whose partner was refused is refused too, so no call is split across two nodes.
 /// </remarks>
 internal sealed class SetupAdmission(int maxInProgress, TimeProvider timeProvider, CallCapacity? capacity = null)
 {
