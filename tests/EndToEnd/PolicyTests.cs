@@ -99,16 +99,15 @@ public sealed class PolicyTests(NodePool pool) : IClassFixture<NodePool>
         Assert.Contains("Retry-After: 30", refused.Logs, StringComparison.Ordinal);
         Assert.Contains("At capacity: 1 calls recorded", refused.Logs, StringComparison.Ordinal);
         Assert.Equal([200], await OptionsAsync(node));
+        var license = await node.GetJsonAsync<System.Text.Json.JsonElement>("/api/license");
+        Assert.Equal(1, license.GetProperty("callCapacity").GetInt32());
 
         await holding;
         Assert.True(holder.ExitCode == 0, holder.Logs);
-        // The held call was recorded; once it has ended (its recording listed), the node takes a new call again. Only the
-        // answer counts: the probe's ACK carries no SDP answer, so the recorder may hang up before the probe's own BYE.
+        // The held call was recorded; once it has ended (its recording listed), the node takes a new call again.
         var list = await node.WaitForRecordingsAsync(1);
         Assert.Equal("33333333", Assert.Single(list.Items).Refci);
-        var taken = await new SippRun { Scenario = "probe_invite.xml", CsvLines = [SippRun.Leg("nearend", "55555555")], RecorderPort = node.SipPort }
-            .RunAsync();
-        Assert.Equal([200], taken.LoggedStatuses);
+        Assert.Equal([200], await ProbeAsync(node, refci: "55555555"));
     }
 
     [Fact]
@@ -141,6 +140,8 @@ public sealed class PolicyTests(NodePool pool) : IClassFixture<NodePool>
         Assert.Equal("invalid", license.GetProperty("kind").GetString());
         Assert.Equal(0, license.GetProperty("channels").GetInt32());
         Assert.Contains("some-other-node", license.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        // Left out, the call capacity is 500 per processor the node may use (it runs with this process's affinity).
+        Assert.Equal(500 * Environment.ProcessorCount, license.GetProperty("callCapacity").GetInt32());
         await AssertNoRecordingsAsync(node);
     }
 
@@ -246,7 +247,9 @@ public sealed class PolicyTests(NodePool pool) : IClassFixture<NodePool>
             CsvLines = [SippRun.Leg("nearend", refci, nearNumber: nearNumber)],
             RecorderPort = node.SipPort,
         }.RunAsync();
-        Assert.True(run.ExitCode == 0, run.Logs + "\n--- recorder:\n" + node.Output);
+        // The answer is what a probe is for. After a 200, sipp may exit non-zero: the probe's ACK carries no SDP answer,
+        // so the recorder hangs up, and its BYE can reach sipp before the 200 to sipp's own BYE ("unexpected BYE").
+        Assert.True(run.ExitCode == 0 || run.LoggedStatuses is [200], run.Logs + "\n--- recorder:\n" + node.Output);
         return run.LoggedStatuses;
     }
 

@@ -40,6 +40,7 @@ internal static class NodeEndpoints
             state.License?.LicenseId,
             state.License?.Customer,
             state.ExpiresAt,
-            state.Reason));
+            state.Reason,
+            settings.CallCapacity));
     }
 }

@@ -22,5 +22,6 @@ export async function clusterView() {
         ...tlsCertificate(n.sipCertificate))))),
     h('h2', {}, 'This node’s licence'),
     h('div', { class: 'card' }, h('dl', { class: 'kv' }, kv('Node', license.node), kv('Kind', license.kind), kv('Channels', `${license.channelsInUse} of ${license.channels} in use`),
+      kv('Call capacity', license.callCapacity > 0 ? `${license.callCapacity} calls, then 503 to the backup` : 'no cap'),
       kv('Licence', license.licenseId), kv('Customer', license.customer), kv('Expires', fmtTime(license.expiresAt)), kv('Problem', license.problem))));
 }
