@@ -58,9 +58,7 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Recorder__Auth__AdminApiKey=capacity Recorder__Recording__Format=$format ASPNETCORE_URLS=http://127.0.0.1:8970 \
        Orleans__ClusterId=capacity-core Orleans__Endpoints__SiloPort=11970 Orleans__Endpoints__GatewayPort=30970 \
        Logging__LogLevel__Default=Warning
-# This run loads the node past its call capacity (500 calls per processor unless set) on purpose: the cap is off, so
-# the media and set-up paths are measured rather than the capacity's 503s (CALL_CAPACITY sets it).
-export Recorder__Sip__CallCapacity=${CALL_CAPACITY:-0}
+bench_uncapped
 [ -z "$srtp" ] || export Recorder__Sip__AllowSrtpOverInsecureTransport=true
 bench_perf_env; perf_seconds=${PERF_SECONDS:-30}
 env "${perf_env[@]}" ${NODE_ENV:-} taskset -c 0 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &

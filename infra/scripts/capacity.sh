@@ -18,9 +18,7 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Recorder__Rtp__PortMin=40000 Recorder__Rtp__PortMax=44999 Recorder__Node__Name=capacity Recorder__License__File=$work/capacity.lic Recorder__License__PublicKey=$work/public.pem \
        Recorder__Auth__AdminApiKey=capacity ASPNETCORE_URLS=http://127.0.0.1:8960 Orleans__ClusterId=capacity \
        Orleans__Endpoints__SiloPort=11960 Orleans__Endpoints__GatewayPort=30960 Logging__LogLevel__Default=Warning
-# This run loads the node past its call capacity (500 calls per processor unless set) on purpose: the cap is off, so
-# the media and set-up paths are measured rather than the capacity's 503s (CALL_CAPACITY sets it).
-export Recorder__Sip__CallCapacity=${CALL_CAPACITY:-0}
+bench_uncapped
 dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT

@@ -23,8 +23,7 @@ cd "$(dirname "$0")/../.."
 phases=${PHASES:-a b c d}; rate=${RATE:-300}; secs=${SECONDS_OF_LOAD:-30}; calls=${CALLS:-1600}; freezes=${FREEZES:-1 2 3 4 5}
 format=${FORMAT:-opus}; read -r -a membership <<< "${MEMBERSHIP:-}"
 source infra/scripts/lib/bench.sh
-# 1,600 calls on one core and 3x overload on purpose: the call capacity (500 per processor unless set) is off.
-export Recorder__Sip__CallCapacity=${CALL_CAPACITY:-0}
+bench_uncapped   # 1,600 calls on one core and 3x overload on purpose
 bench_work membership
 [ -n "${NO_BUILD:-}" ] || bench_build LoadGenerator
 bench_licence mem-a 5000

@@ -23,9 +23,7 @@ export Recorder__Sip__ListenAddress=127.0.0.1 Recorder__Sip__Port=5975 \
        Recorder__Auth__AdminApiKey=overload Recorder__Recording__Format=wav ASPNETCORE_URLS=http://127.0.0.1:8975 \
        Orleans__ClusterId=overload Orleans__Endpoints__SiloPort=11975 Orleans__Endpoints__GatewayPort=30975 \
        Logging__LogLevel__Default=Warning
-# This run loads the node past its call capacity (500 calls per processor unless set) on purpose: the cap is off, so
-# the media and set-up paths are measured rather than the capacity's 503s (CALL_CAPACITY sets it).
-export Recorder__Sip__CallCapacity=${CALL_CAPACITY:-0}
+bench_uncapped
 node=""
 trap '[ -n "$node" ] && kill $node 2>/dev/null || true' EXIT
 gen() { taskset -c 1 dotnet "$LOADGEN_DLL" 127.0.0.1:5975 --duration 1 "$@"; }

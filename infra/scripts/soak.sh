@@ -18,9 +18,7 @@ export Recorder__DataDirectory=$work/data Recorder__Sip__ListenAddress=127.0.0.1
        Recorder__Auth__AdminApiKey=soak Recorder__Recording__Format=${FORMAT:-opus} ASPNETCORE_URLS=http://127.0.0.1:8980 \
        Orleans__ClusterId=soak Orleans__Endpoints__SiloPort=11980 Orleans__Endpoints__GatewayPort=30980 \
        Logging__LogLevel__Default=Warning
-# This run loads the node past its call capacity (500 calls per processor unless set) on purpose: the cap is off, so
-# the media and set-up paths are measured rather than the capacity's 503s (CALL_CAPACITY sets it).
-export Recorder__Sip__CallCapacity=${CALL_CAPACITY:-0}
+bench_uncapped
 taskset -c "${NODE_CPU:-0}" dotnet "$SILO_DLL" > "$work/node.log" 2>&1 &
 node=$!
 sampler=""

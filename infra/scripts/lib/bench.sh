@@ -50,6 +50,10 @@ bench_licence() {
     --out "$work/$1.lic" >/dev/null
 }
 
+# For a run that loads the node past its call capacity (500 calls per processor unless set) on purpose: the cap off,
+# so the media and set-up paths are measured rather than the capacity's 503s (CALL_CAPACITY sets it instead).
+bench_uncapped() { export Recorder__Sip__CallCapacity=${CALL_CAPACITY:-0}; }
+
 bench_ready() {
   local tries=$(( ${2:-60} * 4 ))
   for _ in $(seq 1 "$tries"); do
