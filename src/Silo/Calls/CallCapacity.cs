@@ -16,7 +16,7 @@ namespace OrleansRecorder.Silo.Calls;
 /// 0.2 ms). Counting the calls turns the excess away while the node is still quick to answer, which is when CUCM's
 /// route list can still place it on the backup.
 /// </remarks>
-internal sealed class CallCapacity(int maxCalls)
+internal sealed class CallCapacity(int maxCalls, Func<int> activeCalls)
 {
     /// <summary>
     /// Calls per processor when unset: one core's sustained capacity in the default format (Ogg Opus, 500 calls renewed
@@ -32,17 +32,20 @@ internal sealed class CallCapacity(int maxCalls)
     public static int DefaultFor(int processors) => DefaultPerProcessor * Math.Max(1, processors);
 
     /// <summary>
-    /// The refusal of a new call while <paramref name="activeCalls"/> are recorded here and
-    /// <paramref name="callsBeingSetUp"/> more have been admitted and not yet answered, or null to take it.
+    /// The refusal of a new call while the calls recorded here (<c>activeCalls</c>, asked only when the cap is on) and
+    /// <paramref name="callsBeingSetUp"/> more admitted and not yet answered reach the cap, or null to take it.
     /// </summary>
-    public AdmissionDecision? Check(int activeCalls, int callsBeingSetUp)
+    public AdmissionDecision? Check(int callsBeingSetUp)
     {
-        if (maxCalls <= 0 || activeCalls + callsBeingSetUp < maxCalls)
+        if (maxCalls <= 0)
         {
             return null;
         }
 
-        return AdmissionDecision.Unavailable(string.Create(CultureInfo.InvariantCulture,
-            $"At capacity: {activeCalls} calls recorded, {callsBeingSetUp} being set up (limit {maxCalls})"));
+        var active = activeCalls();
+        return active + callsBeingSetUp < maxCalls
+            ? null
+            : AdmissionDecision.Unavailable(string.Create(CultureInfo.InvariantCulture,
+                $"At capacity: {active} calls recorded, {callsBeingSetUp} being set up (limit {maxCalls})"));
     }
 }

@@ -75,7 +75,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<RecorderUserAgent>();
         _overload = new OverloadGuard(settings.MaxInviteQueueDelay, () => coordinator.Finalizers.OverloadReason);
-        _capacity = new CallCapacity(settings.CallCapacity);
+        _capacity = new CallCapacity(settings.CallCapacity, () => registry.ActiveRecordings);
         _admission = new SetupAdmission(settings.MaxInvitesInProgress, timeProvider, _capacity);
         Dialogs = new DialogLayer(this, settings.TrustedPeers.Contains, settings.AdvertisedAddress, timeProvider,
             dialogMetrics, loggerFactory.CreateLogger<DialogLayer>());
@@ -123,7 +123,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         }
 
         var pairingKey = CallKeys.ForMetadata(metadata, sip.CallId);
-        if (_admission.TryAdmit(pairingKey, _registry.HasRecordingForPairing(pairingKey), _registry.ActiveRecordings) is { } overloaded)
+        if (_admission.TryAdmit(pairingKey, _registry.HasRecordingForPairing(pairingKey)) is { } overloaded)
         {
             // Completes on this thread (the transaction sends the response synchronously); a failure is rethrown to the
             // SIP stack, which logs it and lets the INVITE through to be answered on the thread pool.
@@ -421,7 +421,7 @@ internal sealed class RecorderUserAgent : IDialogUser
         // A new call screened on the receive thread had its capacity check there (SetupAdmission); others (a recording
         // session, an INVITE the screen let through on an error) have it here.
         var overloaded = isUser
-            ? _overload.Check(request.QueueDelay, joins) ?? (joins || request.Screened ? null : _capacity.Check(_registry.ActiveRecordings, 0))
+            ? _overload.Check(request.QueueDelay, joins) ?? (joins || request.Screened ? null : _capacity.Check(0))
             : null;
         var decision = AdmissionPolicy.Decide(new AdmissionFacts(trusted, health, isUser, overloaded, _license.Channels, _license.Problem, joins,
             _settings.RequireSecure, request.Transport == SipTransportKind.Tls));

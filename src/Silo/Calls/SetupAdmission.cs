@@ -32,9 +32,8 @@ internal sealed class SetupAdmission(int maxInProgress, TimeProvider timeProvide
     /// <summary>
     /// Admits the INVITE of call <paramref name="pairingKey"/> (counted until <see cref="SetupEnded"/>) or returns the
     /// refusal. <paramref name="joinsOpenRecording"/>: the call is already being recorded here.
-    /// <paramref name="activeCalls"/>: the calls recorded here now, for the <see cref="CallCapacity"/>.
     /// </summary>
-    public AdmissionDecision? TryAdmit(string pairingKey, bool joinsOpenRecording, int activeCalls = 0)
+    public AdmissionDecision? TryAdmit(string pairingKey, bool joinsOpenRecording)
     {
         if ((maxInProgress <= 0 && capacity is not { MaxCalls: > 0 }) || joinsOpenRecording)
         {
@@ -60,7 +59,7 @@ internal sealed class SetupAdmission(int maxInProgress, TimeProvider timeProvide
             var inProgress = Interlocked.Increment(ref _inProgress);
             refusal = maxInProgress > 0 && inProgress > maxInProgress
                 ? AdmissionDecision.Unavailable(string.Create(CultureInfo.InvariantCulture, $"Overloaded: {maxInProgress} calls already being set up"))
-                : capacity?.Check(activeCalls, inProgress / 2);
+                : capacity?.Check(inProgress / 2);
             if (refusal is not null)
             {
                 Interlocked.Decrement(ref _inProgress);

@@ -11,9 +11,9 @@ public sealed class CallCapacityTests
     [InlineData(499, 1, false)]
     public void ANewCallIsTakenWhileTheRecordedAndTheAdmittedCallsAreUnderTheCapacity(int active, int beingSetUp, bool taken)
     {
-        var capacity = new CallCapacity(maxCalls: 500);
+        var capacity = new CallCapacity(maxCalls: 500, () => active);
 
-        var refusal = capacity.Check(active, beingSetUp);
+        var refusal = capacity.Check(beingSetUp);
 
         Assert.Equal(taken, refusal is null);
         if (refusal is { } refused)
@@ -26,7 +26,7 @@ public sealed class CallCapacityTests
     [Fact]
     public void ZeroTurnsTheCapOff()
     {
-        Assert.Null(new CallCapacity(maxCalls: 0).Check(1_000_000, 1_000));
+        Assert.Null(new CallCapacity(maxCalls: 0, () => 1_000_000).Check(1_000));
     }
 
     [Theory]

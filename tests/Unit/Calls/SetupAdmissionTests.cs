@@ -92,28 +92,33 @@ public sealed class SetupAdmissionTests
     public void ANewCallBeyondTheNodesCallCapacityIs503AndBothItsLegsGetThatAnswer()
     {
         // ARCHITECTURE.md failover policy, "node near its measured capacity": 503 so CUCM records the call on the backup.
-        var admission = new SetupAdmission(maxInProgress: 0, _time, new CallCapacity(maxCalls: 3));
+        var active = 2;
+        var admission = new SetupAdmission(maxInProgress: 0, _time, new CallCapacity(maxCalls: 3, () => active));
 
-        Assert.Null(admission.TryAdmit("call-3", joinsOpenRecording: false, activeCalls: 2));
+        Assert.Null(admission.TryAdmit("call-3", joinsOpenRecording: false));
         admission.SetupEnded();
-        var refused = admission.TryAdmit("call-4", joinsOpenRecording: false, activeCalls: 3);
+        active = 3;
+        var refused = admission.TryAdmit("call-4", joinsOpenRecording: false);
 
         Assert.NotNull(refused);
         Assert.Equal(503, refused.Value.StatusCode);
         Assert.Equal("At capacity: 3 calls recorded, 0 being set up (limit 3)", refused.Value.Reason);
         Assert.Equal(0, admission.InProgress);
         // Its far end, even once a call has ended meanwhile: the call is not split between this node and the backup.
-        Assert.Equal(refused, admission.TryAdmit("call-4", joinsOpenRecording: false, activeCalls: 2));
+        active = 2;
+        Assert.Equal(refused, admission.TryAdmit("call-4", joinsOpenRecording: false));
         // A leg joining a call recorded here is taken over the capacity (its channel is already counted).
-        Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: true, activeCalls: 3));
+        active = 3;
+        Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: true));
     }
 
     [Fact]
     public void CallsAdmittedAndNotYetOpenCountAgainstTheCapacitySoABurstCannotOvershootIt()
     {
-        var admission = new SetupAdmission(maxInProgress: 200, _time, new CallCapacity(maxCalls: 2));
+        var active = 0;
+        var admission = new SetupAdmission(maxInProgress: 200, _time, new CallCapacity(maxCalls: 2, () => active));
 
-        // Two calls admitted, each with both legs in progress, none of their recordings open yet (activeCalls 0).
+        // Two calls admitted, each with both legs in progress, none of their recordings open yet (none recorded yet).
         Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: false));
         Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: false));
         Assert.Null(admission.TryAdmit("call-2", joinsOpenRecording: false));
@@ -129,16 +134,19 @@ public sealed class SetupAdmissionTests
             admission.SetupEnded();
         }
 
-        Assert.Null(admission.TryAdmit("call-5", joinsOpenRecording: false, activeCalls: 1));
+        active = 1;
+        Assert.Null(admission.TryAdmit("call-5", joinsOpenRecording: false));
     }
 
     [Fact]
     public void TheSetUpCapIsCheckedBeforeTheCapacity()
     {
-        var admission = new SetupAdmission(maxInProgress: 1, _time, new CallCapacity(maxCalls: 100));
+        var active = 0;
+        var admission = new SetupAdmission(maxInProgress: 1, _time, new CallCapacity(maxCalls: 100, () => active));
         Assert.Null(admission.TryAdmit("call-1", joinsOpenRecording: false));
+        active = 100;
 
         Assert.Equal("Overloaded: 1 calls already being set up",
-            admission.TryAdmit("call-2", joinsOpenRecording: false, activeCalls: 100)?.Reason);
+            admission.TryAdmit("call-2", joinsOpenRecording: false)?.Reason);
     }
 }
